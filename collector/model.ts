@@ -1,0 +1,131 @@
+/**
+ * The stored model: traces, observations (spans, generations, events, ...), scores. Shapes follow
+ * Langfuse's public API so its users and clients feel at home; times are ISO strings on the way
+ * out and bigint nanoseconds on the way in.
+ */
+import type { Attributes, AttributeValue } from './span.js';
+
+export const OBSERVATION_TYPES = [
+  'SPAN',
+  'GENERATION',
+  'EVENT',
+  'TOOL',
+  'RETRIEVER',
+  'EMBEDDING',
+  'AGENT',
+  'CHAIN',
+  'EVALUATOR',
+  'GUARDRAIL',
+] as const;
+export type ObservationType = (typeof OBSERVATION_TYPES)[number];
+
+export const LEVELS = ['DEBUG', 'DEFAULT', 'WARNING', 'ERROR'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export type JsonValue = AttributeValue;
+
+/**
+ * Token counts in exclusive buckets: `input` excludes cached reads and cache writes, `output`
+ * excludes reasoning. `total` is what the source reported, or the sum of the buckets.
+ */
+export interface UsageDetails {
+  input?: number;
+  output?: number;
+  total?: number;
+  cachedInput?: number;
+  cacheWrite?: number;
+  reasoning?: number;
+}
+export const USAGE_KEYS = ['input', 'output', 'cachedInput', 'cacheWrite', 'reasoning'] as const;
+export type PricedUsageKey = (typeof USAGE_KEYS)[number];
+
+/** Cost in USD per usage bucket, plus `total`. */
+export type CostDetails = Partial<Record<PricedUsageKey | 'total', number>>;
+
+/** Why an observation with usage or a model has no cost. */
+export type CostMissingReason = 'no_model' | 'no_usage' | 'no_price_match';
+
+export interface Observation {
+  id: string;
+  traceId: string;
+  parentObservationId: string | null;
+  type: ObservationType;
+  name: string;
+  startTimeUnixNano: bigint;
+  /** Null for EVENT observations (a point in time). */
+  endTimeUnixNano: bigint | null;
+  /** Time the first token arrived, for streaming generations. */
+  completionStartTimeUnixNano: bigint | null;
+  level: Level;
+  statusMessage: string | null;
+  version: string | null;
+  model: string | null;
+  modelParameters: Record<string, JsonValue> | null;
+  input: JsonValue | null;
+  output: JsonValue | null;
+  metadata: Record<string, JsonValue>;
+  usage: UsageDetails;
+  /** Cost the span itself reported (wins over the computed one). */
+  reportedCost: CostDetails | null;
+  /** Filled by the cost stage. */
+  cost: CostDetails | null;
+  costMissingReason: CostMissingReason | null;
+  /**
+   * False for a wrapper whose usage repeats its children's (e.g. Vercel AI SDK `ai.generateText`
+   * around `ai.generateText.doGenerate`): shown on the observation, not added to trace totals.
+   */
+  countsInTraceTotals: boolean;
+  /** Every attribute the span carried (span, then resource under `resource`, scope under `scope`). */
+  rawAttributes: Attributes;
+}
+
+/** Trace-level facts one span contributes. Merged across spans by precedence (see trace-facts). */
+export interface TraceFacts {
+  name?: string;
+  userId?: string;
+  sessionId?: string;
+  release?: string;
+  version?: string;
+  environment?: string;
+  input?: JsonValue;
+  output?: JsonValue;
+  public?: boolean;
+  tags?: string[];
+  metadata?: Record<string, JsonValue>;
+}
+
+/** The trace-level part of one span, with what ranks it against other spans of the trace. */
+export interface TraceContribution {
+  traceId: string;
+  /** Root spans outrank children; see trace-facts for the full order. */
+  rank: string;
+  facts: TraceFacts;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+}
+
+export type ScoreDataType = 'NUMERIC' | 'CATEGORICAL' | 'BOOLEAN';
+
+export interface Score {
+  id: string;
+  traceId: string;
+  observationId: string | null;
+  name: string;
+  /** Numeric value (BOOLEAN: 0 or 1); null for a CATEGORICAL score without a numeric form. */
+  value: number | null;
+  stringValue: string | null;
+  dataType: ScoreDataType;
+  comment: string | null;
+  source: 'API' | 'EVAL' | 'ANNOTATION';
+  timeUnixNano: bigint;
+  metadata: Record<string, JsonValue>;
+}
+
+/** Everything one span maps to. */
+export interface MappedSpan {
+  observation: Observation;
+  /** EVENT observations from the span's events, parented to the span's observation. */
+  events: Observation[];
+  scores: Score[];
+  trace: TraceContribution;
+}

@@ -1,0 +1,42 @@
+/**
+ * spanlite's own attribute names, for what no OTel convention covers. The instrumentation emits
+ * them and the collector reads them; this file is the one place they are spelled.
+ */
+export const SPANLITE_OBSERVATION_TYPE = 'spanlite.observation.type';
+export const SPANLITE_OBSERVATION_LEVEL = 'spanlite.observation.level';
+export const SPANLITE_OBSERVATION_STATUS_MESSAGE = 'spanlite.observation.status_message';
+export const SPANLITE_OBSERVATION_VERSION = 'spanlite.observation.version';
+/** JSON string (or any value) recorded as the observation's input / output. */
+export const SPANLITE_OBSERVATION_INPUT = 'spanlite.observation.input';
+export const SPANLITE_OBSERVATION_OUTPUT = 'spanlite.observation.output';
+/** Prefix: `spanlite.observation.metadata.<key>` becomes metadata key `<key>`. */
+export const SPANLITE_OBSERVATION_METADATA_PREFIX = 'spanlite.observation.metadata.';
+/** JSON object of model parameters. */
+export const SPANLITE_OBSERVATION_MODEL_PARAMETERS = 'spanlite.observation.model_parameters';
+/** JSON object of cost in USD per usage bucket (`input`, `output`, ..., `total`). */
+export const SPANLITE_OBSERVATION_COST = 'spanlite.observation.cost';
+/** ISO time or unix nanoseconds of the first streamed token. */
+export const SPANLITE_OBSERVATION_COMPLETION_START_TIME = 'spanlite.observation.completion_start_time';
+
+export const SPANLITE_TRACE_NAME = 'spanlite.trace.name';
+export const SPANLITE_TRACE_USER_ID = 'spanlite.trace.user_id';
+export const SPANLITE_TRACE_SESSION_ID = 'spanlite.trace.session_id';
+/** String array (or JSON array string) of tags. */
+export const SPANLITE_TRACE_TAGS = 'spanlite.trace.tags';
+export const SPANLITE_TRACE_RELEASE = 'spanlite.trace.release';
+export const SPANLITE_TRACE_VERSION = 'spanlite.trace.version';
+export const SPANLITE_TRACE_ENVIRONMENT = 'spanlite.trace.environment';
+export const SPANLITE_TRACE_INPUT = 'spanlite.trace.input';
+export const SPANLITE_TRACE_OUTPUT = 'spanlite.trace.output';
+export const SPANLITE_TRACE_PUBLIC = 'spanlite.trace.public';
+/** Prefix: `spanlite.trace.metadata.<key>` becomes trace metadata key `<key>`. */
+export const SPANLITE_TRACE_METADATA_PREFIX = 'spanlite.trace.metadata.';
+
+/** On a `gen_ai.evaluation.result` event: NUMERIC, CATEGORICAL or BOOLEAN. */
+export const SPANLITE_SCORE_DATA_TYPE = 'spanlite.score.data_type';
+/** On a `gen_ai.evaluation.result` event: `trace` scores the trace rather than the span. */
+export const SPANLITE_SCORE_TARGET = 'spanlite.score.target';
+/** On a `gen_ai.evaluation.result` event: a client-chosen id, making the score idempotent. */
+export const SPANLITE_SCORE_ID = 'spanlite.score.id';
+/** On any span event: DEBUG, DEFAULT, WARNING or ERROR. */
+export const SPANLITE_EVENT_LEVEL = 'spanlite.event.level';
