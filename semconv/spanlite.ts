@@ -40,3 +40,13 @@ export const SPANLITE_SCORE_TARGET = 'spanlite.score.target';
 export const SPANLITE_SCORE_ID = 'spanlite.score.id';
 /** On any span event: DEBUG, DEFAULT, WARNING or ERROR. */
 export const SPANLITE_EVENT_LEVEL = 'spanlite.event.level';
+/**
+ * On a `gen_ai.evaluation.result` event: the span id (hex) of the observation scored, when it is
+ * not the span carrying the event (a score given after that span ended).
+ */
+export const SPANLITE_SCORE_OBSERVATION_ID = 'spanlite.score.observation_id';
+/**
+ * On a span: `true` marks a zero-duration span that only carries score events for spans that
+ * had already ended. The collector stores its scores and no observation for it.
+ */
+export const SPANLITE_SCORE_CARRIER = 'spanlite.score_carrier';
