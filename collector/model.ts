@@ -75,8 +75,11 @@ export interface Observation {
    * around `ai.generateText.doGenerate`): shown on the observation, not added to trace totals.
    */
   countsInTraceTotals: boolean;
-  /** Every attribute the span carried (span, then resource under `resource`, scope under `scope`). */
+  /** Every attribute the span carried, mapped or not: nothing a client sent is thrown away. */
   rawAttributes: Attributes;
+  resourceAttributes: Attributes;
+  /** Instrumentation scope name and version ('' when absent). */
+  scope: { name: string; version: string };
 }
 
 /** Trace-level facts one span contributes. Merged across spans by precedence (see trace-facts). */
@@ -94,12 +97,18 @@ export interface TraceFacts {
   metadata?: Record<string, JsonValue>;
 }
 
-/** The trace-level part of one span, with what ranks it against other spans of the trace. */
+/**
+ * The trace-level part of one span. `explicit` facts were named as trace facts by the sender
+ * (`spanlite.trace.*`, `user.id`, ...); `implicit` ones are defaults taken from a root span (its
+ * name, input, output). Explicit beats implicit; between spans, the later-starting one wins
+ * (see trace-merge).
+ */
 export interface TraceContribution {
   traceId: string;
-  /** Root spans outrank children; see trace-facts for the full order. */
+  /** Orders spans: zero-padded start time then span id, so a string compare is a total order. */
   rank: string;
-  facts: TraceFacts;
+  explicit: TraceFacts;
+  implicit: TraceFacts;
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
 }
@@ -123,9 +132,11 @@ export interface Score {
 
 /** Everything one span maps to. */
 export interface MappedSpan {
-  observation: Observation;
+  /** Null for a score-carrier span, which contributes only its scores. */
+  observation: Observation | null;
   /** EVENT observations from the span's events, parented to the span's observation. */
   events: Observation[];
   scores: Score[];
-  trace: TraceContribution;
+  /** Null for a score carrier: a late, zero-length span must not stretch the trace's times. */
+  trace: TraceContribution | null;
 }

@@ -50,3 +50,5 @@ export const SPANLITE_SCORE_OBSERVATION_ID = 'spanlite.score.observation_id';
  * had already ended. The collector stores its scores and no observation for it.
  */
 export const SPANLITE_SCORE_CARRIER = 'spanlite.score_carrier';
+/** On a `gen_ai.evaluation.result` event: API, EVAL (the default) or ANNOTATION. */
+export const SPANLITE_SCORE_SOURCE = 'spanlite.score.source';

@@ -1,0 +1,46 @@
+/**
+ * buildApp: the Fastify instance with the OTLP receiver and the REST API. Never listens; main
+ * does, and tests use it on an ephemeral port or through inject().
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Pipeline } from './pipeline.js';
+import type { TraceStore } from './store/trace-store.js';
+import { SpanliteError } from './errors.js';
+import { otlpReceiver, fromFastifyError } from './receiver.js';
+import { queryApi } from './query-api.js';
+
+export interface AppDeps {
+  pipeline: Pipeline;
+  store: TraceStore;
+  maxBodyBytes: number;
+  logger: FastifyBaseLogger | false;
+}
+
+/** Until projects and keys exist, everything belongs to one project. */
+export const DEFAULT_PROJECT_ID = 'default';
+const projectOf = (_request: FastifyRequest): string => DEFAULT_PROJECT_ID;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const common = {
+    bodyLimit: deps.maxBodyBytes,
+    // Per-request logs would cost more than the ingest itself at exporter rates.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  };
+  const app: FastifyInstance =
+    deps.logger === false ? Fastify({ ...common, logger: false }) : Fastify({ ...common, loggerInstance: deps.logger });
+
+  app.setErrorHandler((error, request, reply) => {
+    const known = error instanceof SpanliteError ? error : fromFastifyError(error);
+    if (known.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
+    if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
+    return reply.code(known.httpStatus).send({ error: known.code, message: known.message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url}` }),
+  );
+
+  await app.register(otlpReceiver, { pipeline: deps.pipeline, maxBodyBytes: deps.maxBodyBytes, projectOf });
+  await app.register(queryApi, { store: deps.store, projectOf });
+  return app;
+}

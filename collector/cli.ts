@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/** The `spanlite` command. Default (and `spanlite start`): run the collector until SIGTERM/SIGINT. */
+import pino from 'pino';
+import { resolve } from 'node:path';
+import { ConfigError, loadCollectorConfig } from '../config/collector-config.js';
+import { startCollector } from './main.js';
+
+const USAGE = `usage: spanlite [start]
+
+Runs the spanlite collector. Configuration comes from environment variables
+(SPANLITE_HOST, SPANLITE_PORT, SPANLITE_DB, ...): see the README.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const command = argv[0] ?? 'start';
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command !== 'start') {
+    console.error(`spanlite: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+
+  let config;
+  try {
+    config = loadCollectorConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`spanlite: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel });
+  let collector;
+  try {
+    collector = await startCollector(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, `spanlite could not start: ${(error as Error).message}`);
+    return 1;
+  }
+  logger.info(
+    { url: collector.url, database: resolve(config.dbFile), otlpEndpoint: collector.url },
+    `spanlite listening on ${collector.url}; database ${resolve(config.dbFile)}; ` +
+      `point exporters at OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url} (traces: ${collector.tracesEndpoint})`,
+  );
+
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      logger.info(`${signal} received: finishing in-flight requests, then closing the database`);
+      collector
+        .close()
+        .then(() => logger.info('spanlite stopped'))
+        .catch((error: unknown) => logger.error({ err: error }, 'error while stopping'))
+        .finally(done);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('spanlite: unexpected error', error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,115 @@
+/**
+ * Typed reads over span attributes: "first of these keys that holds a usable value". Convention
+ * fallbacks are ordered key lists, and these are the only functions that walk them.
+ */
+import type { Attributes, AttributeValue } from '../span.js';
+
+export function firstString(attributes: Attributes, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const value = attributes[key];
+    if (typeof value === 'string' && value !== '') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  }
+  return undefined;
+}
+
+/** Numbers, and decimal strings (int64 beyond 2^53 arrive as strings). */
+export function firstNumber(attributes: Attributes, keys: readonly string[]): number | undefined {
+  for (const key of keys) {
+    const number = toNumber(attributes[key]);
+    if (number !== undefined) return number;
+  }
+  return undefined;
+}
+
+export function toNumber(value: AttributeValue | undefined): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+export function firstBoolean(attributes: Attributes, keys: readonly string[]): boolean | undefined {
+  for (const key of keys) {
+    const value = attributes[key];
+    if (typeof value === 'boolean') return value;
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+  }
+  return undefined;
+}
+
+/** The first key holding a non-empty value, or undefined. */
+export function firstPresentKey(attributes: Attributes, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const value = attributes[key];
+    if (value !== undefined && value !== null && value !== '') return key;
+  }
+  return undefined;
+}
+
+/** A value that may be a JSON document in a string (how SDKs ship structured input/output). */
+export function firstJson(attributes: Attributes, keys: readonly string[]): AttributeValue | undefined {
+  for (const key of keys) {
+    const value = attributes[key];
+    if (value === undefined || value === null || value === '') continue;
+    return typeof value === 'string' ? parseJsonLoosely(value) : value;
+  }
+  return undefined;
+}
+
+/** Parses strings that look like JSON objects or arrays; anything else stays the string it was. */
+export function parseJsonLoosely(text: string): AttributeValue {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return text;
+  try {
+    return JSON.parse(text) as AttributeValue;
+  } catch {
+    return text;
+  }
+}
+
+/** A string list from an array attribute, a JSON array string, or a comma-separated string. */
+export function firstStringList(attributes: Attributes, keys: readonly string[]): string[] | undefined {
+  for (const key of keys) {
+    const value = attributes[key];
+    if (value === undefined || value === null || value === '') continue;
+    const list = typeof value === 'string' ? parseJsonLoosely(value) : value;
+    if (Array.isArray(list)) return list.filter((item) => item !== null).map((item) => String(item));
+    if (typeof list === 'string') return list.split(',').map((tag) => tag.trim()).filter(Boolean);
+  }
+  return undefined;
+}
+
+/** `prefix.key` attributes as `{ key: value }` (JSON strings parsed), or undefined if none. */
+export function prefixedObject(
+  attributes: Attributes,
+  prefix: string,
+): Record<string, AttributeValue> | undefined {
+  let result: Record<string, AttributeValue> | undefined;
+  for (const key in attributes) {
+    if (!key.startsWith(prefix) || key.length === prefix.length) continue;
+    const name = key.slice(prefix.length);
+    if (!isSafeKey(name)) continue;
+    const value = attributes[key] as AttributeValue;
+    result ??= {};
+    result[name] = typeof value === 'string' ? parseJsonLoosely(value) : value;
+  }
+  return result;
+}
+
+/** A JSON object from an object attribute or a JSON string; undefined for anything else. */
+export function firstObject(
+  attributes: Attributes,
+  keys: readonly string[],
+): Record<string, AttributeValue> | undefined {
+  const value = firstJson(attributes, keys);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+/** Keys that would reach an object's prototype when assigned; never copied anywhere. */
+export function isSafeKey(key: string): boolean {
+  return key !== '__proto__' && key !== 'constructor' && key !== 'prototype';
+}

@@ -1,0 +1,53 @@
+/**
+ * One export request through the stages: map each span -> price it -> hand the batch to the
+ * write queue. A span that cannot be mapped is refused alone; the rest of the request is kept.
+ */
+import type { DecodedTraces, RefusedSpan } from './span.js';
+import type { MappedSpan, Observation } from './model.js';
+import type { WriteQueue } from './write-queue.js';
+import type { PriceIndex } from './cost.js';
+import { priceObservation } from './cost.js';
+import { mapSpan } from './mapping/map-span.js';
+
+export interface IngestResult {
+  acceptedSpans: number;
+  refused: RefusedSpan[];
+}
+
+export interface Pipeline {
+  /** Resolves once the accepted spans are committed; rejects with a SpanliteError otherwise. */
+  ingest(projectId: string, decoded: DecodedTraces): Promise<IngestResult>;
+}
+
+export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndex }): Pipeline {
+  return {
+    async ingest(projectId, decoded) {
+      const refused = [...decoded.refused];
+      const spans: MappedSpan[] = [];
+      for (const span of decoded.spans) {
+        try {
+          const mapped = mapSpan(span);
+          if (mapped.observation) applyCost(mapped.observation, deps.prices);
+          spans.push(mapped);
+        } catch (error) {
+          refused.push({ span: span.spanId, reason: `could not be mapped: ${(error as Error).message}` });
+        }
+      }
+      if (spans.length > 0) await deps.queue.enqueue({ projectId, spans });
+      return { acceptedSpans: spans.length, refused };
+    },
+  };
+}
+
+/** A cost the span reported wins; otherwise the price table's, or a reason there is none. */
+function applyCost(observation: Observation, prices: PriceIndex): void {
+  if (observation.reportedCost) {
+    observation.cost = observation.reportedCost;
+    return;
+  }
+  const hasUsage = observation.usage.total !== undefined;
+  if (observation.model === null && !hasUsage) return; // not an LLM call: no cost expected
+  const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices);
+  observation.cost = cost;
+  observation.costMissingReason = missingReason;
+}

@@ -1,0 +1,106 @@
+/**
+ * OTLP/HTTP trace receiver: content type, bounded (de)compression, decode, ingest, OTLP response.
+ * Registered in its own Fastify context so its raw-body parsing does not touch the REST API.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { Pipeline } from './pipeline.js';
+import type { DecodedTraces } from './span.js';
+import { decodeJsonTraces, decodeProtobufTraces, OtlpDecodeError } from './decode.js';
+import { SpanliteError } from './errors.js';
+import { readBoundedBody } from './request-body.js';
+import { exportResponse, OTLP_CONTENT_TYPES, statusResponse, type OtlpEncoding } from './otlp-response.js';
+
+export const OTLP_TRACES_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const;
+
+export interface ReceiverOptions {
+  pipeline: Pipeline;
+  /** Limit on the body, on the wire and after decompression. */
+  maxBodyBytes: number;
+  /** The project a request writes to. */
+  projectOf: (request: FastifyRequest) => string;
+}
+
+export async function otlpReceiver(app: FastifyInstance, options: ReceiverOptions): Promise<void> {
+  // Hand the raw stream to the handler: it decides the content type, limits and decompression.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  app.setErrorHandler((error, request, reply) => sendOtlpError(request, reply, error));
+
+  for (const url of OTLP_TRACES_PATHS) {
+    app.post(url, async (request, reply) => {
+      const encoding = otlpEncodingOf(request.headers['content-type']);
+      const stream = request.body as Readable;
+      const body = await readBoundedBody(stream, request.headers['content-encoding'], options.maxBodyBytes);
+      const decoded = decodeBody(encoding, body);
+      const result = await options.pipeline.ingest(options.projectOf(request), decoded);
+      if (result.refused.length > 0) {
+        request.log.warn({ refused: result.refused.length, accepted: result.acceptedSpans }, 'spans refused');
+      }
+      return reply
+        .code(200)
+        .type(OTLP_CONTENT_TYPES[encoding])
+        .send(exportResponse(encoding, result.refused));
+    });
+  }
+}
+
+export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
+  if (mediaType === 'application/json') return 'json';
+  throw new SpanliteError(
+    'unsupportedMediaType',
+    `Content-Type "${contentType ?? ''}" is not supported: send application/x-protobuf or application/json`,
+  );
+}
+
+function decodeBody(encoding: OtlpEncoding, body: Buffer): DecodedTraces {
+  try {
+    if (encoding === 'protobuf') return decodeProtobufTraces(body);
+    return decodeJsonTraces(body.length === 0 ? {} : parseJson(body));
+  } catch (error) {
+    if (error instanceof OtlpDecodeError) {
+      throw new SpanliteError('undecodableBody', `invalid OTLP ${encoding} body: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new SpanliteError('undecodableBody', `invalid OTLP json body: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function sendOtlpError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  let encoding: OtlpEncoding;
+  try {
+    encoding = otlpEncodingOf(request.headers['content-type']);
+  } catch {
+    encoding = 'json';
+  }
+  const known = error instanceof SpanliteError ? error : fromFastifyError(error);
+  if (known.httpStatus >= 500) request.log.error({ err: error }, 'OTLP export failed');
+  else request.log.info({ code: known.code, message: known.message }, 'OTLP export rejected');
+  if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
+  return reply
+    .code(known.httpStatus)
+    .type(OTLP_CONTENT_TYPES[encoding])
+    .send(statusResponse(encoding, known.httpStatus, known.message));
+}
+
+/** Errors Fastify raises itself (before our handler runs) in catalog terms. */
+export function fromFastifyError(error: unknown): SpanliteError {
+  const status = (error as { statusCode?: number }).statusCode;
+  const message = (error as Error).message ?? String(error);
+  if (status === 413) return new SpanliteError('payloadTooLarge', message, { cause: error });
+  if (status === 415) return new SpanliteError('unsupportedMediaType', message, { cause: error });
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new SpanliteError('undecodableBody', message, { cause: error });
+  }
+  return new SpanliteError('internal', `internal error: ${message}`, { cause: error });
+}

@@ -1,0 +1,123 @@
+/**
+ * Versioned schema migrations, applied in order at open; `PRAGMA user_version` records the last
+ * one applied. Append new migrations; never edit one that has shipped.
+ *
+ * Times are INTEGER unix nanoseconds (read back with safeIntegers, since they exceed 2^53).
+ * JSON columns hold JSON text.
+ */
+import type { Database } from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  /* 1: traces, observations, scores */ `
+  CREATE TABLE traces (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT,
+    user_id TEXT,
+    session_id TEXT,
+    release TEXT,
+    version TEXT,
+    environment TEXT NOT NULL DEFAULT 'default',
+    tags TEXT NOT NULL DEFAULT '[]',
+    metadata TEXT NOT NULL DEFAULT '{}',
+    input TEXT,
+    output TEXT,
+    public INTEGER NOT NULL DEFAULT 0,
+    start_time_ns INTEGER NOT NULL,
+    end_time_ns INTEGER NOT NULL,
+    total_cost REAL,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    total_tokens INTEGER NOT NULL DEFAULT 0,
+    fact_ranks TEXT NOT NULL DEFAULT '{}',
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX traces_by_time ON traces (project_id, start_time_ns DESC);
+  CREATE INDEX traces_by_user ON traces (project_id, user_id, start_time_ns DESC);
+  CREATE INDEX traces_by_session ON traces (project_id, session_id, start_time_ns);
+  CREATE INDEX traces_by_name ON traces (project_id, name, start_time_ns DESC);
+
+  CREATE TABLE trace_tags (
+    project_id TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (project_id, tag, trace_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE observations (
+    project_id TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    parent_observation_id TEXT,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    start_time_ns INTEGER NOT NULL,
+    end_time_ns INTEGER,
+    completion_start_time_ns INTEGER,
+    level TEXT NOT NULL,
+    status_message TEXT,
+    version TEXT,
+    model TEXT,
+    model_parameters TEXT,
+    input TEXT,
+    output TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    total_tokens INTEGER,
+    cached_input_tokens INTEGER,
+    cache_write_tokens INTEGER,
+    reasoning_tokens INTEGER,
+    cost_details TEXT,
+    total_cost REAL,
+    cost_missing_reason TEXT,
+    counts_in_trace_totals INTEGER NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    resource_attributes TEXT NOT NULL DEFAULT '{}',
+    scope_name TEXT NOT NULL DEFAULT '',
+    scope_version TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (project_id, trace_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX observations_by_id ON observations (project_id, id);
+
+  CREATE TABLE scores (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    observation_id TEXT,
+    name TEXT NOT NULL,
+    value REAL,
+    string_value TEXT,
+    data_type TEXT NOT NULL,
+    comment TEXT,
+    source TEXT NOT NULL,
+    time_ns INTEGER NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX scores_by_trace ON scores (project_id, trace_id);
+  CREATE INDEX scores_by_name ON scores (project_id, name, value);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database to SCHEMA_VERSION; refuses a database written by a newer spanlite. */
+export function migrate(db: Database, file: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `database ${file}: schema version ${current} is newer than this spanlite understands (${SCHEMA_VERSION}); upgrade spanlite`,
+    );
+  }
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version - 1] as string);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}

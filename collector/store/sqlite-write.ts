@@ -1,0 +1,272 @@
+/**
+ * The SQLite write path: each SpanBatch inside its own savepoint, the whole group in one
+ * transaction (group commit: one fsync for every request that arrived together).
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { MappedSpan, Observation, Score, TraceContribution } from '../model.js';
+import type { BatchWriteOutcome, SpanBatch } from './trace-store.js';
+import { mergeTraceContribution, type TraceFactsState } from '../trace-merge.js';
+import { toJson, fromJson } from './json-columns.js';
+
+/** What newly stored observations add to their trace's totals. */
+interface TraceTotalsDelta {
+  cost: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+interface PendingTrace {
+  contributions: TraceContribution[];
+  delta: TraceTotalsDelta;
+}
+
+export type WriteBatches = (batches: readonly SpanBatch[]) => BatchWriteOutcome[];
+
+export function createBatchWriter(db: Database, now: () => number = Date.now): WriteBatches {
+  const statements = prepareStatements(db);
+
+  const writeOne = db.transaction((batch: SpanBatch) => {
+    const pending = new Map<string, PendingTrace>();
+    for (const span of batch.spans) writeSpan(statements, batch.projectId, span, pending);
+    const nowMs = now();
+    for (const [traceId, trace] of pending) upsertTrace(statements, batch.projectId, traceId, trace, nowMs);
+  });
+
+  const writeGroup = db.transaction((batches: readonly SpanBatch[]): BatchWriteOutcome[] =>
+    batches.map((batch) => {
+      try {
+        // Nested db.transaction runs as a SAVEPOINT: a failing batch rolls back alone.
+        writeOne(batch);
+        return { ok: true } as const;
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    }),
+  );
+
+  return (batches) => writeGroup.immediate(batches);
+}
+
+function pendingFor(pending: Map<string, PendingTrace>, traceId: string): PendingTrace {
+  let trace = pending.get(traceId);
+  if (!trace) {
+    trace = { contributions: [], delta: { cost: null, inputTokens: 0, outputTokens: 0, totalTokens: 0 } };
+    pending.set(traceId, trace);
+  }
+  return trace;
+}
+
+function writeSpan(
+  statements: Statements,
+  projectId: string,
+  span: MappedSpan,
+  pending: Map<string, PendingTrace>,
+): void {
+  if (span.trace) pendingFor(pending, span.trace.traceId).contributions.push(span.trace);
+  if (span.observation) {
+    // A re-sent span (an exporter's retry) is ignored whole, so nothing is counted twice.
+    const isNew = insertObservation(statements, projectId, span.observation);
+    if (isNew && span.observation.countsInTraceTotals) {
+      addToTotals(pendingFor(pending, span.observation.traceId).delta, span.observation);
+    }
+  }
+  for (const event of span.events) insertObservation(statements, projectId, event);
+  for (const score of span.scores) upsertScore(statements, projectId, score);
+}
+
+function addToTotals(delta: TraceTotalsDelta, observation: Observation): void {
+  const { usage, cost } = observation;
+  if (cost?.total !== undefined) delta.cost = (delta.cost ?? 0) + cost.total;
+  delta.inputTokens += (usage.input ?? 0) + (usage.cachedInput ?? 0) + (usage.cacheWrite ?? 0);
+  delta.outputTokens += (usage.output ?? 0) + (usage.reasoning ?? 0);
+  delta.totalTokens += usage.total ?? 0;
+}
+
+function insertObservation(statements: Statements, projectId: string, o: Observation): boolean {
+  const result = statements.insertObservation.run(
+    projectId,
+    o.traceId,
+    o.id,
+    o.parentObservationId,
+    o.type,
+    o.name,
+    o.startTimeUnixNano,
+    o.endTimeUnixNano,
+    o.completionStartTimeUnixNano,
+    o.level,
+    o.statusMessage,
+    o.version,
+    o.model,
+    toJson(o.modelParameters),
+    toJson(o.input),
+    toJson(o.output),
+    JSON.stringify(o.metadata),
+    o.usage.input ?? null,
+    o.usage.output ?? null,
+    o.usage.total ?? null,
+    o.usage.cachedInput ?? null,
+    o.usage.cacheWrite ?? null,
+    o.usage.reasoning ?? null,
+    toJson(o.cost),
+    o.cost?.total ?? null,
+    o.costMissingReason,
+    o.countsInTraceTotals ? 1 : 0,
+    JSON.stringify(o.rawAttributes),
+    JSON.stringify(o.resourceAttributes),
+    o.scope.name,
+    o.scope.version,
+  );
+  return result.changes === 1;
+}
+
+function upsertScore(statements: Statements, projectId: string, s: Score): void {
+  const nowMs = Date.now();
+  statements.upsertScore.run(
+    projectId,
+    s.id,
+    s.traceId,
+    s.observationId,
+    s.name,
+    s.value,
+    s.stringValue,
+    s.dataType,
+    s.comment,
+    s.source,
+    s.timeUnixNano,
+    JSON.stringify(s.metadata),
+    nowMs,
+    nowMs,
+  );
+}
+
+interface StoredTraceRow {
+  name: string | null;
+  user_id: string | null;
+  session_id: string | null;
+  release: string | null;
+  version: string | null;
+  environment: string;
+  tags: string;
+  metadata: string;
+  input: string | null;
+  output: string | null;
+  public: bigint;
+  start_time_ns: bigint;
+  end_time_ns: bigint;
+  total_cost: number | null;
+  input_tokens: bigint;
+  output_tokens: bigint;
+  total_tokens: bigint;
+  fact_ranks: string;
+}
+
+function upsertTrace(
+  statements: Statements,
+  projectId: string,
+  traceId: string,
+  trace: PendingTrace,
+  nowMs: number,
+): void {
+  const stored = statements.selectTrace.get(projectId, traceId) as StoredTraceRow | undefined;
+  let state: TraceFactsState | null = stored ? factsStateFromRow(traceId, stored) : null;
+  for (const contribution of trace.contributions) state = mergeTraceContribution(state, contribution);
+  if (state === null) return; // only scores or events arrived for a trace we have not seen yet
+
+  const { facts } = state;
+  const totalCost =
+    trace.delta.cost === null ? (stored?.total_cost ?? null) : (stored?.total_cost ?? 0) + trace.delta.cost;
+  statements.upsertTrace.run(
+    projectId,
+    traceId,
+    facts.name ?? null,
+    facts.userId ?? null,
+    facts.sessionId ?? null,
+    facts.release ?? null,
+    facts.version ?? null,
+    facts.environment ?? 'default',
+    JSON.stringify(facts.tags),
+    JSON.stringify(facts.metadata),
+    toJson(facts.input),
+    toJson(facts.output),
+    facts.public ? 1 : 0,
+    state.startTimeUnixNano,
+    state.endTimeUnixNano,
+    totalCost,
+    Number(stored?.input_tokens ?? 0n) + trace.delta.inputTokens,
+    Number(stored?.output_tokens ?? 0n) + trace.delta.outputTokens,
+    Number(stored?.total_tokens ?? 0n) + trace.delta.totalTokens,
+    JSON.stringify(state.ranks),
+    nowMs,
+    nowMs,
+  );
+  for (const tag of facts.tags) statements.insertTag.run(projectId, traceId, tag);
+}
+
+function factsStateFromRow(traceId: string, row: StoredTraceRow): TraceFactsState {
+  const facts: TraceFactsState['facts'] = {
+    tags: JSON.parse(row.tags) as string[],
+    metadata: JSON.parse(row.metadata) as TraceFactsState['facts']['metadata'],
+  };
+  if (row.name !== null) facts.name = row.name;
+  if (row.user_id !== null) facts.userId = row.user_id;
+  if (row.session_id !== null) facts.sessionId = row.session_id;
+  if (row.release !== null) facts.release = row.release;
+  if (row.version !== null) facts.version = row.version;
+  const ranks = JSON.parse(row.fact_ranks) as Record<string, string>;
+  if (ranks.environment !== undefined) facts.environment = row.environment;
+  if (row.input !== null) facts.input = fromJson(row.input);
+  if (row.output !== null) facts.output = fromJson(row.output);
+  if (ranks.public !== undefined) facts.public = row.public === 1n;
+  return { traceId, facts, ranks, startTimeUnixNano: row.start_time_ns, endTimeUnixNano: row.end_time_ns };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function prepareStatements(db: Database) {
+  const statement = (sql: string): Statement => db.prepare(sql);
+  return {
+    insertObservation: statement(`
+      INSERT INTO observations (
+        project_id, trace_id, id, parent_observation_id, type, name, start_time_ns, end_time_ns,
+        completion_start_time_ns, level, status_message, version, model, model_parameters, input, output,
+        metadata, input_tokens, output_tokens, total_tokens, cached_input_tokens, cache_write_tokens,
+        reasoning_tokens, cost_details, total_cost, cost_missing_reason, counts_in_trace_totals,
+        attributes, resource_attributes, scope_name, scope_version
+      ) VALUES (${placeholders(31)})
+      ON CONFLICT DO NOTHING`),
+    upsertScore: statement(`
+      INSERT INTO scores (
+        project_id, id, trace_id, observation_id, name, value, string_value, data_type, comment, source,
+        time_ns, metadata, created_at_ms, updated_at_ms
+      ) VALUES (${placeholders(14)})
+      ON CONFLICT (project_id, id) DO UPDATE SET
+        trace_id = excluded.trace_id, observation_id = excluded.observation_id, name = excluded.name,
+        value = excluded.value, string_value = excluded.string_value, data_type = excluded.data_type,
+        comment = excluded.comment, source = excluded.source, time_ns = excluded.time_ns,
+        metadata = excluded.metadata, updated_at_ms = excluded.updated_at_ms`),
+    selectTrace: statement(`
+      SELECT name, user_id, session_id, release, version, environment, tags, metadata, input, output,
+        public, start_time_ns, end_time_ns, total_cost, input_tokens, output_tokens, total_tokens, fact_ranks
+      FROM traces WHERE project_id = ? AND id = ?`).safeIntegers(true),
+    upsertTrace: statement(`
+      INSERT INTO traces (
+        project_id, id, name, user_id, session_id, release, version, environment, tags, metadata,
+        input, output, public, start_time_ns, end_time_ns, total_cost, input_tokens, output_tokens,
+        total_tokens, fact_ranks, created_at_ms, updated_at_ms
+      ) VALUES (${placeholders(22)})
+      ON CONFLICT (project_id, id) DO UPDATE SET
+        name = excluded.name, user_id = excluded.user_id, session_id = excluded.session_id,
+        release = excluded.release, version = excluded.version, environment = excluded.environment,
+        tags = excluded.tags, metadata = excluded.metadata, input = excluded.input, output = excluded.output,
+        public = excluded.public, start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns,
+        total_cost = excluded.total_cost, input_tokens = excluded.input_tokens,
+        output_tokens = excluded.output_tokens, total_tokens = excluded.total_tokens,
+        fact_ranks = excluded.fact_ranks, updated_at_ms = excluded.updated_at_ms`),
+    insertTag: statement(`INSERT INTO trace_tags (project_id, trace_id, tag) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
+  };
+}
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}

@@ -1,0 +1,96 @@
+/**
+ * Group commit. Requests hand their batch to the queue and wait; everything queued while the
+ * previous write ran goes to the store in one transaction, and each request is answered after
+ * that commit. Bounded: past `maxQueuedSpans` a batch is refused at once with a retryable 503.
+ */
+import type { SpanBatch, TraceStore } from './store/trace-store.js';
+import { SpanliteError } from './errors.js';
+
+export interface WriteQueueOptions {
+  store: TraceStore;
+  /** Spans waiting (not yet being written) beyond which new batches are refused. */
+  maxQueuedSpans: number;
+  /** Spans per transaction at most; a larger backlog is written in several. Default 16384. */
+  maxSpansPerCommit?: number;
+}
+
+export interface WriteQueue {
+  /** Resolves once the batch is committed; rejects with a SpanliteError otherwise. */
+  enqueue(batch: SpanBatch): Promise<void>;
+  /** Resolves when everything queued so far is written. */
+  drain(): Promise<void>;
+  readonly queuedSpans: number;
+}
+
+interface Waiting {
+  batch: SpanBatch;
+  spanCount: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
+  const maxSpansPerCommit = options.maxSpansPerCommit ?? 16_384;
+  const waiting: Waiting[] = [];
+  let queuedSpans = 0;
+  let writing: Promise<void> | null = null;
+
+  function schedule(): void {
+    if (writing !== null || waiting.length === 0) return;
+    writing = new Promise<void>((resolve) => setImmediate(resolve)).then(writeNextGroup).finally(() => {
+      writing = null;
+      schedule();
+    });
+  }
+
+  async function writeNextGroup(): Promise<void> {
+    const group: Waiting[] = [];
+    let groupSpans = 0;
+    while (waiting.length > 0 && (group.length === 0 || groupSpans + waiting[0]!.spanCount <= maxSpansPerCommit)) {
+      const next = waiting.shift()!;
+      group.push(next);
+      groupSpans += next.spanCount;
+    }
+    queuedSpans -= groupSpans;
+    try {
+      const outcomes = await options.store.writeBatches(group.map((entry) => entry.batch));
+      outcomes.forEach((outcome, index) => {
+        const entry = group[index]!;
+        if (outcome.ok) entry.resolve();
+        else entry.reject(storeFailure(outcome.error));
+      });
+    } catch (error) {
+      for (const entry of group) entry.reject(storeFailure(error));
+    }
+  }
+
+  return {
+    enqueue(batch) {
+      const spanCount = batch.spans.length;
+      if (queuedSpans > 0 && queuedSpans + spanCount > options.maxQueuedSpans) {
+        return Promise.reject(
+          new SpanliteError('overloaded', `ingestion queue full (${queuedSpans} spans waiting); retry later`),
+        );
+      }
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ batch, spanCount, resolve, reject });
+        queuedSpans += spanCount;
+        schedule();
+      });
+    },
+    async drain() {
+      while (writing !== null || waiting.length > 0) {
+        schedule();
+        await writing;
+      }
+    },
+    get queuedSpans() {
+      return queuedSpans;
+    },
+  };
+}
+
+function storeFailure(cause: unknown): SpanliteError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new SpanliteError('storeUnavailable', `could not store the spans: ${detail}`, { cause });
+}

@@ -1,0 +1,69 @@
+/**
+ * Collector configuration: read from the environment once, validated, frozen, passed down.
+ * Every problem is reported at once so a bad deployment is fixed in one go.
+ */
+export interface CollectorConfig {
+  /** SPANLITE_HOST, default 127.0.0.1. */
+  host: string;
+  /** SPANLITE_PORT, default 4318 (the OTLP/HTTP port). */
+  port: number;
+  /** SPANLITE_DB, default ./data/spanlite.db. */
+  dbFile: string;
+  /** SPANLITE_DB_SYNC: full (default, survives power loss) or normal (survives a process crash). */
+  dbSynchronous: 'full' | 'normal';
+  /** SPANLITE_MAX_BODY_BYTES, default 16 MiB: limit on a request body, after decompression too. */
+  maxBodyBytes: number;
+  /** SPANLITE_MAX_QUEUED_SPANS, default 100000: spans waiting to be written before 503. */
+  maxQueuedSpans: number;
+  /** SPANLITE_PRICING_FILE: a JSON price table that adds to / overrides the default one. */
+  pricingFile: string | undefined;
+  /** SPANLITE_LOG_LEVEL, default info. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Readonly<CollectorConfig> {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}: expected an integer ${min}-${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = raw.toLowerCase();
+    if (!(allowed as readonly string[]).includes(value)) {
+      problems.push(`${name}: expected one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return value as T;
+  };
+
+  const config: CollectorConfig = {
+    host: env.SPANLITE_HOST || '127.0.0.1',
+    port: integer('SPANLITE_PORT', 4318, 0, 65535),
+    dbFile: env.SPANLITE_DB || './data/spanlite.db',
+    dbSynchronous: oneOf('SPANLITE_DB_SYNC', ['full', 'normal'] as const, 'full'),
+    maxBodyBytes: integer('SPANLITE_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxQueuedSpans: integer('SPANLITE_MAX_QUEUED_SPANS', 100_000, 1, 10_000_000),
+    pricingFile: env.SPANLITE_PRICING_FILE || undefined,
+    logLevel: oneOf('SPANLITE_LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
