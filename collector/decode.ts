@@ -11,6 +11,9 @@
  * - a body that cannot be read at all throws `OtlpDecodeError` (the whole request is a 400);
  * - a readable span with unusable ids or an unknown status code is put in `refused`, and the
  *   rest of the request is kept.
+ *
+ * Spans of one ResourceSpans share one `resource` object, and spans of one ScopeSpans one `scope`
+ * object: treat them as read-only.
  */
 import { Buffer } from 'node:buffer';
 import protobuf from 'protobufjs/minimal.js';
@@ -45,8 +48,9 @@ const TRACE_ID_BYTES = 16;
 const SPAN_ID_BYTES = 8;
 
 /**
- * Keys never written into an attribute object: `__proto__` would replace its prototype, and the
- * other two are the usual second stage of a prototype-pollution gadget.
+ * Keys never written into an attribute object: `__proto__` would replace its prototype, and
+ * `constructor.prototype` is the other way to reach it when code later merges attribute objects or
+ * walks them by dotted key path.
  */
 function isForbiddenKey(key: string): boolean {
   return key === '__proto__' || key === 'constructor' || key === 'prototype';
@@ -79,8 +83,9 @@ function setAttribute(target: Attributes, key: string, value: AttributeValue): v
   if (!isForbiddenKey(key)) target[key] = value;
 }
 
-function refusedLabel(resourceIndex: number, scopeIndex: number, spanIndex: number): string {
-  return `resourceSpans[${resourceIndex}].scopeSpans[${scopeIndex}].spans[${spanIndex}]`;
+/** Names a refused span by position when its own id is unusable. */
+function spanPosition(scopePosition: string, spanIndex: number): string {
+  return `${scopePosition}.spans[${spanIndex}]`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,12 +160,12 @@ export function decodeProtobufTraces(body: Uint8Array): DecodedTraces {
   if (!(body instanceof Uint8Array)) {
     throw new OtlpDecodeError('', `expected protobuf bytes (got ${describe(body)})`);
   }
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const reader = ProtobufReader.create(buf);
   const out: DecodedTraces = { spans: [], refused: [] };
   let resourceIndex = 0;
   let at = '';
   try {
+    const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const reader = ProtobufReader.create(buf);
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
       if (tag === Tag.requestResourceSpans) {
@@ -183,14 +188,20 @@ function readEnd(reader: Reader): number {
   const length = reader.uint32();
   const end = reader.pos + length;
   if (end > reader.len) {
-    throw new OtlpDecodeError('', `truncated: a ${length}-byte field at offset ${reader.pos} runs past the end of the ${reader.len}-byte body`);
+    throw new OtlpDecodeError(
+      '',
+      `truncated: a ${length}-byte field at offset ${reader.pos} runs past the end of the ${reader.len}-byte body`,
+    );
   }
   return end;
 }
 
 function expectEnd(reader: Reader, end: number): void {
   if (reader.pos !== end) {
-    throw new OtlpDecodeError('', `malformed: a field overran its enclosing message (offset ${reader.pos}, message ends at ${end})`);
+    throw new OtlpDecodeError(
+      '',
+      `malformed: a field overran its enclosing message (offset ${reader.pos}, message ends at ${end})`,
+    );
   }
 }
 
@@ -327,6 +338,7 @@ function readScopeSpans(
 ): void {
   const end = readEnd(reader);
   const scope: DecodedSpan['scope'] = { name: '', version: '', attributes: emptyAttributes() };
+  const scopePosition = `resourceSpans[${resourceIndex}].scopeSpans[${scopeIndex}]`;
   let spanIndex = 0;
   let at = '';
   try {
@@ -334,7 +346,7 @@ function readScopeSpans(
       const tag = reader.uint32();
       if (tag === Tag.scopeSpansSpans) {
         at = `spans[${spanIndex}]`;
-        readSpan(reader, buf, resource, scope, refusedLabel(resourceIndex, scopeIndex, spanIndex), out);
+        readSpan(reader, buf, resource, scope, scopePosition, spanIndex, out);
         spanIndex++;
       } else if (tag === Tag.scopeSpansScope) {
         at = 'scope';
@@ -374,7 +386,8 @@ function readSpan(
   buf: Buffer,
   resource: Attributes,
   scope: DecodedSpan['scope'],
-  position: string,
+  scopePosition: string,
+  spanIndex: number,
   out: DecodedTraces,
 ): void {
   const end = readEnd(reader);
@@ -463,9 +476,10 @@ function readSpan(
   const statusCode = status.code;
   if (!isStatusCode(statusCode)) problems.push(`status.code: expected 0, 1 or 2 (got ${statusCode})`);
 
+  // The status test repeats only to narrow `statusCode` for the push below.
   if (problems.length > 0 || !isStatusCode(statusCode)) {
     out.refused.push({
-      span: spanIdUsable ? readHex(buf, spanIdStart, spanIdEnd) : position,
+      span: spanIdUsable ? readHex(buf, spanIdStart, spanIdEnd) : spanPosition(scopePosition, spanIndex),
       reason: problems.join('; '),
     });
     return;
@@ -781,6 +795,7 @@ function readJsonScopeSpans(
 ): void {
   const message = expectObject(value);
   const scope: DecodedSpan['scope'] = { name: '', version: '', attributes: emptyAttributes() };
+  const scopePosition = `resourceSpans[${resourceIndex}].scopeSpans[${scopeIndex}]`;
   const scopeMessage = getObject(message, 'scope');
   if (scopeMessage !== undefined) {
     try {
@@ -794,7 +809,7 @@ function readJsonScopeSpans(
   const spans = getArray(message, 'spans');
   for (let k = 0; k < spans.length; k++) {
     try {
-      readJsonSpan(spans[k], resource, scope, refusedLabel(resourceIndex, scopeIndex, k), out);
+      readJsonSpan(spans[k], resource, scope, scopePosition, k, out);
     } catch (error) {
       throw withPath(error, `spans[${k}]`);
     }
@@ -818,7 +833,8 @@ function readJsonSpan(
   value: unknown,
   resource: Attributes,
   scope: DecodedSpan['scope'],
-  position: string,
+  scopePosition: string,
+  spanIndex: number,
   out: DecodedTraces,
 ): void {
   const message = expectObject(value);
@@ -862,7 +878,7 @@ function readJsonSpan(
       problems.push(`parentSpanId: expected ${SPAN_ID_BYTES * 2} hex characters or none (got ${describe(rawParentSpanId)})`);
     }
     if (!isStatusCode(statusCode)) problems.push(`status.code: expected 0, 1 or 2 (got ${statusCode})`);
-    out.refused.push({ span: spanId ?? position, reason: problems.join('; ') });
+    out.refused.push({ span: spanId ?? spanPosition(scopePosition, spanIndex), reason: problems.join('; ') });
     return;
   }
   out.spans.push({
@@ -966,7 +982,10 @@ function readJsonInt64(value: unknown): number | string {
       return Number.isSafeInteger(asNumber) ? asNumber : parsed.toString();
     }
   }
-  throw new OtlpDecodeError('intValue', `expected a signed 64-bit integer as a decimal string or number (got ${describe(value)})`);
+  throw new OtlpDecodeError(
+    'intValue',
+    `expected a signed 64-bit integer as a decimal string or number (got ${describe(value)})`,
+  );
 }
 
 /** proto3 JSON doubles: numbers, numeric strings, or "NaN" / "Infinity" / "-Infinity". */

@@ -59,20 +59,12 @@ export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding {
 function decodeBody(encoding: OtlpEncoding, body: Buffer): DecodedTraces {
   try {
     if (encoding === 'protobuf') return decodeProtobufTraces(body);
-    return decodeJsonTraces(body.length === 0 ? {} : parseJson(body));
+    return decodeJsonTraces(body);
   } catch (error) {
     if (error instanceof OtlpDecodeError) {
       throw new SpanliteError('undecodableBody', `invalid OTLP ${encoding} body: ${error.message}`, { cause: error });
     }
     throw error;
-  }
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new SpanliteError('undecodableBody', `invalid OTLP json body: ${(error as Error).message}`, { cause: error });
   }
 }
 

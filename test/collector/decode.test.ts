@@ -134,6 +134,11 @@ const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SPAN_ID = 'b7ad6b7169203331';
 const PARENT_ID = '00f067aa0ba902b7';
 
+/** A span with valid ids and the given further fields. */
+function goodSpan(...fields: Uint8Array[]): Uint8Array {
+  return pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }, ...fields);
+}
+
 function protobufWithSpans(...spans: Uint8Array[]): Uint8Array {
   return pb.request(pb.resourceSpans(pb.resource(), pb.scopeSpans(pb.scope('s', '1'), ...spans)));
 }
@@ -356,7 +361,17 @@ describe('decodeJsonTraces on hand-written OTLP/JSON', () => {
 
 describe('kvlist, bytes and integer values', () => {
   const jsonValues = [
-    { key: 'kv', value: { kvlistValue: { values: [{ key: 'a', value: { intValue: '1' } }, { key: 'b', value: { arrayValue: { values: [{ stringValue: 'x' }, {}] } } }] } } },
+    {
+      key: 'kv',
+      value: {
+        kvlistValue: {
+          values: [
+            { key: 'a', value: { intValue: '1' } },
+            { key: 'b', value: { arrayValue: { values: [{ stringValue: 'x' }, {}] } } },
+          ],
+        },
+      },
+    },
     { key: 'blob', value: { bytesValue: 'AQID/w==' } },
     { key: 'minus', value: { intValue: -5 } },
     { key: 'max', value: { intValue: '9223372036854775807' } },
@@ -385,7 +400,7 @@ describe('kvlist, bytes and integer values', () => {
 
   it('decodes the same values from protobuf, including negative ten-byte varints', () => {
     const body = protobufWithSpans(
-      pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }, ...protobufValues.map(pb.spanAttribute)),
+      goodSpan(...protobufValues.map(pb.spanAttribute)),
     );
 
     expect(decodeProtobufTraces(body).spans[0]!.attributes).toEqual(expected);
@@ -403,8 +418,7 @@ describe('kvlist, bytes and integer values', () => {
 describe('protobuf wire details', () => {
   it('reads fixed64 times exactly up to the largest unsigned 64-bit value', () => {
     const body = protobufWithSpans(
-      pb.span(
-        { traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) },
+      goodSpan(
         fixed64Field(7, 1795541721379285241n),
         fixed64Field(8, 18446744073709551615n),
       ),
@@ -418,7 +432,7 @@ describe('protobuf wire details', () => {
 
   it('folds a resource sent after its scope spans into every span', () => {
     const resourceLast = concat(
-      lenField(2, pb.scopeSpans(pb.scope('s', '1'), pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }))),
+      lenField(2, pb.scopeSpans(pb.scope('s', '1'), goodSpan())),
       lenField(1, pb.resource(pb.keyValue('service.name', pb.string('late')))),
     );
 
@@ -435,8 +449,7 @@ describe('protobuf wire details', () => {
       Writer.create().uint32((96 << 3) | 5).fixed32(1).finish(),
     );
     const body = protobufWithSpans(
-      pb.span(
-        { traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) },
+      goodSpan(
         unknown,
         varintField(5, 1), // name as a varint: not a name
         pb.spanName('kept'),
@@ -455,7 +468,8 @@ describe('protobuf wire details', () => {
     // ExportLogsServiceRequest { resource_logs { scope_logs { scope { name }, log_records { time_unix_nano, severity_text } } } }
     // shares field numbers 1 and 2 with traces; a LogRecord has no field 1 or 2 of the span id types.
     const logRecord = concat(fixed64Field(1, 1795541721379285241n), stringField(3, 'INFO'));
-    const body = pb.request(concat(lenField(1, new Uint8Array(0)), lenField(2, concat(lenField(1, pb.scope('codex_otel.log_only', '')), lenField(2, logRecord)))));
+    const scopeLogs = concat(lenField(1, pb.scope('codex_otel.log_only', '')), lenField(2, logRecord));
+    const body = pb.request(concat(lenField(1, new Uint8Array(0)), lenField(2, scopeLogs)));
 
     expect(decodeProtobufTraces(body)).toEqual({
       spans: [],
@@ -471,7 +485,7 @@ describe('protobuf wire details', () => {
 
 describe('span validation', () => {
   it('refuses protobuf spans with unusable ids or an unknown status code and keeps the rest', () => {
-    const good = pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }, pb.spanName('good'));
+    const good = goodSpan(pb.spanName('good'));
     const body = protobufWithSpans(
       pb.span({ traceId: new Uint8Array(0), spanId: hex('1111111111111111') }),
       good,
@@ -539,8 +553,8 @@ describe('undecodable bodies', () => {
   it('names the span and attribute where a protobuf body stops making sense', () => {
     const badAttribute = concat(stringField(1, 'k'), lenField(2, Uint8Array.from([0x0a, 0x05, 0x61])));
     const body = protobufWithSpans(
-      pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }),
-      pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }, pb.spanAttribute(pb.keyValue('ok', pb.string('v'))), pb.spanAttribute(badAttribute)),
+      goodSpan(),
+      goodSpan(pb.spanAttribute(pb.keyValue('ok', pb.string('v'))), pb.spanAttribute(badAttribute)),
     );
 
     expect(decodeError(() => decodeProtobufTraces(body)).message).toMatch(
@@ -596,9 +610,10 @@ describe('undecodable bodies', () => {
   });
 
   it('accepts AnyValue nested 32 levels deep and refuses 33 levels in both encodings', () => {
-    const json = (depth: number) => jsonWithSpans({ traceId: TRACE_ID, spanId: SPAN_ID, attributes: [{ key: 'deep', value: nestedJsonArray(depth) }] });
+    const json = (depth: number) =>
+      jsonWithSpans({ traceId: TRACE_ID, spanId: SPAN_ID, attributes: [{ key: 'deep', value: nestedJsonArray(depth) }] });
     const proto = (depth: number) =>
-      protobufWithSpans(pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }, pb.spanAttribute(pb.keyValue('deep', nestedProtobufArray(depth)))));
+      protobufWithSpans(goodSpan(pb.spanAttribute(pb.keyValue('deep', nestedProtobufArray(depth)))));
 
     expect(decodeJsonTraces(json(32)).spans).toHaveLength(1);
     expect(decodeProtobufTraces(proto(32)).spans).toHaveLength(1);
@@ -610,13 +625,15 @@ describe('undecodable bodies', () => {
     );
   });
 
-  it('throws OtlpDecodeError rather than overflowing the stack for a body nested 100000 levels deep', () => {
-    const depth = 100_000;
-    const text = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${TRACE_ID}","spanId":"${SPAN_ID}","attributes":[{"key":"deep","value":${'{"arrayValue":{"values":['.repeat(depth)}{}${']}}'.repeat(depth)}}]}]}]}]}`;
+  it('throws OtlpDecodeError rather than overflowing the stack for a body nested 50000 levels deep', () => {
+    const depth = 50_000;
+    const deepValue = `${'{"arrayValue":{"values":['.repeat(depth)}{}${']}}'.repeat(depth)}`;
+    const span = `{"traceId":"${TRACE_ID}","spanId":"${SPAN_ID}","attributes":[{"key":"deep","value":${deepValue}}]}`;
+    const text = `{"resourceSpans":[{"scopeSpans":[{"spans":[${span}]}]}]}`;
 
     expect(() => decodeJsonTraces(text)).toThrow(OtlpDecodeError);
-    expect(() => decodeProtobufTraces(protobufWithSpans(pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }, pb.spanAttribute(pb.keyValue('deep', nestedProtobufArray(2_000)))))))
-      .toThrow(OtlpDecodeError);
+    const deepProtobuf = protobufWithSpans(goodSpan(pb.spanAttribute(pb.keyValue('deep', nestedProtobufArray(2_000)))));
+    expect(() => decodeProtobufTraces(deepProtobuf)).toThrow(OtlpDecodeError);
   });
 });
 
@@ -651,8 +668,7 @@ describe('prototype pollution guard', () => {
 
   it('drops the same keys from protobuf attributes', () => {
     const body = protobufWithSpans(
-      pb.span(
-        { traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) },
+      goodSpan(
         ...pollutingKeys.map((key) => pb.spanAttribute(pb.keyValue(key, pb.kvlist(pb.keyValue('polluted', pb.string('yes')))))),
         pb.spanAttribute(pb.keyValue('nested', pb.kvlist(...pollutingKeys.map((key) => pb.keyValue(key, pb.string('x')))))),
       ),

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createWriteQueue } from '../../collector/write-queue.js';
+import type { BatchWriteOutcome, SpanBatch, TraceStore } from '../../collector/store/trace-store.js';
+import { SpanliteError } from '../../collector/errors.js';
+import type { MappedSpan } from '../../collector/model.js';
+
+/** A store that records each group it was asked to commit and fails batches named "bad". */
+function recordingStore(): TraceStore & { groups: string[][] } {
+  const groups: string[][] = [];
+  return {
+    groups,
+    async writeBatches(batches) {
+      groups.push(batches.map((b) => b.projectId));
+      return batches.map((b): BatchWriteOutcome => (b.projectId === 'bad' ? { ok: false, error: new Error('disk full') } : { ok: true }));
+    },
+    getTrace: async () => null,
+    listTraces: async () => ({ data: [], meta: { page: 1, limit: 1, totalItems: 0, totalPages: 0 } }),
+    close: async () => {},
+  };
+}
+
+const batch = (projectId: string, spanCount = 1): SpanBatch => ({
+  projectId,
+  spans: Array.from({ length: spanCount }, () => ({}) as MappedSpan),
+});
+
+describe('write queue', () => {
+  it('commits the batches that arrive together in one group and answers each', async () => {
+    const store = recordingStore();
+    const queue = createWriteQueue({ store, maxQueuedSpans: 100 });
+    await Promise.all([queue.enqueue(batch('a')), queue.enqueue(batch('b')), queue.enqueue(batch('c'))]);
+    expect(store.groups).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('fails only the batch the store could not write, with a retryable error', async () => {
+    const store = recordingStore();
+    const queue = createWriteQueue({ store, maxQueuedSpans: 100 });
+    const results = await Promise.allSettled([queue.enqueue(batch('a')), queue.enqueue(batch('bad'))]);
+    expect(results[0]!.status).toBe('fulfilled');
+    const failure = (results[1] as PromiseRejectedResult).reason as SpanliteError;
+    expect(failure).toBeInstanceOf(SpanliteError);
+    expect(failure.httpStatus).toBe(503);
+    expect(failure.message).toBe('could not store the spans: disk full');
+  });
+
+  it('refuses a batch at once with 503 and Retry-After when the queue is full', async () => {
+    const queue = createWriteQueue({ store: recordingStore(), maxQueuedSpans: 10 });
+    const first = queue.enqueue(batch('a', 8));
+    const refused = queue.enqueue(batch('b', 8)).catch((error: SpanliteError) => error);
+    const error = await refused;
+    expect(error).toBeInstanceOf(SpanliteError);
+    expect((error as SpanliteError).httpStatus).toBe(503);
+    expect((error as SpanliteError).retryAfterSeconds).toBe(1);
+    await first;
+    expect(queue.queuedSpans).toBe(0);
+  });
+
+  it('splits a backlog larger than one commit into several groups', async () => {
+    const store = recordingStore();
+    const queue = createWriteQueue({ store, maxQueuedSpans: 100, maxSpansPerCommit: 4 });
+    await Promise.all(['a', 'b', 'c'].map((id) => queue.enqueue(batch(id, 3))));
+    expect(store.groups).toEqual([['a'], ['b'], ['c']]);
+  });
+});

@@ -1,0 +1,50 @@
+/** A real collector on an ephemeral 127.0.0.1 port, with its own temp database. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadCollectorConfig, type CollectorConfig } from '../../config/collector-config.js';
+import { startCollector } from '../../collector/main.js';
+
+export interface TestCollector {
+  url: string;
+  tracesEndpoint: string;
+  dbFile: string;
+  close(): Promise<void>;
+  /** GET a REST path and parse the JSON body; throws on a non-2xx answer. */
+  getJson<T = any>(path: string): Promise<T>;
+}
+
+export async function startTestCollector(overrides: Partial<CollectorConfig> = {}): Promise<TestCollector> {
+  const dir = mkdtempSync(join(tmpdir(), 'spanlite-test-'));
+  const config: CollectorConfig = {
+    ...loadCollectorConfig({}),
+    host: '127.0.0.1',
+    port: 0,
+    dbFile: join(dir, 'spanlite.db'),
+    dbSynchronous: 'normal',
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const collector = await startCollector(Object.freeze(config), pino({ level: 'silent' }));
+  return {
+    url: collector.url,
+    tracesEndpoint: collector.tracesEndpoint,
+    dbFile: config.dbFile,
+    async close() {
+      await collector.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async getJson(path) {
+      const response = await fetch(collector.url + path);
+      const body = await response.json();
+      if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body)}`);
+      return body as any;
+    },
+  };
+}
+
+/** A response's JSON body, untyped: tests assert its shape. */
+export function jsonBody(response: Response): Promise<any> {
+  return response.json() as Promise<any>;
+}
