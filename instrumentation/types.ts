@@ -102,15 +102,12 @@ export interface TraceEnd {
   endTime?: Date;
 }
 
-/** A point-in-time observation, recorded as a span event. */
+/** A point-in-time observation, recorded as a span event (its data is the event's attributes). */
 export interface EventParams {
   name: string;
   level?: ObservationLevel;
-  /** Each key becomes an event attribute; non-primitive values as JSON. */
+  /** Each key becomes an event attribute; non-primitive values as JSON. Shown as the event's input. */
   data?: Record<string, unknown>;
-  input?: unknown;
-  output?: unknown;
-  statusMessage?: string;
   /** Default: now. */
   time?: Date;
 }
@@ -124,4 +121,6 @@ export interface ScoreParams {
   dataType?: ScoreDataType;
   /** A client-chosen id: sending the same id again updates the score rather than adding one. */
   id?: string;
+  /** Who scored: API, EVAL or ANNOTATION. The collector's default is EVAL. */
+  source?: 'API' | 'EVAL' | 'ANNOTATION';
 }
