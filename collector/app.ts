@@ -3,8 +3,11 @@
  * does, and tests use it on an ephemeral port or through inject().
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import { corsOptions } from './cors.js';
 import type { Pipeline } from './pipeline.js';
 import type { TraceStore } from './store/trace-store.js';
+import type { PriceCatalog } from './price-catalog.js';
 import { SpanliteError } from './errors.js';
 import { otlpReceiver, fromFastifyError } from './receiver.js';
 import { queryApi } from './query-api.js';
@@ -12,8 +15,12 @@ import { queryApi } from './query-api.js';
 export interface AppDeps {
   pipeline: Pipeline;
   store: TraceStore;
+  /** Model prices: read and changed through the API, used by the pipeline. */
+  prices: PriceCatalog;
   maxBodyBytes: number;
   logger: FastifyBaseLogger | false;
+  /** Origins browsers may send from (SPANLITE_CORS_ORIGINS), `['*']` for any; none: no CORS headers. */
+  corsOrigins?: readonly string[];
 }
 
 /** Until projects and keys exist, everything belongs to one project. */
@@ -29,6 +36,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app: FastifyInstance =
     deps.logger === false ? Fastify({ ...common, logger: false }) : Fastify({ ...common, loggerInstance: deps.logger });
+  if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
+    await app.register(cors, corsOptions(deps.corsOrigins));
+  }
 
   app.setErrorHandler((error, request, reply) => {
     const known = error instanceof SpanliteError ? error : fromFastifyError(error);
@@ -41,6 +51,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(otlpReceiver, { pipeline: deps.pipeline, maxBodyBytes: deps.maxBodyBytes, projectOf });
-  await app.register(queryApi, { store: deps.store, projectOf });
+  await app.register(queryApi, { store: deps.store, prices: deps.prices, projectOf });
   return app;
 }

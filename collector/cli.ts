@@ -8,7 +8,7 @@ import { startCollector } from './main.js';
 const USAGE = `usage: spanlite [start]
 
 Runs the spanlite collector. Configuration comes from environment variables
-(SPANLITE_HOST, SPANLITE_PORT, SPANLITE_DB, ...): see the README.`;
+(SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, ...): see the README.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0] ?? 'start';
@@ -39,10 +39,12 @@ async function main(argv: readonly string[]): Promise<number> {
     logger.fatal({ err: error }, `spanlite could not start: ${(error as Error).message}`);
     return 1;
   }
+  const grpc = collector.grpcUrl === null ? 'OTLP/gRPC off' : `OTLP/gRPC on ${collector.grpcUrl}`;
   logger.info(
-    { url: collector.url, database: resolve(config.dbFile), otlpEndpoint: collector.url },
-    `spanlite listening on ${collector.url}; database ${resolve(config.dbFile)}; ` +
-      `point exporters at OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url} (traces: ${collector.tracesEndpoint})`,
+    { url: collector.url, grpcUrl: collector.grpcUrl, database: resolve(config.dbFile), otlpEndpoint: collector.url },
+    `spanlite listening on ${collector.url}; ${grpc}; database ${resolve(config.dbFile)}; ` +
+      `point exporters at OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url} ` +
+      `(traces: ${collector.tracesEndpoint}, logs: ${collector.logsEndpoint})`,
   );
 
   await new Promise<void>((done) => {

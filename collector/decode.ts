@@ -43,9 +43,9 @@ export class OtlpDecodeError extends Error {
 }
 
 /** AnyValue nesting (arrays and kvlists) allowed before a body is refused; bounds recursion. */
-const MAX_ANY_VALUE_DEPTH = 32;
-const TRACE_ID_BYTES = 16;
-const SPAN_ID_BYTES = 8;
+export const MAX_ANY_VALUE_DEPTH = 32;
+export const TRACE_ID_BYTES = 16;
+export const SPAN_ID_BYTES = 8;
 
 /**
  * Keys never written into an attribute object: `__proto__` would replace its prototype, and
@@ -60,14 +60,14 @@ function isStatusCode(code: number): code is SpanStatusCodeValue {
   return code === 0 || code === 1 || code === 2;
 }
 
-function prefixPath(prefix: string, path: string): string {
+export function prefixPath(prefix: string, path: string): string {
   if (prefix === '') return path;
   if (path === '') return prefix;
   return path.startsWith('[') ? prefix + path : `${prefix}.${path}`;
 }
 
 /** Re-throwable error with `segment` prepended to its path; foreign errors are wrapped (cause kept). */
-function withPath(error: unknown, segment: string): OtlpDecodeError {
+export function withPath(error: unknown, segment: string): OtlpDecodeError {
   if (error instanceof OtlpDecodeError) {
     return new OtlpDecodeError(prefixPath(segment, error.path), error.problem, { cause: error.cause });
   }
@@ -75,7 +75,7 @@ function withPath(error: unknown, segment: string): OtlpDecodeError {
   return new OtlpDecodeError(segment, `malformed body (${detail})`, { cause: error });
 }
 
-function emptyAttributes(): Attributes {
+export function emptyAttributes(): Attributes {
   return {};
 }
 
@@ -184,7 +184,7 @@ export function decodeProtobufTraces(body: Uint8Array): DecodedTraces {
 }
 
 /** Reads a length prefix and returns where the field ends, refusing one that runs past the body. */
-function readEnd(reader: Reader): number {
+export function readEnd(reader: Reader): number {
   const length = reader.uint32();
   const end = reader.pos + length;
   if (end > reader.len) {
@@ -196,7 +196,7 @@ function readEnd(reader: Reader): number {
   return end;
 }
 
-function expectEnd(reader: Reader, end: number): void {
+export function expectEnd(reader: Reader, end: number): void {
   if (reader.pos !== end) {
     throw new OtlpDecodeError(
       '',
@@ -205,7 +205,7 @@ function expectEnd(reader: Reader, end: number): void {
   }
 }
 
-function skipField(reader: Reader, tag: number): void {
+export function skipField(reader: Reader, tag: number): void {
   const wireType = tag & 7;
   if (tag >>> 3 === 0) throw new OtlpDecodeError('', `malformed: field number 0 at offset ${reader.pos}`);
   // Groups (3, 4) do not occur in proto3 OTLP; 6 and 7 do not exist.
@@ -215,26 +215,26 @@ function skipField(reader: Reader, tag: number): void {
   reader.skipType(wireType);
 }
 
-function readString(reader: Reader, buf: Buffer): string {
+export function readString(reader: Reader, buf: Buffer): string {
   const end = readEnd(reader);
   const start = reader.pos;
   reader.pos = end;
   return buf.toString('utf8', start, end);
 }
 
-function readHex(buf: Buffer, start: number, end: number): string {
+export function readHex(buf: Buffer, start: number, end: number): string {
   let hex = '';
   for (let i = start; i < end; i++) hex += HEX_BY_BYTE[buf[i]!];
   return hex;
 }
 
-function isAllZero(buf: Buffer, start: number, end: number): boolean {
+export function isAllZero(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buf[i] !== 0) return false;
   return true;
 }
 
 /** fixed64 read as two uint32 halves (low first), so no Long is allocated. */
-function readFixed64(reader: Reader): bigint {
+export function readFixed64(reader: Reader): bigint {
   const lo = reader.fixed32();
   const hi = reader.fixed32();
   return (BigInt(hi) << 32n) | BigInt(lo);
@@ -309,7 +309,7 @@ function readResourceSpans(reader: Reader, buf: Buffer, resourceIndex: number, o
   }
 }
 
-function readResource(reader: Reader, buf: Buffer, into: Attributes): void {
+export function readResource(reader: Reader, buf: Buffer, into: Attributes): void {
   const end = readEnd(reader);
   let attributeIndex = 0;
   try {
@@ -362,7 +362,7 @@ function readScopeSpans(
   }
 }
 
-function readScope(reader: Reader, buf: Buffer, scope: DecodedSpan['scope']): void {
+export function readScope(reader: Reader, buf: Buffer, scope: DecodedSpan['scope']): void {
   const end = readEnd(reader);
   let attributeIndex = 0;
   try {
@@ -532,7 +532,7 @@ function readStatus(reader: Reader, buf: Buffer, status: { code: number; message
   expectEnd(reader, end);
 }
 
-function readKeyValue(reader: Reader, buf: Buffer, into: Attributes, depth: number): void {
+export function readKeyValue(reader: Reader, buf: Buffer, into: Attributes, depth: number): void {
   const end = readEnd(reader);
   let key = '';
   let value: AttributeValue = null;
@@ -546,7 +546,7 @@ function readKeyValue(reader: Reader, buf: Buffer, into: Attributes, depth: numb
   setAttribute(into, key, value);
 }
 
-function readAnyValue(reader: Reader, buf: Buffer, depth: number): AttributeValue {
+export function readAnyValue(reader: Reader, buf: Buffer, depth: number): AttributeValue {
   if (depth > MAX_ANY_VALUE_DEPTH) throw tooDeep();
   const end = readEnd(reader);
   let value: AttributeValue = null;
@@ -617,7 +617,7 @@ function tooDeep(): OtlpDecodeError {
 // JSON
 // ---------------------------------------------------------------------------------------------
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
 const SPAN_KIND_BY_NAME: ReadonlyMap<string, number> = new Map([
   ['SPAN_KIND_UNSPECIFIED', 0],
@@ -635,11 +635,11 @@ const STATUS_CODE_BY_NAME: ReadonlyMap<string, number> = new Map([
 ]);
 
 const HEX_PATTERN = /^[0-9a-fA-F]*$/;
-const ALL_ZERO_PATTERN = /^0*$/;
+export const ALL_ZERO_PATTERN = /^0*$/;
 const UINT_PATTERN = /^\d+$/;
 const INT_PATTERN = /^-?\d+$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/\-_]*={0,2}$/;
-const BLANK_PATTERN = /^\s*$/;
+export const BLANK_PATTERN = /^\s*$/;
 const UINT64_MAX = (1n << 64n) - 1n;
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -674,12 +674,12 @@ export function decodeJsonTraces(body: unknown): DecodedTraces {
   }
 }
 
-function isJsonObject(value: unknown): value is JsonObject {
+export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** What a value was, for messages: `"abc"`, `42`, `array`, `object`, `nothing`. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -692,7 +692,7 @@ function describe(value: unknown): string {
 }
 
 /** A field by its lowerCamelCase or proto name; `null` means absent, as in proto3 JSON. */
-function get(message: JsonObject, camel: string, snake?: string): unknown {
+export function get(message: JsonObject, camel: string, snake?: string): unknown {
   const value = message[camel];
   if (value !== undefined && value !== null) return value;
   if (snake === undefined) return undefined;
@@ -700,33 +700,33 @@ function get(message: JsonObject, camel: string, snake?: string): unknown {
   return alternative === null ? undefined : alternative;
 }
 
-function getArray(message: JsonObject, camel: string, snake?: string): readonly unknown[] {
+export function getArray(message: JsonObject, camel: string, snake?: string): readonly unknown[] {
   const value = get(message, camel, snake);
   if (value === undefined) return NO_ITEMS;
   if (!Array.isArray(value)) throw new OtlpDecodeError(camel, `expected an array (got ${describe(value)})`);
   return value;
 }
 
-function getObject(message: JsonObject, camel: string): JsonObject | undefined {
+export function getObject(message: JsonObject, camel: string): JsonObject | undefined {
   const value = get(message, camel);
   if (value === undefined) return undefined;
   if (!isJsonObject(value)) throw new OtlpDecodeError(camel, `expected an object (got ${describe(value)})`);
   return value;
 }
 
-function getString(message: JsonObject, camel: string): string {
+export function getString(message: JsonObject, camel: string): string {
   const value = get(message, camel);
   if (value === undefined) return '';
   if (typeof value !== 'string') throw new OtlpDecodeError(camel, `expected a string (got ${describe(value)})`);
   return value;
 }
 
-function expectObject(value: unknown): JsonObject {
+export function expectObject(value: unknown): JsonObject {
   if (!isJsonObject(value)) throw new OtlpDecodeError('', `expected an object (got ${describe(value)})`);
   return value;
 }
 
-function getEnum(message: JsonObject, camel: string, names: ReadonlyMap<string, number>): number {
+export function getEnum(message: JsonObject, camel: string, names: ReadonlyMap<string, number>): number {
   const value = get(message, camel);
   if (value === undefined) return 0;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
@@ -736,7 +736,7 @@ function getEnum(message: JsonObject, camel: string, names: ReadonlyMap<string, 
 }
 
 /** An unsigned 64-bit integer (times): decimal string or non-negative integer number. */
-function getUint64(message: JsonObject, camel: string, snake: string): bigint {
+export function getUint64(message: JsonObject, camel: string, snake: string): bigint {
   const value = get(message, camel, snake);
   if (value === undefined) return 0n;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 64) {
@@ -817,7 +817,7 @@ function readJsonScopeSpans(
 }
 
 /** Lowercase hex of a valid, non-zero id, or undefined. */
-function jsonHexId(value: unknown, hexLength: number): string | undefined {
+export function jsonHexId(value: unknown, hexLength: number): string | undefined {
   if (typeof value !== 'string' || value.length !== hexLength || !HEX_PATTERN.test(value)) return undefined;
   return ALL_ZERO_PATTERN.test(value) ? undefined : value.toLowerCase();
 }
@@ -917,7 +917,7 @@ function readJsonEvents(list: readonly unknown[]): DecodedEvent[] {
 }
 
 /** KeyValues into `into`; errors name `field[index]`. */
-function readJsonAttributes(list: readonly unknown[], into: Attributes, field = 'attributes'): void {
+export function readJsonAttributes(list: readonly unknown[], into: Attributes, field = 'attributes'): void {
   for (let n = 0; n < list.length; n++) {
     try {
       readJsonKeyValue(list[n], into, 1);
@@ -935,7 +935,7 @@ function readJsonKeyValue(value: unknown, into: Attributes, depth: number): void
   setAttribute(into, key, anyValue === undefined || anyValue === null ? null : readJsonAnyValue(anyValue, depth));
 }
 
-function readJsonAnyValue(value: unknown, depth: number): AttributeValue {
+export function readJsonAnyValue(value: unknown, depth: number): AttributeValue {
   if (depth > MAX_ANY_VALUE_DEPTH) throw tooDeep();
   const message = expectObject(value);
   let field: unknown;

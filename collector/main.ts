@@ -1,22 +1,28 @@
 /**
- * Wires the concrete pieces: config -> prices -> store -> queue -> pipeline -> app -> listen.
- * The one place that knows them all. Shutdown stops accepting, finishes in-flight requests and
- * queued writes, then closes the database; it is idempotent.
+ * Wires the concrete pieces: config -> prices -> store -> queue -> pipeline -> app (HTTP) and
+ * gRPC server -> listen. The one place that knows them all. Shutdown stops both servers
+ * accepting, finishes in-flight requests and queued writes, then closes the database; it is
+ * idempotent.
  */
 import pino, { type Logger } from 'pino';
 import type { CollectorConfig } from '../config/collector-config.js';
 import { loadPricingTable } from '../config/pricing.js';
-import { createPriceIndex } from './cost.js';
+import { createPriceCatalog } from './price-catalog.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { createWriteQueue } from './write-queue.js';
 import { createPipeline } from './pipeline.js';
-import { buildApp } from './app.js';
+import { buildApp, DEFAULT_PROJECT_ID } from './app.js';
+import { buildGrpcServer, closeGrpcServer, listenGrpc } from './grpc-receiver.js';
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
   url: string;
   /** OTLP traces endpoint to point exporters at. */
   tracesEndpoint: string;
+  /** OTLP logs endpoint. */
+  logsEndpoint: string;
+  /** OTLP/gRPC endpoint (`http://host:port`, as gRPC exporters take it); null when disabled. */
+  grpcUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -24,11 +30,15 @@ export async function startCollector(
   config: Readonly<CollectorConfig>,
   logger: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningCollector> {
-  const prices = createPriceIndex(loadPricingTable({ userPricingFile: config.pricingFile }));
+  const table = loadPricingTable({ userPricingFile: config.pricingFile });
   const store = openSqliteStore({ file: config.dbFile, synchronous: config.dbSynchronous });
+  const prices = await createPriceCatalog({ table, store, pricingProjectId: DEFAULT_PROJECT_ID });
   const queue = createWriteQueue({ store, maxQueuedSpans: config.maxQueuedSpans });
   const pipeline = createPipeline({ queue, prices });
-  const app = await buildApp({ pipeline, store, maxBodyBytes: config.maxBodyBytes, logger });
+  const app = await buildApp({ pipeline, store, prices, maxBodyBytes: config.maxBodyBytes, logger, corsOrigins: config.corsOrigins });
+  const grpcServer = config.grpcPort === null
+    ? null
+    : buildGrpcServer({ pipeline, maxMessageBytes: config.maxBodyBytes, projectOf: () => DEFAULT_PROJECT_ID, logger });
 
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -40,14 +50,30 @@ export async function startCollector(
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  let grpcUrl: string | null = null;
+  if (grpcServer !== null && config.grpcPort !== null) {
+    try {
+      grpcUrl = `http://${host}:${await listenGrpc(grpcServer, config.host, config.grpcPort)}`;
+    } catch (error) {
+      grpcServer.forceShutdown();
+      await app.close();
+      await store.close();
+      throw new Error(`cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
 
   let closing: Promise<void> | null = null;
   return {
     url,
     tracesEndpoint: `${url}/v1/traces`,
+    logsEndpoint: `${url}/v1/logs`,
+    grpcUrl,
     close() {
       closing ??= (async () => {
-        await app.close(); // stops accepting; waits for in-flight requests (they await their commit)
+        // Both stop accepting, then wait for their in-flight requests (which await their commit).
+        await Promise.all([app.close(), grpcServer === null ? undefined : closeGrpcServer(grpcServer)]);
         await queue.drain();
         await store.close();
       })();

@@ -1,6 +1,7 @@
 /**
  * One export request through the stages: map each span -> price it -> hand the batch to the
  * write queue. A span that cannot be mapped is refused alone; the rest of the request is kept.
+ * Log records take the same road without the cost stage.
  */
 import type { DecodedTraces, RefusedSpan } from './span.js';
 import type { MappedSpan, Observation } from './model.js';
@@ -8,15 +9,24 @@ import type { WriteQueue } from './write-queue.js';
 import type { PriceIndex } from './cost.js';
 import { priceObservation } from './cost.js';
 import { mapSpan } from './mapping/map-span.js';
+import type { DecodedLogs, RefusedLogRecord } from './log-record.js';
+import { mapLogRecords } from './mapping/log-records.js';
 
 export interface IngestResult {
   acceptedSpans: number;
   refused: RefusedSpan[];
 }
 
+export interface IngestLogsResult {
+  acceptedLogRecords: number;
+  refused: RefusedLogRecord[];
+}
+
 export interface Pipeline {
   /** Resolves once the accepted spans are committed; rejects with a SpanliteError otherwise. */
   ingest(projectId: string, decoded: DecodedTraces): Promise<IngestResult>;
+  /** Log records: map -> write (no cost stage). Resolves once committed, as `ingest`. */
+  ingestLogs(projectId: string, decoded: DecodedLogs): Promise<IngestLogsResult>;
 }
 
 export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndex }): Pipeline {
@@ -35,6 +45,11 @@ export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndex }):
       }
       if (spans.length > 0) await deps.queue.enqueue({ projectId, spans });
       return { acceptedSpans: spans.length, refused };
+    },
+    async ingestLogs(projectId, decoded) {
+      const { logs, accepted, refused } = mapLogRecords(decoded);
+      if (accepted > 0) await deps.queue.enqueue({ projectId, spans: [], logs });
+      return { acceptedLogRecords: accepted, refused };
     },
   };
 }

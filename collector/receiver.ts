@@ -1,17 +1,26 @@
 /**
- * OTLP/HTTP trace receiver: content type, bounded (de)compression, decode, ingest, OTLP response.
- * Registered in its own Fastify context so its raw-body parsing does not touch the REST API.
+ * OTLP/HTTP receiver for traces and logs: content type, bounded (de)compression, then the export
+ * service of the signal (decode, ingest), then the OTLP response. Registered in its own Fastify
+ * context so its raw-body parsing does not touch the REST API.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { Pipeline } from './pipeline.js';
-import type { DecodedTraces } from './span.js';
-import { decodeJsonTraces, decodeProtobufTraces, OtlpDecodeError } from './decode.js';
 import { SpanliteError } from './errors.js';
 import { readBoundedBody } from './request-body.js';
-import { exportResponse, OTLP_CONTENT_TYPES, statusResponse, type OtlpEncoding } from './otlp-response.js';
+import { createExportServices } from './otlp-export.js';
+import {
+  exportResponse,
+  OTLP_CONTENT_TYPES,
+  statusResponse,
+  type OtlpEncoding,
+  type OtlpSignal,
+} from './otlp-response.js';
 
 export const OTLP_TRACES_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const;
+export const OTLP_LOGS_PATHS = ['/v1/logs', '/api/public/otel/v1/logs'] as const;
+
+const PATHS_BY_SIGNAL: Record<OtlpSignal, readonly string[]> = { traces: OTLP_TRACES_PATHS, logs: OTLP_LOGS_PATHS };
 
 export interface ReceiverOptions {
   pipeline: Pipeline;
@@ -28,21 +37,25 @@ export async function otlpReceiver(app: FastifyInstance, options: ReceiverOption
 
   app.setErrorHandler((error, request, reply) => sendOtlpError(request, reply, error));
 
-  for (const url of OTLP_TRACES_PATHS) {
-    app.post(url, async (request, reply) => {
-      const encoding = otlpEncodingOf(request.headers['content-type']);
-      const stream = request.body as Readable;
-      const body = await readBoundedBody(stream, request.headers['content-encoding'], options.maxBodyBytes);
-      const decoded = decodeBody(encoding, body);
-      const result = await options.pipeline.ingest(options.projectOf(request), decoded);
-      if (result.refused.length > 0) {
-        request.log.warn({ refused: result.refused.length, accepted: result.acceptedSpans }, 'spans refused');
-      }
-      return reply
-        .code(200)
-        .type(OTLP_CONTENT_TYPES[encoding])
-        .send(exportResponse(encoding, result.refused));
-    });
+  const services = createExportServices(options.pipeline);
+  for (const signal of ['traces', 'logs'] as const) {
+    const service = services[signal];
+    for (const url of PATHS_BY_SIGNAL[signal]) {
+      app.post(url, async (request, reply) => {
+        const encoding = otlpEncodingOf(request.headers['content-type']);
+        const stream = request.body as Readable;
+        const body = await readBoundedBody(stream, request.headers['content-encoding'], options.maxBodyBytes);
+        const outcome = await service(options.projectOf(request), encoding, body);
+        if (outcome.rejected > 0) {
+          const counts = { signal, refused: outcome.rejected, accepted: outcome.accepted };
+          request.log.warn(counts, `${signal}: items refused`);
+        }
+        return reply
+          .code(200)
+          .type(OTLP_CONTENT_TYPES[encoding])
+          .send(exportResponse(encoding, signal, outcome));
+      });
+    }
   }
 }
 
@@ -54,18 +67,6 @@ export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding {
     'unsupportedMediaType',
     `Content-Type "${contentType ?? ''}" is not supported: send application/x-protobuf or application/json`,
   );
-}
-
-function decodeBody(encoding: OtlpEncoding, body: Buffer): DecodedTraces {
-  try {
-    if (encoding === 'protobuf') return decodeProtobufTraces(body);
-    return decodeJsonTraces(body);
-  } catch (error) {
-    if (error instanceof OtlpDecodeError) {
-      throw new SpanliteError('undecodableBody', `invalid OTLP ${encoding} body: ${error.message}`, { cause: error });
-    }
-    throw error;
-  }
 }
 
 function sendOtlpError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {

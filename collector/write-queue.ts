@@ -7,7 +7,8 @@ import type { SpanBatch, TraceStore } from './store/trace-store.js';
 import { SpanliteError } from './errors.js';
 
 export interface WriteQueueOptions {
-  store: TraceStore;
+  /** Only its write path is used. */
+  store: Pick<TraceStore, 'writeBatches'>;
   /** Spans waiting (not yet being written) beyond which new batches are refused. */
   maxQueuedSpans: number;
   /** Spans per transaction at most; a larger backlog is written in several. Default 16384. */
@@ -66,7 +67,8 @@ export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
 
   return {
     enqueue(batch) {
-      const spanCount = batch.spans.length;
+      // Log records count as spans: each is a row to write.
+      const spanCount = batch.spans.length + (batch.logs ? batch.logs.events.length + batch.logs.messages.length : 0);
       if (queuedSpans > 0 && queuedSpans + spanCount > options.maxQueuedSpans) {
         return Promise.reject(
           new SpanliteError('overloaded', `ingestion queue full (${queuedSpans} spans waiting); retry later`),

@@ -19,6 +19,16 @@ export interface CollectorConfig {
   pricingFile: string | undefined;
   /** SPANLITE_LOG_LEVEL, default info. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * SPANLITE_GRPC_PORT, default 4317 (the OTLP/gRPC port); 0 picks a free one; null (`off` or
+   * `-1`) runs no gRPC receiver. Listens on `host`, with `maxBodyBytes` as the message limit.
+   */
+  grpcPort: number | null;
+  /**
+   * SPANLITE_CORS_ORIGINS: origins (`https://app.example.com`) browsers may send from, or `*` for
+   * any. Default none: no CORS headers at all.
+   */
+  corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -63,7 +73,60 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     maxQueuedSpans: integer('SPANLITE_MAX_QUEUED_SPANS', 100_000, 1, 10_000_000),
     pricingFile: env.SPANLITE_PRICING_FILE || undefined,
     logLevel: oneOf('SPANLITE_LOG_LEVEL', LOG_LEVELS, 'info'),
+    grpcPort: grpcPort(env, problems),
+    corsOrigins: corsOrigins(env, problems),
   };
+  if (config.grpcPort !== null && config.grpcPort !== 0 && config.grpcPort === config.port) {
+    problems.push(`SPANLITE_GRPC_PORT: must differ from SPANLITE_PORT (both ${config.port})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function grpcPort(env: NodeJS.ProcessEnv, problems: string[]): number | null {
+  const raw = env.SPANLITE_GRPC_PORT;
+  if (raw === undefined || raw === '') return 4317;
+  const value = raw.trim().toLowerCase();
+  if (value === 'off' || value === '-1') return null;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    problems.push(`SPANLITE_GRPC_PORT: expected an integer 0-65535, or off / -1 to disable (got "${raw}")`);
+    return null;
+  }
+  return port;
+}
+
+/** `*`, or a comma list of origins: scheme, host and optional port, nothing else. */
+function corsOrigins(env: NodeJS.ProcessEnv, problems: string[]): readonly string[] {
+  const raw = env.SPANLITE_CORS_ORIGINS;
+  if (raw === undefined || raw.trim() === '') return Object.freeze([]);
+  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  if (origins.includes('*')) {
+    if (origins.length > 1) {
+      problems.push(`SPANLITE_CORS_ORIGINS: "*" allows every origin and cannot be combined with others (got "${raw}")`);
+    }
+    return Object.freeze(['*']);
+  }
+  const valid: string[] = [];
+  for (const origin of origins) {
+    const normalised = originOf(origin.replace(/\/+$/, ''));
+    if (normalised === undefined) {
+      problems.push(`SPANLITE_CORS_ORIGINS: expected origins like https://app.example.com or * (got "${origin}")`);
+    } else {
+      valid.push(normalised);
+    }
+  }
+  return Object.freeze(valid);
+}
+
+/** The URL's origin when `text` is exactly an http(s) origin, else undefined. */
+function originOf(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return url.origin === text.toLowerCase() ? url.origin : undefined;
 }

@@ -47,6 +47,13 @@ export const GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
 export const GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments';
 export const GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
 
+/**
+ * Span events of semconv <= 1.27 (still sent by OpenLit): the prompt and the completion in a
+ * `gen_ai.prompt` / `gen_ai.completion` event attribute.
+ */
+export const GEN_AI_CONTENT_PROMPT_EVENT = 'gen_ai.content.prompt';
+export const GEN_AI_CONTENT_COMPLETION_EVENT = 'gen_ai.content.completion';
+
 /** `gen_ai.operation.name` values. */
 export const GenAiOperation = {
   CHAT: 'chat',

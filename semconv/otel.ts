@@ -11,3 +11,6 @@ export const EXCEPTION_EVENT = 'exception';
 export const EXCEPTION_TYPE = 'exception.type';
 export const EXCEPTION_MESSAGE = 'exception.message';
 export const EXCEPTION_STACKTRACE = 'exception.stacktrace';
+
+/** Log record attribute naming its event, from SDKs older than the LogRecord `event_name` field. */
+export const EVENT_NAME = 'event.name';

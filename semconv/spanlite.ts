@@ -2,6 +2,9 @@
  * spanlite's own attribute names, for what no OTel convention covers. The instrumentation emits
  * them and the collector reads them; this file is the one place they are spelled.
  */
+
+/** Every name below starts with this. */
+export const SPANLITE_NAMESPACE = 'spanlite.';
 export const SPANLITE_OBSERVATION_TYPE = 'spanlite.observation.type';
 export const SPANLITE_OBSERVATION_LEVEL = 'spanlite.observation.level';
 export const SPANLITE_OBSERVATION_STATUS_MESSAGE = 'spanlite.observation.status_message';

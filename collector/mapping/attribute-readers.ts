@@ -3,6 +3,7 @@
  * fallbacks are ordered key lists, and these are the only functions that walk them.
  */
 import type { Attributes, AttributeValue } from '../span.js';
+import { SPANLITE_NAMESPACE } from '../../semconv/spanlite.js';
 
 export function firstString(attributes: Attributes, keys: readonly string[]): string | undefined {
   for (const key of keys) {
@@ -55,9 +56,22 @@ export function firstJson(attributes: Attributes, keys: readonly string[]): Attr
   for (const key of keys) {
     const value = attributes[key];
     if (value === undefined || value === null || value === '') continue;
-    return typeof value === 'string' ? parseJsonLoosely(value) : value;
+    if (typeof value !== 'string') return value;
+    return key.startsWith(SPANLITE_NAMESPACE) ? parseJsonDocument(value) : parseJsonLoosely(value);
   }
   return undefined;
+}
+
+/**
+ * spanlite's own content attributes always hold a JSON document (a string output is sent as
+ * `"text"`), so they are parsed whole; a value that is not JSON (set by hand) stays as it is.
+ */
+function parseJsonDocument(text: string): AttributeValue {
+  try {
+    return JSON.parse(text) as AttributeValue;
+  } catch {
+    return text;
+  }
 }
 
 /** Parses strings that look like JSON objects or arrays; anything else stays the string it was. */
@@ -81,23 +95,6 @@ export function firstStringList(attributes: Attributes, keys: readonly string[])
     if (typeof list === 'string') return list.split(',').map((tag) => tag.trim()).filter(Boolean);
   }
   return undefined;
-}
-
-/** `prefix.key` attributes as `{ key: value }` (JSON strings parsed), or undefined if none. */
-export function prefixedObject(
-  attributes: Attributes,
-  prefix: string,
-): Record<string, AttributeValue> | undefined {
-  let result: Record<string, AttributeValue> | undefined;
-  for (const key in attributes) {
-    if (!key.startsWith(prefix) || key.length === prefix.length) continue;
-    const name = key.slice(prefix.length);
-    if (!isSafeKey(name)) continue;
-    const value = attributes[key] as AttributeValue;
-    result ??= {};
-    result[name] = typeof value === 'string' ? parseJsonLoosely(value) : value;
-  }
-  return result;
 }
 
 /** A JSON object from an object attribute or a JSON string; undefined for anything else. */

@@ -1,12 +1,25 @@
 /**
- * Which observation type a span is. Rules are tried in order; the first that answers wins.
+ * Which observation type a span is. Rules are tried in order; the first that answers wins:
+ * a type the app named outright, then span-kind tables from the most specific convention to the
+ * most generic, then evidence (a tool name, a model). Plain HTTP/DB spans match nothing: SPAN.
  * Supporting a new SDK means adding a row, with a comment naming the SDK that needed it.
  */
 import type { Attributes } from '../span.js';
 import { OBSERVATION_TYPES, type ObservationType } from '../model.js';
-import { GEN_AI_OPERATION_NAME, GenAiOperation } from '../../semconv/gen-ai.js';
+import { GEN_AI_OPERATION_NAME, GEN_AI_TOOL_NAME, GenAiOperation } from '../../semconv/gen-ai.js';
+import { LANGFUSE_OBSERVATION_MODEL, LANGFUSE_OBSERVATION_TYPE, LangfuseObservationType } from '../../semconv/langfuse.js';
+import { OPENINFERENCE_SPAN_KIND, OpenInferenceSpanKind } from '../../semconv/openinference.js';
+import {
+  LLM_REQUEST_TYPE,
+  LlmRequestType,
+  OpenLlmetryOperation,
+  TRACELOOP_SPAN_KIND,
+  TraceloopSpanKind,
+} from '../../semconv/openllmetry.js';
 import { SPANLITE_OBSERVATION_TYPE } from '../../semconv/spanlite.js';
+import { AiOperation } from '../../semconv/vercel-ai.js';
 import { firstString } from './attribute-readers.js';
+import { vercelOperationId } from './vercel-operation.js';
 
 /** `gen_ai.operation.name` -> type (OTel GenAI semconv 1.37+; older values kept). */
 const GEN_AI_OPERATION_TYPES: Readonly<Record<string, ObservationType>> = {
@@ -14,19 +27,72 @@ const GEN_AI_OPERATION_TYPES: Readonly<Record<string, ObservationType>> = {
   [GenAiOperation.TEXT_COMPLETION]: 'GENERATION',
   [GenAiOperation.GENERATE_CONTENT]: 'GENERATION',
   completion: 'GENERATION',
+  // Pre-1.30 instrumentations (and Langfuse's table).
+  generate: 'GENERATION',
   [GenAiOperation.EMBEDDINGS]: 'EMBEDDING',
   embedding: 'EMBEDDING',
   [GenAiOperation.EXECUTE_TOOL]: 'TOOL',
   [GenAiOperation.CREATE_AGENT]: 'AGENT',
   [GenAiOperation.INVOKE_AGENT]: 'AGENT',
+  // OpenLLMetry guardrail spans (traceloop ai-semantic-conventions 0.2x).
+  [OpenLlmetryOperation.GUARDRAIL_RUN]: 'GUARDRAIL',
+  [OpenLlmetryOperation.GUARD]: 'GUARDRAIL',
+};
+
+/** `openinference.span.kind` -> type (OpenInference semantic-conventions 2.x). */
+const OPENINFERENCE_KIND_TYPES: Readonly<Record<string, ObservationType>> = {
+  [OpenInferenceSpanKind.LLM]: 'GENERATION',
+  [OpenInferenceSpanKind.EMBEDDING]: 'EMBEDDING',
+  [OpenInferenceSpanKind.CHAIN]: 'CHAIN',
+  [OpenInferenceSpanKind.RETRIEVER]: 'RETRIEVER',
+  // A reranker orders retrieved documents: part of retrieval (Langfuse has no reranker type either).
+  [OpenInferenceSpanKind.RERANKER]: 'RETRIEVER',
+  [OpenInferenceSpanKind.TOOL]: 'TOOL',
+  [OpenInferenceSpanKind.AGENT]: 'AGENT',
+  [OpenInferenceSpanKind.GUARDRAIL]: 'GUARDRAIL',
+  [OpenInferenceSpanKind.EVALUATOR]: 'EVALUATOR',
+  [OpenInferenceSpanKind.PROMPT]: 'SPAN',
+};
+
+/** `traceloop.span.kind` -> type (Traceloop SDK decorators: withWorkflow, withTask, ...). */
+const TRACELOOP_KIND_TYPES: Readonly<Record<string, ObservationType>> = {
+  [TraceloopSpanKind.WORKFLOW]: 'CHAIN',
+  [TraceloopSpanKind.TASK]: 'SPAN',
+  [TraceloopSpanKind.AGENT]: 'AGENT',
+  [TraceloopSpanKind.TOOL]: 'TOOL',
+};
+
+/** `llm.request.type` -> type (OpenLLMetry instrumentations). */
+const LLM_REQUEST_TYPE_TYPES: Readonly<Record<string, ObservationType>> = {
+  [LlmRequestType.CHAT]: 'GENERATION',
+  [LlmRequestType.COMPLETION]: 'GENERATION',
+  [LlmRequestType.EMBEDDING]: 'EMBEDDING',
+  [LlmRequestType.RERANK]: 'RETRIEVER',
+};
+
+/**
+ * `ai.operationId` -> type (Vercel AI SDK 4-6). The outer generateText / streamText /
+ * generateObject / streamObject spans are left to the model rule: GENERATION with a model, as
+ * Langfuse does (they carry the summed usage, kept out of trace totals; see map-span).
+ */
+const VERCEL_OPERATION_TYPES: Readonly<Record<string, ObservationType>> = {
+  [AiOperation.GENERATE_TEXT_DO_GENERATE]: 'GENERATION',
+  [AiOperation.STREAM_TEXT_DO_STREAM]: 'GENERATION',
+  [AiOperation.GENERATE_OBJECT_DO_GENERATE]: 'GENERATION',
+  [AiOperation.STREAM_OBJECT_DO_STREAM]: 'GENERATION',
+  [AiOperation.EMBED]: 'EMBEDDING',
+  [AiOperation.EMBED_DO_EMBED]: 'EMBEDDING',
+  [AiOperation.EMBED_MANY]: 'EMBEDDING',
+  [AiOperation.EMBED_MANY_DO_EMBED]: 'EMBEDDING',
+  [AiOperation.RERANK]: 'RETRIEVER',
+  [AiOperation.RERANK_DO_RERANK]: 'RETRIEVER',
+  [AiOperation.TOOL_CALL]: 'TOOL',
 };
 
 export interface TypeEvidence {
   attributes: Attributes;
   /** A model name was found by the model rules. */
   hasModel: boolean;
-  /** Some token count was found by the usage rules. */
-  hasUsage: boolean;
 }
 
 export type TypeRule = (evidence: TypeEvidence) => ObservationType | undefined;
@@ -43,20 +109,57 @@ export function explicitTypeRule(keys: readonly string[]): TypeRule {
 
 /** A lookup of one attribute's value in a table (lower-cased before lookup). */
 export function tableTypeRule(key: string, table: Readonly<Record<string, ObservationType>>): TypeRule {
+  const lowerCased: Record<string, ObservationType> = {};
+  for (const [value, type] of Object.entries(table)) lowerCased[value.toLowerCase()] = type;
+  const keys = [key];
   return ({ attributes }) => {
-    const value = firstString(attributes, [key])?.toLowerCase();
-    return value !== undefined && Object.hasOwn(table, value) ? table[value] : undefined;
+    const value = firstString(attributes, keys)?.toLowerCase();
+    return value !== undefined && Object.hasOwn(lowerCased, value) ? lowerCased[value] : undefined;
   };
 }
 
-/** A span with a model and token counts is a generation, whatever else it says. */
-const modelWithUsageRule: TypeRule = ({ hasModel, hasUsage }) =>
-  hasModel && hasUsage ? 'GENERATION' : undefined;
+/** The type named by the Langfuse SDKs' attribute. */
+const langfuseTypeRule = explicitTypeRule([LANGFUSE_OBSERVATION_TYPE]);
+
+/**
+ * Langfuse Python SDK <= 3.3.0 sent `type: span` for generations that carried a model: with
+ * `langfuse.observation.model.name` present, `span` means GENERATION.
+ */
+const langfuseLegacySpanWithModelRule: TypeRule = ({ attributes }) =>
+  firstString(attributes, [LANGFUSE_OBSERVATION_TYPE])?.toLowerCase() === LangfuseObservationType.SPAN &&
+  firstString(attributes, [LANGFUSE_OBSERVATION_MODEL]) !== undefined
+    ? 'GENERATION'
+    : undefined;
+
+const vercelOperationRule: TypeRule = ({ attributes }) => {
+  const operation = vercelOperationId(attributes);
+  return operation !== undefined && Object.hasOwn(VERCEL_OPERATION_TYPES, operation)
+    ? VERCEL_OPERATION_TYPES[operation]
+    : undefined;
+};
+
+/** Pydantic AI < 1.0 marks tool spans only with gen_ai.tool.name (no operation name). */
+const toolNameRule: TypeRule = ({ attributes }) =>
+  firstString(attributes, [GEN_AI_TOOL_NAME]) !== undefined ? 'TOOL' : undefined;
+
+/** A span naming a model is an LLM call (Langfuse's fallback too); tokens alone are not enough. */
+const modelRule: TypeRule = ({ hasModel }) => (hasModel ? 'GENERATION' : undefined);
 
 export const TYPE_RULES: readonly TypeRule[] = [
+  // Named outright by the app: spanlite's instrumentation, then the Langfuse SDKs.
   explicitTypeRule([SPANLITE_OBSERVATION_TYPE]),
+  langfuseLegacySpanWithModelRule,
+  langfuseTypeRule,
+  // Span kinds, most specific convention first. OpenInference before gen_ai.operation.name,
+  // as Langfuse orders them: its kinds are richer (CHAIN, RETRIEVER, GUARDRAIL, EVALUATOR).
+  tableTypeRule(OPENINFERENCE_SPAN_KIND, OPENINFERENCE_KIND_TYPES),
+  tableTypeRule(TRACELOOP_SPAN_KIND, TRACELOOP_KIND_TYPES),
+  vercelOperationRule,
   tableTypeRule(GEN_AI_OPERATION_NAME, GEN_AI_OPERATION_TYPES),
-  modelWithUsageRule,
+  tableTypeRule(LLM_REQUEST_TYPE, LLM_REQUEST_TYPE_TYPES),
+  // Evidence.
+  toolNameRule,
+  modelRule,
 ];
 
 export function inferObservationType(

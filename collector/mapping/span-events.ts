@@ -12,15 +12,19 @@ import { parseLevel } from './level.js';
 
 const SCORE_DATA_TYPES: ReadonlySet<string> = new Set(['NUMERIC', 'CATEGORICAL', 'BOOLEAN']);
 const SCORE_SOURCES: ReadonlySet<string> = new Set(['API', 'EVAL', 'ANNOTATION']);
+const NO_EVENTS: ReadonlySet<number> = new Set();
 
 export function mapSpanEvents(
   span: DecodedSpan,
   /** The observation events hang under; for a score carrier, the span it scores. */
   ownerObservationId: string | null,
+  /** Positions of events already read as the observation's input/output (not kept twice). */
+  consumed: ReadonlySet<number> = NO_EVENTS,
 ): { events: Observation[]; scores: Score[] } {
   const events: Observation[] = [];
   const scores: Score[] = [];
   span.events.forEach((event, index) => {
+    if (consumed.has(index)) return;
     const score = event.name === genAi.GEN_AI_EVALUATION_RESULT_EVENT
       ? readScore(span, event, index, ownerObservationId)
       : undefined;

@@ -1,10 +1,4 @@
 /** Time attributes that arrive as ISO strings or as unix nanoseconds. */
-import type { Attributes } from '../span.js';
-import { SPANLITE_OBSERVATION_COMPLETION_START_TIME } from '../../semconv/spanlite.js';
-
-export function readCompletionStartTime(attributes: Attributes): bigint | null {
-  return parseTimeToUnixNano(attributes[SPANLITE_OBSERVATION_COMPLETION_START_TIME]);
-}
 
 /** ISO-8601 text, a decimal string or a number of unix nanoseconds -> bigint; null if unusable. */
 export function parseTimeToUnixNano(value: unknown): bigint | null {

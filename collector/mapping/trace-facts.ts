@@ -1,38 +1,92 @@
 /**
  * The trace-level facts one span carries. Explicit facts are ones the sender named as trace
  * facts; implicit ones are what a root span stands for when nothing explicit says otherwise.
+ *
+ * Within one span each field is an ordered key list, first present wins: spanlite's names, then
+ * Langfuse's (current, then compat spellings), the generic OTel names (`user.id`, `session.id`,
+ * also what OpenInference and the Langfuse JS SDK send), the SDK conventions (Vercel AI SDK
+ * telemetry metadata, Traceloop association properties), and last the ones that are only
+ * hints (`gen_ai.conversation.id`, Langfuse integrations' `langfuse_*` metadata keys).
+ * Tags are the union of every source. Between spans, trace-merge decides.
  */
-import type { DecodedSpan } from '../span.js';
+import type { Attributes, DecodedSpan } from '../span.js';
 import type { JsonValue, TraceContribution, TraceFacts } from '../model.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as otel from '../../semconv/otel.js';
+import * as langfuse from '../../semconv/langfuse.js';
+import * as oi from '../../semconv/openinference.js';
+import * as openllmetry from '../../semconv/openllmetry.js';
+import * as vercel from '../../semconv/vercel-ai.js';
 import { GEN_AI_CONVERSATION_ID } from '../../semconv/gen-ai.js';
-import {
-  firstBoolean,
-  firstJson,
-  firstString,
-  firstStringList,
-  prefixedObject,
-} from './attribute-readers.js';
+import type { PrefixGroups } from './attribute-scan.js';
+import { firstBoolean, firstJson, firstString, firstStringList } from './attribute-readers.js';
+import { readMetadata, type MetadataSource } from './observation-fields.js';
+import { parseJsonValue } from './json-values.js';
 
 /** Ordered keys per trace field: the first present wins. Span attributes, then resource. */
 export const TRACE_FIELD_KEYS = {
-  name: [ours.SPANLITE_TRACE_NAME],
-  userId: [ours.SPANLITE_TRACE_USER_ID, otel.USER_ID],
-  sessionId: [ours.SPANLITE_TRACE_SESSION_ID, otel.SESSION_ID, GEN_AI_CONVERSATION_ID],
-  release: [ours.SPANLITE_TRACE_RELEASE],
-  version: [ours.SPANLITE_TRACE_VERSION],
-  environment: [ours.SPANLITE_TRACE_ENVIRONMENT],
-  input: [ours.SPANLITE_TRACE_INPUT],
-  output: [ours.SPANLITE_TRACE_OUTPUT],
-  public: [ours.SPANLITE_TRACE_PUBLIC],
-  tags: [ours.SPANLITE_TRACE_TAGS],
+  name: [ours.SPANLITE_TRACE_NAME, langfuse.LANGFUSE_TRACE_NAME],
+  userId: [
+    ours.SPANLITE_TRACE_USER_ID,
+    langfuse.LANGFUSE_USER_ID,
+    otel.USER_ID,
+    vercel.AI_TELEMETRY_METADATA_USER_ID,
+    openllmetry.TRACELOOP_ASSOCIATION_USER_ID,
+    langfuse.LANGFUSE_TRACE_METADATA_USER_ID,
+    langfuse.LANGFUSE_OBSERVATION_METADATA_USER_ID,
+  ],
+  sessionId: [
+    ours.SPANLITE_TRACE_SESSION_ID,
+    langfuse.LANGFUSE_SESSION_ID,
+    otel.SESSION_ID,
+    vercel.AI_TELEMETRY_METADATA_SESSION_ID,
+    openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID,
+    langfuse.LANGFUSE_TRACE_METADATA_SESSION_ID,
+    langfuse.LANGFUSE_OBSERVATION_METADATA_SESSION_ID,
+    GEN_AI_CONVERSATION_ID,
+  ],
+  release: [ours.SPANLITE_TRACE_RELEASE, langfuse.LANGFUSE_RELEASE],
+  version: [ours.SPANLITE_TRACE_VERSION, langfuse.LANGFUSE_VERSION],
+  environment: [ours.SPANLITE_TRACE_ENVIRONMENT, langfuse.LANGFUSE_ENVIRONMENT],
+  input: [ours.SPANLITE_TRACE_INPUT, langfuse.LANGFUSE_TRACE_INPUT],
+  output: [ours.SPANLITE_TRACE_OUTPUT, langfuse.LANGFUSE_TRACE_OUTPUT],
+  public: [ours.SPANLITE_TRACE_PUBLIC, langfuse.LANGFUSE_TRACE_PUBLIC, langfuse.LANGFUSE_PUBLIC],
+  /** All of these are read and united (tags are a set). */
+  tags: [
+    ours.SPANLITE_TRACE_TAGS,
+    langfuse.LANGFUSE_TRACE_TAGS,
+    langfuse.LANGFUSE_TAGS,
+    oi.TAG_TAGS,
+    vercel.AI_TELEMETRY_METADATA_TAGS,
+    langfuse.LANGFUSE_TRACE_METADATA_TAGS,
+    langfuse.LANGFUSE_OBSERVATION_METADATA_TAGS,
+  ],
+  /** `true` makes a span with an OTel parent the trace's root for implicit facts (Langfuse SDKs). */
+  asRoot: [langfuse.LANGFUSE_INTERNAL_AS_ROOT],
 } as const;
 
+/** Resource attributes, read when the span names nothing. */
 export const TRACE_RESOURCE_KEYS = {
   version: [otel.SERVICE_VERSION],
-  environment: [otel.DEPLOYMENT_ENVIRONMENT_NAME, otel.DEPLOYMENT_ENVIRONMENT],
+  release: [langfuse.LANGFUSE_RELEASE],
+  environment: [langfuse.LANGFUSE_ENVIRONMENT, otel.DEPLOYMENT_ENVIRONMENT_NAME, otel.DEPLOYMENT_ENVIRONMENT],
 } as const;
+
+/**
+ * A root span's name stands for the trace unless one of these names the call: the Vercel AI SDK's
+ * functionId, Traceloop's workflow name (its root span is named `<workflow>.workflow`).
+ */
+export const IMPLICIT_TRACE_NAME_KEYS: readonly string[] = [vercel.AI_TELEMETRY_FUNCTION_ID, openllmetry.TRACELOOP_WORKFLOW_NAME];
+
+/**
+ * Trace metadata, merged key by key (earlier wins): spanlite, Langfuse (prefix form, then the
+ * JSON object), Traceloop association properties.
+ */
+export const TRACE_METADATA_SOURCES: readonly MetadataSource[] = [
+  { prefix: ours.SPANLITE_TRACE_METADATA_PREFIX, decode: 'loose' },
+  { prefix: langfuse.LANGFUSE_TRACE_METADATA_PREFIX, object: langfuse.LANGFUSE_TRACE_METADATA, decode: 'json' },
+  { prefix: openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX, decode: 'loose' },
+];
 
 /** Rank strings compare as (start time, span id): fixed-width time, then the fixed-width id. */
 export function spanRank(span: DecodedSpan): string {
@@ -41,6 +95,7 @@ export function spanRank(span: DecodedSpan): string {
 
 export function readTraceContribution(
   span: DecodedSpan,
+  groups: PrefixGroups,
   rootDefaults: { input: JsonValue | null; output: JsonValue | null },
 ): TraceContribution {
   const { attributes, resource } = span;
@@ -49,27 +104,23 @@ export function readTraceContribution(
     if (value !== undefined) explicit[key] = value;
   };
   set('name', firstString(attributes, TRACE_FIELD_KEYS.name));
-  set('userId', firstString(attributes, TRACE_FIELD_KEYS.userId));
-  set('sessionId', firstString(attributes, TRACE_FIELD_KEYS.sessionId));
-  set('release', firstString(attributes, TRACE_FIELD_KEYS.release));
-  set(
-    'version',
-    firstString(attributes, TRACE_FIELD_KEYS.version) ?? firstString(resource, TRACE_RESOURCE_KEYS.version),
-  );
+  set('userId', firstDecodedString(attributes, TRACE_FIELD_KEYS.userId));
+  set('sessionId', firstDecodedString(attributes, TRACE_FIELD_KEYS.sessionId));
+  set('release', firstString(attributes, TRACE_FIELD_KEYS.release) ?? firstString(resource, TRACE_RESOURCE_KEYS.release));
+  set('version', firstString(attributes, TRACE_FIELD_KEYS.version) ?? firstString(resource, TRACE_RESOURCE_KEYS.version));
   set(
     'environment',
-    firstString(attributes, TRACE_FIELD_KEYS.environment) ??
-      firstString(resource, TRACE_RESOURCE_KEYS.environment),
+    firstString(attributes, TRACE_FIELD_KEYS.environment) ?? firstString(resource, TRACE_RESOURCE_KEYS.environment),
   );
   set('input', firstJson(attributes, TRACE_FIELD_KEYS.input));
   set('output', firstJson(attributes, TRACE_FIELD_KEYS.output));
   set('public', firstBoolean(attributes, TRACE_FIELD_KEYS.public));
-  set('tags', firstStringList(attributes, TRACE_FIELD_KEYS.tags));
-  set('metadata', prefixedObject(attributes, ours.SPANLITE_TRACE_METADATA_PREFIX));
+  set('tags', allTags(attributes));
+  set('metadata', readMetadata(attributes, groups, TRACE_METADATA_SOURCES));
 
   const implicit: TraceFacts = {};
-  if (span.parentSpanId === null) {
-    implicit.name = span.name;
+  if (span.parentSpanId === null || firstBoolean(attributes, TRACE_FIELD_KEYS.asRoot) === true) {
+    implicit.name = firstString(attributes, IMPLICIT_TRACE_NAME_KEYS) ?? span.name;
     if (rootDefaults.input !== null) implicit.input = rootDefaults.input;
     if (rootDefaults.output !== null) implicit.output = rootDefaults.output;
   }
@@ -82,4 +133,23 @@ export function readTraceContribution(
     startTimeUnixNano: span.startTimeUnixNano,
     endTimeUnixNano: span.endTimeUnixNano,
   };
+}
+
+/** First string, with the JSON quoting Langfuse's Python SDK puts on metadata values removed. */
+function firstDecodedString(attributes: Attributes, keys: readonly string[]): string | undefined {
+  const value = firstString(attributes, keys);
+  if (value === undefined) return undefined;
+  const decoded = parseJsonValue(value);
+  return typeof decoded === 'string' && decoded !== '' ? decoded : value;
+}
+
+function allTags(attributes: Attributes): string[] | undefined {
+  let tags: string[] | undefined;
+  for (const key of TRACE_FIELD_KEYS.tags) {
+    if (attributes[key] === undefined) continue;
+    const list = firstStringList(attributes, [key]);
+    if (list === undefined || list.length === 0) continue;
+    tags = tags === undefined ? list : [...new Set([...tags, ...list])];
+  }
+  return tags;
 }

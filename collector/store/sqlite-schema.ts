@@ -6,8 +6,9 @@
  * JSON columns hold JSON text.
  */
 import type { Database } from 'better-sqlite3';
+import { QUERY_API_MIGRATION } from './sqlite-query-migration.js';
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   /* 1: traces, observations, scores */ `
   CREATE TABLE traces (
     project_id TEXT NOT NULL,
@@ -102,6 +103,23 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX scores_by_trace ON scores (project_id, trace_id);
   CREATE INDEX scores_by_name ON scores (project_id, name, value);
   `,
+  /* 2: chat messages from GenAI log records, joined to their span's observation (store/sqlite-log-join.ts) */ `
+  CREATE TABLE gen_ai_log_messages (
+    project_id TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    time_ns INTEGER NOT NULL,
+    arrival INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    waiting INTEGER NOT NULL,
+    PRIMARY KEY (project_id, trace_id, span_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX gen_ai_log_messages_waiting ON gen_ai_log_messages (project_id, trace_id, span_id) WHERE waiting = 1;
+  `,
+  /* 3: query API: filter indexes, daily/session/user rollups, full-text search, custom model prices (issue 5) */
+  QUERY_API_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,4 @@
-/** The SQLite TraceStore: open with WAL and migrations, group-commit writes, reads. */
+/** The SQLite TraceStore: open with WAL and migrations, group-commit writes, the query API's reads and writes. */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -6,6 +6,13 @@ import type { TraceStore } from './trace-store.js';
 import { migrate } from './sqlite-schema.js';
 import { createBatchWriter } from './sqlite-write.js';
 import { createTraceReads } from './sqlite-reads.js';
+import { createSearch } from './sqlite-search.js';
+import { createObservationReads } from './sqlite-observation-reads.js';
+import { createSessionReads } from './sqlite-session-reads.js';
+import { createScoreStore } from './sqlite-scores.js';
+import { createMetricsReads } from './sqlite-metrics.js';
+import { createCustomModelStore } from './sqlite-models.js';
+import { createTraceDelete } from './sqlite-trace-delete.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -35,19 +42,38 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   migrate(db, options.file);
 
   const writeBatches = createBatchWriter(db);
-  const reads = createTraceReads(db);
+  const traces = createTraceReads(db, createSearch(db));
+  const deleteTrace = createTraceDelete(db);
+  const observations = createObservationReads(db);
+  const sessions = createSessionReads(db);
+  const scores = createScoreStore(db);
+  const metrics = createMetricsReads(db);
+  const models = createCustomModelStore(db);
   let closed = false;
 
   return {
     async writeBatches(batches) {
       return writeBatches(batches);
     },
-    async getTrace(projectId, traceId) {
-      return reads.getTrace(projectId, traceId);
-    },
-    async listTraces(projectId, query) {
-      return reads.listTraces(projectId, query);
-    },
+    // Query API: better-sqlite3 is synchronous; each read runs whole within one turn.
+    listTraces: async (projectId, query) => traces.listTraces(projectId, query),
+    getTrace: async (projectId, traceId) => traces.getTrace(projectId, traceId),
+    deleteTrace: async (projectId, traceId) => deleteTrace(projectId, traceId),
+    listObservations: async (projectId, query) => observations.listObservations(projectId, query),
+    getObservation: async (projectId, id) => observations.getObservation(projectId, id),
+    findObservationTraceId: async (projectId, id) => observations.findObservationTraceId(projectId, id),
+    listSessions: async (projectId, query) => sessions.listSessions(projectId, query),
+    getSession: async (projectId, sessionId) => sessions.getSession(projectId, sessionId),
+    listUsers: async (projectId, query) => sessions.listUsers(projectId, query),
+    getUser: async (projectId, userId) => sessions.getUser(projectId, userId),
+    listScores: async (projectId, query) => scores.listScores(projectId, query),
+    getScore: async (projectId, scoreId) => scores.getScore(projectId, scoreId),
+    upsertScore: async (projectId, score) => scores.upsertScore(projectId, score),
+    deleteScore: async (projectId, scoreId) => scores.deleteScore(projectId, scoreId),
+    dailyMetrics: async (projectId, query) => metrics.dailyMetrics(projectId, query),
+    listCustomModels: async (projectId) => models.listCustomModels(projectId),
+    insertCustomModel: async (projectId, model) => models.insertCustomModel(projectId, model),
+    deleteCustomModel: async (projectId, modelId) => models.deleteCustomModel(projectId, modelId),
     async close() {
       if (closed) return;
       closed = true;

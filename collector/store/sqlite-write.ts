@@ -7,6 +7,8 @@ import type { MappedSpan, Observation, Score, TraceContribution } from '../model
 import type { BatchWriteOutcome, SpanBatch } from './trace-store.js';
 import { mergeTraceContribution, type TraceFactsState } from '../trace-merge.js';
 import { toJson, fromJson } from './json-columns.js';
+import type { MappedLogs } from '../log-record.js';
+import { createLogJoin, type LogJoin } from './sqlite-log-join.js';
 
 /** What newly stored observations add to their trace's totals. */
 interface TraceTotalsDelta {
@@ -25,10 +27,14 @@ export type WriteBatches = (batches: readonly SpanBatch[]) => BatchWriteOutcome[
 
 export function createBatchWriter(db: Database, now: () => number = Date.now): WriteBatches {
   const statements = prepareStatements(db);
+  const logJoin = createLogJoin(db);
 
   const writeOne = db.transaction((batch: SpanBatch) => {
     const pending = new Map<string, PendingTrace>();
-    for (const span of batch.spans) writeSpan(statements, batch.projectId, span, pending);
+    for (const span of batch.spans) {
+      writeSpan(statements, batch.projectId, logJoin.withWaitingMessages(batch.projectId, span), pending);
+    }
+    if (batch.logs) writeLogs(statements, logJoin, batch.projectId, batch.logs, pending);
     const nowMs = now();
     for (const [traceId, trace] of pending) upsertTrace(statements, batch.projectId, traceId, trace, nowMs);
   });
@@ -40,12 +46,34 @@ export function createBatchWriter(db: Database, now: () => number = Date.now): W
         writeOne(batch);
         return { ok: true } as const;
       } catch (error) {
+        logJoin.resync();
         return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
       }
     }),
   );
 
-  return (batches) => writeGroup.immediate(batches);
+  return (batches) => {
+    try {
+      return writeGroup.immediate(batches);
+    } catch (error) {
+      logJoin.resync();
+      throw error;
+    }
+  };
+}
+
+/** Log records: EVENT observations as span events are; chat messages through the log join. */
+function writeLogs(
+  statements: Statements,
+  logJoin: LogJoin,
+  projectId: string,
+  logs: MappedLogs,
+  pending: Map<string, PendingTrace>,
+): void {
+  for (const event of logs.events) insertObservation(statements, projectId, event);
+  for (const contribution of logJoin.writeMessages(projectId, logs.messages)) {
+    pendingFor(pending, contribution.traceId).contributions.push(contribution);
+  }
 }
 
 function pendingFor(pending: Map<string, PendingTrace>, traceId: string): PendingTrace {

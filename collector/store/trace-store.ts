@@ -3,34 +3,29 @@
  * PostgreSQL backend must slot in without touching either, hence async and SQL-free.
  */
 import type { MappedSpan } from '../model.js';
-import type { Page, TraceDetail, TraceListItem } from './views.js';
+import type { MappedLogs } from '../log-record.js';
+import type { QueryStore } from './query-store.js';
 
 /** The spans of one export request, mapped and priced: written all or nothing. */
 export interface SpanBatch {
   projectId: string;
   spans: readonly MappedSpan[];
+  /**
+   * The log records of one OTLP logs export, mapped (`spans` is then empty). They share the
+   * spans' write path so that a message record and its span are joined in commit order.
+   */
+  logs?: MappedLogs;
 }
 
 export type BatchWriteOutcome = { ok: true } | { ok: false; error: Error };
 
-export interface TraceListQuery {
-  page: number;
-  limit: number;
-  userId?: string;
-  sessionId?: string;
-  name?: string;
-  /** All must be present on the trace. */
-  tags?: string[];
-}
-
-export interface TraceStore {
+/** The write path, and the query API's reads and writes (query-store.ts). */
+export interface TraceStore extends QueryStore {
   /**
    * Writes the batches in one transaction, each batch all or nothing (a batch that fails is
    * rolled back alone and reported; the others commit). Resolves once committed to disk.
    */
   writeBatches(batches: readonly SpanBatch[]): Promise<BatchWriteOutcome[]>;
-  getTrace(projectId: string, traceId: string): Promise<TraceDetail | null>;
-  listTraces(projectId: string, query: TraceListQuery): Promise<Page<TraceListItem>>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 /**
- * What the read API returns, in the shapes of Langfuse's public API (`@langfuse/client` types),
- * plus spanlite's extensions (marked). Times are ISO-8601 strings; costs USD; latency seconds.
+ * What the read API returns, in the shapes of Langfuse's public API (`@langfuse/core` types:
+ * TraceWithDetails, TraceWithFullDetails, ObservationsView, ScoreV1, Session, DailyMetrics,
+ * Model, MetaResponse), plus spanlite's extensions (marked). Times are ISO-8601 strings; costs
+ * USD; `latency` seconds, as Langfuse; fields ending in Ms milliseconds.
  */
 import type { JsonValue, Level, ObservationType, ScoreDataType, CostMissingReason } from '../model.js';
 import type { Attributes } from '../span.js';
@@ -20,6 +22,15 @@ export interface ScoreView {
   updatedAt: string;
   metadata: Record<string, JsonValue>;
   environment: string;
+  /** Langfuse fields spanlite has no source for: always null. */
+  authorUserId: null;
+  configId: null;
+  queueId: null;
+}
+
+/** A score in a list, with the facts of its trace (Langfuse's GetScoresResponseData). */
+export interface ScoreListItem extends ScoreView {
+  trace: { userId: string | null; tags: string[]; environment: string } | null;
 }
 
 export interface ObservationView {
@@ -44,6 +55,8 @@ export interface ObservationView {
   /** Langfuse's legacy usage object. */
   usage: { input: number; output: number; total: number; unit: 'TOKENS' };
   costDetails: Record<string, number>;
+  calculatedInputCost: number | null;
+  calculatedOutputCost: number | null;
   calculatedTotalCost: number | null;
   totalCost: number | null;
   /** Extension: why there is no cost (`no_model`, `no_usage`, `no_price_match`). */
@@ -52,7 +65,17 @@ export interface ObservationView {
   countsInTraceTotals: boolean;
   /** Seconds, as Langfuse. */
   latency: number | null;
+  /** Seconds from start to the first streamed token, as Langfuse. */
+  timeToFirstToken: number | null;
   environment: string;
+  /** Langfuse fields spanlite has no source for: always null. */
+  promptId: null;
+  promptName: null;
+  promptVersion: null;
+  modelId: null;
+  inputPrice: null;
+  outputPrice: null;
+  totalPrice: null;
   /** Extension: the span's attributes not mapped to another field, its resource and its scope. */
   attributes: Attributes;
   resourceAttributes: Attributes;
@@ -99,7 +122,122 @@ export interface TraceDetail extends TraceView {
   scores: ScoreView[];
 }
 
+export interface PageMeta {
+  page: number;
+  limit: number;
+  totalItems: number;
+  totalPages: number;
+}
+
 export interface Page<T> {
   data: T[];
-  meta: { page: number; limit: number; totalItems: number; totalPages: number };
+  meta: PageMeta;
+}
+
+/**
+ * Where the next page starts: the sort value and id of the last row returned. The API encodes
+ * it as an opaque cursor; a store decodes it back.
+ */
+export interface KeysetPosition {
+  /** The ordering it belongs to, e.g. `timestamp.desc`. */
+  orderBy: string;
+  /** The last row's sort value: bigint nanoseconds as a decimal string, a number, text or null. */
+  value: string | number | null;
+  id: string;
+}
+
+/** A page that can also be continued by keyset (cursor) paging. */
+export interface KeysetPage<T> {
+  data: T[];
+  meta: PageMeta;
+  /** Null on the last page. */
+  next: KeysetPosition | null;
+}
+
+/** Langfuse's Session, with spanlite's aggregates. */
+export interface SessionView {
+  id: string;
+  /** The first trace's start, as Langfuse. */
+  createdAt: string;
+  projectId: string;
+  environment: string;
+  /** Extensions. */
+  countTraces: number;
+  firstTraceAt: string;
+  lastTraceAt: string;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  totalCost: number;
+}
+
+/** Langfuse's SessionWithTraces: the traces in start order, to replay a conversation. */
+export interface SessionDetail extends SessionView {
+  traces: TraceView[];
+}
+
+/** Extension: one user's traces in aggregate. */
+export interface UserView {
+  userId: string;
+  countTraces: number;
+  firstTraceAt: string;
+  lastTraceAt: string;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  totalCost: number;
+}
+
+/** Langfuse's UsageByModel. Usage counts tokens. */
+export interface UsageByModelView {
+  model: string | null;
+  inputUsage: number;
+  outputUsage: number;
+  totalUsage: number;
+  countTraces: number;
+  countObservations: number;
+  totalCost: number;
+}
+
+/** Langfuse's DailyMetricsDetails: one UTC day. */
+export interface DailyMetricsView {
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  countTraces: number;
+  countObservations: number;
+  totalCost: number;
+  usage: UsageByModelView[];
+}
+
+/** Langfuse's PricingTier: a tier applies when the request's input tokens exceed `value`. */
+export interface PricingTierView {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  priority: number;
+  conditions: Array<{ usageDetailPattern: string; operator: 'gt'; value: number; caseSensitive: boolean }>;
+  /** USD per token, by usage bucket (input, output, cachedInput, cacheWrite, reasoning). */
+  prices: Record<string, number>;
+}
+
+/** Langfuse's Model: a price entry, built in or custom. */
+export interface ModelView {
+  id: string;
+  modelName: string;
+  matchPattern: string;
+  startDate: null;
+  unit: 'TOKENS';
+  inputPrice: number | null;
+  outputPrice: number | null;
+  totalPrice: null;
+  tokenizerId: null;
+  tokenizerConfig: null;
+  /** True for entries not created through the API (the shipped table and the pricing file). */
+  isLangfuseManaged: boolean;
+  /** Custom models: when created; others: when this collector loaded its price table. */
+  createdAt: string;
+  prices: Record<string, { price: number }>;
+  pricingTiers: PricingTierView[];
+  /** Extension: `custom` (created through the API), `file` (SPANLITE_PRICING_FILE) or `default`. */
+  source: 'custom' | 'file' | 'default';
 }

@@ -5,7 +5,7 @@ import { SpanliteError } from '../../collector/errors.js';
 import type { MappedSpan } from '../../collector/model.js';
 
 /** A store that records each group it was asked to commit and fails batches named "bad". */
-function recordingStore(): TraceStore & { groups: string[][] } {
+function recordingStore(): Pick<TraceStore, 'writeBatches'> & { groups: string[][] } {
   const groups: string[][] = [];
   return {
     groups,
@@ -13,9 +13,6 @@ function recordingStore(): TraceStore & { groups: string[][] } {
       groups.push(batches.map((b) => b.projectId));
       return batches.map((b): BatchWriteOutcome => (b.projectId === 'bad' ? { ok: false, error: new Error('disk full') } : { ok: true }));
     },
-    getTrace: async () => null,
-    listTraces: async () => ({ data: [], meta: { page: 1, limit: 1, totalItems: 0, totalPages: 0 } }),
-    close: async () => {},
   };
 }
 

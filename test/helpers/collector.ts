@@ -9,6 +9,9 @@ import { startCollector } from '../../collector/main.js';
 export interface TestCollector {
   url: string;
   tracesEndpoint: string;
+  logsEndpoint: string;
+  /** OTLP/gRPC endpoint (`http://127.0.0.1:<port>`); null when started with `grpcPort: null`. */
+  grpcUrl: string | null;
   dbFile: string;
   close(): Promise<void>;
   /** GET a REST path and parse the JSON body; throws on a non-2xx answer. */
@@ -24,12 +27,15 @@ export async function startTestCollector(overrides: Partial<CollectorConfig> = {
     dbFile: join(dir, 'spanlite.db'),
     dbSynchronous: 'normal',
     logLevel: 'silent',
+    grpcPort: 0,
     ...overrides,
   };
   const collector = await startCollector(Object.freeze(config), pino({ level: 'silent' }));
   return {
     url: collector.url,
     tracesEndpoint: collector.tracesEndpoint,
+    logsEndpoint: collector.logsEndpoint,
+    grpcUrl: collector.grpcUrl,
     dbFile: config.dbFile,
     async close() {
       await collector.close();

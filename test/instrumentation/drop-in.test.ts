@@ -5,16 +5,13 @@
  * the instrumentation compiled with the repo's tsconfig), exporting to a small OTLP/HTTP server
  * on an ephemeral port.
  */
-import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-
-const REPO = resolve(import.meta.dirname, '../..');
+import { installSpanliteApp, REPO, type InstalledApp, type RunResult } from '../helpers/installed-app.js';
 
 interface Received {
   path: string;
@@ -25,36 +22,10 @@ interface Received {
 let server: Server;
 let received: Received[];
 let endpoint: string;
-let appDir: string;
+let app: InstalledApp;
 
 beforeAll(async () => {
-  appDir = mkdtempSync(join(tmpdir(), 'spanlite-app-'));
-  const packageDir = join(appDir, 'node_modules/spanlite');
-  mkdirSync(packageDir, { recursive: true });
-  copyFileSync(join(REPO, 'package.json'), join(packageDir, 'package.json'));
-  symlinkSync(join(REPO, 'node_modules'), join(packageDir, 'node_modules'), 'dir');
-  // Compile the instrumentation with the repo's compiler options into the installed package,
-  // so the test neither depends on nor writes the repo's dist/ (and others' work in progress).
-  writeFileSync(
-    join(appDir, 'tsconfig.json'),
-    JSON.stringify({
-      extends: join(REPO, 'tsconfig.json'),
-      compilerOptions: {
-        rootDir: REPO,
-        outDir: join(packageDir, 'dist'),
-        typeRoots: [join(REPO, 'node_modules/@types')],
-        incremental: false,
-        sourceMap: false,
-      },
-      files: ['index.ts', 'register.ts', 'register.cts'].map((file) => join(REPO, 'instrumentation', file)),
-      include: [],
-    }),
-  );
-  await promisify(execFile)(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(appDir, 'tsconfig.json')]);
-  for (const file of ['index.js', 'register.js', 'register.cjs']) {
-    expect(existsSync(join(packageDir, 'dist/instrumentation', file)), file).toBe(true);
-  }
-
+  app = await installSpanliteApp();
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -72,44 +43,21 @@ afterAll(async () => {
     server.closeAllConnections();
     await new Promise((done) => server.close(done));
   }
-  if (appDir !== undefined) rmSync(appDir, { recursive: true, force: true });
+  app?.remove();
 });
 
 beforeEach(() => {
   received = [];
 });
 
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-}
-
 function runApp(
   file: string,
   source: string,
   nodeArgs: string[],
   env: Record<string, string> = {},
-  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+  onStdout?: (text: string, child: ChildProcess) => void,
 ): Promise<RunResult> {
-  writeFileSync(join(appDir, file), source);
-  const started = Date.now();
-  const child = spawn(process.execPath, [...nodeArgs, file], {
-    cwd: appDir,
-    env: { PATH: process.env.PATH ?? '', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    onStdout?.(stdout, child);
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done) => {
-    child.on('close', (code, signal) => done({ code, signal, stdout, stderr, elapsedMs: Date.now() - started }));
-  });
+  return app.run(file, source, nodeArgs, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, ...env }, onStdout);
 }
 
 const bodies = (): Buffer => Buffer.concat(received.map((request) => request.body));

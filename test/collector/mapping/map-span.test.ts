@@ -185,3 +185,32 @@ describe('mapSpan', () => {
     expect(root.implicit).toEqual({ name: 'handle', input: { q: 1 } });
   });
 });
+
+describe('mapSpan on the hot path', () => {
+  function countingWalks(attributes: Record<string, unknown>): { proxy: any; walks: () => number } {
+    let walks = 0;
+    const proxy = new Proxy(attributes, {
+      ownKeys(target) {
+        walks++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    return { proxy, walks: () => walks };
+  }
+
+  it('walks the attributes once, plus once to drop the content keys when it found content', () => {
+    const plain = countingWalks({ 'http.request.method': 'GET', 'url.path': '/a', 'gen_ai.request.temperature': 0.2 });
+    mapSpan(decodedSpan({ attributes: plain.proxy }));
+    expect(plain.walks()).toBe(1);
+
+    const indexed: Record<string, unknown> = { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o' };
+    for (let i = 0; i < 50; i++) {
+      indexed[`llm.input_messages.${i}.message.role`] = 'user';
+      indexed[`llm.input_messages.${i}.message.content`] = `message ${i}`;
+    }
+    const withContent = countingWalks(indexed);
+    const { observation } = mapSpan(decodedSpan({ attributes: withContent.proxy }));
+    expect((observation!.input as unknown[]).length).toBe(50);
+    expect(withContent.walks()).toBe(2);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Benchmark settings, read from the environment once and validated (every problem listed).
+ */
+
+export interface BenchConfig {
+  /** BENCH_SECONDS, default 15: measured seconds per round. */
+  seconds: number;
+  /** BENCH_WARMUP_SECONDS, default 2: sent before each measured window, not measured. */
+  warmupSeconds: number;
+  /** BENCH_ROUNDS, default 3: rounds of (baseline, collector); medians are reported. */
+  rounds: number;
+  /** BENCH_CONCURRENCY, default 4: requests in flight from the sender process. */
+  concurrency: number;
+  /** BENCH_TRACES_PER_BATCH, default 64 (x 8 spans = 512 spans per request). */
+  tracesPerBatch: number;
+  /** BENCH_DB_SYNC, else SPANLITE_DB_SYNC, default full (the collector's default). */
+  dbSync: 'full' | 'normal';
+  /** BENCH_SKIP_LARGE=1 skips the 2M-span phase. */
+  skipLarge: boolean;
+  /** BENCH_LARGE_SPANS, default 2,000,000: spans stored before the "large database" rounds. */
+  largeSpans: number;
+  /** BENCH_FILL_MAX_SECONDS, default 900: the fill stops here even if short of largeSpans. */
+  fillMaxSeconds: number;
+  /** BENCH_FILL_CONCURRENCY, default 8: requests in flight while filling (not measured). */
+  fillConcurrency: number;
+  /** BENCH_VERIFY_MAX_TRACES, default 0 (all): read back at most this many traces per phase. */
+  verifyMaxTraces: number;
+  /** BENCH_CPU_PROF: a directory; the collector children run with --cpu-prof into it. */
+  cpuProfileDir: string | undefined;
+  /** BENCH_KEEP_DIR=1 keeps the temporary directory (databases, server logs). */
+  keepDir: boolean;
+  /** BENCH_RESULT_FILE: also write the JSON result there. */
+  resultFile: string | undefined;
+}
+
+export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<BenchConfig> {
+  const problems: string[] = [];
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}: expected an integer ${min}-${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const flag = (name: string): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+    if (raw === '1' || raw === 'true') return true;
+    problems.push(`${name}: expected 1 or 0 (got "${raw}")`);
+    return false;
+  };
+  const syncRaw = (env.BENCH_DB_SYNC || env.SPANLITE_DB_SYNC || 'full').toLowerCase();
+  if (syncRaw !== 'full' && syncRaw !== 'normal') {
+    problems.push(`BENCH_DB_SYNC: expected full or normal (got "${syncRaw}")`);
+  }
+
+  const config: BenchConfig = {
+    seconds: integer('BENCH_SECONDS', 15, 1, 3600),
+    warmupSeconds: integer('BENCH_WARMUP_SECONDS', 2, 0, 600),
+    rounds: integer('BENCH_ROUNDS', 3, 1, 20),
+    concurrency: integer('BENCH_CONCURRENCY', 4, 1, 256),
+    tracesPerBatch: integer('BENCH_TRACES_PER_BATCH', 64, 1, 1024),
+    dbSync: syncRaw === 'normal' ? 'normal' : 'full',
+    skipLarge: flag('BENCH_SKIP_LARGE'),
+    largeSpans: integer('BENCH_LARGE_SPANS', 2_000_000, 1, 100_000_000),
+    fillMaxSeconds: integer('BENCH_FILL_MAX_SECONDS', 900, 1, 7200),
+    fillConcurrency: integer('BENCH_FILL_CONCURRENCY', 8, 1, 256),
+    verifyMaxTraces: integer('BENCH_VERIFY_MAX_TRACES', 0, 0, 100_000_000),
+    cpuProfileDir: env.BENCH_CPU_PROF || undefined,
+    keepDir: flag('BENCH_KEEP_DIR'),
+    resultFile: env.BENCH_RESULT_FILE || undefined,
+  };
+  if (problems.length > 0) throw new Error(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
+  return Object.freeze(config);
+}

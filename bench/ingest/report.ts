@@ -1,0 +1,181 @@
+/**
+ * Phase results -> medians, targets with PASS/FAIL, and the printed tables.
+ */
+import type { PhaseResult } from './load-phase.js';
+import type { VerifyResult } from './verify.js';
+import { median } from './stats.js';
+
+/** Medians across the rounds of one configuration. */
+export interface Figures {
+  rounds: number;
+  spansPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMiB: number;
+  serverCpuCores: number;
+  serverCpuMsPer1kSpans: number;
+  otherCpuCores: number;
+}
+
+export interface Target {
+  name: string;
+  actual: string;
+  pass: boolean;
+}
+
+export interface FillResult {
+  spans: number;
+  seconds: number;
+  spansPerSecond: number;
+  reachedTarget: boolean;
+  failures: Record<string, number>;
+}
+
+export interface Summary {
+  baseline: Figures;
+  collectorEmpty: Figures;
+  collectorLarge: Figures | null;
+  /** collectorEmpty / baseline spans/s. */
+  speedup: number;
+  /** collectorLarge / collectorEmpty spans/s. */
+  largeRetention: number | null;
+  spansChecked: number;
+  lostSpans: number;
+  targets: Target[];
+}
+
+export const TARGET_SPEEDUP = 1.2;
+export const TARGET_SPANS_PER_SECOND = 25_000;
+export const TARGET_LARGE_RETENTION = 0.6;
+
+export function figuresOf(phases: readonly PhaseResult[]): Figures {
+  return {
+    rounds: phases.length,
+    spansPerSecond: median(phases.map((p) => p.spansPerSecond)),
+    p50Ms: median(phases.map((p) => p.latency.p50Ms)),
+    p99Ms: median(phases.map((p) => p.latency.p99Ms)),
+    peakRssMiB: median(phases.map((p) => p.peakRssMiB)),
+    serverCpuCores: median(phases.map((p) => p.serverCpuCores)),
+    serverCpuMsPer1kSpans: median(phases.map((p) => p.serverCpuMsPer1kSpans)),
+    otherCpuCores: median(phases.map((p) => p.otherCpuCores)),
+  };
+}
+
+/** `extraChecks`: read-backs outside the measured phases (e.g. a sample of the fill). */
+export function summarise(
+  phases: readonly PhaseResult[],
+  largeSpans: number,
+  extraChecks: readonly VerifyResult[] = [],
+): Summary {
+  const baseline = figuresOf(phases.filter((p) => p.server === 'baseline'));
+  const empty = phases.filter((p) => p.server === 'collector' && p.storedSpansBefore === 0);
+  const large = phases.filter((p) => p.server === 'collector' && p.storedSpansBefore > 0);
+  const collectorEmpty = figuresOf(empty);
+  const collectorLarge = large.length > 0 ? figuresOf(large) : null;
+  const speedup = collectorEmpty.spansPerSecond / baseline.spansPerSecond;
+  const largeRetention = collectorLarge ? collectorLarge.spansPerSecond / collectorEmpty.spansPerSecond : null;
+  const verified = [...phases.flatMap((p) => (p.verify ? [p.verify] : [])), ...extraChecks];
+  const spansChecked = verified.reduce((sum, v) => sum + v.spansExpected, 0);
+  const lostSpans = verified.reduce((sum, v) => sum + v.lostSpans, 0);
+
+  const targets: Target[] = [
+    {
+      name: `collector >= ${TARGET_SPEEDUP}x baseline spans/s`,
+      actual: `${speedup.toFixed(2)}x`,
+      pass: speedup >= TARGET_SPEEDUP,
+    },
+    {
+      name: `collector >= ${formatInt(TARGET_SPANS_PER_SECOND)} spans/s`,
+      actual: formatInt(collectorEmpty.spansPerSecond),
+      pass: collectorEmpty.spansPerSecond >= TARGET_SPANS_PER_SECOND,
+    },
+  ];
+  if (collectorLarge && largeRetention !== null) {
+    targets.push({
+      name: `rate after ${formatCount(largeSpans)} spans >= ${TARGET_LARGE_RETENTION * 100}% of empty`,
+      actual: `${(largeRetention * 100).toFixed(0)}% (${formatInt(collectorLarge.spansPerSecond)} vs ${formatInt(collectorEmpty.spansPerSecond)})`,
+      pass: largeRetention >= TARGET_LARGE_RETENTION,
+    });
+  }
+  targets.push({
+    name: 'every accepted span readable (loss 0)',
+    actual: `${formatInt(lostSpans)} lost of ${formatInt(spansChecked)} checked`,
+    pass: lostSpans === 0 && spansChecked > 0,
+  });
+  return { baseline, collectorEmpty, collectorLarge, speedup, largeRetention, spansChecked, lostSpans, targets };
+}
+
+export function formatPhaseTable(phases: readonly PhaseResult[]): string {
+  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
+  const rows = phases.map((p) => [
+    p.label,
+    formatInt(p.spansPerSecond),
+    p.latency.p50Ms.toFixed(1),
+    p.latency.p99Ms.toFixed(1),
+    `${p.peakRssMiB.toFixed(0)} MiB`,
+    `${p.serverCpuCores.toFixed(2)} cores`,
+    p.serverCpuMsPer1kSpans.toFixed(0),
+    `${p.clientCpuCores.toFixed(2)} cores`,
+    `${p.otherCpuCores.toFixed(2)} cores`,
+    formatInt(p.acceptedSpans),
+    String(Object.values(p.failures).reduce((a, b) => a + b, 0)),
+    p.verify ? `${formatInt(p.verify.spansFound)}/${formatInt(p.verify.spansExpected)} spans` : '-',
+  ]);
+  return table(header, rows);
+}
+
+export function formatSummary(summary: Summary, largeNote: string): string {
+  const line = (name: string, f: Figures | null) =>
+    f === null
+      ? [name, '-', '-', '-', '-', '-', '-', '-']
+      : [
+          name,
+          formatInt(f.spansPerSecond),
+          f.p50Ms.toFixed(1),
+          f.p99Ms.toFixed(1),
+          `${f.peakRssMiB.toFixed(0)} MiB`,
+          `${f.serverCpuCores.toFixed(2)} cores`,
+          f.serverCpuMsPer1kSpans.toFixed(0),
+          `${f.otherCpuCores.toFixed(2)} cores`,
+        ];
+  const medians = table(
+    ['median of rounds', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'other CPU'],
+    [
+      line('baseline (decode + 1 row/span)', summary.baseline),
+      line('collector, empty database', summary.collectorEmpty),
+      line(`collector, ${largeNote}`, summary.collectorLarge),
+    ],
+  );
+  const targets = table(
+    ['target', 'measured', 'result'],
+    summary.targets.map((t) => [t.name, t.actual, t.pass ? 'PASS' : 'FAIL']),
+  );
+  return `${medians}\n\n${targets}`;
+}
+
+/** A warning when other processes took a noticeable share of the cores during some phase. */
+export function contentionWarning(phases: readonly PhaseResult[], thresholdCores = 0.25): string | null {
+  const worst = Math.max(0, ...phases.map((p) => p.otherCpuCores));
+  if (worst < thresholdCores) return null;
+  return (
+    `WARNING: other processes used up to ${worst.toFixed(2)} cores during the phases (column "other CPU"); ` +
+    'spans/s is then understated. "CPU ms/1k" (server CPU per 1000 spans) is the steadier figure; rerun on a quiet machine.'
+  );
+}
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const render = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [render(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(render)].join('\n');
+}
+
+export function formatInt(value: number): string {
+  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);
+}
+
+export function formatCount(value: number): string {
+  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(value % 1_000_000 === 0 ? 0 : 1)}M`;
+  if (value >= 1_000) return `${(value / 1_000).toFixed(0)}k`;
+  return String(value);
+}

@@ -1,0 +1,94 @@
+/**
+ * Read-back check: every accepted trace is fetched through the collector's REST API and its
+ * non-EVENT observations counted against the spans sent for it.
+ */
+
+export interface VerifyResult {
+  tracesChecked: number;
+  spansExpected: number;
+  spansFound: number;
+  /** spansExpected - spansFound (0 when nothing was lost). */
+  lostSpans: number;
+  tracesMissing: number;
+  scoresExpected: number;
+  scoresFound: number;
+  /** Requests that failed other than with 404 (transport errors, 5xx). */
+  readErrors: number;
+  firstProblem: string | null;
+  seconds: number;
+}
+
+interface TraceBody {
+  observations?: { type?: string }[];
+  scores?: unknown[];
+}
+
+export async function verifyTraces(options: {
+  baseUrl: string;
+  traceIds: readonly string[];
+  spansPerTrace: number;
+  scoresPerTrace: number;
+  concurrency: number;
+  timeoutMs: number;
+}): Promise<VerifyResult> {
+  const startedAt = performance.now();
+  const deadline = startedAt + options.timeoutMs;
+  const result: VerifyResult = {
+    tracesChecked: 0,
+    spansExpected: 0,
+    spansFound: 0,
+    lostSpans: 0,
+    tracesMissing: 0,
+    scoresExpected: 0,
+    scoresFound: 0,
+    readErrors: 0,
+    firstProblem: null,
+    seconds: 0,
+  };
+  let next = 0;
+
+  const check = async (traceId: string): Promise<void> => {
+    result.tracesChecked += 1;
+    result.spansExpected += options.spansPerTrace;
+    result.scoresExpected += options.scoresPerTrace;
+    let response: Response;
+    try {
+      response = await fetch(`${options.baseUrl}/api/public/traces/${traceId}`, { signal: AbortSignal.timeout(30_000) });
+    } catch (error) {
+      result.readErrors += 1;
+      result.firstProblem ??= `trace ${traceId}: ${(error as Error).message}`;
+      return;
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      result.tracesMissing += 1;
+      result.firstProblem ??= `trace ${traceId}: not found`;
+      return;
+    }
+    if (!response.ok) {
+      result.readErrors += 1;
+      result.firstProblem ??= `trace ${traceId}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`;
+      return;
+    }
+    const body = (await response.json()) as TraceBody;
+    const spans = (body.observations ?? []).filter((o) => o.type !== 'EVENT').length;
+    result.spansFound += spans;
+    result.scoresFound += body.scores?.length ?? 0;
+    if (spans !== options.spansPerTrace) {
+      result.firstProblem ??= `trace ${traceId}: ${spans} of ${options.spansPerTrace} spans readable`;
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    while (next < options.traceIds.length && performance.now() < deadline) {
+      await check(options.traceIds[next++]!);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  if (next < options.traceIds.length) {
+    result.firstProblem ??= `read-back stopped after ${options.timeoutMs} ms with ${options.traceIds.length - next} traces unchecked`;
+  }
+  result.lostSpans = result.spansExpected - result.spansFound;
+  result.seconds = (performance.now() - startedAt) / 1000;
+  return result;
+}

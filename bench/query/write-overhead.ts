@@ -1,0 +1,97 @@
+/**
+ * `node dist/bench/query/write-overhead.js`: what the query API's schema (filter indexes,
+ * rollup triggers, full-text index) costs the write path. The same mapped, priced batches of the
+ * ingest benchmark's LLM-like payload are written by the real batch writer into two databases:
+ * one at the schema before the query migration, one with it. Prints spans/s for each, in-process
+ * (no HTTP, no decode), synchronous=NORMAL so the disk does not hide the CPU cost.
+ *
+ * Settings: WRITE_BENCH_BATCHES (default 60 batches of 512 spans), WRITE_BENCH_ROUNDS (default 3).
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { buildBatchTemplate, stampBatch, stampEntropyBytes } from '../ingest/payload.js';
+import { decodeProtobufTraces } from '../../collector/decode.js';
+import { mapSpan } from '../../collector/mapping/map-span.js';
+import { createPriceIndex, priceObservation } from '../../collector/cost.js';
+import { loadPricingTable } from '../../config/pricing.js';
+import { MIGRATIONS } from '../../collector/store/sqlite-schema.js';
+import { createBatchWriter } from '../../collector/store/sqlite-write.js';
+import type { SpanBatch } from '../../collector/store/trace-store.js';
+
+const BATCHES = Number(process.env.WRITE_BENCH_BATCHES ?? 60);
+const ROUNDS = Number(process.env.WRITE_BENCH_ROUNDS ?? 3);
+const TRACES_PER_BATCH = 64;
+
+function mappedBatches(count: number): SpanBatch[] {
+  const prices = createPriceIndex(loadPricingTable());
+  const template = buildBatchTemplate({ traceCount: TRACES_PER_BATCH, variant: 1 });
+  const batches: SpanBatch[] = [];
+  const startNs = BigInt(Date.now()) * 1_000_000n;
+  for (let i = 0; i < count; i++) {
+    stampBatch(template, randomBytes(stampEntropyBytes(template)), startNs + BigInt(i) * 3_000_000_000n);
+    const decoded = decodeProtobufTraces(template.body);
+    const spans = decoded.spans.map((span) => {
+      const mapped = mapSpan(span);
+      const observation = mapped.observation;
+      if (observation && observation.model !== null) {
+        const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices);
+        observation.cost = cost;
+        observation.costMissingReason = missingReason;
+      }
+      return mapped;
+    });
+    batches.push({ projectId: 'bench', spans });
+  }
+  return batches;
+}
+
+function openAt(file: string, migrations: number): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  db.pragma('wal_autocheckpoint = 10000');
+  for (let version = 1; version <= migrations; version++) db.exec(MIGRATIONS[version - 1]!);
+  db.pragma(`user_version = ${migrations}`);
+  return db;
+}
+
+function measure(dir: string, name: string, migrations: number, batches: readonly SpanBatch[]): number {
+  const db = openAt(join(dir, `${name}.db`), migrations);
+  const write = createBatchWriter(db);
+  const spans = batches.reduce((sum, batch) => sum + batch.spans.length, 0);
+  const started = process.hrtime.bigint();
+  // Two batches per group, as the write queue groups concurrent requests.
+  for (let i = 0; i < batches.length; i += 2) write(batches.slice(i, i + 2));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  db.close();
+  return spans / seconds;
+}
+
+function main(): void {
+  const queryMigration = MIGRATIONS.length;
+  const before = queryMigration - 1;
+  console.log(`write path with and without the query migration (#${queryMigration}): ${BATCHES} batches x ${TRACES_PER_BATCH * 8} spans, ${ROUNDS} rounds`);
+  const batches = mappedBatches(BATCHES);
+  const dir = mkdtempSync(join(tmpdir(), 'spanlite-write-overhead-'));
+  try {
+    const rows: Array<{ round: number; without: number; with: number }> = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const without = measure(dir, `without-${round}`, before, batches);
+      const withQuery = measure(dir, `with-${round}`, queryMigration, batches);
+      rows.push({ round, without, with: withQuery });
+      console.log(`  round ${round}: without ${Math.round(without).toLocaleString()} spans/s, with ${Math.round(withQuery).toLocaleString()} spans/s (${((withQuery / without - 1) * 100).toFixed(1)}%)`);
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const without = median(rows.map((row) => row.without));
+    const withQuery = median(rows.map((row) => row.with));
+    console.log(`median: without ${Math.round(without).toLocaleString()} spans/s, with ${Math.round(withQuery).toLocaleString()} spans/s: ${((withQuery / without - 1) * 100).toFixed(1)}%`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();

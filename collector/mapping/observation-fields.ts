@@ -1,0 +1,221 @@
+/**
+ * Ordered key lists for an observation's scalar fields, and the readers that walk them. First
+ * present wins: the app's explicit names (spanlite's, then Langfuse's), then the OTel GenAI
+ * semconv, then SDK conventions; within one convention the more recent name comes first.
+ */
+import type { Attributes, AttributeValue, DecodedSpan } from '../span.js';
+import { SpanStatusCode } from '../span.js';
+import type { CostDetails, JsonValue, Level, ObservationType } from '../model.js';
+import * as genAi from '../../semconv/gen-ai.js';
+import * as langfuse from '../../semconv/langfuse.js';
+import * as oi from '../../semconv/openinference.js';
+import * as openllmetry from '../../semconv/openllmetry.js';
+import * as ours from '../../semconv/spanlite.js';
+import * as vercel from '../../semconv/vercel-ai.js';
+import type { PrefixGroups } from './attribute-scan.js';
+import { firstNumber, firstObject, firstString, isSafeKey, parseJsonLoosely, toNumber } from './attribute-readers.js';
+import { flattenObject, parseJsonValue } from './json-values.js';
+import { parseLevel } from './level.js';
+import { parseTimeToUnixNano } from './times.js';
+
+export const OBSERVATION_FIELD_KEYS = {
+  // Langfuse: named by the app. GenAI: the model that answered, then the one asked for.
+  // OpenInference: response, generic, request, then embedding / reranker model names.
+  // Vercel AI SDK: the response's model (ai >= 4), then the configured model id.
+  model: [
+    langfuse.LANGFUSE_OBSERVATION_MODEL,
+    genAi.GEN_AI_RESPONSE_MODEL,
+    genAi.GEN_AI_REQUEST_MODEL,
+    oi.LLM_RESPONSE_MODEL_NAME,
+    oi.LLM_MODEL_NAME,
+    oi.LLM_REQUEST_MODEL_NAME,
+    oi.EMBEDDING_MODEL_NAME,
+    oi.RERANKER_MODEL_NAME,
+    vercel.AI_RESPONSE_MODEL,
+    vercel.AI_MODEL_ID,
+  ],
+  level: [ours.SPANLITE_OBSERVATION_LEVEL, langfuse.LANGFUSE_OBSERVATION_LEVEL],
+  statusMessage: [ours.SPANLITE_OBSERVATION_STATUS_MESSAGE, langfuse.LANGFUSE_OBSERVATION_STATUS_MESSAGE],
+  version: [ours.SPANLITE_OBSERVATION_VERSION, langfuse.LANGFUSE_VERSION],
+  // ISO text or unix nanoseconds.
+  completionStartTime: [ours.SPANLITE_OBSERVATION_COMPLETION_START_TIME, langfuse.LANGFUSE_OBSERVATION_COMPLETION_START_TIME],
+  // Milliseconds after the span's start (Vercel AI SDK streaming calls).
+  msToFirstChunk: [vercel.AI_RESPONSE_MS_TO_FIRST_CHUNK],
+  // A tool observation is named for its tool: OTel GenAI, Vercel AI SDK, OpenInference, Traceloop.
+  toolName: [genAi.GEN_AI_TOOL_NAME, vercel.AI_TOOL_CALL_NAME, oi.TOOL_NAME, openllmetry.TRACELOOP_ENTITY_NAME],
+  scoreCarrier: [ours.SPANLITE_SCORE_CARRIER],
+} as const;
+
+/**
+ * Model parameters: JSON objects, then one-attribute-per-parameter prefixes; merged key by key,
+ * an earlier source winning. spanlite, Langfuse, OpenInference (object, then the flattened form
+ * of newer instrumentations), OTel GenAI `gen_ai.request.*`, Vercel AI SDK `ai.settings.*`.
+ */
+export const MODEL_PARAMETER_OBJECTS: readonly string[] = [
+  ours.SPANLITE_OBSERVATION_MODEL_PARAMETERS,
+  langfuse.LANGFUSE_OBSERVATION_MODEL_PARAMETERS,
+  oi.LLM_INVOCATION_PARAMETERS,
+];
+export const MODEL_PARAMETER_PREFIXES: readonly string[] = [
+  oi.LLM_INVOCATION_PARAMETERS_PREFIX,
+  genAi.GEN_AI_REQUEST_PARAMETER_PREFIX,
+  vercel.AI_SETTINGS_PREFIX,
+];
+/**
+ * Not parameters: `gen_ai.request.model` is the model, and so is `model` inside OpenInference's
+ * `llm.invocation_parameters` (the request body minus the messages).
+ */
+const NON_PARAMETER_NAMES: ReadonlySet<string> = new Set(['model']);
+
+/**
+ * Observation metadata: spanlite, Langfuse (observation, then the older `langfuse.metadata`),
+ * Vercel AI SDK telemetry metadata, OpenInference `metadata`. Merged key by key, earlier wins.
+ * Langfuse values are JSON-decoded one by one (its Python SDK encodes each).
+ */
+export const OBSERVATION_METADATA_SOURCES: readonly MetadataSource[] = [
+  { prefix: ours.SPANLITE_OBSERVATION_METADATA_PREFIX, decode: 'loose' },
+  { prefix: langfuse.LANGFUSE_OBSERVATION_METADATA_PREFIX, object: langfuse.LANGFUSE_OBSERVATION_METADATA, decode: 'json' },
+  { prefix: langfuse.LANGFUSE_METADATA_PREFIX, object: langfuse.LANGFUSE_METADATA, decode: 'json' },
+  { prefix: vercel.AI_TELEMETRY_METADATA_PREFIX, decode: 'loose' },
+  { object: oi.METADATA, decode: 'loose' },
+];
+
+export interface MetadataSource {
+  /** `prefix.<key>` attributes, gathered by the attribute scan. */
+  prefix?: string;
+  /** One attribute holding a JSON object. */
+  object?: string;
+  /** `json`: decode quoted strings too; `loose`: only objects and arrays. */
+  decode: 'json' | 'loose';
+}
+
+/**
+ * Cost the span reports itself. Objects first (spanlite's buckets, Langfuse's `cost_details`
+ * with its usage-type keys), then single numbers: OpenInference's per-side and total cost,
+ * the `gen_ai.usage.cost` some SDKs (OpenLit, LiteLLM) send.
+ */
+export const REPORTED_COST_OBJECTS: readonly string[] = [
+  ours.SPANLITE_OBSERVATION_COST,
+  langfuse.LANGFUSE_OBSERVATION_COST_DETAILS,
+];
+export const REPORTED_COST_FLAT: Readonly<Record<'input' | 'output' | 'total', readonly string[]>> = {
+  input: [oi.LLM_COST_PROMPT],
+  output: [oi.LLM_COST_COMPLETION],
+  total: [oi.LLM_COST_TOTAL, genAi.GEN_AI_USAGE_COST],
+};
+/** Keys of a cost object -> our bucket. spanlite's own names, Langfuse's, providers'. */
+const COST_KEY_BUCKETS: Readonly<Record<string, keyof CostDetails>> = {
+  input: 'input',
+  input_tokens: 'input',
+  prompt_tokens: 'input',
+  output: 'output',
+  output_tokens: 'output',
+  completion_tokens: 'output',
+  cachedInput: 'cachedInput',
+  [langfuse.LangfuseUsageKey.INPUT_CACHED_TOKENS]: 'cachedInput',
+  [langfuse.LangfuseUsageKey.INPUT_CACHE_READ]: 'cachedInput',
+  [langfuse.LangfuseUsageKey.CACHE_READ_INPUT_TOKENS]: 'cachedInput',
+  cacheWrite: 'cacheWrite',
+  [langfuse.LangfuseUsageKey.INPUT_CACHE_CREATION]: 'cacheWrite',
+  [langfuse.LangfuseUsageKey.INPUT_CACHE_WRITE]: 'cacheWrite',
+  [langfuse.LangfuseUsageKey.CACHE_CREATION_INPUT_TOKENS]: 'cacheWrite',
+  reasoning: 'reasoning',
+  [langfuse.LangfuseUsageKey.OUTPUT_REASONING_TOKENS]: 'reasoning',
+  [langfuse.LangfuseUsageKey.OUTPUT_REASONING]: 'reasoning',
+  total: 'total',
+};
+
+export function readLevel(span: DecodedSpan): { level: Level; statusMessage: string | null } {
+  const named = parseLevel(firstString(span.attributes, OBSERVATION_FIELD_KEYS.level));
+  const isError = span.status.code === SpanStatusCode.ERROR;
+  const level = named ?? (isError ? 'ERROR' : 'DEFAULT');
+  const statusMessage =
+    firstString(span.attributes, OBSERVATION_FIELD_KEYS.statusMessage) ??
+    (span.status.message !== '' ? span.status.message : null);
+  return { level, statusMessage };
+}
+
+/** Tool observations are named for their tool; every other observation keeps the span name. */
+export function observationName(span: DecodedSpan, type: ObservationType): string {
+  if (type !== 'TOOL') return span.name;
+  return firstString(span.attributes, OBSERVATION_FIELD_KEYS.toolName) ?? span.name;
+}
+
+export function readCompletionStartTime(span: DecodedSpan): bigint | null {
+  for (const key of OBSERVATION_FIELD_KEYS.completionStartTime) {
+    const value = span.attributes[key];
+    if (value === undefined) continue;
+    const time = parseTimeToUnixNano(parseJsonValue(value as AttributeValue));
+    if (time !== null) return time;
+  }
+  const ms = firstNumber(span.attributes, OBSERVATION_FIELD_KEYS.msToFirstChunk);
+  return ms === undefined || ms < 0 ? null : span.startTimeUnixNano + BigInt(Math.round(ms * 1_000_000));
+}
+
+export function readModelParameters(attributes: Attributes, groups: PrefixGroups): Record<string, JsonValue> | null {
+  let parameters: Record<string, JsonValue> | null = null;
+  const add = (name: string, value: AttributeValue): void => {
+    if (!isSafeKey(name) || NON_PARAMETER_NAMES.has(name) || (parameters !== null && Object.hasOwn(parameters, name))) return;
+    parameters ??= {};
+    parameters[name] = typeof value === 'string' ? parseJsonLoosely(value) : value;
+  };
+  for (const key of MODEL_PARAMETER_OBJECTS) {
+    const object = firstObject(attributes, [key]);
+    if (object !== undefined) for (const name of Object.keys(object)) add(name, object[name] as AttributeValue);
+  }
+  for (const prefix of MODEL_PARAMETER_PREFIXES) {
+    for (const [name, value] of groups.get(prefix) ?? []) add(name, value);
+  }
+  return parameters;
+}
+
+/** Merged metadata from `sources`, earlier sources winning key by key; undefined when none. */
+export function readMetadata(
+  attributes: Attributes,
+  groups: PrefixGroups,
+  sources: readonly MetadataSource[],
+): Record<string, JsonValue> | undefined {
+  let metadata: Record<string, JsonValue> | undefined;
+  const add = (name: string, value: AttributeValue, decode: MetadataSource['decode']): void => {
+    if (name === '' || !isSafeKey(name) || (metadata !== undefined && Object.hasOwn(metadata, name))) return;
+    metadata ??= {};
+    metadata[name] = decode === 'json' ? parseJsonValue(value) : typeof value === 'string' ? parseJsonLoosely(value) : value;
+  };
+  for (const source of sources) {
+    if (source.prefix !== undefined) {
+      for (const [name, value] of groups.get(source.prefix) ?? []) add(name, value, source.decode);
+    }
+    if (source.object !== undefined) {
+      const object = firstObject(attributes, [source.object]);
+      if (object !== undefined) for (const name of Object.keys(object)) add(name, object[name] as AttributeValue, 'loose');
+    }
+  }
+  return metadata;
+}
+
+export function readReportedCost(attributes: Attributes): CostDetails | null {
+  const object = firstObject(attributes, REPORTED_COST_OBJECTS);
+  if (object !== undefined) {
+    const cost: CostDetails = {};
+    let sum = 0;
+    for (const [key, value] of Object.entries(flattenObject(object))) {
+      const amount = toNumber(value);
+      if (amount === undefined) continue;
+      const bucket = Object.hasOwn(COST_KEY_BUCKETS, key) ? COST_KEY_BUCKETS[key] : undefined;
+      if (bucket !== undefined) cost[bucket] = (cost[bucket] ?? 0) + amount;
+      if (bucket !== 'total') sum += amount;
+    }
+    if (Object.keys(cost).length > 0 || sum > 0) {
+      cost.total ??= sum;
+      return cost;
+    }
+  }
+  const cost: CostDetails = {};
+  for (const bucket of ['input', 'output', 'total'] as const) {
+    const amount = firstNumber(attributes, REPORTED_COST_FLAT[bucket]);
+    if (amount !== undefined) cost[bucket] = amount;
+  }
+  if (Object.keys(cost).length === 0) return null;
+  cost.total ??= (cost.input ?? 0) + (cost.output ?? 0);
+  return cost;
+}

@@ -1,0 +1,57 @@
+/** /api/public/metrics/daily: per UTC day, traces, observations, usage and cost by model. */
+import type { FastifyInstance } from 'fastify';
+import type { QueryApiOptions } from '../query-api.js';
+import { splitList, unixNanoOf } from '../query-params.js';
+import { dailyMetricsSchema, listParam, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
+
+interface DailyMetricsQuerystring {
+  page: number;
+  limit: number;
+  traceName?: string;
+  userId?: string;
+  tags?: string[];
+  environment?: string[];
+  fromTimestamp?: string;
+  toTimestamp?: string;
+}
+
+export async function metricsRoutes(app: FastifyInstance, { store, projectOf }: QueryApiOptions): Promise<void> {
+  app.get<{ Querystring: DailyMetricsQuerystring }>(
+    '/api/public/metrics/daily',
+    {
+      schema: {
+        summary: 'Daily metrics',
+        description:
+          'Newest day first; only days with data. Traces count on the day they start, observations on theirs. ' +
+          'fromTimestamp/toTimestamp select the UTC days they overlap, each reported whole.',
+        tags: ['metrics'],
+        querystring: {
+          type: 'object',
+          properties: {
+            ...pageParams,
+            traceName: { type: 'string', maxLength: 1000, description: 'Only traces with this name.' },
+            userId: { type: 'string', maxLength: 1000, description: "Only this user's traces." },
+            tags: listParam('Only traces carrying all of these tags.'),
+            environment: listParam('Only traces in any of these environments.'),
+            fromTimestamp: timeParam('From the day of this time.'),
+            toTimestamp: timeParam('To the day of this time (exclusive).'),
+          },
+        },
+        response: withErrors({ 200: pageSchema(dailyMetricsSchema) }, 400),
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      return store.dailyMetrics(projectOf(request), {
+        page: query.page,
+        limit: query.limit,
+        traceName: query.traceName,
+        userId: query.userId,
+        tags: splitList(query.tags),
+        environments: splitList(query.environment),
+        fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
+        toTimeUnixNano: unixNanoOf(query.toTimestamp),
+      });
+    },
+  );
+}

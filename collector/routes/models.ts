@@ -1,0 +1,85 @@
+/**
+ * /api/public/models: model prices. Custom ones created here are matched before the pricing
+ * file's and the defaults, for spans ingested from then on (stored costs do not change).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { QueryApiOptions } from '../query-api.js';
+import { SpanliteError } from '../errors.js';
+import { invalidParameter } from '../query-params.js';
+import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
+import { idParams, modelSchema, pageParams, pageSchema, withErrors } from './schemas.js';
+
+const modelParams = idParams('id', 'Model id.');
+
+export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: QueryApiOptions): Promise<void> {
+  app.get<{ Querystring: { page: number; limit: number } }>(
+    '/api/public/models',
+    {
+      schema: {
+        summary: 'List model prices',
+        description: 'In matching order: custom models (newest first), then the pricing file, then the shipped defaults.',
+        tags: ['models'],
+        querystring: { type: 'object', properties: { ...pageParams } },
+        response: withErrors({ 200: pageSchema(modelSchema) }, 400),
+      },
+    },
+    async (request) => {
+      const { page, limit } = request.query;
+      const entries = await prices.list(projectOf(request));
+      const totalItems = entries.length;
+      return {
+        data: entries.slice((page - 1) * limit, page * limit).map(toModelView),
+        meta: { page, limit, totalItems, totalPages: Math.ceil(totalItems / limit) },
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/public/models/:id',
+    { schema: { summary: 'Get a model price', tags: ['models'], params: modelParams, response: withErrors({ 200: modelSchema }, 404) } },
+    async (request) => {
+      const entry = await prices.get(projectOf(request), request.params.id);
+      if (!entry) throw new SpanliteError('notFound', `model ${request.params.id} not found`);
+      return toModelView(entry);
+    },
+  );
+
+  app.post<{ Body: ModelBody }>(
+    '/api/public/models',
+    {
+      schema: {
+        summary: 'Create a custom model price',
+        description:
+          'inputPrice/outputPrice, or pricingTiers (one default tier; others on an input-token threshold). Prices spans ingested from now on.',
+        tags: ['models'],
+        body: modelBodySchema,
+        response: withErrors({ 200: modelSchema }, 400),
+      },
+    },
+    async (request) => {
+      const entry = await prices.createCustom(projectOf(request), customModelFromBody(request.body, Date.now()));
+      return toModelView(entry);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/public/models/:id',
+    {
+      schema: {
+        summary: 'Delete a custom model price',
+        tags: ['models'],
+        params: modelParams,
+        response: withErrors({ 204: { type: 'null' } }, 400, 404),
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const outcome = await prices.deleteCustom(projectOf(request), id);
+      if (outcome === 'not_found') throw new SpanliteError('notFound', `model ${id} not found`);
+      if (outcome === 'not_custom') {
+        throw invalidParameter('id', 'the id of a custom model (built-in prices are overridden by creating one)', JSON.stringify(id));
+      }
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,89 @@
+/** /api/public/observations: filtered list, newest first, and one by id (Langfuse's v1 shapes). */
+import type { FastifyInstance } from 'fastify';
+import type { QueryApiOptions } from '../query-api.js';
+import { SpanliteError } from '../errors.js';
+import { LEVELS, OBSERVATION_TYPES, type Level, type ObservationType } from '../model.js';
+import { splitList, unixNanoOf } from '../query-params.js';
+import { idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
+
+interface ObservationListQuerystring {
+  page: number;
+  limit: number;
+  traceId?: string;
+  type?: ObservationType;
+  name?: string;
+  userId?: string;
+  level?: Level;
+  model?: string;
+  parentObservationId?: string;
+  environment?: string[];
+  fromStartTime?: string;
+  toStartTime?: string;
+}
+
+const text = (description: string) => ({ type: 'string', maxLength: 1000, description });
+
+export async function observationRoutes(app: FastifyInstance, { store, projectOf }: QueryApiOptions): Promise<void> {
+  app.get<{ Querystring: ObservationListQuerystring }>(
+    '/api/public/observations',
+    {
+      schema: {
+        summary: 'List observations',
+        description: 'Newest first. Every filter given must hold.',
+        tags: ['observations'],
+        querystring: {
+          type: 'object',
+          properties: {
+            ...pageParams,
+            traceId: text('Observations of this trace.'),
+            type: { type: 'string', enum: OBSERVATION_TYPES, description: 'Observations of this type.' },
+            name: text('Observations with this name.'),
+            userId: text("Observations of this user's traces."),
+            level: { type: 'string', enum: LEVELS, description: 'Observations at this level.' },
+            model: text('Observations on this model.'),
+            parentObservationId: text('Children of this observation.'),
+            environment: listParam("Observations whose trace is in any of these environments."),
+            fromStartTime: timeParam('Observations starting at or after this time.'),
+            toStartTime: timeParam('Observations starting before this time.'),
+          },
+        },
+        response: withErrors({ 200: pageSchema(observationSchema) }, 400),
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      return store.listObservations(projectOf(request), {
+        page: query.page,
+        limit: query.limit,
+        traceId: query.traceId?.toLowerCase(),
+        type: query.type,
+        name: query.name,
+        userId: query.userId,
+        level: query.level,
+        model: query.model,
+        parentObservationId: query.parentObservationId?.toLowerCase(),
+        environments: splitList(query.environment),
+        fromTimeUnixNano: unixNanoOf(query.fromStartTime),
+        toTimeUnixNano: unixNanoOf(query.toStartTime),
+      });
+    },
+  );
+
+  app.get<{ Params: { observationId: string } }>(
+    '/api/public/observations/:observationId',
+    {
+      schema: {
+        summary: 'Get an observation',
+        tags: ['observations'],
+        params: idParams('observationId', 'Observation id (the span id, 16 hex characters).'),
+        response: withErrors({ 200: observationSchema }, 404),
+      },
+    },
+    async (request) => {
+      const { observationId } = request.params;
+      const observation = await store.getObservation(projectOf(request), observationId.toLowerCase());
+      if (!observation) throw new SpanliteError('notFound', `observation ${observationId} not found`);
+      return observation;
+    },
+  );
+}

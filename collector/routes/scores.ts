@@ -1,0 +1,226 @@
+/**
+ * /api/public/scores: feedback that arrives after the trace (create, idempotent on the client's
+ * id), filtered lists, one by id, deletion. Also at Langfuse's /api/public/v2/scores (its client
+ * lists there), and `score-create` events at /api/public/ingestion (its client's
+ * `score.create()` sends those).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { QueryApiOptions } from '../query-api.js';
+import { SpanliteError } from '../errors.js';
+import { COMPARISON_OPERATORS, type ComparisonOperator } from '../store/query-store.js';
+import type { Score, ScoreDataType } from '../model.js';
+import { invalidParameter, splitList, unixNanoOf } from '../query-params.js';
+import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
+import { validationMessage, type AjvError } from './schema-errors.js';
+import { idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
+
+interface ScoreListQuerystring {
+  page: number;
+  limit: number;
+  scoreIds?: string[];
+  name?: string;
+  traceId?: string;
+  observationId?: string;
+  userId?: string;
+  sessionId?: string;
+  source?: Score['source'];
+  dataType?: ScoreDataType;
+  operator?: ComparisonOperator;
+  value?: number;
+  minValue?: number;
+  maxValue?: number;
+  fromTimestamp?: string;
+  toTimestamp?: string;
+}
+
+const text = (description: string) => ({ type: 'string', maxLength: 1000, description });
+
+const scoreListQuerystring = {
+  type: 'object',
+  properties: {
+    ...pageParams,
+    scoreIds: listParam('Scores with these ids.'),
+    name: text('Scores with this name.'),
+    traceId: text('Scores of this trace.'),
+    observationId: text('Scores of this observation.'),
+    userId: text("Scores of this user's traces."),
+    sessionId: text("Scores of this session's traces."),
+    source: { type: 'string', enum: ['API', 'EVAL', 'ANNOTATION'] },
+    dataType: { type: 'string', enum: ['NUMERIC', 'CATEGORICAL', 'BOOLEAN'] },
+    operator: { type: 'string', enum: COMPARISON_OPERATORS, description: 'With value: scores whose numeric value compares true.' },
+    value: { type: 'number', description: 'With operator.' },
+    minValue: { type: 'number', description: 'Extension: numeric value at least this.' },
+    maxValue: { type: 'number', description: 'Extension: numeric value at most this.' },
+    fromTimestamp: timeParam('Scores given at or after this time.'),
+    toTimestamp: timeParam('Scores given before this time.'),
+  },
+} as const;
+
+const scoreParams = idParams('scoreId', 'Score id.');
+
+export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: QueryApiOptions): Promise<void> {
+  for (const base of ['/api/public/scores', '/api/public/v2/scores']) {
+    app.get<{ Querystring: ScoreListQuerystring }>(
+      base,
+      {
+        schema: {
+          summary: 'List scores',
+          description: 'Newest first, each with its trace user, tags and environment. Every filter given must hold.',
+          tags: ['scores'],
+          querystring: scoreListQuerystring,
+          response: withErrors({ 200: pageSchema(scoreListItemSchema) }, 400),
+        },
+      },
+      async (request) => {
+        const query = request.query;
+        if ((query.operator === undefined) !== (query.value === undefined)) {
+          const missing = query.operator === undefined ? 'operator' : 'value';
+          throw invalidParameter(missing, `${missing} with ${missing === 'operator' ? 'value' : 'operator'}`, 'nothing');
+        }
+        return store.listScores(projectOf(request), {
+          page: query.page,
+          limit: query.limit,
+          ids: splitList(query.scoreIds),
+          name: query.name,
+          traceId: query.traceId?.toLowerCase(),
+          observationId: query.observationId?.toLowerCase(),
+          userId: query.userId,
+          sessionId: query.sessionId,
+          source: query.source,
+          dataType: query.dataType,
+          minValue: query.minValue,
+          maxValue: query.maxValue,
+          valueCondition:
+            query.operator !== undefined && query.value !== undefined ? { operator: query.operator, value: query.value } : undefined,
+          fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
+          toTimeUnixNano: unixNanoOf(query.toTimestamp),
+        });
+      },
+    );
+
+    app.get<{ Params: { scoreId: string } }>(
+      `${base}/:scoreId`,
+      {
+        schema: { summary: 'Get a score', tags: ['scores'], params: scoreParams, response: withErrors({ 200: scoreSchema }, 404) },
+      },
+      async (request) => {
+        const score = await store.getScore(projectOf(request), request.params.scoreId);
+        if (!score) throw new SpanliteError('notFound', `score ${request.params.scoreId} not found`);
+        return score;
+      },
+    );
+  }
+
+  app.post<{ Body: ScoreBody }>(
+    '/api/public/scores',
+    {
+      schema: {
+        summary: 'Create a score',
+        description:
+          'Numeric, categorical or boolean; on a trace or one of its observations. Posting the same id again replaces the score.',
+        tags: ['scores'],
+        body: scoreBodySchema,
+        response: withErrors({ 200: objectSchema({ id: { type: 'string' } }) }, 400),
+      },
+    },
+    async (request) => {
+      const projectId = projectOf(request);
+      const score = await scoreFromBody(request.body, { projectId, store, nowUnixNano: nowUnixNano() });
+      await store.upsertScore(projectId, score);
+      return { id: score.id };
+    },
+  );
+
+  app.delete<{ Params: { scoreId: string } }>(
+    '/api/public/scores/:scoreId',
+    {
+      schema: { summary: 'Delete a score', tags: ['scores'], params: scoreParams, response: withErrors({ 204: { type: 'null' } }, 404) },
+    },
+    async (request, reply) => {
+      const deleted = await store.deleteScore(projectOf(request), request.params.scoreId);
+      if (!deleted) throw new SpanliteError('notFound', `score ${request.params.scoreId} not found`);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: { batch: IngestionEvent[] } }>(
+    '/api/public/ingestion',
+    {
+      schema: {
+        summary: "Langfuse's batch ingestion, for score-create events",
+        description:
+          "For Langfuse clients' score.create(). Traces and observations are not taken here: send them over OTLP " +
+          '(/v1/traces or /api/public/otel/v1/traces). Each event is answered on its own.',
+        tags: ['scores'],
+        body: {
+          type: 'object',
+          required: ['batch'],
+          properties: {
+            batch: {
+              type: 'array',
+              maxItems: 1000,
+              items: {
+                type: 'object',
+                required: ['id', 'type', 'body'],
+                properties: { id: { type: 'string' }, type: { type: 'string' }, body: { type: 'object', additionalProperties: true } },
+              },
+            },
+          },
+        },
+        response: withErrors({ 207: ingestionResponseSchema }, 400),
+      },
+    },
+    async (request, reply) => {
+      const projectId = projectOf(request);
+      const validateScoreBody = request.compileValidationSchema(scoreBodySchema, 'body');
+      const result: IngestionResult = { successes: [], errors: [] };
+      for (const event of request.body.batch) {
+        if (event.type !== 'score-create') {
+          result.errors.push({
+            id: event.id,
+            status: 400,
+            message: `event type ${event.type} is not accepted here: send traces over OTLP (/api/public/otel/v1/traces)`,
+          });
+          continue;
+        }
+        if (!validateScoreBody(event.body)) {
+          const message = validationMessage(validateScoreBody.errors as AjvError[] | undefined, scoreBodySchema, event.body);
+          result.errors.push({ id: event.id, status: 400, message });
+          continue;
+        }
+        try {
+          const score = await scoreFromBody(event.body as unknown as ScoreBody, { projectId, store, nowUnixNano: nowUnixNano() });
+          await store.upsertScore(projectId, score);
+          result.successes.push({ id: event.id, status: 201 });
+        } catch (error) {
+          if (!(error instanceof SpanliteError)) throw error;
+          result.errors.push({ id: event.id, status: error.httpStatus, message: error.message });
+        }
+      }
+      return reply.code(207).send(result);
+    },
+  );
+}
+
+interface IngestionEvent {
+  id: string;
+  type: string;
+  body: Record<string, unknown>;
+}
+
+interface IngestionResult {
+  successes: Array<{ id: string; status: number }>;
+  errors: Array<{ id: string; status: number; message: string }>;
+}
+
+const ingestionResponseSchema = objectSchema({
+  successes: { type: 'array', items: objectSchema({ id: { type: 'string' }, status: { type: 'integer' } }) },
+  errors: {
+    type: 'array',
+    items: objectSchema({ id: { type: 'string' }, status: { type: 'integer' }, message: { type: 'string' } }),
+  },
+});
+
+function nowUnixNano(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}

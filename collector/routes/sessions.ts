@@ -1,0 +1,66 @@
+/** /api/public/sessions: sessions newest first, and one session with its traces in order. */
+import type { FastifyInstance } from 'fastify';
+import type { QueryApiOptions } from '../query-api.js';
+import { SpanliteError } from '../errors.js';
+import { splitList, unixNanoOf } from '../query-params.js';
+import { idParams, listParam, pageParams, pageSchema, sessionDetailSchema, sessionSchema, timeParam, withErrors } from './schemas.js';
+
+interface SessionListQuerystring {
+  page: number;
+  limit: number;
+  fromTimestamp?: string;
+  toTimestamp?: string;
+  environment?: string[];
+}
+
+export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: QueryApiOptions): Promise<void> {
+  app.get<{ Querystring: SessionListQuerystring }>(
+    '/api/public/sessions',
+    {
+      schema: {
+        summary: 'List sessions',
+        description: 'Newest first (by their first trace), with trace count, first and last trace time, tokens and cost.',
+        tags: ['sessions'],
+        querystring: {
+          type: 'object',
+          properties: {
+            ...pageParams,
+            fromTimestamp: timeParam('Sessions whose first trace starts at or after this time.'),
+            toTimestamp: timeParam('Sessions whose first trace starts before this time.'),
+            environment: listParam('Sessions in any of these environments.'),
+          },
+        },
+        response: withErrors({ 200: pageSchema(sessionSchema) }, 400),
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      return store.listSessions(projectOf(request), {
+        page: query.page,
+        limit: query.limit,
+        fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
+        toTimeUnixNano: unixNanoOf(query.toTimestamp),
+        environments: splitList(query.environment),
+      });
+    },
+  );
+
+  app.get<{ Params: { sessionId: string } }>(
+    '/api/public/sessions/:sessionId',
+    {
+      schema: {
+        summary: 'Get a session with its traces in start order',
+        description: 'To replay a conversation: its traces oldest first, each with its input and output.',
+        tags: ['sessions'],
+        params: idParams('sessionId', 'Session id.'),
+        response: withErrors({ 200: sessionDetailSchema }, 404),
+      },
+    },
+    async (request) => {
+      const { sessionId } = request.params;
+      const session = await store.getSession(projectOf(request), sessionId);
+      if (!session) throw new SpanliteError('notFound', `session ${sessionId} not found`);
+      return session;
+    },
+  );
+}

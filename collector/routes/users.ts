@@ -1,0 +1,63 @@
+/** /api/public/users (extension): per user, trace count, first/last trace, tokens and cost. */
+import type { FastifyInstance } from 'fastify';
+import type { QueryApiOptions } from '../query-api.js';
+import { SpanliteError } from '../errors.js';
+import { USER_ORDER_FIELDS } from '../store/query-store.js';
+import { parseOrderBy } from '../query-params.js';
+import { idParams, pageParams, pageSchema, userSchema, withErrors } from './schemas.js';
+
+interface UserListQuerystring {
+  page: number;
+  limit: number;
+  orderBy?: string;
+}
+
+export async function userRoutes(app: FastifyInstance, { store, projectOf }: QueryApiOptions): Promise<void> {
+  app.get<{ Querystring: UserListQuerystring }>(
+    '/api/public/users',
+    {
+      schema: {
+        summary: 'List users',
+        description: 'Extension. Each user id seen on a trace, with its traces in aggregate.',
+        tags: ['users'],
+        querystring: {
+          type: 'object',
+          properties: {
+            ...pageParams,
+            orderBy: {
+              type: 'string',
+              description: `${USER_ORDER_FIELDS.join(', ')}; optionally .asc or .desc (default desc). Default lastTraceAt.desc.`,
+            },
+          },
+        },
+        response: withErrors({ 200: pageSchema(userSchema) }, 400),
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      return store.listUsers(projectOf(request), {
+        page: query.page,
+        limit: query.limit,
+        orderBy: parseOrderBy('orderBy', query.orderBy, USER_ORDER_FIELDS, { field: 'lastTraceAt', direction: 'desc' }),
+      });
+    },
+  );
+
+  app.get<{ Params: { userId: string } }>(
+    '/api/public/users/:userId',
+    {
+      schema: {
+        summary: "Get a user's aggregates",
+        tags: ['users'],
+        params: idParams('userId', 'User id.'),
+        response: withErrors({ 200: userSchema }, 404),
+      },
+    },
+    async (request) => {
+      const { userId } = request.params;
+      const user = await store.getUser(projectOf(request), userId);
+      if (!user) throw new SpanliteError('notFound', `user ${userId} not found`);
+      return user;
+    },
+  );
+}

@@ -1,0 +1,305 @@
+/**
+ * The query API's schema (issue 5), as one migration: indexes for its filters and orderings,
+ * rollups kept current by triggers (per-day usage, sessions, users), the full-text index, and
+ * custom model prices. Every derived table is filled from existing rows first (a database
+ * written by an older spanlite gets the same content as one written since), then its triggers
+ * are created.
+ *
+ * Triggers rather than code in the write path: the write path stays as it is, and whatever
+ * writes rows (the span writer, the log join, a trace delete) keeps the derived tables right.
+ *
+ * This text is frozen once shipped, like every migration; the helpers below exist only to
+ * build it, and changing them changes a shipped migration.
+ */
+
+/** Unix nanoseconds in one UTC day: `time_ns / NS_PER_DAY` is the day number. */
+const NS_PER_DAY = '86400000000000';
+
+/**
+ * The text a row is searched by: its name, then the string values of its input (their last
+ * 8,000 characters: the latest turn of a conversation is at the end) and of its output (the
+ * first 8,000), one per line, then two spaces, so that every 1- and 2-character substring is
+ * the start of some trigram (see sqlite-search.ts). JSON keys and punctuation are left out.
+ */
+function searchText(row: 'new' | 't' | 'o'): string {
+  const strings = (column: string, slice: string) => `coalesce(substr((
+      SELECT group_concat(value, char(10)) FROM json_tree(CASE WHEN json_valid(${row}.${column}) THEN ${row}.${column} END)
+      WHERE type = 'text'), ${slice}), '')`;
+  return `coalesce(${row}.name, '') || char(10) || ${strings('input', '-8000')} || char(10) || ${strings('output', '1, 8000')} || '  '`;
+}
+
+/** Tokens as traces count them: input includes cache reads and writes, output reasoning. */
+function observationTokens(row: 'new' | 'old' | 'o'): { input: string; output: string; total: string } {
+  const counted = (expression: string) => `CASE WHEN ${row}.counts_in_trace_totals = 1 THEN ${expression} ELSE 0 END`;
+  return {
+    input: counted(
+      `coalesce(${row}.input_tokens, 0) + coalesce(${row}.cached_input_tokens, 0) + coalesce(${row}.cache_write_tokens, 0)`,
+    ),
+    output: counted(`coalesce(${row}.output_tokens, 0) + coalesce(${row}.reasoning_tokens, 0)`),
+    total: counted(`coalesce(${row}.total_tokens, 0)`),
+  };
+}
+
+/** 1 when no other observation of the row's trace used its model: the trace counts once per model. */
+function firstOfModelInTrace(row: 'new' | 'old'): string {
+  return `CASE WHEN ${row}.model IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM observations other
+      WHERE other.project_id = ${row}.project_id AND other.model = ${row}.model AND other.trace_id = ${row}.trace_id
+        AND other.id <> ${row}.id) THEN 1 ELSE 0 END`;
+}
+
+function addObservationUsage(): string {
+  const tokens = observationTokens('new');
+  return `
+    INSERT INTO daily_usage (project_id, day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost)
+    VALUES (new.project_id, new.start_time_ns / ${NS_PER_DAY}, coalesce(new.model, ''), ${firstOfModelInTrace('new')}, 1,
+      ${tokens.input}, ${tokens.output}, ${tokens.total},
+      CASE WHEN new.counts_in_trace_totals = 1 THEN coalesce(new.total_cost, 0) ELSE 0 END)
+    ON CONFLICT (project_id, day, model) DO UPDATE SET
+      trace_count = trace_count + excluded.trace_count,
+      observation_count = observation_count + 1,
+      input_tokens = input_tokens + excluded.input_tokens,
+      output_tokens = output_tokens + excluded.output_tokens,
+      total_tokens = total_tokens + excluded.total_tokens,
+      total_cost = total_cost + excluded.total_cost;`;
+}
+
+function removeObservationUsage(): string {
+  const tokens = observationTokens('old');
+  return `
+    UPDATE daily_usage SET
+      trace_count = trace_count - ${firstOfModelInTrace('old')},
+      observation_count = observation_count - 1,
+      input_tokens = input_tokens - (${tokens.input}),
+      output_tokens = output_tokens - (${tokens.output}),
+      total_tokens = total_tokens - (${tokens.total}),
+      total_cost = total_cost - (CASE WHEN old.counts_in_trace_totals = 1 THEN coalesce(old.total_cost, 0) ELSE 0 END)
+    WHERE project_id = old.project_id AND day = old.start_time_ns / ${NS_PER_DAY} AND model = coalesce(old.model, '');
+    DELETE FROM daily_usage
+    WHERE project_id = old.project_id AND day = old.start_time_ns / ${NS_PER_DAY} AND model = coalesce(old.model, '')
+      AND observation_count <= 0;`;
+}
+
+/**
+ * Per session or per user: trace count, token and cost sums, first and last trace start. Sums
+ * move by each trace's change; first/last are re-read from the (project, key, start) index,
+ * two seeks, because a trace's start moves when an earlier span arrives.
+ */
+interface Rollup {
+  table: 'session_stats' | 'user_stats';
+  keyColumn: 'session_id' | 'user_id';
+}
+const SESSIONS: Rollup = { table: 'session_stats', keyColumn: 'session_id' };
+const USERS: Rollup = { table: 'user_stats', keyColumn: 'user_id' };
+
+function addTraceTo({ table, keyColumn }: Rollup): string {
+  return `
+    INSERT INTO ${table} (project_id, ${keyColumn}, environment, trace_count, first_start_ns, last_start_ns,
+      input_tokens, output_tokens, total_tokens, total_cost)
+    SELECT new.project_id, new.${keyColumn}, new.environment, 1, new.start_time_ns, new.start_time_ns,
+      new.input_tokens, new.output_tokens, new.total_tokens, coalesce(new.total_cost, 0)
+    WHERE new.${keyColumn} IS NOT NULL
+    ON CONFLICT (project_id, ${keyColumn}) DO UPDATE SET
+      trace_count = trace_count + 1,
+      first_start_ns = min(first_start_ns, excluded.first_start_ns),
+      last_start_ns = max(last_start_ns, excluded.last_start_ns),
+      input_tokens = input_tokens + excluded.input_tokens,
+      output_tokens = output_tokens + excluded.output_tokens,
+      total_tokens = total_tokens + excluded.total_tokens,
+      total_cost = total_cost + excluded.total_cost;`;
+}
+
+function removeTraceFrom({ table, keyColumn }: Rollup): string {
+  return `
+    UPDATE ${table} SET
+      trace_count = trace_count - 1,
+      input_tokens = input_tokens - old.input_tokens,
+      output_tokens = output_tokens - old.output_tokens,
+      total_tokens = total_tokens - old.total_tokens,
+      total_cost = total_cost - coalesce(old.total_cost, 0)
+    WHERE project_id = old.project_id AND ${keyColumn} = old.${keyColumn};
+    DELETE FROM ${table} WHERE project_id = old.project_id AND ${keyColumn} = old.${keyColumn} AND trace_count <= 0;`;
+}
+
+function refreshFirstAndLast({ table, keyColumn }: Rollup, row: 'old' | 'new'): string {
+  const range = `FROM traces t WHERE t.project_id = ${row}.project_id AND t.${keyColumn} = ${row}.${keyColumn}`;
+  return `
+    UPDATE ${table} SET
+      first_start_ns = (SELECT min(t.start_time_ns) ${range}),
+      last_start_ns = (SELECT max(t.start_time_ns) ${range})
+    WHERE project_id = ${row}.project_id AND ${keyColumn} = ${row}.${keyColumn};`;
+}
+
+function rollupTriggers(rollup: Rollup, name: string): string {
+  const key = rollup.keyColumn;
+  return `
+  CREATE TRIGGER traces_${name}_insert AFTER INSERT ON traces WHEN new.${key} IS NOT NULL BEGIN
+    ${addTraceTo(rollup)}
+  END;
+  CREATE TRIGGER traces_${name}_update AFTER UPDATE ON traces
+  WHEN (old.${key} IS NOT NULL OR new.${key} IS NOT NULL) AND (
+    old.${key} IS NOT new.${key} OR old.start_time_ns <> new.start_time_ns OR old.total_cost IS NOT new.total_cost
+    OR old.input_tokens <> new.input_tokens OR old.output_tokens <> new.output_tokens OR old.total_tokens <> new.total_tokens)
+  BEGIN
+    ${removeTraceFrom(rollup)}
+    ${addTraceTo(rollup)}
+    ${refreshFirstAndLast(rollup, 'old')}
+    ${refreshFirstAndLast(rollup, 'new')}
+  END;
+  CREATE TRIGGER traces_${name}_delete AFTER DELETE ON traces WHEN old.${key} IS NOT NULL BEGIN
+    ${removeTraceFrom(rollup)}
+    ${refreshFirstAndLast(rollup, 'old')}
+  END;`;
+}
+
+function rollupBackfill({ table, keyColumn }: Rollup): string {
+  return `
+  INSERT INTO ${table} (project_id, ${keyColumn}, environment, trace_count, first_start_ns, last_start_ns,
+    input_tokens, output_tokens, total_tokens, total_cost)
+  SELECT project_id, ${keyColumn}, min(environment), count(*), min(start_time_ns), max(start_time_ns),
+    sum(input_tokens), sum(output_tokens), sum(total_tokens), coalesce(sum(total_cost), 0)
+  FROM traces WHERE ${keyColumn} IS NOT NULL GROUP BY project_id, ${keyColumn};`;
+}
+
+function rollupTable({ table, keyColumn }: Rollup): string {
+  return `
+  CREATE TABLE ${table} (
+    project_id TEXT NOT NULL,
+    ${keyColumn} TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    trace_count INTEGER NOT NULL,
+    first_start_ns INTEGER NOT NULL,
+    last_start_ns INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    total_tokens INTEGER NOT NULL,
+    total_cost REAL NOT NULL,
+    PRIMARY KEY (project_id, ${keyColumn})
+  ) WITHOUT ROWID;`;
+}
+
+function searchDocTriggers(table: 'traces' | 'observations', ownerId: { of: (row: 'new' | 'old') => string }): string {
+  const docOf = (row: 'new' | 'old') =>
+    `SELECT doc_id FROM search_docs WHERE project_id = ${row}.project_id AND trace_id = ${row}.${table === 'traces' ? 'id' : 'trace_id'} AND observation_id = ${ownerId.of(row)}`;
+  const traceIdOf = (row: 'new' | 'old') => `${row}.${table === 'traces' ? 'id' : 'trace_id'}`;
+  return `
+  CREATE TRIGGER ${table}_search_insert AFTER INSERT ON ${table} BEGIN
+    INSERT INTO search_docs (project_id, trace_id, observation_id) VALUES (new.project_id, ${traceIdOf('new')}, ${ownerId.of('new')});
+    INSERT INTO search_text (rowid, text) VALUES (last_insert_rowid(), ${searchText('new')});
+  END;
+  CREATE TRIGGER ${table}_search_update AFTER UPDATE ON ${table}
+  WHEN old.name IS NOT new.name OR old.input IS NOT new.input OR old.output IS NOT new.output BEGIN
+    DELETE FROM search_text WHERE rowid = (${docOf('old')});
+    INSERT INTO search_text (rowid, text) SELECT doc_id, ${searchText('new')} FROM search_docs
+      WHERE project_id = new.project_id AND trace_id = ${traceIdOf('new')} AND observation_id = ${ownerId.of('new')};
+  END;
+  CREATE TRIGGER ${table}_search_delete AFTER DELETE ON ${table} BEGIN
+    DELETE FROM search_text WHERE rowid = (${docOf('old')});
+    DELETE FROM search_docs WHERE doc_id = (${docOf('old')});
+  END;`;
+}
+
+export const QUERY_API_MIGRATION = `
+  -- Filters and orderings. scores_by_name_value covers score conditions (it replaces scores_by_name, its prefix).
+  CREATE INDEX traces_by_cost ON traces (project_id, total_cost);
+  CREATE INDEX traces_by_latency ON traces (project_id, (end_time_ns - start_time_ns));
+  CREATE INDEX observations_by_time ON observations (project_id, start_time_ns);
+  CREATE INDEX observations_by_level ON observations (project_id, level, trace_id) WHERE level IN ('ERROR', 'WARNING');
+  CREATE INDEX observations_by_model ON observations (project_id, model, trace_id) WHERE model IS NOT NULL;
+  DROP INDEX scores_by_name;
+  CREATE INDEX scores_by_name_value ON scores (project_id, name, value, trace_id);
+  CREATE INDEX scores_by_time ON scores (project_id, time_ns);
+
+  -- Per UTC day (day = start_time_ns / ${NS_PER_DAY}): traces, and observations per model ('' for none).
+  CREATE TABLE daily_traces (
+    project_id TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    trace_count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, day)
+  ) WITHOUT ROWID;
+  CREATE TABLE daily_usage (
+    project_id TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    trace_count INTEGER NOT NULL,
+    observation_count INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    total_tokens INTEGER NOT NULL,
+    total_cost REAL NOT NULL,
+    PRIMARY KEY (project_id, day, model)
+  ) WITHOUT ROWID;
+  ${rollupTable(SESSIONS)}
+  CREATE INDEX session_stats_by_first ON session_stats (project_id, first_start_ns);
+  ${rollupTable(USERS)}
+  CREATE INDEX user_stats_by_last ON user_stats (project_id, last_start_ns);
+
+  -- Full text: one document per trace (observation_id '') and per observation, trigram-indexed.
+  CREATE TABLE search_docs (
+    doc_id INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    observation_id TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX search_docs_by_owner ON search_docs (project_id, trace_id, observation_id);
+  CREATE VIRTUAL TABLE search_text USING fts5 (
+    text, content = '', contentless_delete = 1, tokenize = 'trigram remove_diacritics 1'
+  );
+  CREATE VIRTUAL TABLE search_terms USING fts5vocab (search_text, row);
+
+  CREATE TABLE custom_models (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    model_name TEXT NOT NULL,
+    match_pattern TEXT NOT NULL,
+    prices TEXT NOT NULL,
+    tiers TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+
+  -- Backfill from rows written before this migration.
+  INSERT INTO daily_traces (project_id, day, trace_count)
+  SELECT project_id, start_time_ns / ${NS_PER_DAY}, count(*) FROM traces GROUP BY 1, 2;
+  INSERT INTO daily_usage (project_id, day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost)
+  SELECT o.project_id, o.start_time_ns / ${NS_PER_DAY}, coalesce(o.model, ''),
+    CASE WHEN o.model IS NULL THEN 0 ELSE count(DISTINCT o.trace_id) END, count(*),
+    sum(${observationTokens('o').input}), sum(${observationTokens('o').output}), sum(${observationTokens('o').total}),
+    sum(CASE WHEN o.counts_in_trace_totals = 1 THEN coalesce(o.total_cost, 0) ELSE 0 END)
+  FROM observations o GROUP BY 1, 2, 3;
+  ${rollupBackfill(SESSIONS)}
+  ${rollupBackfill(USERS)}
+  INSERT INTO search_docs (project_id, trace_id, observation_id) SELECT project_id, id, '' FROM traces;
+  INSERT INTO search_docs (project_id, trace_id, observation_id) SELECT project_id, trace_id, id FROM observations;
+  INSERT INTO search_text (rowid, text)
+  SELECT d.doc_id, ${searchText('t')} FROM search_docs d JOIN traces t ON t.project_id = d.project_id AND t.id = d.trace_id
+  WHERE d.observation_id = '';
+  INSERT INTO search_text (rowid, text)
+  SELECT d.doc_id, ${searchText('o')} FROM search_docs d
+  JOIN observations o ON o.project_id = d.project_id AND o.trace_id = d.trace_id AND o.id = d.observation_id;
+
+  -- Triggers keep the derived tables current from here on.
+  CREATE TRIGGER traces_daily_insert AFTER INSERT ON traces BEGIN
+    INSERT INTO daily_traces (project_id, day, trace_count) VALUES (new.project_id, new.start_time_ns / ${NS_PER_DAY}, 1)
+    ON CONFLICT (project_id, day) DO UPDATE SET trace_count = trace_count + 1;
+  END;
+  CREATE TRIGGER traces_daily_update AFTER UPDATE ON traces
+  WHEN old.start_time_ns / ${NS_PER_DAY} <> new.start_time_ns / ${NS_PER_DAY} BEGIN
+    UPDATE daily_traces SET trace_count = trace_count - 1 WHERE project_id = old.project_id AND day = old.start_time_ns / ${NS_PER_DAY};
+    INSERT INTO daily_traces (project_id, day, trace_count) VALUES (new.project_id, new.start_time_ns / ${NS_PER_DAY}, 1)
+    ON CONFLICT (project_id, day) DO UPDATE SET trace_count = trace_count + 1;
+  END;
+  CREATE TRIGGER traces_daily_delete AFTER DELETE ON traces BEGIN
+    UPDATE daily_traces SET trace_count = trace_count - 1 WHERE project_id = old.project_id AND day = old.start_time_ns / ${NS_PER_DAY};
+  END;
+  CREATE TRIGGER observations_daily_insert AFTER INSERT ON observations BEGIN
+    ${addObservationUsage()}
+  END;
+  CREATE TRIGGER observations_daily_delete AFTER DELETE ON observations BEGIN
+    ${removeObservationUsage()}
+  END;
+  ${rollupTriggers(SESSIONS, 'sessions')}
+  ${rollupTriggers(USERS, 'users')}
+  ${searchDocTriggers('traces', { of: () => `''` })}
+  ${searchDocTriggers('observations', { of: (row) => `${row}.id` })}
+`;

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { mapSpan } from '../../../collector/mapping/map-span.js';
+import { decodedSpan } from '../../helpers/decoded-span.js';
+import * as genAi from '../../../semconv/gen-ai.js';
+import * as events from '../../../semconv/gen-ai-events.js';
+import type { Attributes } from '../../../collector/span.js';
+
+const at = 1_700_000_000_100_000_000n;
+const event = (name: string, attributes: Attributes) => ({ name, timeUnixNano: at, attributes });
+
+describe('mapSpan with OTel GenAI semantic conventions', () => {
+  it('reads per-message span events as input and output, and keeps them out of the EVENT observations', () => {
+    const mapped = mapSpan(
+      decodedSpan({
+        attributes: { [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-4-0613' },
+        events: [
+          event(events.GEN_AI_SYSTEM_MESSAGE_EVENT, { content: 'You are helpful.' }),
+          event(events.GEN_AI_USER_MESSAGE_EVENT, { content: 'Capital of France?' }),
+          event(events.GEN_AI_TOOL_MESSAGE_EVENT, { content: 'sunny', id: 'call_1' }),
+          event(events.GEN_AI_CHOICE_EVENT, { index: 0, finish_reason: 'stop', message: '{"role":"assistant","content":"Paris."}' }),
+          event('cache-miss', { key: 'k' }),
+        ],
+      }),
+    );
+    expect(mapped.observation).toMatchObject({
+      type: 'GENERATION',
+      input: [
+        { role: 'system', content: 'You are helpful.' },
+        { role: 'user', content: 'Capital of France?' },
+        { role: 'tool', content: 'sunny', id: 'call_1' },
+      ],
+      output: [{ role: 'assistant', content: 'Paris.', index: 0, finish_reason: 'stop' }],
+    });
+    expect(mapped.events.map((e) => e.name)).toEqual(['cache-miss']);
+    // positions stay those of the span's events, so ids do not shift when messages are consumed
+    expect(mapped.events[0]!.id).toBe('b7ad6b7169203331-e4');
+  });
+
+  it('reads the operation-details event (1.37+) with its system instructions first', () => {
+    const { observation, events: eventObservations } = mapSpan(
+      decodedSpan({
+        attributes: { [genAi.GEN_AI_OPERATION_NAME]: 'chat', [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini' },
+        events: [
+          event(events.GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS_EVENT, {
+            [genAi.GEN_AI_SYSTEM_INSTRUCTIONS]: '[{"type":"text","content":"Be brief."}]',
+            [genAi.GEN_AI_INPUT_MESSAGES]: '[{"role":"user","parts":[{"type":"text","content":"Hi"}]}]',
+            [genAi.GEN_AI_OUTPUT_MESSAGES]: '[{"role":"assistant","parts":[{"type":"text","content":"Hello"}]}]',
+          }),
+        ],
+      }),
+    );
+    expect(observation).toMatchObject({
+      input: [
+        { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
+        { role: 'user', parts: [{ type: 'text', content: 'Hi' }] },
+      ],
+      output: [{ role: 'assistant', parts: [{ type: 'text', content: 'Hello' }] }],
+    });
+    expect(eventObservations).toEqual([]);
+  });
+
+  it('reads the deprecated gen_ai.content.prompt / completion events (OpenLit)', () => {
+    const { observation } = mapSpan(
+      decodedSpan({
+        events: [
+          event(genAi.GEN_AI_CONTENT_PROMPT_EVENT, { [genAi.GEN_AI_PROMPT]: 'user: What is LLM observability?' }),
+          event(genAi.GEN_AI_CONTENT_COMPLETION_EVENT, { [genAi.GEN_AI_COMPLETION]: 'assistant: Watching LLMs.' }),
+        ],
+      }),
+    );
+    expect(observation).toMatchObject({ input: 'user: What is LLM observability?', output: 'assistant: Watching LLMs.' });
+  });
+
+  it('prefers span attributes over the same content in events', () => {
+    const { observation } = mapSpan(
+      decodedSpan({
+        attributes: { [genAi.GEN_AI_INPUT_MESSAGES]: '[{"role":"user","parts":[]}]' },
+        events: [event(events.GEN_AI_USER_MESSAGE_EVENT, { content: 'from event' })],
+      }),
+    );
+    expect(observation!.input).toEqual([{ role: 'user', parts: [] }]);
+  });
+
+  it('reads a tool execution span: named for its tool, arguments in, result out', () => {
+    const { observation } = mapSpan(
+      decodedSpan({
+        name: 'execute_tool get_weather',
+        attributes: {
+          [genAi.GEN_AI_OPERATION_NAME]: 'execute_tool',
+          [genAi.GEN_AI_TOOL_NAME]: 'get_weather',
+          [genAi.GEN_AI_TOOL_CALL_ARGUMENTS]: '{"location":"Berlin"}',
+          [genAi.GEN_AI_TOOL_CALL_RESULT]: '{"temperature":21}',
+        },
+      }),
+    );
+    expect(observation).toMatchObject({ type: 'TOOL', name: 'get_weather', input: { location: 'Berlin' }, output: { temperature: 21 } });
+  });
+
+  it('reads a span with only gen_ai.tool.name as a tool (Pydantic AI < 1.0) and an agent span as AGENT', () => {
+    expect(mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_TOOL_NAME]: 'roulette' } })).observation!.type).toBe('TOOL');
+    expect(
+      mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_OPERATION_NAME]: 'invoke_agent', [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o' } })).observation!.type,
+    ).toBe('AGENT');
+  });
+
+  it('types a span that names a model as a generation, with or without token counts', () => {
+    expect(mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4' } })).observation!.type).toBe('GENERATION');
+    expect(mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 5 } })).observation!.type).toBe('SPAN');
+  });
+
+  it('keeps a plain HTTP span a SPAN with nothing read into input or output', () => {
+    const { observation } = mapSpan(
+      decodedSpan({ name: 'GET /users', kind: 2, attributes: { 'http.request.method': 'GET', 'url.path': '/users', 'http.response.status_code': 200 } }),
+    );
+    expect(observation).toMatchObject({ type: 'SPAN', input: null, output: null, model: null, usage: {} });
+  });
+
+  it('reads Anthropic-style and dotted cache counts once, and a reasoning count alone', () => {
+    const both = mapSpan(
+      decodedSpan({
+        attributes: {
+          [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 100,
+          [genAi.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 20,
+          [genAi.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD]: 20,
+          [genAi.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD]: 10,
+        },
+      }),
+    );
+    expect(both.observation!.usage).toEqual({ input: 70, cachedInput: 20, cacheWrite: 10, total: 100 });
+    const reasoningOnly = mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: 25 } }));
+    expect(reasoningOnly.observation!.usage).toEqual({ reasoning: 25, total: 25 });
+  });
+
+  it('takes the session from gen_ai.conversation.id only when nothing more specific names one', () => {
+    const session = (attributes: Attributes) => mapSpan(decodedSpan({ attributes })).trace!.explicit.sessionId;
+    expect(session({ [genAi.GEN_AI_CONVERSATION_ID]: 'conv' })).toBe('conv');
+    expect(session({ [genAi.GEN_AI_CONVERSATION_ID]: 'conv', 'session.id': 'sess' })).toBe('sess');
+  });
+});

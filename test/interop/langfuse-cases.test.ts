@@ -1,0 +1,154 @@
+/**
+ * spanlite against Langfuse's own OTel mapping cases: real payloads from real SDKs, with what
+ * Langfuse made of them (shared/reference/langfuse-otel-cases, README there). The data is read at
+ * test time and never copied into the project; without the folder this file is skipped.
+ *
+ * Each case passes when every compared field (type, model, usage in exclusive buckets, input and
+ * output present, level, user, session, tags) agrees, or differs only as the tables below say.
+ * A table row that no longer matches a difference fails too, so the tables stay true.
+ *
+ * Deliberate differences, where Langfuse drops or guesses and spanlite does otherwise:
+ *
+ * | Cases | Field | Langfuse | spanlite | Why |
+ * | --- | --- | --- | --- | --- |
+ * | OpenInference reasoning/audio usage | usage | output 15 (audio taken out) | output 20 | No audio price bucket: audio tokens stay in output and are priced as output, not dropped. |
+ * | `ai.model.id` only; AI SDK span with `ai.operationId: generateText` | type | SPAN | GENERATION | A span that names its model is an LLM call, whichever convention named it; Langfuse's type rule ignores `ai.model.id`. |
+ * | bare `model`, bare `input` attributes | model, type, input | read | not read | Generic names are not a convention: an ORM `model` or a form `input` on an HTTP span is not LLM data. |
+ * | Bedrock `cacheCreationInputTokens` in AI SDK provider metadata | usage | added to cache writes | ignored | Not a Bedrock Converse field; Bedrock reports `cacheWriteInputTokens`. Adding both would double count. |
+ * | Bedrock full usage | usage | input 1152 | input 5734 | Bedrock's `inputTokens` excludes cache reads (its total 10394 = 5734 + 178 + 4482): Langfuse subtracts the cache a second time. |
+ * | Bedrock cache read larger than input | usage | input 0 | input 100 | A cache count larger than the input it would be part of means the input excluded it: clamping to 0 loses 100 tokens. |
+ * | span with `input`, `gen_ai.prompt.0.*`, `llm.output_messages.0.*` | output present | no | yes | `llm.output_messages` carries an output; Langfuse's pick of the bare `input` leaves output empty. |
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compareCase, loadLangfuseCases, type ComparedField, type Mismatch } from './langfuse-cases.js';
+import { createPriceIndex, priceObservation } from '../../collector/cost.js';
+import { loadPricingTable } from '../../config/pricing.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const casesDir = resolve(repoRoot, '../shared/reference/langfuse-otel-cases');
+const present = existsSync(casesDir);
+
+interface Difference {
+  /** Matched against the case description. */
+  cases: RegExp;
+  fields: readonly ComparedField[];
+  why: string;
+}
+
+/** Where Langfuse drops or guesses and spanlite deliberately does otherwise (table above). */
+const DELIBERATE_DIFFERENCES: readonly Difference[] = [
+  {
+    cases: /completion_details\.reasoning\/audio/,
+    fields: ['usage'],
+    why: 'audio tokens stay in output (no audio price bucket), priced as output instead of dropped',
+  },
+  {
+    cases: /providedModelName from ai\.model\.id|same AI SDK name extraction/,
+    fields: ['type'],
+    why: 'a span naming its model (ai.model.id) is a GENERATION',
+  },
+  {
+    cases: /should map model to model|should stringify non-string attributes/,
+    fields: ['type', 'model', 'input present'],
+    why: 'bare `model` / `input` attributes are not a convention',
+  },
+  {
+    cases: /Bedrock cache (read|write|creation) tokens from ai\.response\.providerMetadata|all Bedrock cache token types/,
+    fields: ['usage'],
+    why: 'cacheCreationInputTokens is not a Bedrock field; Bedrock inputTokens excludes cache reads (total says so)',
+  },
+  {
+    cases: /Bedrock provider metadata with only cache read tokens/,
+    fields: ['usage'],
+    why: 'a cache read larger than input means input excluded it: input kept, not clamped to 0',
+  },
+  {
+    cases: /should filter all input\/output attribute patterns/,
+    fields: ['output present'],
+    why: 'llm.output_messages carries an output that Langfuse leaves empty',
+  },
+];
+
+/**
+ * Conventions outside issue 6 (Genkit, Pydantic AI / Logfire, LiveKit, Google ADK blobs,
+ * MLflow): spanlite reads their OTel GenAI attributes but not their own. Rows can be added.
+ */
+const NOT_MAPPED: readonly Difference[] = [
+  { cases: /^Genkit/, fields: ['type', 'model', 'usage', 'input present', 'output present'], why: 'genkit:* attributes' },
+  {
+    cases: /Pydantic AI|pydantic|tool_arguments|tool_response|gen_ai\.tool\.name \/ gen_ai\.tool\.call\.id/i,
+    fields: ['input present', 'output present'],
+    why: 'pydantic_ai.all_messages, final_result, tool_arguments, tool_response',
+  },
+  { cases: /LiveKit|lk\./, fields: ['type', 'level', 'input present', 'output present'], why: 'LiveKit span names and lk.* attributes' },
+  {
+    cases: /Google ADK|gcp\.vertex\.agent/,
+    fields: ['usage', 'input present', 'output present'],
+    why: 'gcp.vertex.agent.* JSON blobs (ADK >= 2.3 also sends the GenAI cache count, which is read)',
+  },
+  { cases: /mlflow/, fields: ['input present'], why: 'mlflow.spanInputs / spanOutputs' },
+];
+
+function explained(mismatch: Mismatch): Difference | undefined {
+  return [...DELIBERATE_DIFFERENCES, ...NOT_MAPPED].find(
+    (row) => row.cases.test(mismatch.description) && row.fields.includes(mismatch.field),
+  );
+}
+
+const cases = present ? loadLangfuseCases(casesDir) : [];
+const results = cases.map((testCase) => ({ testCase, result: compareCase(testCase) }));
+
+describe.skipIf(!present)(
+  present ? `Langfuse's OTel mapping cases (${casesDir})` : 'Langfuse OTel mapping cases: skipped, ../shared/reference/langfuse-otel-cases not found',
+  () => {
+    it.each(results.map(({ testCase, result }) => [testCase.id, testCase.description, result.mismatches] as const))(
+      '%s: %s',
+      (_id, _description, mismatches) => {
+        const unexplained = mismatches.filter((mismatch) => explained(mismatch) === undefined);
+        expect(unexplained).toEqual([]);
+      },
+    );
+
+    it('lists only differences that still occur, and reports the agreement', () => {
+      const mismatches = results.flatMap(({ result }) => result.mismatches);
+      const stale = [...DELIBERATE_DIFFERENCES, ...NOT_MAPPED].filter(
+        (row) => !mismatches.some((mismatch) => explained(mismatch) === row),
+      );
+      expect(stale.map((row) => row.why)).toEqual([]);
+
+      const agreeing = results.filter(({ result }) => result.mismatches.length === 0).length;
+      const deliberate = results.filter(
+        ({ result }) =>
+          result.mismatches.length > 0 &&
+          result.mismatches.every((m) => DELIBERATE_DIFFERENCES.includes(explained(m) as Difference)),
+      ).length;
+      const fields = results.reduce((sum, { result }) => sum + result.compared, 0);
+      const fieldMismatches = mismatches.length;
+      console.info(
+        `Langfuse cases: ${agreeing}/${results.length} agree on every compared field; ` +
+          `${deliberate} differ only deliberately; ${results.length - agreeing - deliberate} touch conventions not mapped; ` +
+          `${fields - fieldMismatches}/${fields} compared fields agree.`,
+      );
+      expect(agreeing).toBeGreaterThan(180);
+    });
+
+    it('prices the Langfuse SDK generation with an OpenAI usage object as Langfuse does (0.0010985 USD)', () => {
+      const { testCase, result } = results.find(({ testCase: c }) => c.id.startsWith('32-'))!;
+      expect(testCase).toBeDefined();
+      const generation = result.mapped.find((span) => span.observation?.type === 'GENERATION')!.observation!;
+      expect(generation.usage).toEqual({ input: 1957, output: 80, cachedInput: 0, reasoning: 0, total: 2037 });
+      const priced = priceObservation(generation.model, generation.usage, createPriceIndex(loadPricingTable()));
+      expect(priced.cost?.total).toBeCloseTo(0.0010985, 10);
+    });
+
+    it('ignores crafted __proto__ keys while rebuilding indexed messages', () => {
+      const { result } = results.find(({ testCase }) => testCase.id.startsWith('31-'))!;
+      const observation = result.mapped[0]!.observation!;
+      expect(observation.input).toEqual({ role: 'user', content: 'hello' });
+      expect(({} as Record<string, unknown>)['POLLUTED']).toBeUndefined();
+    });
+  },
+);

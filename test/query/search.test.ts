@@ -1,0 +1,168 @@
+/**
+ * Full-text search (`q`) over traces sent over OTLP: substrings in any script (Chinese, Arabic,
+ * Cyrillic, English), case and Latin diacritics ignored, terms of one or two characters, phrases,
+ * text that only an observation holds, and queries full of FTS and SQL syntax.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { exportSpans, otlpExporter } from '../helpers/otel-sdk.js';
+import { recordTraces, sendTraces, type TraceSpec } from './trace-builder.js';
+
+const T0 = Date.UTC(2025, 4, 1, 9, 0, 0);
+
+const SPECS: TraceSpec[] = [
+  { name: '客服对话', startMs: T0, input: { question: '如何重置我的密码？' }, output: '请打开设置，然后点击安全，再重置密码。', userId: 'zh' },
+  { name: 'محادثة', startMs: T0 + 1000, input: 'أين يمكنني العثور على الكتاب؟', output: 'الكتاب موجود في المكتبة', userId: 'ar' },
+  { name: 'диалог', startMs: T0 + 2000, input: 'Как сбросить пароль?', output: 'Откройте настройки и нажмите «Сбросить».', userId: 'ru' },
+  { name: 'support-chat', startMs: T0 + 3000, input: 'How do I reset my password?', output: 'Open Settings, then Security. Enjoy your café.', userId: 'en' },
+  {
+    name: 'agent-run',
+    startMs: T0 + 4000,
+    userId: 'de',
+    generations: [
+      {
+        name: 'llm-answer',
+        model: 'gpt-4o-mini',
+        input: [{ role: 'user', content: 'Wie setze ich mein Passwort zurück?' }],
+        output: [{ role: 'assistant', content: 'Öffnen Sie die Einstellungen.' }],
+      },
+    ],
+  },
+];
+
+let collector: TestCollector;
+let ids: string[];
+const label = (id: string) => `s${ids.indexOf(id)}`;
+
+async function search(q: string, extra = ''): Promise<string[]> {
+  const body = await collector.getJson(`/api/public/traces?q=${encodeURIComponent(q)}${extra}`);
+  return body.data.map((trace: any) => label(trace.id)).sort();
+}
+
+beforeAll(async () => {
+  collector = await startTestCollector();
+  ids = await sendTraces(collector.tracesEndpoint, SPECS);
+});
+afterAll(async () => {
+  await collector.close();
+});
+
+describe('finds words in any script', () => {
+  it.each([
+    ['密码', ['s0'], 'a two-character Chinese word inside a sentence'],
+    ['重置', ['s0'], 'another two-character word'],
+    ['重置密码', ['s0'], 'a four-character word'],
+    ['码', ['s0'], 'a single character'],
+    ['客服', ['s0'], 'the trace name'],
+    ['كتاب', ['s1'], 'an Arabic word behind its attached article (الكتاب)'],
+    ['الكتاب', ['s1'], 'the Arabic word with its article'],
+    ['المكتبة', ['s1'], 'an Arabic word of the output'],
+    ['пароль', ['s2'], 'a Cyrillic word'],
+    ['ПАРОЛЬ', ['s2'], 'a Cyrillic word in upper case'],
+    ['сброс', ['s2'], 'the start of a Cyrillic word'],
+    ['password', ['s3'], 'an English word'],
+    ['PassWord', ['s3'], 'in mixed case'],
+    ['cafe', ['s3'], 'without the diacritic that the text has'],
+    ['Passwort', ['s4'], "a word only a child observation's input holds"],
+    ['Einstellungen', ['s4'], "a word of a child observation's output"],
+    ['llm-answer', ['s4'], "a child observation's name"],
+  ])('%s: %s', async (q, expected) => {
+    expect(await search(q)).toEqual(expected);
+  });
+});
+
+describe('terms and phrases', () => {
+  it('requires every word, anywhere in the trace', async () => {
+    expect(await search('reset password')).toEqual(['s3']);
+    expect(await search('password Security')).toEqual(['s3']);
+    expect(await search('password пароль')).toEqual([]);
+  });
+
+  it('matches a quoted phrase as written, case aside', async () => {
+    expect(await search('"reset my password"')).toEqual(['s3']);
+    expect(await search('"RESET MY password"')).toEqual(['s3']);
+    expect(await search('"my reset password"')).toEqual([]);
+  });
+
+  it('finds nothing for text nobody wrote', async () => {
+    expect(await search('zebra')).toEqual([]);
+    expect(await search('键盘')).toEqual([]);
+  });
+
+  it('does not search JSON keys, only the values', async () => {
+    expect(await search('question')).toEqual([]);
+    expect(await search('role')).toEqual([]);
+  });
+
+  it('combines with the other filters', async () => {
+    expect(await search('password', '&userId=en')).toEqual(['s3']);
+    expect(await search('password', '&userId=zh')).toEqual([]);
+  });
+
+  it('counts the matches in meta', async () => {
+    const body = await collector.getJson(`/api/public/traces?q=${encodeURIComponent('密码')}`);
+    expect(body.meta.totalItems).toBe(1);
+  });
+});
+
+describe('queries full of syntax are text', () => {
+  it.each([
+    '" OR 1=1 --',
+    'password" OR "x',
+    'NEAR(reset password)',
+    '*',
+    'text:password',
+    "'; DROP TABLE search_text; --",
+    'password AND NOT reset',
+    '^reset',
+    '(((',
+  ])('%s answers 200 and searches the literal text', async (q) => {
+    const response = await fetch(`${collector.url}/api/public/traces?q=${encodeURIComponent(q)}`);
+    expect(response.status).toBe(200);
+    const body = await jsonBody(response);
+    expect(body.data.length).toBeLessThanOrEqual(1);
+  });
+
+  it('still finds everything afterwards', async () => {
+    expect(await search('password')).toEqual(['s3']);
+  });
+
+  it('finds a term with a double quote inside it', async () => {
+    const [id] = await sendTraces(collector.tracesEndpoint, [{ name: 'quoted', startMs: T0 + 9000, input: 'say "hello" twice' }]);
+    ids.push(id!);
+    expect(await search('say "hello" twice')).toEqual([label(id!)]);
+    expect(await search('o"')).toEqual([label(id!)]);
+  });
+});
+
+describe('as traces change', () => {
+  it('finds text that arrives with a later span of the same trace', async () => {
+    const { spans, traceIds } = await recordTraces([
+      { name: 'late-root', startMs: T0 + 20_000, input: 'зимняя резина', generations: [{ model: 'gpt-4o', input: 'шины' }] },
+    ]);
+    ids.push(traceIds[0]!);
+    const root = spans.find((span) => span.parentSpanContext === undefined)!;
+    const child = spans.filter((span) => span !== root);
+    await exportSpans(otlpExporter('json', collector.tracesEndpoint), child);
+    expect(await search('шины')).toEqual([label(traceIds[0]!)]);
+    expect(await search('резина')).toEqual([]);
+    await exportSpans(otlpExporter('json', collector.tracesEndpoint), [root]);
+    expect(await search('резина')).toEqual([label(traceIds[0]!)]);
+    expect(await search('late-root')).toEqual([label(traceIds[0]!)]);
+  });
+
+  it('no longer finds a deleted trace', async () => {
+    await fetch(`${collector.url}/api/public/traces/${ids[0]}`, { method: 'DELETE' });
+    expect(await search('密码')).toEqual([]);
+  });
+
+  it('refuses a one-character term that starts too many different trigrams, naming q', async () => {
+    const noise = Array.from({ length: 2100 }, (_, i) => `q${String.fromCodePoint(0x4e00 + i)}`).join(' ');
+    await sendTraces(collector.tracesEndpoint, [{ name: 'noise', startMs: T0 + 30_000, input: noise }]);
+    const response = await fetch(`${collector.url}/api/public/traces?q=q`);
+    expect(response.status).toBe(400);
+    expect((await jsonBody(response)).message).toBe(
+      'q: "q" is too short to search: it starts more than 2000 different trigrams; add a character',
+    );
+  });
+});
