@@ -23,8 +23,12 @@ export interface BenchConfig {
   fillMaxSeconds: number;
   /** BENCH_FILL_CONCURRENCY, default 8: requests in flight while filling (not measured). */
   fillConcurrency: number;
-  /** BENCH_VERIFY_MAX_TRACES, default 0 (all): read back at most this many traces per phase. */
+  /** BENCH_VERIFY_MAX_TRACES, default 0 (all): read back at most this many traces per empty-database phase. */
   verifyMaxTraces: number;
+  /** BENCH_VERIFY_LARGE_TRACES, default 2000: random sample read back per large-database phase and of the fill. */
+  verifyLargeTraces: number;
+  /** BENCH_VERIFY_MAX_SECONDS, default 180: time limit of one read-back; what is left is reported unchecked. */
+  verifyMaxSeconds: number;
   /** BENCH_CPU_PROF: a directory; the collector children run with --cpu-prof into it. */
   cpuProfileDir: string | undefined;
   /** BENCH_KEEP_DIR=1 keeps the temporary directory (databases, server logs). */
@@ -69,6 +73,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<
     fillMaxSeconds: integer('BENCH_FILL_MAX_SECONDS', 900, 1, 7200),
     fillConcurrency: integer('BENCH_FILL_CONCURRENCY', 8, 1, 256),
     verifyMaxTraces: integer('BENCH_VERIFY_MAX_TRACES', 0, 0, 100_000_000),
+    verifyLargeTraces: integer('BENCH_VERIFY_LARGE_TRACES', 2000, 0, 100_000_000),
+    verifyMaxSeconds: integer('BENCH_VERIFY_MAX_SECONDS', 180, 1, 7200),
     cpuProfileDir: env.BENCH_CPU_PROF || undefined,
     keepDir: flag('BENCH_KEEP_DIR'),
     resultFile: env.BENCH_RESULT_FILE || undefined,

@@ -45,8 +45,8 @@ export interface LoadPhaseOptions {
   senderScript: string;
   command: Omit<SendCommand, 'url'>;
   storedSpansBefore: number;
-  /** Read back the sender's reported trace ids (collector only). */
-  verify: { maxTraces: number } | null;
+  /** Read back the sender's reported trace ids (collector only); maxTraces 0 = all. */
+  verify: { maxTraces: number; maxSeconds: number } | null;
 }
 
 export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: PhaseResult; sent: SendResult }> {
@@ -66,7 +66,7 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: 
       spansPerTrace: SPANS_PER_TRACE,
       scoresPerTrace: SCORES_PER_TRACE,
       concurrency: 8,
-      timeoutMs: 600_000,
+      timeoutMs: options.verify.maxSeconds * 1000,
     });
   }
 

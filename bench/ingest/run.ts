@@ -121,7 +121,10 @@ async function emptyDatabaseRound(context: Context, kind: ServerKind, round: num
       senderScript: SCRIPTS.sender,
       command: measuredCommand(context.config, kind === 'collector'),
       storedSpansBefore: 0,
-      verify: kind === 'collector' ? { maxTraces: context.config.verifyMaxTraces } : null,
+      verify:
+        kind === 'collector'
+          ? { maxTraces: context.config.verifyMaxTraces, maxSeconds: context.config.verifyMaxSeconds }
+          : null,
     });
     context.log(describePhase(phase));
     return phase;
@@ -134,17 +137,24 @@ async function emptyDatabaseRound(context: Context, kind: ServerKind, round: num
 
 function describePhase(phase: PhaseResult): string {
   const failures = Object.entries(phase.failures).map(([status, count]) => `${count}x ${status}`).join(', ');
-  const verify = phase.verify
-    ? `; read back ${formatInt(phase.verify.spansFound)}/${formatInt(phase.verify.spansExpected)} spans, ` +
-      `${formatInt(phase.verify.scoresFound)}/${formatInt(phase.verify.scoresExpected)} scores in ${phase.verify.seconds.toFixed(1)} s` +
-      (phase.verify.firstProblem ? ` (first problem: ${phase.verify.firstProblem})` : '')
-    : '';
+  const verify = phase.verify ? `; ${describeReadBack(phase.verify)}` : '';
   return (
     `  ${phase.label}: ${formatInt(phase.spansPerSecond)} spans/s, p50 ${phase.latency.p50Ms.toFixed(1)} ms, ` +
     `p99 ${phase.latency.p99Ms.toFixed(1)} ms, peak RSS ${phase.peakRssMiB.toFixed(0)} MiB` +
     (failures ? `; failed requests: ${failures} (first: ${phase.firstFailure})` : '') +
     (phase.rejectedSpans > 0 ? `; ${phase.rejectedSpans} spans rejected` : '') +
     verify
+  );
+}
+
+function describeReadBack(check: VerifyResult): string {
+  const perSecond = check.seconds > 0 ? check.tracesChecked / check.seconds : 0;
+  return (
+    `read back ${formatInt(check.spansFound)}/${formatInt(check.spansExpected)} spans, ` +
+    `${formatInt(check.scoresFound)}/${formatInt(check.scoresExpected)} scores of ${formatInt(check.tracesChecked)} traces ` +
+    `in ${check.seconds.toFixed(1)} s (${formatInt(perSecond)} GET/s)` +
+    (check.tracesUnchecked > 0 ? `, ${formatInt(check.tracesUnchecked)} traces UNCHECKED (time limit)` : '') +
+    (check.firstProblem ? ` -- first problem: ${check.firstProblem}` : '')
   );
 }
 
@@ -189,16 +199,13 @@ async function largeDatabaseRounds(context: Context): Promise<LargeOutcome> {
     );
     const fillCheck = await verifyTraces({
       baseUrl: server.baseUrl,
-      traceIds: sample(filled.traceIds, 2000),
+      traceIds: sample(filled.traceIds, config.verifyLargeTraces),
       spansPerTrace: SPANS_PER_TRACE,
       scoresPerTrace: SCORES_PER_TRACE,
       concurrency: 8,
-      timeoutMs: 300_000,
+      timeoutMs: config.verifyMaxSeconds * 1000,
     });
-    context.log(
-      `  fill sample read back: ${formatInt(fillCheck.spansFound)}/${formatInt(fillCheck.spansExpected)} spans` +
-        (fillCheck.firstProblem ? ` (first problem: ${fillCheck.firstProblem})` : ''),
-    );
+    context.log(`  fill sample ${describeReadBack(fillCheck)}`);
 
     const phases: PhaseResult[] = [];
     let stored = filled.acceptedSpans;
@@ -210,7 +217,7 @@ async function largeDatabaseRounds(context: Context): Promise<LargeOutcome> {
         senderScript: SCRIPTS.sender,
         command: measuredCommand(config, true),
         storedSpansBefore: stored,
-        verify: { maxTraces: config.verifyMaxTraces },
+        verify: { maxTraces: config.verifyLargeTraces, maxSeconds: config.verifyMaxSeconds },
       });
       context.log(describePhase(phase));
       phases.push(phase);

@@ -5,6 +5,8 @@
 
 export interface VerifyResult {
   tracesChecked: number;
+  /** Traces left unread when the time limit struck (neither counted as found nor as lost). */
+  tracesUnchecked: number;
   spansExpected: number;
   spansFound: number;
   /** spansExpected - spansFound (0 when nothing was lost). */
@@ -35,6 +37,7 @@ export async function verifyTraces(options: {
   const deadline = startedAt + options.timeoutMs;
   const result: VerifyResult = {
     tracesChecked: 0,
+    tracesUnchecked: 0,
     spansExpected: 0,
     spansFound: 0,
     lostSpans: 0,
@@ -85,8 +88,9 @@ export async function verifyTraces(options: {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  if (next < options.traceIds.length) {
-    result.firstProblem ??= `read-back stopped after ${options.timeoutMs} ms with ${options.traceIds.length - next} traces unchecked`;
+  result.tracesUnchecked = options.traceIds.length - next;
+  if (result.tracesUnchecked > 0) {
+    result.firstProblem ??= `read-back stopped after ${options.timeoutMs / 1000} s with ${result.tracesUnchecked} traces unchecked`;
   }
   result.lostSpans = result.spansExpected - result.spansFound;
   result.seconds = (performance.now() - startedAt) / 1000;

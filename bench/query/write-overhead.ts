@@ -2,8 +2,10 @@
  * `node dist/bench/query/write-overhead.js`: what the query API's schema (filter indexes,
  * rollup triggers, full-text index) costs the write path. The same mapped, priced batches of the
  * ingest benchmark's LLM-like payload are written by the real batch writer into two databases:
- * one at the schema before the query migration, one with it. Prints spans/s for each, in-process
- * (no HTTP, no decode), synchronous=NORMAL so the disk does not hide the CPU cost.
+ * one at the schema before the query migration (and the plain writer), one with it (and the
+ * writer's AfterObservations hook). In-process (no HTTP, no decode), with the store's pragmas but
+ * synchronous=NORMAL, so the disk does not hide the CPU cost. Prints CPU microseconds per span
+ * (user + system, steadier than wall time on a shared machine) and spans/s.
  *
  * Settings: WRITE_BENCH_BATCHES (default 60 batches of 512 spans), WRITE_BENCH_ROUNDS (default 3).
  */
@@ -19,6 +21,7 @@ import { createPriceIndex, priceObservation } from '../../collector/cost.js';
 import { loadPricingTable } from '../../config/pricing.js';
 import { MIGRATIONS } from '../../collector/store/sqlite-schema.js';
 import { createBatchWriter } from '../../collector/store/sqlite-write.js';
+import { createObservationDerived } from '../../collector/store/sqlite-observation-derived.js';
 import type { SpanBatch } from '../../collector/store/trace-store.js';
 
 const BATCHES = Number(process.env.WRITE_BENCH_BATCHES ?? 60);
@@ -52,6 +55,8 @@ function openAt(file: string, migrations: number): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
   db.pragma('wal_autocheckpoint = 10000');
   for (let version = 1; version <= migrations; version++) db.exec(MIGRATIONS[version - 1]!);
@@ -59,16 +64,24 @@ function openAt(file: string, migrations: number): Database.Database {
   return db;
 }
 
-function measure(dir: string, name: string, migrations: number, batches: readonly SpanBatch[]): number {
+interface Measured {
+  cpuMicrosPerSpan: number;
+  spansPerSecond: number;
+}
+
+function measure(dir: string, name: string, migrations: number, batches: readonly SpanBatch[]): Measured {
   const db = openAt(join(dir, `${name}.db`), migrations);
-  const write = createBatchWriter(db);
+  const withQuery = migrations === MIGRATIONS.length;
+  const write = createBatchWriter(db, Date.now, withQuery ? createObservationDerived(db) : undefined);
   const spans = batches.reduce((sum, batch) => sum + batch.spans.length, 0);
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   // Two batches per group, as the write queue groups concurrent requests.
   for (let i = 0; i < batches.length; i += 2) write(batches.slice(i, i + 2));
+  const used = process.cpuUsage(cpu);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   db.close();
-  return spans / seconds;
+  return { cpuMicrosPerSpan: (used.user + used.system) / spans, spansPerSecond: spans / seconds };
 }
 
 function main(): void {
@@ -78,17 +91,21 @@ function main(): void {
   const batches = mappedBatches(BATCHES);
   const dir = mkdtempSync(join(tmpdir(), 'spanlite-write-overhead-'));
   try {
-    const rows: Array<{ round: number; without: number; with: number }> = [];
+    const rows: Array<{ without: Measured; with: Measured }> = [];
+    const show = (m: Measured) => `${m.cpuMicrosPerSpan.toFixed(0)} µs CPU/span (${Math.round(m.spansPerSecond).toLocaleString()} spans/s)`;
     for (let round = 1; round <= ROUNDS; round++) {
       const without = measure(dir, `without-${round}`, before, batches);
       const withQuery = measure(dir, `with-${round}`, queryMigration, batches);
-      rows.push({ round, without, with: withQuery });
-      console.log(`  round ${round}: without ${Math.round(without).toLocaleString()} spans/s, with ${Math.round(withQuery).toLocaleString()} spans/s (${((withQuery / without - 1) * 100).toFixed(1)}%)`);
+      rows.push({ without, with: withQuery });
+      console.log(`  round ${round}: without ${show(without)}, with ${show(withQuery)}`);
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const without = median(rows.map((row) => row.without));
-    const withQuery = median(rows.map((row) => row.with));
-    console.log(`median: without ${Math.round(without).toLocaleString()} spans/s, with ${Math.round(withQuery).toLocaleString()} spans/s: ${((withQuery / without - 1) * 100).toFixed(1)}%`);
+    const withoutCpu = median(rows.map((row) => row.without.cpuMicrosPerSpan));
+    const withCpu = median(rows.map((row) => row.with.cpuMicrosPerSpan));
+    console.log(
+      `median CPU per span: without ${withoutCpu.toFixed(0)} µs, with ${withCpu.toFixed(0)} µs: +${((withCpu / withoutCpu - 1) * 100).toFixed(0)}% ` +
+        `(capacity of one core: ${Math.round(1e6 / withoutCpu).toLocaleString()} -> ${Math.round(1e6 / withCpu).toLocaleString()} spans/s)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,8 +5,22 @@
 import type { Attributes, AttributeValue } from '../span.js';
 import { SPANLITE_NAMESPACE } from '../../semconv/spanlite.js';
 
-export function firstString(attributes: Attributes, keys: readonly string[]): string | undefined {
+/**
+ * The bit of a key's first character. A span's keys OR-ed together make its key mask (see
+ * attribute-scan): a key whose bit is not in the mask is certainly absent, which the readers
+ * below check before looking it up. Most keys of an ordered list are absent from most spans, and
+ * a miss costs a hash lookup plus a prototype walk; the bit test costs nothing.
+ */
+export function keyBit(key: string): number {
+  return 1 << (key.charCodeAt(0) & 31);
+}
+
+/** The mask of a span whose keys are unknown: every key may be present. */
+export const ANY_KEY = -1;
+
+export function firstString(attributes: Attributes, keys: readonly string[], mask: number = ANY_KEY): string | undefined {
   for (const key of keys) {
+    if ((mask & keyBit(key)) === 0) continue;
     const value = attributes[key];
     if (typeof value === 'string' && value !== '') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -15,8 +29,9 @@ export function firstString(attributes: Attributes, keys: readonly string[]): st
 }
 
 /** Numbers, and decimal strings (int64 beyond 2^53 arrive as strings). */
-export function firstNumber(attributes: Attributes, keys: readonly string[]): number | undefined {
+export function firstNumber(attributes: Attributes, keys: readonly string[], mask: number = ANY_KEY): number | undefined {
   for (const key of keys) {
+    if ((mask & keyBit(key)) === 0) continue;
     const number = toNumber(attributes[key]);
     if (number !== undefined) return number;
   }
@@ -32,8 +47,9 @@ export function toNumber(value: AttributeValue | undefined): number | undefined 
   return undefined;
 }
 
-export function firstBoolean(attributes: Attributes, keys: readonly string[]): boolean | undefined {
+export function firstBoolean(attributes: Attributes, keys: readonly string[], mask: number = ANY_KEY): boolean | undefined {
   for (const key of keys) {
+    if ((mask & keyBit(key)) === 0) continue;
     const value = attributes[key];
     if (typeof value === 'boolean') return value;
     if (value === 'true') return true;
@@ -43,8 +59,9 @@ export function firstBoolean(attributes: Attributes, keys: readonly string[]): b
 }
 
 /** The first key holding a non-empty value, or undefined. */
-export function firstPresentKey(attributes: Attributes, keys: readonly string[]): string | undefined {
+export function firstPresentKey(attributes: Attributes, keys: readonly string[], mask: number = ANY_KEY): string | undefined {
   for (const key of keys) {
+    if ((mask & keyBit(key)) === 0) continue;
     const value = attributes[key];
     if (value !== undefined && value !== null && value !== '') return key;
   }
@@ -52,8 +69,9 @@ export function firstPresentKey(attributes: Attributes, keys: readonly string[])
 }
 
 /** A value that may be a JSON document in a string (how SDKs ship structured input/output). */
-export function firstJson(attributes: Attributes, keys: readonly string[]): AttributeValue | undefined {
+export function firstJson(attributes: Attributes, keys: readonly string[], mask: number = ANY_KEY): AttributeValue | undefined {
   for (const key of keys) {
+    if ((mask & keyBit(key)) === 0) continue;
     const value = attributes[key];
     if (value === undefined || value === null || value === '') continue;
     if (typeof value !== 'string') return value;
@@ -86,8 +104,9 @@ export function parseJsonLoosely(text: string): AttributeValue {
 }
 
 /** A string list from an array attribute, a JSON array string, or a comma-separated string. */
-export function firstStringList(attributes: Attributes, keys: readonly string[]): string[] | undefined {
+export function firstStringList(attributes: Attributes, keys: readonly string[], mask: number = ANY_KEY): string[] | undefined {
   for (const key of keys) {
+    if ((mask & keyBit(key)) === 0) continue;
     const value = attributes[key];
     if (value === undefined || value === null || value === '') continue;
     const list = typeof value === 'string' ? parseJsonLoosely(value) : value;
@@ -101,8 +120,9 @@ export function firstStringList(attributes: Attributes, keys: readonly string[])
 export function firstObject(
   attributes: Attributes,
   keys: readonly string[],
+  mask: number = ANY_KEY,
 ): Record<string, AttributeValue> | undefined {
-  const value = firstJson(attributes, keys);
+  const value = firstJson(attributes, keys, mask);
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
 }
 

@@ -20,6 +20,12 @@ export type PrefixedEntry = readonly [suffix: string, value: AttributeValue, key
 /** Entries per prefix, in attribute order. A prefix with no key is absent. */
 export type PrefixGroups = ReadonlyMap<string, readonly PrefixedEntry[]>;
 
+/** What the one pass learned: the prefixed groups, and the key mask (see keyBit). */
+export interface AttributeScan {
+  groups: PrefixGroups;
+  keyMask: number;
+}
+
 /** Prefixes gathered on every span: metadata, parameters and association properties. */
 export const ALWAYS_SCANNED_PREFIXES: readonly string[] = [
   ours.SPANLITE_OBSERVATION_METADATA_PREFIX,
@@ -81,23 +87,26 @@ function prefixTable(indexedMask: number): PrefixTable {
 /** Which indexed conventions are on the span: a handful of key lookups, no scan. */
 function indexedMaskOf(attributes: Attributes): number {
   let mask = 0;
-  INDEXED_CONVENTIONS.forEach((convention, bit) => {
-    for (const marker of convention.markers) {
+  for (let bit = 0; bit < INDEXED_CONVENTIONS.length; bit++) {
+    for (const marker of INDEXED_CONVENTIONS[bit]!.markers) {
       if (attributes[marker] !== undefined) {
         mask |= 1 << bit;
-        return;
+        break;
       }
     }
-  });
+  }
   return mask;
 }
 
-/** Groups the span's prefixed keys in one pass over its attributes. */
-export function scanAttributes(attributes: Attributes): PrefixGroups {
+/** Groups the span's prefixed keys and computes its key mask, in one pass over its attributes. */
+export function scanAttributes(attributes: Attributes): AttributeScan {
   const table = prefixTable(indexedMaskOf(attributes));
   const groups = new Map<string, PrefixedEntry[]>();
+  let keyMask = 0;
   for (const key in attributes) {
-    const candidates = table.get(key.charCodeAt(0));
+    const code = key.charCodeAt(0);
+    keyMask |= 1 << (code & 31);
+    const candidates = table.get(code);
     if (candidates === undefined) continue;
     for (const prefix of candidates) {
       if (key.length <= prefix.length || !key.startsWith(prefix)) continue;
@@ -108,5 +117,5 @@ export function scanAttributes(attributes: Attributes): PrefixGroups {
       break;
     }
   }
-  return groups;
+  return { groups, keyMask };
 }

@@ -17,23 +17,26 @@ import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as vercel from '../../semconv/vercel-ai.js';
-import type { PrefixGroups } from './attribute-scan.js';
-import { firstJson, parseJsonLoosely } from './attribute-readers.js';
+import type { AttributeScan, PrefixGroups } from './attribute-scan.js';
+import { firstJson, keyBit, parseJsonLoosely } from './attribute-readers.js';
 import { parseJsonValue } from './json-values.js';
 import { rebuildList, type RebuildOptions } from './indexed-lists.js';
 import type { EventContent } from './span-message-events.js';
 
 export interface ContentContext {
   attributes: Attributes;
-  groups: PrefixGroups;
+  scan: AttributeScan;
   events: EventContent;
 }
 
-/** A value found, with the attribute keys it was read from. */
+/** A value found, with the attribute keys and the span events (positions) it was read from. */
 export interface FoundContent {
   value: JsonValue;
   keys: readonly string[];
+  events: readonly number[];
 }
+
+const NONE: readonly never[] = [];
 
 type ListShape = 'messages' | 'plainMessages' | 'documents' | 'embeddingTexts' | 'embeddingVectors';
 
@@ -62,7 +65,7 @@ const jsonAttribute = (key: string): ContentSource => ({ from: 'attribute', key,
 
 export const INPUT_SOURCES: readonly ContentSource[] = [
   // spanlite's own name, then the Langfuse SDKs' (JS v4/v5, Python v3): set on purpose by the app.
-  jsonAttribute(ours.SPANLITE_OBSERVATION_INPUT),
+  attribute(ours.SPANLITE_OBSERVATION_INPUT),
   attribute(langfuse.LANGFUSE_OBSERVATION_INPUT),
   // OTel GenAI semconv 1.37+: messages (system instructions first), tool call arguments; then the
   // same content on the opt-in gen_ai.client.inference.operation.details span event.
@@ -92,7 +95,7 @@ export const INPUT_SOURCES: readonly ContentSource[] = [
 ];
 
 export const OUTPUT_SOURCES: readonly ContentSource[] = [
-  jsonAttribute(ours.SPANLITE_OBSERVATION_OUTPUT),
+  attribute(ours.SPANLITE_OBSERVATION_OUTPUT),
   attribute(langfuse.LANGFUSE_OBSERVATION_OUTPUT),
   // OTel GenAI semconv 1.37+.
   attribute(genAi.GEN_AI_OUTPUT_MESSAGES),
@@ -138,39 +141,56 @@ export function readContent(sources: readonly ContentSource[], context: ContentC
 
 function readSource(source: ContentSource, context: ContentContext): FoundContent | undefined {
   const { attributes } = context;
+  const mask = context.scan.keyMask;
   switch (source.from) {
     case 'attribute': {
+      if (!mayHave(mask, source.key)) return undefined;
       const value = attributes[source.key];
       if (isEmpty(value)) return undefined;
       const plainText = source.textMimeTypeKey !== undefined && attributes[source.textMimeTypeKey] === oi.MIME_TYPE_TEXT;
       // firstJson: the shared rule for JSON text (spanlite's own names hold whole JSON documents).
       const read = plainText ? (value as JsonValue) : source.json ? decodedJson(value as AttributeValue) : firstJson(attributes, [source.key])!;
-      return { value: read, keys: [source.key] };
+      return { value: read, keys: [source.key], events: NONE };
     }
     case 'genAiMessages': {
-      const where = source.on === 'span' ? attributes : context.events.operationDetails;
+      if (source.on === 'span' && !mayHave(mask, source.key)) return undefined;
+      const details = context.events.operationDetails;
+      const where = source.on === 'span' ? attributes : details?.value;
       if (where === undefined || isEmpty(where[source.key])) return undefined;
       const messages = parsed(where[source.key] as AttributeValue);
-      if (source.key !== genAi.GEN_AI_INPUT_MESSAGES) return { value: messages, keys: source.on === 'span' ? [source.key] : [] };
+      const onSpan = source.on === 'span';
+      const events = onSpan ? NONE : (details?.events ?? NONE);
+      if (source.key !== genAi.GEN_AI_INPUT_MESSAGES) return { value: messages, keys: onSpan ? [source.key] : NONE, events };
       const instructions = where[genAi.GEN_AI_SYSTEM_INSTRUCTIONS];
-      const keys = source.on === 'span' ? [source.key, genAi.GEN_AI_SYSTEM_INSTRUCTIONS] : [];
-      return { value: withSystemInstructions(messages, instructions), keys };
+      const keys = onSpan ? [source.key, genAi.GEN_AI_SYSTEM_INSTRUCTIONS] : NONE;
+      return { value: withSystemInstructions(messages, instructions), keys, events };
     }
     case 'systemInstructions': {
-      const instructions = attributes[genAi.GEN_AI_SYSTEM_INSTRUCTIONS] ??
-        context.events.operationDetails?.[genAi.GEN_AI_SYSTEM_INSTRUCTIONS];
+      const onSpan = mayHave(mask, genAi.GEN_AI_SYSTEM_INSTRUCTIONS) ? attributes[genAi.GEN_AI_SYSTEM_INSTRUCTIONS] : undefined;
+      const details = context.events.operationDetails;
+      const instructions = onSpan ?? details?.value[genAi.GEN_AI_SYSTEM_INSTRUCTIONS];
       if (isEmpty(instructions)) return undefined;
-      return { value: [systemMessage(parsed(instructions as AttributeValue))], keys: [genAi.GEN_AI_SYSTEM_INSTRUCTIONS] };
+      const value = [systemMessage(parsed(instructions as AttributeValue))];
+      return isEmpty(onSpan)
+        ? { value, keys: NONE, events: details?.events ?? NONE }
+        : { value, keys: [genAi.GEN_AI_SYSTEM_INSTRUCTIONS], events: NONE };
     }
     case 'list':
-      return readList(source.prefix, source.shape, context.groups);
+      return readList(source.prefix, source.shape, context.scan.groups);
     case 'events': {
-      const value = context.events[source.field];
-      return value === undefined ? undefined : { value, keys: [] };
+      const field = context.events[source.field];
+      return field === undefined ? undefined : { value: field.value, keys: NONE, events: field.events };
     }
     case 'vercelResponse':
-      return readVercelResponse(attributes);
+      return mayHave(mask, vercel.AI_RESPONSE_TEXT) || mayHave(mask, vercel.AI_RESPONSE_TOOL_CALLS)
+        ? readVercelResponse(attributes)
+        : undefined;
   }
+}
+
+/** False when the span's key mask rules `key` out (see attribute-scan). */
+function mayHave(mask: number, key: string): boolean {
+  return (mask & keyBit(key)) !== 0;
 }
 
 function readList(prefix: string, shape: ListShape, groups: PrefixGroups): FoundContent | undefined {
@@ -192,7 +212,7 @@ function readList(prefix: string, shape: ListShape, groups: PrefixGroups): Found
       .filter((item) => item !== null && !(Array.isArray(item) && item.length === 0));
     if (list.length === 0) return undefined;
   }
-  return { value: list, keys: entries.map(([, , key]) => key) };
+  return { value: list, keys: entries.map(([, , key]) => key), events: NONE };
 }
 
 /** Text, tool calls, or both as `{ text, toolCalls }`. */
@@ -205,10 +225,11 @@ function readVercelResponse(attributes: Attributes): FoundContent | undefined {
     return {
       value: { text: text as JsonValue, toolCalls: parsed(toolCalls as AttributeValue) },
       keys: [vercel.AI_RESPONSE_TEXT, vercel.AI_RESPONSE_TOOL_CALLS],
+      events: NONE,
     };
   }
-  if (hasText) return { value: text as JsonValue, keys: [vercel.AI_RESPONSE_TEXT] };
-  if (hasToolCalls) return { value: parsed(toolCalls as AttributeValue), keys: [vercel.AI_RESPONSE_TOOL_CALLS] };
+  if (hasText) return { value: text as JsonValue, keys: [vercel.AI_RESPONSE_TEXT], events: NONE };
+  if (hasToolCalls) return { value: parsed(toolCalls as AttributeValue), keys: [vercel.AI_RESPONSE_TOOL_CALLS], events: NONE };
   return undefined;
 }
 

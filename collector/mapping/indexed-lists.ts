@@ -18,6 +18,9 @@ export const MAX_INDEX = 10_000;
 
 class ListNode {
   readonly items = new Map<number, Child>();
+  /** Positions arrived in ascending order (the usual case): no sort needed. */
+  ascending = true;
+  last = -1;
 }
 class ObjectNode {
   readonly fields = new Map<string, Child>();
@@ -39,7 +42,8 @@ export interface RebuildOptions {
 export function rebuildList(entries: readonly PrefixedEntry[], options: RebuildOptions): JsonValue | undefined {
   const first = entries[0];
   if (first === undefined) return undefined;
-  const root: Node = toIndex(first[0].split('.', 1)[0]!) === undefined ? new ObjectNode() : new ListNode();
+  const startsWithDigit = first[0].charCodeAt(0) >= 48 && first[0].charCodeAt(0) <= 57;
+  const root: Node = startsWithDigit ? new ListNode() : new ObjectNode();
   for (const [suffix, value] of entries) insert(root, suffix.split('.'), value);
   if ((root instanceof ListNode ? root.items.size : root.fields.size) === 0) return undefined;
   return materialise(root, options);
@@ -53,6 +57,8 @@ function insert(root: Node, path: readonly string[], value: AttributeValue): voi
     if (node instanceof ListNode) {
       const index = toIndex(segment);
       if (index === undefined) return;
+      if (index < node.last) node.ascending = false;
+      node.last = index;
       if (last) node.items.set(index, value);
       else node = descend(node.items, index, path[depth + 1]!);
     } else {
@@ -84,13 +90,17 @@ function toIndex(segment: string): number | undefined {
 
 function materialise(value: Child, options: RebuildOptions): JsonValue {
   if (value instanceof ListNode) {
-    return [...value.items.entries()].sort(([a], [b]) => a - b).map(([, item]) => materialise(item, options));
+    const entries = [...value.items.entries()];
+    if (!value.ascending) entries.sort(([a], [b]) => a - b);
+    return entries.map(([, item]) => materialise(item, options));
   }
   if (!(value instanceof ObjectNode)) return value as JsonValue;
+  if (value.fields.size === 1) {
+    const [key, item] = value.fields.entries().next().value as [string, Child];
+    if (options.wrappers.has(key)) return materialise(item, options);
+  }
   const object: Record<string, JsonValue> = {};
   for (const [key, item] of value.fields) object[key] = materialise(item, options);
-  const keys = Object.keys(object);
-  if (keys.length === 1 && options.wrappers.has(keys[0]!)) return object[keys[0]!]!;
   if (options.renames) {
     for (const [from, to] of options.renames) {
       if (Object.hasOwn(object, from) && !Object.hasOwn(object, to)) {

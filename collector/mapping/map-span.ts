@@ -29,6 +29,8 @@ import { readEventContent } from './span-message-events.js';
 import { readTraceContribution } from './trace-facts.js';
 import { vercelOperationId } from './vercel-operation.js';
 
+const NO_EVENTS: ReadonlySet<number> = new Set();
+
 export function mapSpan(span: DecodedSpan): MappedSpan {
   const { attributes } = span;
 
@@ -37,47 +39,48 @@ export function mapSpan(span: DecodedSpan): MappedSpan {
     return { observation: null, events: [], scores, trace: null };
   }
 
-  const groups = scanAttributes(attributes);
+  const scan = scanAttributes(attributes);
+  const { keyMask } = scan;
   const eventContent = readEventContent(span.events);
-  const context = { attributes, groups, events: eventContent };
+  const context = { attributes, scan, events: eventContent };
   const input = readContent(INPUT_SOURCES, context);
   const output = readContent(OUTPUT_SOURCES, context);
 
-  const model = firstString(attributes, OBSERVATION_FIELD_KEYS.model) ?? null;
-  const usage = readUsage(attributes);
-  const type = inferObservationType({ attributes, hasModel: model !== null });
-  const { level, statusMessage } = readLevel(span);
+  const model = firstString(attributes, OBSERVATION_FIELD_KEYS.model, keyMask) ?? null;
+  const usage = readUsage(attributes, keyMask);
+  const type = inferObservationType({ attributes, keyMask, hasModel: model !== null });
+  const { level, statusMessage } = readLevel(span, keyMask);
 
   const observation: Observation = {
     id: span.spanId,
     traceId: span.traceId,
     parentObservationId: span.parentSpanId,
     type,
-    name: observationName(span, type),
+    name: observationName(span, type, keyMask),
     startTimeUnixNano: span.startTimeUnixNano,
     // An EVENT is a point in time (the Langfuse SDKs send events as zero-length spans).
     endTimeUnixNano: type === 'EVENT' ? null : span.endTimeUnixNano,
-    completionStartTimeUnixNano: readCompletionStartTime(span),
+    completionStartTimeUnixNano: readCompletionStartTime(span, keyMask),
     level,
     statusMessage,
-    version: firstString(attributes, OBSERVATION_FIELD_KEYS.version) ?? null,
+    version: firstString(attributes, OBSERVATION_FIELD_KEYS.version, keyMask) ?? null,
     model,
-    modelParameters: readModelParameters(attributes, groups),
+    modelParameters: readModelParameters(attributes, scan),
     input: input?.value ?? null,
     output: output?.value ?? null,
-    metadata: readMetadata(attributes, groups, OBSERVATION_METADATA_SOURCES) ?? {},
+    metadata: readMetadata(attributes, scan, OBSERVATION_METADATA_SOURCES) ?? {},
     usage,
-    reportedCost: readReportedCost(attributes),
+    reportedCost: readReportedCost(attributes, keyMask),
     cost: null,
     costMissingReason: null,
-    countsInTraceTotals: !isUsageWrapper(attributes),
+    countsInTraceTotals: !isUsageWrapper(attributes, keyMask),
     rawAttributes: withoutContentKeys(attributes, input, output),
     resourceAttributes: span.resource,
     scope: { name: span.scope.name, version: span.scope.version },
   };
 
-  const { events, scores } = mapSpanEvents(span, observation.id, eventContent.consumed);
-  const trace = readTraceContribution(span, groups, { input: observation.input, output: observation.output });
+  const { events, scores } = mapSpanEvents(span, observation.id, consumedEvents(input, output));
+  const trace = readTraceContribution(span, scan, { input: observation.input, output: observation.output });
   return { observation, events, scores, trace };
 }
 
@@ -99,7 +102,13 @@ function withoutContentKeys(
   return rest;
 }
 
-function isUsageWrapper(attributes: Attributes): boolean {
-  const operation = vercelOperationId(attributes);
+/** Span events whose content became the input or output: not kept twice as EVENT observations. */
+function consumedEvents(input: FoundContent | undefined, output: FoundContent | undefined): ReadonlySet<number> {
+  if ((input?.events.length ?? 0) === 0 && (output?.events.length ?? 0) === 0) return NO_EVENTS;
+  return new Set([...(input?.events ?? []), ...(output?.events ?? [])]);
+}
+
+function isUsageWrapper(attributes: Attributes, keyMask: number): boolean {
+  const operation = vercelOperationId(attributes, keyMask);
   return operation !== undefined && AI_WRAPPER_OPERATIONS.has(operation);
 }

@@ -12,8 +12,8 @@ import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as vercel from '../../semconv/vercel-ai.js';
-import type { PrefixGroups } from './attribute-scan.js';
-import { firstNumber, firstObject, firstString, isSafeKey, parseJsonLoosely, toNumber } from './attribute-readers.js';
+import type { AttributeScan } from './attribute-scan.js';
+import { firstNumber, firstObject, firstString, isSafeKey, keyBit, parseJsonLoosely, toNumber } from './attribute-readers.js';
 import { flattenObject, parseJsonValue } from './json-values.js';
 import { parseLevel } from './level.js';
 import { parseTimeToUnixNano } from './times.js';
@@ -125,34 +125,35 @@ const COST_KEY_BUCKETS: Readonly<Record<string, keyof CostDetails>> = {
   total: 'total',
 };
 
-export function readLevel(span: DecodedSpan): { level: Level; statusMessage: string | null } {
-  const named = parseLevel(firstString(span.attributes, OBSERVATION_FIELD_KEYS.level));
+export function readLevel(span: DecodedSpan, keyMask: number): { level: Level; statusMessage: string | null } {
+  const named = parseLevel(firstString(span.attributes, OBSERVATION_FIELD_KEYS.level, keyMask));
   const isError = span.status.code === SpanStatusCode.ERROR;
   const level = named ?? (isError ? 'ERROR' : 'DEFAULT');
   const statusMessage =
-    firstString(span.attributes, OBSERVATION_FIELD_KEYS.statusMessage) ??
+    firstString(span.attributes, OBSERVATION_FIELD_KEYS.statusMessage, keyMask) ??
     (span.status.message !== '' ? span.status.message : null);
   return { level, statusMessage };
 }
 
 /** Tool observations are named for their tool; every other observation keeps the span name. */
-export function observationName(span: DecodedSpan, type: ObservationType): string {
+export function observationName(span: DecodedSpan, type: ObservationType, keyMask: number): string {
   if (type !== 'TOOL') return span.name;
-  return firstString(span.attributes, OBSERVATION_FIELD_KEYS.toolName) ?? span.name;
+  return firstString(span.attributes, OBSERVATION_FIELD_KEYS.toolName, keyMask) ?? span.name;
 }
 
-export function readCompletionStartTime(span: DecodedSpan): bigint | null {
+export function readCompletionStartTime(span: DecodedSpan, keyMask: number): bigint | null {
   for (const key of OBSERVATION_FIELD_KEYS.completionStartTime) {
+    if ((keyMask & keyBit(key)) === 0) continue;
     const value = span.attributes[key];
     if (value === undefined) continue;
     const time = parseTimeToUnixNano(parseJsonValue(value as AttributeValue));
     if (time !== null) return time;
   }
-  const ms = firstNumber(span.attributes, OBSERVATION_FIELD_KEYS.msToFirstChunk);
+  const ms = firstNumber(span.attributes, OBSERVATION_FIELD_KEYS.msToFirstChunk, keyMask);
   return ms === undefined || ms < 0 ? null : span.startTimeUnixNano + BigInt(Math.round(ms * 1_000_000));
 }
 
-export function readModelParameters(attributes: Attributes, groups: PrefixGroups): Record<string, JsonValue> | null {
+export function readModelParameters(attributes: Attributes, scan: AttributeScan): Record<string, JsonValue> | null {
   let parameters: Record<string, JsonValue> | null = null;
   const add = (name: string, value: AttributeValue): void => {
     if (!isSafeKey(name) || NON_PARAMETER_NAMES.has(name) || (parameters !== null && Object.hasOwn(parameters, name))) return;
@@ -160,11 +161,12 @@ export function readModelParameters(attributes: Attributes, groups: PrefixGroups
     parameters[name] = typeof value === 'string' ? parseJsonLoosely(value) : value;
   };
   for (const key of MODEL_PARAMETER_OBJECTS) {
+    if ((scan.keyMask & keyBit(key)) === 0) continue;
     const object = firstObject(attributes, [key]);
     if (object !== undefined) for (const name of Object.keys(object)) add(name, object[name] as AttributeValue);
   }
   for (const prefix of MODEL_PARAMETER_PREFIXES) {
-    for (const [name, value] of groups.get(prefix) ?? []) add(name, value);
+    for (const [name, value] of scan.groups.get(prefix) ?? []) add(name, value);
   }
   return parameters;
 }
@@ -172,7 +174,7 @@ export function readModelParameters(attributes: Attributes, groups: PrefixGroups
 /** Merged metadata from `sources`, earlier sources winning key by key; undefined when none. */
 export function readMetadata(
   attributes: Attributes,
-  groups: PrefixGroups,
+  scan: AttributeScan,
   sources: readonly MetadataSource[],
 ): Record<string, JsonValue> | undefined {
   let metadata: Record<string, JsonValue> | undefined;
@@ -183,9 +185,9 @@ export function readMetadata(
   };
   for (const source of sources) {
     if (source.prefix !== undefined) {
-      for (const [name, value] of groups.get(source.prefix) ?? []) add(name, value, source.decode);
+      for (const [name, value] of scan.groups.get(source.prefix) ?? []) add(name, value, source.decode);
     }
-    if (source.object !== undefined) {
+    if (source.object !== undefined && (scan.keyMask & keyBit(source.object)) !== 0) {
       const object = firstObject(attributes, [source.object]);
       if (object !== undefined) for (const name of Object.keys(object)) add(name, object[name] as AttributeValue, 'loose');
     }
@@ -193,8 +195,8 @@ export function readMetadata(
   return metadata;
 }
 
-export function readReportedCost(attributes: Attributes): CostDetails | null {
-  const object = firstObject(attributes, REPORTED_COST_OBJECTS);
+export function readReportedCost(attributes: Attributes, keyMask: number): CostDetails | null {
+  const object = firstObject(attributes, REPORTED_COST_OBJECTS, keyMask);
   if (object !== undefined) {
     const cost: CostDetails = {};
     let sum = 0;
@@ -212,7 +214,7 @@ export function readReportedCost(attributes: Attributes): CostDetails | null {
   }
   const cost: CostDetails = {};
   for (const bucket of ['input', 'output', 'total'] as const) {
-    const amount = firstNumber(attributes, REPORTED_COST_FLAT[bucket]);
+    const amount = firstNumber(attributes, REPORTED_COST_FLAT[bucket], keyMask);
     if (amount !== undefined) cost[bucket] = amount;
   }
   if (Object.keys(cost).length === 0) return null;

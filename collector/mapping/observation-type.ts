@@ -91,6 +91,8 @@ const VERCEL_OPERATION_TYPES: Readonly<Record<string, ObservationType>> = {
 
 export interface TypeEvidence {
   attributes: Attributes;
+  /** The span's key mask (see attribute-scan); ANY_KEY when unknown. */
+  keyMask: number;
   /** A model name was found by the model rules. */
   hasModel: boolean;
 }
@@ -101,8 +103,8 @@ const VALID_TYPES: ReadonlySet<string> = new Set(OBSERVATION_TYPES);
 
 /** A type named outright by the sender, in any letter case (`generation`, `GENERATION`). */
 export function explicitTypeRule(keys: readonly string[]): TypeRule {
-  return ({ attributes }) => {
-    const named = firstString(attributes, keys)?.toUpperCase();
+  return ({ attributes, keyMask }) => {
+    const named = firstString(attributes, keys, keyMask)?.toUpperCase();
     return named !== undefined && VALID_TYPES.has(named) ? (named as ObservationType) : undefined;
   };
 }
@@ -112,8 +114,8 @@ export function tableTypeRule(key: string, table: Readonly<Record<string, Observ
   const lowerCased: Record<string, ObservationType> = {};
   for (const [value, type] of Object.entries(table)) lowerCased[value.toLowerCase()] = type;
   const keys = [key];
-  return ({ attributes }) => {
-    const value = firstString(attributes, keys)?.toLowerCase();
+  return ({ attributes, keyMask }) => {
+    const value = firstString(attributes, keys, keyMask)?.toLowerCase();
     return value !== undefined && Object.hasOwn(lowerCased, value) ? lowerCased[value] : undefined;
   };
 }
@@ -125,22 +127,25 @@ const langfuseTypeRule = explicitTypeRule([LANGFUSE_OBSERVATION_TYPE]);
  * Langfuse Python SDK <= 3.3.0 sent `type: span` for generations that carried a model: with
  * `langfuse.observation.model.name` present, `span` means GENERATION.
  */
-const langfuseLegacySpanWithModelRule: TypeRule = ({ attributes }) =>
-  firstString(attributes, [LANGFUSE_OBSERVATION_TYPE])?.toLowerCase() === LangfuseObservationType.SPAN &&
-  firstString(attributes, [LANGFUSE_OBSERVATION_MODEL]) !== undefined
+const LANGFUSE_TYPE_KEYS = [LANGFUSE_OBSERVATION_TYPE];
+const LANGFUSE_MODEL_KEYS = [LANGFUSE_OBSERVATION_MODEL];
+const langfuseLegacySpanWithModelRule: TypeRule = ({ attributes, keyMask }) =>
+  firstString(attributes, LANGFUSE_TYPE_KEYS, keyMask)?.toLowerCase() === LangfuseObservationType.SPAN &&
+  firstString(attributes, LANGFUSE_MODEL_KEYS, keyMask) !== undefined
     ? 'GENERATION'
     : undefined;
 
-const vercelOperationRule: TypeRule = ({ attributes }) => {
-  const operation = vercelOperationId(attributes);
+const vercelOperationRule: TypeRule = ({ attributes, keyMask }) => {
+  const operation = vercelOperationId(attributes, keyMask);
   return operation !== undefined && Object.hasOwn(VERCEL_OPERATION_TYPES, operation)
     ? VERCEL_OPERATION_TYPES[operation]
     : undefined;
 };
 
 /** Pydantic AI < 1.0 marks tool spans only with gen_ai.tool.name (no operation name). */
-const toolNameRule: TypeRule = ({ attributes }) =>
-  firstString(attributes, [GEN_AI_TOOL_NAME]) !== undefined ? 'TOOL' : undefined;
+const TOOL_NAME_KEYS = [GEN_AI_TOOL_NAME];
+const toolNameRule: TypeRule = ({ attributes, keyMask }) =>
+  firstString(attributes, TOOL_NAME_KEYS, keyMask) !== undefined ? 'TOOL' : undefined;
 
 /** A span naming a model is an LLM call (Langfuse's fallback too); tokens alone are not enough. */
 const modelRule: TypeRule = ({ hasModel }) => (hasModel ? 'GENERATION' : undefined);

@@ -9,7 +9,7 @@
  * - `gen_ai.content.prompt` / `gen_ai.content.completion` (semconv <= 1.27, OpenLit): the
  *   `gen_ai.prompt` / `gen_ai.completion` attribute, or the whole attribute set.
  *
- * Events read here are consumed: they become input/output, not EVENT observations as well.
+ * Events whose content becomes the input or output are not also kept as EVENT observations.
  * Messages have the same shape as the ones joined from log records (see log-records).
  */
 import type { Attributes, AttributeValue, DecodedEvent } from '../span.js';
@@ -18,29 +18,26 @@ import * as events from '../../semconv/gen-ai-events.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import { parseJsonLoosely } from './attribute-readers.js';
 
+/** Content read from span events, with the positions (in `span.events`) of the events it came from. */
+export interface EventField<T> {
+  value: T;
+  events: number[];
+}
+
 /** What the span's events say about its input and output. */
 export interface EventContent {
   /** Request messages from per-message events, in event order. */
-  inputMessages: JsonValue[] | undefined;
+  inputMessages?: EventField<JsonValue[]>;
   /** Choice messages from `gen_ai.choice` events, in event order. */
-  outputMessages: JsonValue[] | undefined;
+  outputMessages?: EventField<JsonValue[]>;
   /** Attributes of the operation-details event, read like span attributes. */
-  operationDetails: Attributes | undefined;
+  operationDetails?: EventField<Attributes>;
   /** `gen_ai.content.prompt` / `.completion` (deprecated) content. */
-  legacyPrompt: JsonValue | undefined;
-  legacyCompletion: JsonValue | undefined;
-  /** Positions in `span.events` of the events read here. */
-  consumed: ReadonlySet<number>;
+  legacyPrompt?: EventField<JsonValue>;
+  legacyCompletion?: EventField<JsonValue>;
 }
 
-const NO_CONTENT: EventContent = {
-  inputMessages: undefined,
-  outputMessages: undefined,
-  operationDetails: undefined,
-  legacyPrompt: undefined,
-  legacyCompletion: undefined,
-  consumed: new Set(),
-};
+const NO_CONTENT: EventContent = {};
 
 /** Request-message event name -> the role it implies. Add a row for a new event name. */
 const REQUEST_MESSAGE_ROLES: ReadonlyMap<string, string> = new Map([
@@ -53,31 +50,35 @@ const REQUEST_MESSAGE_ROLES: ReadonlyMap<string, string> = new Map([
 /** Event attributes holding JSON text that reads better parsed. */
 const JSON_TEXT_FIELDS: ReadonlySet<string> = new Set(['message', 'tool_calls', 'content']);
 
+/**
+ * The content the span's events carry. Which of it becomes input or output is decided by the
+ * content sources (see content); only the events actually used are kept from the EVENT list.
+ */
 export function readEventContent(spanEvents: readonly DecodedEvent[]): EventContent {
   if (spanEvents.length === 0) return NO_CONTENT;
-  let content: (EventContent & { consumed: Set<number> }) | undefined;
-  const take = (index: number): EventContent & { consumed: Set<number> } => {
-    content ??= { ...NO_CONTENT, consumed: new Set() };
-    content.consumed.add(index);
-    return content;
-  };
+  let content: EventContent | undefined;
   spanEvents.forEach((event, index) => {
     const role = REQUEST_MESSAGE_ROLES.get(event.name);
     if (role !== undefined) {
-      const target = take(index);
-      (target.inputMessages ??= []).push(requestMessage(event.attributes, role));
+      content ??= {};
+      append((content.inputMessages ??= { value: [], events: [] }), requestMessage(event.attributes, role), index);
     } else if (event.name === events.GEN_AI_CHOICE_EVENT) {
-      const target = take(index);
-      (target.outputMessages ??= []).push(choiceMessage(event.attributes));
+      content ??= {};
+      append((content.outputMessages ??= { value: [], events: [] }), choiceMessage(event.attributes), index);
     } else if (event.name === events.GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS_EVENT) {
-      take(index).operationDetails = event.attributes;
+      (content ??= {}).operationDetails = { value: event.attributes, events: [index] };
     } else if (event.name === genAi.GEN_AI_CONTENT_PROMPT_EVENT) {
-      take(index).legacyPrompt = contentOf(event.attributes, genAi.GEN_AI_PROMPT);
+      (content ??= {}).legacyPrompt = { value: contentOf(event.attributes, genAi.GEN_AI_PROMPT), events: [index] };
     } else if (event.name === genAi.GEN_AI_CONTENT_COMPLETION_EVENT) {
-      take(index).legacyCompletion = contentOf(event.attributes, genAi.GEN_AI_COMPLETION);
+      (content ??= {}).legacyCompletion = { value: contentOf(event.attributes, genAi.GEN_AI_COMPLETION), events: [index] };
     }
   });
   return content ?? NO_CONTENT;
+}
+
+function append(field: EventField<JsonValue[]>, message: JsonValue, index: number): void {
+  field.value.push(message);
+  field.events.push(index);
 }
 
 /** `{ role, ...attributes }`; a role sent in the attributes wins over the event name's. */

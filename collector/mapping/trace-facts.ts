@@ -18,8 +18,8 @@ import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
 import * as vercel from '../../semconv/vercel-ai.js';
 import { GEN_AI_CONVERSATION_ID } from '../../semconv/gen-ai.js';
-import type { PrefixGroups } from './attribute-scan.js';
-import { firstBoolean, firstJson, firstString, firstStringList } from './attribute-readers.js';
+import type { AttributeScan } from './attribute-scan.js';
+import { firstBoolean, firstJson, firstString, firstStringList, keyBit } from './attribute-readers.js';
 import { readMetadata, type MetadataSource } from './observation-fields.js';
 import { parseJsonValue } from './json-values.js';
 
@@ -95,32 +95,33 @@ export function spanRank(span: DecodedSpan): string {
 
 export function readTraceContribution(
   span: DecodedSpan,
-  groups: PrefixGroups,
+  scan: AttributeScan,
   rootDefaults: { input: JsonValue | null; output: JsonValue | null },
 ): TraceContribution {
   const { attributes, resource } = span;
+  const mask = scan.keyMask;
   const explicit: TraceFacts = {};
   const set = <K extends keyof TraceFacts>(key: K, value: TraceFacts[K] | undefined): void => {
     if (value !== undefined) explicit[key] = value;
   };
-  set('name', firstString(attributes, TRACE_FIELD_KEYS.name));
-  set('userId', firstDecodedString(attributes, TRACE_FIELD_KEYS.userId));
-  set('sessionId', firstDecodedString(attributes, TRACE_FIELD_KEYS.sessionId));
-  set('release', firstString(attributes, TRACE_FIELD_KEYS.release) ?? firstString(resource, TRACE_RESOURCE_KEYS.release));
-  set('version', firstString(attributes, TRACE_FIELD_KEYS.version) ?? firstString(resource, TRACE_RESOURCE_KEYS.version));
+  set('name', firstString(attributes, TRACE_FIELD_KEYS.name, mask));
+  set('userId', firstDecodedString(attributes, TRACE_FIELD_KEYS.userId, mask));
+  set('sessionId', firstDecodedString(attributes, TRACE_FIELD_KEYS.sessionId, mask));
+  set('release', firstString(attributes, TRACE_FIELD_KEYS.release, mask) ?? firstString(resource, TRACE_RESOURCE_KEYS.release));
+  set('version', firstString(attributes, TRACE_FIELD_KEYS.version, mask) ?? firstString(resource, TRACE_RESOURCE_KEYS.version));
   set(
     'environment',
-    firstString(attributes, TRACE_FIELD_KEYS.environment) ?? firstString(resource, TRACE_RESOURCE_KEYS.environment),
+    firstString(attributes, TRACE_FIELD_KEYS.environment, mask) ?? firstString(resource, TRACE_RESOURCE_KEYS.environment),
   );
-  set('input', firstJson(attributes, TRACE_FIELD_KEYS.input));
-  set('output', firstJson(attributes, TRACE_FIELD_KEYS.output));
-  set('public', firstBoolean(attributes, TRACE_FIELD_KEYS.public));
-  set('tags', allTags(attributes));
-  set('metadata', readMetadata(attributes, groups, TRACE_METADATA_SOURCES));
+  set('input', firstJson(attributes, TRACE_FIELD_KEYS.input, mask));
+  set('output', firstJson(attributes, TRACE_FIELD_KEYS.output, mask));
+  set('public', firstBoolean(attributes, TRACE_FIELD_KEYS.public, mask));
+  set('tags', allTags(attributes, mask));
+  set('metadata', readMetadata(attributes, scan, TRACE_METADATA_SOURCES));
 
   const implicit: TraceFacts = {};
-  if (span.parentSpanId === null || firstBoolean(attributes, TRACE_FIELD_KEYS.asRoot) === true) {
-    implicit.name = firstString(attributes, IMPLICIT_TRACE_NAME_KEYS) ?? span.name;
+  if (span.parentSpanId === null || firstBoolean(attributes, TRACE_FIELD_KEYS.asRoot, mask) === true) {
+    implicit.name = firstString(attributes, IMPLICIT_TRACE_NAME_KEYS, mask) ?? span.name;
     if (rootDefaults.input !== null) implicit.input = rootDefaults.input;
     if (rootDefaults.output !== null) implicit.output = rootDefaults.output;
   }
@@ -136,17 +137,17 @@ export function readTraceContribution(
 }
 
 /** First string, with the JSON quoting Langfuse's Python SDK puts on metadata values removed. */
-function firstDecodedString(attributes: Attributes, keys: readonly string[]): string | undefined {
-  const value = firstString(attributes, keys);
+function firstDecodedString(attributes: Attributes, keys: readonly string[], mask: number): string | undefined {
+  const value = firstString(attributes, keys, mask);
   if (value === undefined) return undefined;
   const decoded = parseJsonValue(value);
   return typeof decoded === 'string' && decoded !== '' ? decoded : value;
 }
 
-function allTags(attributes: Attributes): string[] | undefined {
+function allTags(attributes: Attributes, mask: number): string[] | undefined {
   let tags: string[] | undefined;
   for (const key of TRACE_FIELD_KEYS.tags) {
-    if (attributes[key] === undefined) continue;
+    if ((mask & keyBit(key)) === 0 || attributes[key] === undefined) continue;
     const list = firstStringList(attributes, [key]);
     if (list === undefined || list.length === 0) continue;
     tags = tags === undefined ? list : [...new Set([...tags, ...list])];

@@ -16,7 +16,7 @@ import * as langfuse from '../../semconv/langfuse.js';
 import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
 import * as vercel from '../../semconv/vercel-ai.js';
-import { firstNumber, firstObject } from './attribute-readers.js';
+import { ANY_KEY, firstNumber, firstObject, keyBit } from './attribute-readers.js';
 import { flattenObject } from './json-values.js';
 
 export interface UsageConvention {
@@ -213,32 +213,48 @@ export const USAGE_OBJECT_CONVENTIONS: readonly UsageConvention[] = [
 /** Usage objects sent whole on the span; the first present wins over every attribute row. */
 export const USAGE_OBJECT_KEYS: readonly string[] = [langfuse.LANGFUSE_OBSERVATION_USAGE_DETAILS];
 
-/** Usage in exclusive buckets; `{}` when the span reports no token counts. */
+/**
+ * Usage in exclusive buckets; `{}` when the span reports no token counts. `keyMask`: the span's
+ * key mask (see attribute-scan), to skip rows whose keys cannot be there.
+ */
 export function readUsage(
   attributes: Attributes,
+  keyMask: number = ANY_KEY,
   conventions: readonly UsageConvention[] = USAGE_CONVENTIONS,
 ): UsageDetails {
-  const object = firstObject(attributes, USAGE_OBJECT_KEYS);
+  const object = firstObject(attributes, USAGE_OBJECT_KEYS, keyMask);
   if (object !== undefined) {
-    const usage = readUsageFrom(flattenObject(object), USAGE_OBJECT_CONVENTIONS);
+    const usage = readUsageFrom(flattenObject(object), ANY_KEY, USAGE_OBJECT_CONVENTIONS);
     if (hasUsage(usage)) return usage;
   }
-  return readUsageFrom(attributes, conventions);
+  return readUsageFrom(attributes, keyMask, conventions);
 }
 
-function readUsageFrom(attributes: Attributes, conventions: readonly UsageConvention[]): UsageDetails {
+function readUsageFrom(attributes: Attributes, keyMask: number, conventions: readonly UsageConvention[]): UsageDetails {
   for (const convention of conventions) {
-    if (!isPresent(attributes, convention)) continue;
+    if (!isPresent(attributes, keyMask, convention)) continue;
     const usage = toExclusiveBuckets(convention, attributes);
     if (hasUsage(usage)) return usage;
   }
   return {};
 }
 
-function isPresent(attributes: Attributes, convention: UsageConvention): boolean {
-  if (convention.markers !== undefined) return convention.markers.some((key) => attributes[key] !== undefined);
-  for (const keys of [convention.input, convention.output, convention.total, convention.cachedInput, convention.cacheWrite, convention.reasoning]) {
-    for (const key of keys) if (attributes[key] !== undefined) return true;
+const presenceKeysCache = new WeakMap<UsageConvention, readonly string[]>();
+
+/** The keys that select a row: its markers, or all of its keys. */
+function presenceKeys(convention: UsageConvention): readonly string[] {
+  let keys = presenceKeysCache.get(convention);
+  if (keys === undefined) {
+    const { markers, input, output, total, cachedInput, cacheWrite, reasoning } = convention;
+    keys = markers ?? [...input, ...output, ...total, ...cachedInput, ...cacheWrite, ...reasoning];
+    presenceKeysCache.set(convention, keys);
+  }
+  return keys;
+}
+
+function isPresent(attributes: Attributes, keyMask: number, convention: UsageConvention): boolean {
+  for (const key of presenceKeys(convention)) {
+    if ((keyMask & keyBit(key)) !== 0 && attributes[key] !== undefined) return true;
   }
   return false;
 }

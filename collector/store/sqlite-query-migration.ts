@@ -1,31 +1,46 @@
 /**
  * The query API's schema (issue 5), as one migration: indexes for its filters and orderings,
- * rollups kept current by triggers (per-day usage, sessions, users), the full-text index, and
- * custom model prices. Every derived table is filled from existing rows first (a database
- * written by an older spanlite gets the same content as one written since), then its triggers
- * are created.
- *
- * Triggers rather than code in the write path: the write path stays as it is, and whatever
- * writes rows (the span writer, the log join, a trace delete) keeps the derived tables right.
+ * rollups (per-day usage, sessions, users), the full-text index, and custom model prices. Every
+ * derived table is first filled from existing rows (a database written by an older spanlite
+ * gets the same content as one written since), then kept current:
+ * - from `traces` by triggers: a trace row is written once per batch that touches it, and
+ *   triggers there cost little;
+ * - from `observations` by the batch writer's hook (sqlite-observation-derived.ts), not by
+ *   triggers: any INSERT trigger on that table, even an empty one, costs each of its wide rows
+ *   about a third more. Only the rare UPDATE of an observation's input/output (GenAI log
+ *   records joined later) re-indexes it by trigger.
  *
  * This text is frozen once shipped, like every migration; the helpers below exist only to
  * build it, and changing them changes a shipped migration.
  */
+import { ARABIC_OPTIONAL_MARK_CHARS, MAX_DOCUMENT_CHARS, NO_SPACE_SCRIPT_GLOB } from './search-text.js';
 
 /** Unix nanoseconds in one UTC day: `time_ns / NS_PER_DAY` is the day number. */
 const NS_PER_DAY = '86400000000000';
 
 /**
- * The text a row is searched by: its name, then the string values of its input (their last
- * 8,000 characters: the latest turn of a conversation is at the end) and of its output (the
- * first 8,000), one per line, then two spaces, so that every 1- and 2-character substring is
- * the start of some trigram (see sqlite-search.ts). JSON keys and punctuation are left out.
+ * A row's searchable text, as search-text.ts's documentText makes it in JavaScript: its name and
+ * the string values of its input and output (JSON keys left out), one per line, Arabic optional
+ * marks removed, cut at MAX_DOCUMENT_CHARS, ending with two spaces.
  */
 function searchText(row: 'new' | 't' | 'o'): string {
-  const strings = (column: string, slice: string) => `coalesce(substr((
+  const strings = (column: string) => `coalesce((
       SELECT group_concat(value, char(10)) FROM json_tree(CASE WHEN json_valid(${row}.${column}) THEN ${row}.${column} END)
-      WHERE type = 'text'), ${slice}), '')`;
-  return `coalesce(${row}.name, '') || char(10) || ${strings('input', '-8000')} || char(10) || ${strings('output', '1, 8000')} || '  '`;
+      WHERE type = 'text'), '')`;
+  const text = `substr(coalesce(${row}.name, '') || char(10) || ${strings('input')} || char(10) || ${strings('output')}, 1, ${MAX_DOCUMENT_CHARS})`;
+  const withoutMarks = ARABIC_OPTIONAL_MARK_CHARS.reduce((sql, mark) => `replace(${sql}, '${mark}', '')`, text);
+  return `${withoutMarks} || '  '`;
+}
+
+/**
+ * Indexes a row as document `docId`: in the word index, and in the trigram index when it holds
+ * no-space script (checked on the raw columns, so the text is built a second time only then).
+ */
+function indexDocument(docId: string, row: 'new' | 't' | 'o'): string {
+  const raw = `coalesce(${row}.name, '') || coalesce(${row}.input, '') || coalesce(${row}.output, '')`;
+  return `
+    INSERT INTO search_words (rowid, text) VALUES (${docId}, ${searchText(row)});
+    INSERT INTO search_cjk (rowid, text) SELECT ${docId}, ${searchText(row)} WHERE ${raw} GLOB '${NO_SPACE_SCRIPT_GLOB}';`;
 }
 
 /** Tokens as traces count them: input includes cache reads and writes, output reasoning. */
@@ -38,46 +53,6 @@ function observationTokens(row: 'new' | 'old' | 'o'): { input: string; output: s
     output: counted(`coalesce(${row}.output_tokens, 0) + coalesce(${row}.reasoning_tokens, 0)`),
     total: counted(`coalesce(${row}.total_tokens, 0)`),
   };
-}
-
-/** 1 when no other observation of the row's trace used its model: the trace counts once per model. */
-function firstOfModelInTrace(row: 'new' | 'old'): string {
-  return `CASE WHEN ${row}.model IS NOT NULL AND NOT EXISTS (
-      SELECT 1 FROM observations other
-      WHERE other.project_id = ${row}.project_id AND other.model = ${row}.model AND other.trace_id = ${row}.trace_id
-        AND other.id <> ${row}.id) THEN 1 ELSE 0 END`;
-}
-
-function addObservationUsage(): string {
-  const tokens = observationTokens('new');
-  return `
-    INSERT INTO daily_usage (project_id, day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost)
-    VALUES (new.project_id, new.start_time_ns / ${NS_PER_DAY}, coalesce(new.model, ''), ${firstOfModelInTrace('new')}, 1,
-      ${tokens.input}, ${tokens.output}, ${tokens.total},
-      CASE WHEN new.counts_in_trace_totals = 1 THEN coalesce(new.total_cost, 0) ELSE 0 END)
-    ON CONFLICT (project_id, day, model) DO UPDATE SET
-      trace_count = trace_count + excluded.trace_count,
-      observation_count = observation_count + 1,
-      input_tokens = input_tokens + excluded.input_tokens,
-      output_tokens = output_tokens + excluded.output_tokens,
-      total_tokens = total_tokens + excluded.total_tokens,
-      total_cost = total_cost + excluded.total_cost;`;
-}
-
-function removeObservationUsage(): string {
-  const tokens = observationTokens('old');
-  return `
-    UPDATE daily_usage SET
-      trace_count = trace_count - ${firstOfModelInTrace('old')},
-      observation_count = observation_count - 1,
-      input_tokens = input_tokens - (${tokens.input}),
-      output_tokens = output_tokens - (${tokens.output}),
-      total_tokens = total_tokens - (${tokens.total}),
-      total_cost = total_cost - (CASE WHEN old.counts_in_trace_totals = 1 THEN coalesce(old.total_cost, 0) ELSE 0 END)
-    WHERE project_id = old.project_id AND day = old.start_time_ns / ${NS_PER_DAY} AND model = coalesce(old.model, '');
-    DELETE FROM daily_usage
-    WHERE project_id = old.project_id AND day = old.start_time_ns / ${NS_PER_DAY} AND model = coalesce(old.model, '')
-      AND observation_count <= 0;`;
 }
 
 /**
@@ -178,24 +153,30 @@ function rollupTable({ table, keyColumn }: Rollup): string {
   ) WITHOUT ROWID;`;
 }
 
-function searchDocTriggers(table: 'traces' | 'observations', ownerId: { of: (row: 'new' | 'old') => string }): string {
-  const docOf = (row: 'new' | 'old') =>
-    `SELECT doc_id FROM search_docs WHERE project_id = ${row}.project_id AND trace_id = ${row}.${table === 'traces' ? 'id' : 'trace_id'} AND observation_id = ${ownerId.of(row)}`;
-  const traceIdOf = (row: 'new' | 'old') => `${row}.${table === 'traces' ? 'id' : 'trace_id'}`;
+/** The trace's own document (its name, input and output), replaced when they change. */
+function traceSearchTriggers(): string {
+  const traceDoc = (row: 'new' | 'old') =>
+    `(SELECT doc_id FROM search_docs WHERE project_id = ${row}.project_id AND trace_id = ${row}.id AND is_trace = 1)`;
   return `
-  CREATE TRIGGER ${table}_search_insert AFTER INSERT ON ${table} BEGIN
-    INSERT INTO search_docs (project_id, trace_id, observation_id) VALUES (new.project_id, ${traceIdOf('new')}, ${ownerId.of('new')});
-    INSERT INTO search_text (rowid, text) VALUES (last_insert_rowid(), ${searchText('new')});
+  CREATE TRIGGER traces_search_insert AFTER INSERT ON traces BEGIN
+    INSERT INTO search_docs (project_id, trace_id, is_trace) VALUES (new.project_id, new.id, 1);
+    ${indexDocument(traceDoc('new'), 'new')}
   END;
-  CREATE TRIGGER ${table}_search_update AFTER UPDATE ON ${table}
+  CREATE TRIGGER traces_search_update AFTER UPDATE ON traces
   WHEN old.name IS NOT new.name OR old.input IS NOT new.input OR old.output IS NOT new.output BEGIN
-    DELETE FROM search_text WHERE rowid = (${docOf('old')});
-    INSERT INTO search_text (rowid, text) SELECT doc_id, ${searchText('new')} FROM search_docs
-      WHERE project_id = new.project_id AND trace_id = ${traceIdOf('new')} AND observation_id = ${ownerId.of('new')};
-  END;
-  CREATE TRIGGER ${table}_search_delete AFTER DELETE ON ${table} BEGIN
-    DELETE FROM search_text WHERE rowid = (${docOf('old')});
-    DELETE FROM search_docs WHERE doc_id = (${docOf('old')});
+    DELETE FROM search_words WHERE rowid = ${traceDoc('old')};
+    DELETE FROM search_cjk WHERE rowid = ${traceDoc('old')};
+    ${indexDocument(traceDoc('new'), 'new')}
+  END;`;
+}
+
+/** An observation whose input or output is rewritten (GenAI log records joined later) gains a document with its new text. */
+function observationSearchTrigger(): string {
+  return `
+  CREATE TRIGGER observations_search_update AFTER UPDATE OF input, output ON observations
+  WHEN old.input IS NOT new.input OR old.output IS NOT new.output BEGIN
+    INSERT INTO search_docs (project_id, trace_id, is_trace) VALUES (new.project_id, new.trace_id, 0);
+    ${indexDocument(`(SELECT max(doc_id) FROM search_docs)`, 'new')}
   END;`;
 }
 
@@ -234,18 +215,20 @@ export const QUERY_API_MIGRATION = `
   ${rollupTable(USERS)}
   CREATE INDEX user_stats_by_last ON user_stats (project_id, last_start_ns);
 
-  -- Full text: one document per trace (observation_id '') and per observation, trigram-indexed.
+  -- Full text (search-text.ts): documents map to traces; a word index over all, trigrams over no-space script.
   CREATE TABLE search_docs (
     doc_id INTEGER PRIMARY KEY,
     project_id TEXT NOT NULL,
     trace_id TEXT NOT NULL,
-    observation_id TEXT NOT NULL
+    -- 1: the trace's own document (its name, input, output); 0: observations' text.
+    is_trace INTEGER NOT NULL
   );
-  CREATE UNIQUE INDEX search_docs_by_owner ON search_docs (project_id, trace_id, observation_id);
-  CREATE VIRTUAL TABLE search_text USING fts5 (
-    text, content = '', contentless_delete = 1, tokenize = 'trigram remove_diacritics 1'
+  CREATE INDEX search_docs_by_trace ON search_docs (project_id, trace_id, is_trace);
+  CREATE VIRTUAL TABLE search_words USING fts5 (
+    text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
   );
-  CREATE VIRTUAL TABLE search_terms USING fts5vocab (search_text, row);
+  CREATE VIRTUAL TABLE search_cjk USING fts5 (text, content = '', contentless_delete = 1, tokenize = 'trigram');
+  CREATE VIRTUAL TABLE search_cjk_terms USING fts5vocab (search_cjk, row);
 
   CREATE TABLE custom_models (
     project_id TEXT NOT NULL,
@@ -269,14 +252,23 @@ export const QUERY_API_MIGRATION = `
   FROM observations o GROUP BY 1, 2, 3;
   ${rollupBackfill(SESSIONS)}
   ${rollupBackfill(USERS)}
-  INSERT INTO search_docs (project_id, trace_id, observation_id) SELECT project_id, id, '' FROM traces;
-  INSERT INTO search_docs (project_id, trace_id, observation_id) SELECT project_id, trace_id, id FROM observations;
-  INSERT INTO search_text (rowid, text)
+  INSERT INTO search_docs (project_id, trace_id, is_trace) SELECT project_id, id, 1 FROM traces;
+  INSERT INTO search_words (rowid, text)
+  SELECT d.doc_id, ${searchText('t')} FROM search_docs d JOIN traces t ON t.project_id = d.project_id AND t.id = d.trace_id;
+  INSERT INTO search_cjk (rowid, text)
   SELECT d.doc_id, ${searchText('t')} FROM search_docs d JOIN traces t ON t.project_id = d.project_id AND t.id = d.trace_id
-  WHERE d.observation_id = '';
-  INSERT INTO search_text (rowid, text)
-  SELECT d.doc_id, ${searchText('o')} FROM search_docs d
-  JOIN observations o ON o.project_id = d.project_id AND o.trace_id = d.trace_id AND o.id = d.observation_id;
+  WHERE coalesce(t.name, '') || coalesce(t.input, '') || coalesce(t.output, '') GLOB '${NO_SPACE_SCRIPT_GLOB}';
+  -- Observations: one document per trace, as the batch writer makes one per trace per batch.
+  INSERT INTO search_docs (project_id, trace_id, is_trace) SELECT DISTINCT project_id, trace_id, 0 FROM observations;
+  INSERT INTO search_words (rowid, text)
+  SELECT d.doc_id, group_concat(${searchText('o')}, char(10)) FROM search_docs d
+  JOIN observations o ON o.project_id = d.project_id AND o.trace_id = d.trace_id
+  WHERE d.is_trace = 0 GROUP BY d.doc_id;
+  INSERT INTO search_cjk (rowid, text)
+  SELECT d.doc_id, group_concat(${searchText('o')}, char(10)) FROM search_docs d
+  JOIN observations o ON o.project_id = d.project_id AND o.trace_id = d.trace_id
+  WHERE d.is_trace = 0 GROUP BY d.doc_id
+  HAVING max(coalesce(o.name, '') || coalesce(o.input, '') || coalesce(o.output, '') GLOB '${NO_SPACE_SCRIPT_GLOB}');
 
   -- Triggers keep the derived tables current from here on.
   CREATE TRIGGER traces_daily_insert AFTER INSERT ON traces BEGIN
@@ -292,14 +284,8 @@ export const QUERY_API_MIGRATION = `
   CREATE TRIGGER traces_daily_delete AFTER DELETE ON traces BEGIN
     UPDATE daily_traces SET trace_count = trace_count - 1 WHERE project_id = old.project_id AND day = old.start_time_ns / ${NS_PER_DAY};
   END;
-  CREATE TRIGGER observations_daily_insert AFTER INSERT ON observations BEGIN
-    ${addObservationUsage()}
-  END;
-  CREATE TRIGGER observations_daily_delete AFTER DELETE ON observations BEGIN
-    ${removeObservationUsage()}
-  END;
   ${rollupTriggers(SESSIONS, 'sessions')}
   ${rollupTriggers(USERS, 'users')}
-  ${searchDocTriggers('traces', { of: () => `''` })}
-  ${searchDocTriggers('observations', { of: (row) => `${row}.id` })}
+  ${traceSearchTriggers()}
+  ${observationSearchTrigger()}
 `;

@@ -1,28 +1,34 @@
 /**
- * Full-text search over the trigram index (`search_text`, filled by the triggers of
- * sqlite-query-migration.ts): one document per trace and per observation, each holding the row's
- * name and the string values of its input and output.
+ * Full-text search terms -> conditions on traces, over the indexes described in search-text.ts.
  *
- * Why trigrams: a trigram index finds any substring of three characters or more, whatever the
- * script, because it never has to decide where a word ends. Word tokenizers (FTS5's unicode61)
- * see a run of Chinese or Japanese characters as one word, so a word inside a sentence is never
- * found; and they miss Arabic words behind an attached article or conjunction (الكتاب for كتاب).
- * Matching is case-insensitive (Cyrillic, Greek... included) and ignores Latin diacritics (café
- * finds cafe).
+ * A term in a space-separated script is searched in the word index as a phrase whose last word
+ * may be a prefix (`сброс` finds сбросить; `reset my pass` finds "reset my password"),
+ * case- and diacritic-insensitively (cafe finds café). An Arabic word is also searched behind the
+ * proclitics written attached to it (كتاب finds الكتاب, والكتاب, بالكتاب).
  *
- * Terms of one or two characters (common in Chinese: 密码) have no trigram of their own. The
- * indexed text ends with two spaces, so each such substring starts at least one indexed trigram:
- * the term is searched as the OR of the trigrams that start with it, read from the index's
- * vocabulary (`search_terms`). A term starting too many trigrams is refused rather than scanned.
+ * A term with characters of a no-space script (Chinese, Japanese, Thai...) is searched as a
+ * substring in the trigram index. Terms of one or two such characters (common in Chinese: 密码)
+ * have no trigram of their own: indexed text ends with two spaces, so every such substring starts
+ * at least one indexed trigram, and the term is searched as the OR of the trigrams that start
+ * with it, read from the index's vocabulary. A term starting too many is refused, not scanned.
+ *
+ * Every term becomes an FTS5 string (double-quoted, quotes doubled): its text is never read as
+ * FTS5 query syntax, and it is a bound parameter, never SQL.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { QueryRejectedError } from './query-store.js';
 import type { SqlConditions } from './sqlite-conditions.js';
+import { normaliseForIndex, NO_SPACE_SCRIPT } from './search-text.js';
 
 /** More trigrams than this behind a 1-2 character term: refused as too broad. */
 const MAX_EXPANDED_TRIGRAMS = 2000;
 /** Above every code point: `term < prefix + MAX_CHAR` bounds a prefix range. */
 const MAX_CHAR = String.fromCodePoint(0x10ffff);
+/** What the word index (unicode61) keeps as token characters. */
+const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
+const ARABIC_WORD = /^[\u0600-\u06ff]+$/u;
+/** Arabic conjunctions, prepositions and the article written attached to the next word. */
+const ARABIC_PROCLITICS = ['', 'ال', 'و', 'وال', 'ب', 'بال', 'ل', 'لل', 'ف', 'فال', 'ك', 'كال'];
 
 export interface Search {
   /** Adds "the trace matches `term`" (on `t.id`) to the conditions. */
@@ -30,15 +36,15 @@ export interface Search {
 }
 
 export function createSearch(db: Database): Search {
-  const trigramsStarting: Statement = db.prepare(
-    `SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ${MAX_EXPANDED_TRIGRAMS + 1}`,
-  );
+  const trigramsStarting: Statement = db
+    .prepare(`SELECT term FROM search_cjk_terms WHERE term >= ? AND term < ? LIMIT ${MAX_EXPANDED_TRIGRAMS + 1}`)
+    .pluck();
 
-  /** The MATCH expression, or null when no indexed text can contain the term. */
-  function matchExpression(term: string): string | null {
+  /** The trigram MATCH expression, or null when no indexed text can contain the term. */
+  function trigramExpression(term: string): string | null {
     if ([...term].length >= 3) return quote(term);
-    const prefix = foldLikeTheIndex(term);
-    const trigrams = (trigramsStarting.all(prefix, prefix + MAX_CHAR) as Array<{ term: string }>).map((row) => row.term);
+    const prefix = term.toLowerCase();
+    const trigrams = trigramsStarting.all(prefix, prefix + MAX_CHAR) as string[];
     if (trigrams.length > MAX_EXPANDED_TRIGRAMS) {
       throw new QueryRejectedError(
         'searchTerms',
@@ -48,35 +54,41 @@ export function createSearch(db: Database): Search {
     return trigrams.length === 0 ? null : trigrams.map(quote).join(' OR ');
   }
 
+  function addMatch(c: SqlConditions, index: 'search_words' | 'search_cjk', expression: string): void {
+    c.add(`t.id IN (
+      SELECT d.trace_id FROM ${index} JOIN search_docs d ON d.doc_id = ${index}.rowid
+      WHERE ${index} MATCH ${c.bind(expression)} AND d.project_id = @projectId)`);
+  }
+
   return {
-    addTermCondition(conditions, term) {
-      const expression = matchExpression(term);
-      if (expression === null) {
-        conditions.add('0');
+    addTermCondition(c, rawTerm) {
+      const term = normaliseForIndex(rawTerm);
+      if (NO_SPACE_SCRIPT.test(term)) {
+        const expression = trigramExpression(term);
+        if (expression === null) c.add('0');
+        else addMatch(c, 'search_cjk', expression);
         return;
       }
-      const match = conditions.bind(expression);
-      conditions.add(`t.id IN (
-        SELECT d.trace_id FROM search_text JOIN search_docs d ON d.doc_id = search_text.rowid
-        WHERE search_text MATCH ${match} AND d.project_id = @projectId)`);
+      const expression = wordExpression(term);
+      if (expression === null) c.add('0');
+      else addMatch(c, 'search_words', expression);
     },
   };
+}
+
+/** The word-index MATCH expression, or null for a term without a word character. */
+function wordExpression(term: string): string | null {
+  const words = term.match(WORD);
+  if (words === null) return null;
+  const last = words.at(-1)!;
+  const prefix = [...last].length >= 2 ? ' *' : '';
+  if (words.length === 1 && ARABIC_WORD.test(last)) {
+    return `(${ARABIC_PROCLITICS.map((proclitic) => `${quote(proclitic + last)}${prefix}`).join(' OR ')})`;
+  }
+  return `${quote(words.join(' '))}${prefix}`;
 }
 
 /** An FTS5 string: everything inside double quotes is literal, a quote is doubled. */
 function quote(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
-}
-
-/**
- * The index folds case and removes the diacritics of Latin letters (`remove_diacritics 1`);
- * vocabulary lookups must fold the same way. Combining marks outside U+0300-036F (Arabic
- * harakat, Cyrillic й's breve is inside but is kept precomposed) stay, as in the index.
- */
-function foldLikeTheIndex(term: string): string {
-  return term
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/([a-z])[\u0300-\u036f]+/g, '$1')
-    .normalize('NFC');
 }

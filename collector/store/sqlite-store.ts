@@ -13,6 +13,7 @@ import { createScoreStore } from './sqlite-scores.js';
 import { createMetricsReads } from './sqlite-metrics.js';
 import { createCustomModelStore } from './sqlite-models.js';
 import { createTraceDelete } from './sqlite-trace-delete.js';
+import { createObservationDerived } from './sqlite-observation-derived.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -41,7 +42,7 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   db.pragma('wal_autocheckpoint = 10000');
   migrate(db, options.file);
 
-  const writeBatches = createBatchWriter(db);
+  const writeBatches = createBatchWriter(db, Date.now, createObservationDerived(db));
   const traces = createTraceReads(db, createSearch(db));
   const deleteTrace = createTraceDelete(db);
   const observations = createObservationReads(db);

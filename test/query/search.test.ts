@@ -1,7 +1,8 @@
 /**
- * Full-text search (`q`) over traces sent over OTLP: substrings in any script (Chinese, Arabic,
- * Cyrillic, English), case and Latin diacritics ignored, terms of one or two characters, phrases,
- * text that only an observation holds, and queries full of FTS and SQL syntax.
+ * Full-text search (`q`) over traces sent over OTLP, in Chinese, Japanese, Arabic, Cyrillic and
+ * English: words by their start in spaced scripts, substrings in Chinese and Japanese (terms of
+ * one or two characters too), Arabic words behind attached articles, case and diacritics
+ * ignored, phrases, text only an observation holds, and queries full of FTS and SQL syntax.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
@@ -15,6 +16,7 @@ const SPECS: TraceSpec[] = [
   { name: 'محادثة', startMs: T0 + 1000, input: 'أين يمكنني العثور على الكتاب؟', output: 'الكتاب موجود في المكتبة', userId: 'ar' },
   { name: 'диалог', startMs: T0 + 2000, input: 'Как сбросить пароль?', output: 'Откройте настройки и нажмите «Сбросить».', userId: 'ru' },
   { name: 'support-chat', startMs: T0 + 3000, input: 'How do I reset my password?', output: 'Open Settings, then Security. Enjoy your café.', userId: 'en' },
+  { name: 'お問い合わせ', startMs: T0 + 5000, input: 'パスワードを忘れました', output: 'العَرَبِيَّة لغة جميلة', userId: 'ja' },
   {
     name: 'agent-run',
     startMs: T0 + 4000,
@@ -60,12 +62,18 @@ describe('finds words in any script', () => {
     ['пароль', ['s2'], 'a Cyrillic word'],
     ['ПАРОЛЬ', ['s2'], 'a Cyrillic word in upper case'],
     ['сброс', ['s2'], 'the start of a Cyrillic word'],
+    ['НАСТРОЙКИ', ['s2'], 'a Cyrillic word of the output in upper case'],
+    ['パスワード', ['s4'], 'a Japanese word inside a sentence'],
+    ['忘れ', ['s4'], 'two Japanese characters'],
+    ['العربية', ['s4'], 'an Arabic word written with its optional vowel marks (العَرَبِيَّة)'],
+    ['عربية', ['s4'], 'the same word behind its article'],
     ['password', ['s3'], 'an English word'],
     ['PassWord', ['s3'], 'in mixed case'],
     ['cafe', ['s3'], 'without the diacritic that the text has'],
-    ['Passwort', ['s4'], "a word only a child observation's input holds"],
-    ['Einstellungen', ['s4'], "a word of a child observation's output"],
-    ['llm-answer', ['s4'], "a child observation's name"],
+    ['Passwort', ['s5'], "a word only a child observation's input holds"],
+    ['Einstellungen', ['s5'], "a word of a child observation's output"],
+    ['llm-answer', ['s5'], "a child observation's name"],
+    ['pass', ['s3', 's5'], 'the start of a word, in any trace'],
   ])('%s: %s', async (q, expected) => {
     expect(await search(q)).toEqual(expected);
   });
@@ -82,6 +90,11 @@ describe('terms and phrases', () => {
     expect(await search('"reset my password"')).toEqual(['s3']);
     expect(await search('"RESET MY password"')).toEqual(['s3']);
     expect(await search('"my reset password"')).toEqual([]);
+  });
+
+  it('searches spaced scripts by word start, not inside words', async () => {
+    expect(await search('word')).toEqual([]);
+    expect(await search('ssword')).toEqual([]);
   });
 
   it('finds nothing for text nobody wrote', async () => {
@@ -131,7 +144,7 @@ describe('queries full of syntax are text', () => {
     const [id] = await sendTraces(collector.tracesEndpoint, [{ name: 'quoted', startMs: T0 + 9000, input: 'say "hello" twice' }]);
     ids.push(id!);
     expect(await search('say "hello" twice')).toEqual([label(id!)]);
-    expect(await search('o"')).toEqual([label(id!)]);
+    expect(await search('"say hello"')).toEqual([label(id!)]);
   });
 });
 
@@ -157,12 +170,12 @@ describe('as traces change', () => {
   });
 
   it('refuses a one-character term that starts too many different trigrams, naming q', async () => {
-    const noise = Array.from({ length: 2100 }, (_, i) => `q${String.fromCodePoint(0x4e00 + i)}`).join(' ');
+    const noise = Array.from({ length: 2100 }, (_, i) => `龘${String.fromCodePoint(0x4e00 + i)}`).join(' ');
     await sendTraces(collector.tracesEndpoint, [{ name: 'noise', startMs: T0 + 30_000, input: noise }]);
-    const response = await fetch(`${collector.url}/api/public/traces?q=q`);
+    const response = await fetch(`${collector.url}/api/public/traces?q=${encodeURIComponent('龘')}`);
     expect(response.status).toBe(400);
     expect((await jsonBody(response)).message).toBe(
-      'q: "q" is too short to search: it starts more than 2000 different trigrams; add a character',
+      'q: "龘" is too short to search: it starts more than 2000 different trigrams; add a character',
     );
   });
 });

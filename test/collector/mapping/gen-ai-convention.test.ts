@@ -71,14 +71,15 @@ describe('mapSpan with OTel GenAI semantic conventions', () => {
     expect(observation).toMatchObject({ input: 'user: What is LLM observability?', output: 'assistant: Watching LLMs.' });
   });
 
-  it('prefers span attributes over the same content in events', () => {
-    const { observation } = mapSpan(
+  it('prefers span attributes over content in events, and keeps unused message events as events', () => {
+    const mapped = mapSpan(
       decodedSpan({
         attributes: { [genAi.GEN_AI_INPUT_MESSAGES]: '[{"role":"user","parts":[]}]' },
         events: [event(events.GEN_AI_USER_MESSAGE_EVENT, { content: 'from event' })],
       }),
     );
-    expect(observation!.input).toEqual([{ role: 'user', parts: [] }]);
+    expect(mapped.observation!.input).toEqual([{ role: 'user', parts: [] }]);
+    expect(mapped.events.map((e) => e.name)).toEqual([events.GEN_AI_USER_MESSAGE_EVENT]);
   });
 
   it('reads a tool execution span: named for its tool, arguments in, result out', () => {

@@ -37,6 +37,13 @@ describe('mapSpan', () => {
     expect(observation!.resourceAttributes).toEqual({ 'service.name': 'test-service' });
   });
 
+  it("reads spanlite's own input and output as whole JSON documents", () => {
+    const { observation } = mapSpan(
+      decodedSpan({ attributes: { [ours.SPANLITE_OBSERVATION_INPUT]: '"plain text"', [ours.SPANLITE_OBSERVATION_OUTPUT]: '42' } }),
+    );
+    expect(observation).toMatchObject({ input: 'plain text', output: 42 });
+  });
+
   it('takes cached and cache-write tokens out of input, and reasoning out of output', () => {
     const { observation } = mapSpan(
       decodedSpan({
