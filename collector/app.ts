@@ -8,6 +8,7 @@ import { corsOptions } from './cors.js';
 import type { Pipeline } from './pipeline.js';
 import type { TraceStore } from './store/trace-store.js';
 import type { PriceCatalog } from './price-catalog.js';
+import type { Admission } from './admission.js';
 import { SpanliteError } from './errors.js';
 import { otlpReceiver, fromFastifyError } from './receiver.js';
 import { queryApi } from './query-api.js';
@@ -18,6 +19,10 @@ export interface AppDeps {
   /** Model prices: read and changed through the API, used by the pipeline. */
   prices: PriceCatalog;
   maxBodyBytes: number;
+  /** Largest attribute value before truncation (SPANLITE_MAX_ATTRIBUTE_BYTES); default 1 MiB. */
+  maxAttributeBytes?: number;
+  /** Load shedding for OTLP exports (shared with gRPC); none: every export is admitted. */
+  admission?: Admission;
   logger: FastifyBaseLogger | false;
   /** Origins browsers may send from (SPANLITE_CORS_ORIGINS), `['*']` for any; none: no CORS headers. */
   corsOrigins?: readonly string[];
@@ -32,7 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.maxBodyBytes,
     // Per-request logs would cost more than the ingest itself at exporter rates.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Requests that reached the server before SIGTERM are still stored and answered (drained), not 503ed.
+    return503OnClosing: false,
   };
   const app: FastifyInstance =
     deps.logger === false ? Fastify({ ...common, logger: false }) : Fastify({ ...common, loggerInstance: deps.logger });
@@ -50,7 +56,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url}` }),
   );
 
-  await app.register(otlpReceiver, { pipeline: deps.pipeline, maxBodyBytes: deps.maxBodyBytes, projectOf });
+  await app.register(otlpReceiver, {
+    pipeline: deps.pipeline,
+    maxBodyBytes: deps.maxBodyBytes,
+    maxAttributeBytes: deps.maxAttributeBytes,
+    admission: deps.admission,
+    projectOf,
+  });
   await app.register(queryApi, { store: deps.store, prices: deps.prices, projectOf });
+  await app.register(import('./ui-routes.js'));
   return app;
 }

@@ -14,6 +14,8 @@ import protobuf from 'protobufjs/minimal.js';
 import type { Reader } from 'protobufjs/minimal.js';
 import type { AttributeValue, Attributes } from './span.js';
 import type { DecodedLogRecord, DecodedLogs } from './log-record.js';
+import { MAX_UNIX_NANO } from './span.js';
+import { DEFAULT_DECODE_LIMITS, LOG_BODY_KEY, ValueLimiter, type DecodeLimits } from './value-limits.js';
 import {
   ALL_ZERO_PATTERN,
   BLANK_PATTERN,
@@ -22,6 +24,7 @@ import {
   TRACE_ID_BYTES,
   describe,
   emptyAttributes,
+  expectedTime,
   expectEnd,
   expectObject,
   get,
@@ -89,11 +92,12 @@ function emptyScope(): Scope {
  *
  * @throws OtlpDecodeError when the bytes are not an ExportLogsServiceRequest.
  */
-export function decodeProtobufLogs(body: Uint8Array): DecodedLogs {
+export function decodeProtobufLogs(body: Uint8Array, limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS): DecodedLogs {
   if (!(body instanceof Uint8Array)) {
     throw new OtlpDecodeError('', `expected protobuf bytes (got ${describe(body)})`);
   }
   const out: DecodedLogs = { records: [], refused: [] };
+  const limiter = new ValueLimiter(limits);
   let resourceIndex = 0;
   let at = '';
   try {
@@ -103,7 +107,7 @@ export function decodeProtobufLogs(body: Uint8Array): DecodedLogs {
       const tag = reader.uint32();
       if (tag === Tag.requestResourceLogs) {
         at = `resourceLogs[${resourceIndex}]`;
-        readResourceLogs(reader, buf, resourceIndex, out);
+        readResourceLogs(reader, buf, resourceIndex, out, limiter);
         resourceIndex++;
       } else {
         skipField(reader, tag);
@@ -116,7 +120,13 @@ export function decodeProtobufLogs(body: Uint8Array): DecodedLogs {
   return out;
 }
 
-function readResourceLogs(reader: Reader, buf: Buffer, resourceIndex: number, out: DecodedLogs): void {
+function readResourceLogs(
+  reader: Reader,
+  buf: Buffer,
+  resourceIndex: number,
+  out: DecodedLogs,
+  limiter: ValueLimiter,
+): void {
   const end = readEnd(reader);
   // Filled in place, so a `resource` sent after `scope_logs` still reaches every record.
   const resource = emptyAttributes();
@@ -127,11 +137,11 @@ function readResourceLogs(reader: Reader, buf: Buffer, resourceIndex: number, ou
       const tag = reader.uint32();
       if (tag === Tag.resourceLogsScopeLogs) {
         at = `scopeLogs[${scopeIndex}]`;
-        readScopeLogs(reader, buf, resource, resourceIndex, scopeIndex, out);
+        readScopeLogs(reader, buf, resource, resourceIndex, scopeIndex, out, limiter);
         scopeIndex++;
       } else if (tag === Tag.resourceLogsResource) {
         at = 'resource';
-        readResource(reader, buf, resource);
+        readResource(reader, buf, resource, limiter);
       } else {
         skipField(reader, tag);
       }
@@ -150,6 +160,7 @@ function readScopeLogs(
   resourceIndex: number,
   scopeIndex: number,
   out: DecodedLogs,
+  limiter: ValueLimiter,
 ): void {
   const end = readEnd(reader);
   const scope = emptyScope();
@@ -160,11 +171,11 @@ function readScopeLogs(
       const tag = reader.uint32();
       if (tag === Tag.scopeLogsLogRecords) {
         at = `logRecords[${recordIndex}]`;
-        readLogRecord(reader, buf, resource, scope, recordPosition(resourceIndex, scopeIndex, recordIndex), out);
+        readLogRecord(reader, buf, resource, scope, recordPosition(resourceIndex, scopeIndex, recordIndex), out, limiter);
         recordIndex++;
       } else if (tag === Tag.scopeLogsScope) {
         at = 'scope';
-        readScope(reader, buf, scope);
+        readScope(reader, buf, scope, limiter);
       } else {
         skipField(reader, tag);
       }
@@ -183,6 +194,7 @@ function readLogRecord(
   scope: Scope,
   position: string,
   out: DecodedLogs,
+  limiter: ValueLimiter,
 ): void {
   const end = readEnd(reader);
   let traceIdStart = 0;
@@ -204,12 +216,13 @@ function readLogRecord(
       switch (tag) {
         case Tag.recordAttributes:
           at = `attributes[${attributeIndex}]`;
-          readKeyValue(reader, buf, attributes, 1);
+          readKeyValue(reader, buf, attributes, 1, limiter);
           attributeIndex++;
           break;
         case Tag.recordBody:
           at = 'body';
-          body = readAnyValue(reader, buf, 1);
+          body = readAnyValue(reader, buf, 1, limiter);
+          limiter.record(attributes, LOG_BODY_KEY);
           break;
         case Tag.recordTime:
           timeUnixNano = readFixed64(reader);
@@ -255,6 +268,7 @@ function readLogRecord(
   if (spanIdBytes !== 0 && spanIdBytes !== SPAN_ID_BYTES) {
     problems.push(`spanId: expected ${SPAN_ID_BYTES} bytes or none (got ${spanIdBytes})`);
   }
+  addTimeProblems(timeUnixNano, observedTimeUnixNano, problems);
   if (problems.length > 0) {
     out.refused.push({ record: position, reason: problems.join('; ') });
     return;
@@ -272,6 +286,14 @@ function readLogRecord(
     scope,
     position,
   });
+}
+
+/** A time beyond 2262 would not fit the store: such a record is refused. */
+function addTimeProblems(timeUnixNano: bigint, observedTimeUnixNano: bigint, problems: string[]): void {
+  if (timeUnixNano > MAX_UNIX_NANO) problems.push(`timeUnixNano: ${expectedTime()} (got ${timeUnixNano})`);
+  if (observedTimeUnixNano > MAX_UNIX_NANO) {
+    problems.push(`observedTimeUnixNano: ${expectedTime()} (got ${observedTimeUnixNano})`);
+  }
 }
 
 /** Lowercase hex of the id bytes, or null when there are none or all are zero. */
@@ -300,7 +322,7 @@ const SEVERITY_NUMBER_BY_NAME: ReadonlyMap<string, number> = new Map([
  *
  * @throws OtlpDecodeError when the body is not JSON or not shaped like an ExportLogsServiceRequest.
  */
-export function decodeJsonLogs(body: unknown): DecodedLogs {
+export function decodeJsonLogs(body: unknown, limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS): DecodedLogs {
   let request = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const text = typeof body === 'string'
@@ -317,11 +339,12 @@ export function decodeJsonLogs(body: unknown): DecodedLogs {
     throw new OtlpDecodeError('', `expected an ExportLogsServiceRequest object (got ${describe(request)})`);
   }
   const out: DecodedLogs = { records: [], refused: [] };
+  const limiter = new ValueLimiter(limits);
   try {
     const resourceLogsList = getArray(request, 'resourceLogs', 'resource_logs');
     for (let i = 0; i < resourceLogsList.length; i++) {
       try {
-        readJsonResourceLogs(resourceLogsList[i], i, out);
+        readJsonResourceLogs(resourceLogsList[i], i, out, limiter);
       } catch (error) {
         throw withPath(error, `resourceLogs[${i}]`);
       }
@@ -332,13 +355,13 @@ export function decodeJsonLogs(body: unknown): DecodedLogs {
   return out;
 }
 
-function readJsonResourceLogs(value: unknown, resourceIndex: number, out: DecodedLogs): void {
+function readJsonResourceLogs(value: unknown, resourceIndex: number, out: DecodedLogs, limiter: ValueLimiter): void {
   const message = expectObject(value);
   const resource = emptyAttributes();
   const resourceMessage = getObject(message, 'resource');
   if (resourceMessage !== undefined) {
     try {
-      readJsonAttributes(getArray(resourceMessage, 'attributes'), resource);
+      readJsonAttributes(getArray(resourceMessage, 'attributes'), resource, limiter);
     } catch (error) {
       throw withPath(error, 'resource');
     }
@@ -346,7 +369,7 @@ function readJsonResourceLogs(value: unknown, resourceIndex: number, out: Decode
   const scopeLogsList = getArray(message, 'scopeLogs', 'scope_logs');
   for (let j = 0; j < scopeLogsList.length; j++) {
     try {
-      readJsonScopeLogs(scopeLogsList[j], resource, resourceIndex, j, out);
+      readJsonScopeLogs(scopeLogsList[j], resource, resourceIndex, j, out, limiter);
     } catch (error) {
       throw withPath(error, `scopeLogs[${j}]`);
     }
@@ -359,6 +382,7 @@ function readJsonScopeLogs(
   resourceIndex: number,
   scopeIndex: number,
   out: DecodedLogs,
+  limiter: ValueLimiter,
 ): void {
   const message = expectObject(value);
   const scope = emptyScope();
@@ -367,7 +391,7 @@ function readJsonScopeLogs(
     try {
       scope.name = getString(scopeMessage, 'name');
       scope.version = getString(scopeMessage, 'version');
-      readJsonAttributes(getArray(scopeMessage, 'attributes'), scope.attributes);
+      readJsonAttributes(getArray(scopeMessage, 'attributes'), scope.attributes, limiter);
     } catch (error) {
       throw withPath(error, 'scope');
     }
@@ -375,7 +399,7 @@ function readJsonScopeLogs(
   const records = getArray(message, 'logRecords', 'log_records');
   for (let k = 0; k < records.length; k++) {
     try {
-      readJsonLogRecord(records[k], resource, scope, recordPosition(resourceIndex, scopeIndex, k), out);
+      readJsonLogRecord(records[k], resource, scope, recordPosition(resourceIndex, scopeIndex, k), out, limiter);
     } catch (error) {
       throw withPath(error, `logRecords[${k}]`);
     }
@@ -388,6 +412,7 @@ function readJsonLogRecord(
   scope: Scope,
   position: string,
   out: DecodedLogs,
+  limiter: ValueLimiter,
 ): void {
   const message = expectObject(value);
   const timeUnixNano = getUint64(message, 'timeUnixNano', 'time_unix_nano');
@@ -400,20 +425,22 @@ function readJsonLogRecord(
   const severityText = getString(withCamelKey(message, 'severityText', 'severity_text'), 'severityText');
   const eventName = getString(withCamelKey(message, 'eventName', 'event_name'), 'eventName');
   const rawBody = get(message, 'body');
+  const attributes = emptyAttributes();
   let body: AttributeValue = null;
   if (rawBody !== undefined) {
     try {
-      body = readJsonAnyValue(rawBody, 1);
+      body = readJsonAnyValue(rawBody, 1, limiter);
     } catch (error) {
       throw withPath(error, 'body');
     }
+    limiter.record(attributes, LOG_BODY_KEY);
   }
-  const attributes = emptyAttributes();
-  readJsonAttributes(getArray(message, 'attributes'), attributes, 'attributes');
+  readJsonAttributes(getArray(message, 'attributes'), attributes, limiter);
 
   const problems: string[] = [];
   const traceId = optionalJsonId(get(message, 'traceId', 'trace_id'), 'traceId', TRACE_ID_BYTES * 2, problems);
   const spanId = optionalJsonId(get(message, 'spanId', 'span_id'), 'spanId', SPAN_ID_BYTES * 2, problems);
+  addTimeProblems(timeUnixNano, observedTimeUnixNano, problems);
   if (problems.length > 0) {
     out.refused.push({ record: position, reason: problems.join('; ') });
     return;

@@ -26,6 +26,9 @@ import type {
   DecodedTraces,
   SpanStatusCodeValue,
 } from './span.js';
+import { MAX_UNIX_NANO } from './span.js';
+import { DEFAULT_DECODE_LIMITS, ValueLimiter, type DecodeLimits } from './value-limits.js';
+import { SPANLITE_ORIGINAL_END_TIME } from '../semconv/spanlite.js';
 
 /** The body is not an OTLP trace export: nothing in it is ingested. */
 export class OtlpDecodeError extends Error {
@@ -153,14 +156,21 @@ const Tag = Object.freeze({
 
 /**
  * Decodes an OTLP/HTTP protobuf body (`application/x-protobuf`). An empty body is an empty export.
+ * `limits` cap attribute values (value-limits.ts); `receivedAtUnixNano` is the start of a span sent
+ * with neither start nor end time (default: now; see normaliseTimes).
  *
  * @throws OtlpDecodeError when the bytes are not an ExportTraceServiceRequest.
  */
-export function decodeProtobufTraces(body: Uint8Array): DecodedTraces {
+export function decodeProtobufTraces(
+  body: Uint8Array,
+  limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS,
+  receivedAtUnixNano?: bigint,
+): DecodedTraces {
   if (!(body instanceof Uint8Array)) {
     throw new OtlpDecodeError('', `expected protobuf bytes (got ${describe(body)})`);
   }
   const out: DecodedTraces = { spans: [], refused: [] };
+  const limiter = new ValueLimiter(limits);
   let resourceIndex = 0;
   let at = '';
   try {
@@ -170,7 +180,7 @@ export function decodeProtobufTraces(body: Uint8Array): DecodedTraces {
       const tag = reader.uint32();
       if (tag === Tag.requestResourceSpans) {
         at = `resourceSpans[${resourceIndex}]`;
-        readResourceSpans(reader, buf, resourceIndex, out);
+        readResourceSpans(reader, buf, resourceIndex, out, limiter);
         resourceIndex++;
       } else {
         skipField(reader, tag);
@@ -180,6 +190,7 @@ export function decodeProtobufTraces(body: Uint8Array): DecodedTraces {
   } catch (error) {
     throw withPath(error, at);
   }
+  normaliseTimes(out.spans, receivedAtUnixNano);
   return out;
 }
 
@@ -282,7 +293,13 @@ function truncatedVarint(reader: Reader): OtlpDecodeError {
   return new OtlpDecodeError('', `truncated: varint at offset ${reader.pos} runs past the end of the body`);
 }
 
-function readResourceSpans(reader: Reader, buf: Buffer, resourceIndex: number, out: DecodedTraces): void {
+function readResourceSpans(
+  reader: Reader,
+  buf: Buffer,
+  resourceIndex: number,
+  out: DecodedTraces,
+  limiter: ValueLimiter,
+): void {
   const end = readEnd(reader);
   // Filled in place, so a `resource` field sent after `scope_spans` still reaches every span.
   const resource = emptyAttributes();
@@ -293,11 +310,11 @@ function readResourceSpans(reader: Reader, buf: Buffer, resourceIndex: number, o
       const tag = reader.uint32();
       if (tag === Tag.resourceSpansScopeSpans) {
         at = `scopeSpans[${scopeIndex}]`;
-        readScopeSpans(reader, buf, resource, resourceIndex, scopeIndex, out);
+        readScopeSpans(reader, buf, resource, resourceIndex, scopeIndex, out, limiter);
         scopeIndex++;
       } else if (tag === Tag.resourceSpansResource) {
         at = 'resource';
-        readResource(reader, buf, resource);
+        readResource(reader, buf, resource, limiter);
       } else {
         skipField(reader, tag);
       }
@@ -309,14 +326,14 @@ function readResourceSpans(reader: Reader, buf: Buffer, resourceIndex: number, o
   }
 }
 
-export function readResource(reader: Reader, buf: Buffer, into: Attributes): void {
+export function readResource(reader: Reader, buf: Buffer, into: Attributes, limiter: ValueLimiter): void {
   const end = readEnd(reader);
   let attributeIndex = 0;
   try {
     while (reader.pos < end) {
       const tag = reader.uint32();
       if (tag === Tag.resourceAttributes) {
-        readKeyValue(reader, buf, into, 1);
+        readKeyValue(reader, buf, into, 1, limiter);
         attributeIndex++;
       } else {
         skipField(reader, tag);
@@ -335,6 +352,7 @@ function readScopeSpans(
   resourceIndex: number,
   scopeIndex: number,
   out: DecodedTraces,
+  limiter: ValueLimiter,
 ): void {
   const end = readEnd(reader);
   const scope: DecodedSpan['scope'] = { name: '', version: '', attributes: emptyAttributes() };
@@ -346,11 +364,11 @@ function readScopeSpans(
       const tag = reader.uint32();
       if (tag === Tag.scopeSpansSpans) {
         at = `spans[${spanIndex}]`;
-        readSpan(reader, buf, resource, scope, scopePosition, spanIndex, out);
+        readSpan(reader, buf, resource, scope, scopePosition, spanIndex, out, limiter);
         spanIndex++;
       } else if (tag === Tag.scopeSpansScope) {
         at = 'scope';
-        readScope(reader, buf, scope);
+        readScope(reader, buf, scope, limiter);
       } else {
         skipField(reader, tag);
       }
@@ -362,7 +380,7 @@ function readScopeSpans(
   }
 }
 
-export function readScope(reader: Reader, buf: Buffer, scope: DecodedSpan['scope']): void {
+export function readScope(reader: Reader, buf: Buffer, scope: DecodedSpan['scope'], limiter: ValueLimiter): void {
   const end = readEnd(reader);
   let attributeIndex = 0;
   try {
@@ -371,7 +389,7 @@ export function readScope(reader: Reader, buf: Buffer, scope: DecodedSpan['scope
       if (tag === Tag.scopeName) scope.name = readString(reader, buf);
       else if (tag === Tag.scopeVersion) scope.version = readString(reader, buf);
       else if (tag === Tag.scopeAttributes) {
-        readKeyValue(reader, buf, scope.attributes, 1);
+        readKeyValue(reader, buf, scope.attributes, 1, limiter);
         attributeIndex++;
       } else skipField(reader, tag);
     }
@@ -389,6 +407,7 @@ function readSpan(
   scopePosition: string,
   spanIndex: number,
   out: DecodedTraces,
+  limiter: ValueLimiter,
 ): void {
   const end = readEnd(reader);
   let traceIdStart = 0;
@@ -412,7 +431,7 @@ function readSpan(
       switch (tag) {
         case Tag.spanAttributes:
           at = 'attributes';
-          readKeyValue(reader, buf, attributes, 1);
+          readKeyValue(reader, buf, attributes, 1, limiter);
           attributeIndex++;
           break;
         case Tag.spanTraceId:
@@ -444,7 +463,7 @@ function readSpan(
           break;
         case Tag.spanEvents:
           at = `events[${events.length}]`;
-          events.push(readEvent(reader, buf));
+          events.push(readEvent(reader, buf, limiter));
           break;
         case Tag.spanStatus:
           at = 'status';
@@ -475,6 +494,7 @@ function readSpan(
   }
   const statusCode = status.code;
   if (!isStatusCode(statusCode)) problems.push(`status.code: expected 0, 1 or 2 (got ${statusCode})`);
+  addTimeProblems(startTimeUnixNano, endTimeUnixNano, events, problems);
 
   // The status test repeats only to narrow `statusCode` for the push below.
   if (problems.length > 0 || !isStatusCode(statusCode)) {
@@ -500,7 +520,51 @@ function readSpan(
   });
 }
 
-function readEvent(reader: Reader, buf: Buffer): DecodedEvent {
+/** Times a span is refused for: past 2262, they would not fit the store (SQLite's int64). */
+function addTimeProblems(
+  startTimeUnixNano: bigint,
+  endTimeUnixNano: bigint,
+  events: readonly DecodedEvent[],
+  problems: string[],
+): void {
+  if (startTimeUnixNano > MAX_UNIX_NANO) problems.push(`startTimeUnixNano: ${expectedTime()} (got ${startTimeUnixNano})`);
+  if (endTimeUnixNano > MAX_UNIX_NANO) problems.push(`endTimeUnixNano: ${expectedTime()} (got ${endTimeUnixNano})`);
+  events.forEach((event, index) => {
+    if (event.timeUnixNano > MAX_UNIX_NANO) {
+      problems.push(`events[${index}].timeUnixNano: ${expectedTime()} (got ${event.timeUnixNano})`);
+    }
+  });
+}
+
+export function expectedTime(): string {
+  return `expected unix nanoseconds up to ${MAX_UNIX_NANO} (year 2262)`;
+}
+
+/**
+ * Times every span keeps, whatever it was sent with (after addTimeProblems refused those past 2262):
+ * - no start (0): its end, or when it has none either the time the export was received, as
+ *   Langfuse does (test/interop: missing timestamps are never a reason to refuse a span);
+ * - no end (0): its start;
+ * - an end before the start (a clock stepped back): its start, as the OTel SDKs themselves do,
+ *   with the end it was sent with recorded in SPANLITE_ORIGINAL_END_TIME. Its content and usage
+ *   are worth more than its duration.
+ */
+function normaliseTimes(spans: readonly DecodedSpan[], receivedAtUnixNano: bigint | undefined): void {
+  for (const span of spans) {
+    if (span.startTimeUnixNano === 0n) {
+      span.startTimeUnixNano = span.endTimeUnixNano !== 0n ? span.endTimeUnixNano : (receivedAtUnixNano ?? nowUnixNano());
+    }
+    if (span.endTimeUnixNano >= span.startTimeUnixNano) continue;
+    if (span.endTimeUnixNano !== 0n) span.attributes[SPANLITE_ORIGINAL_END_TIME] = span.endTimeUnixNano.toString();
+    span.endTimeUnixNano = span.startTimeUnixNano;
+  }
+}
+
+function nowUnixNano(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+function readEvent(reader: Reader, buf: Buffer, limiter: ValueLimiter): DecodedEvent {
   const end = readEnd(reader);
   const event: DecodedEvent = { name: '', timeUnixNano: 0n, attributes: emptyAttributes() };
   let attributeIndex = 0;
@@ -508,7 +572,7 @@ function readEvent(reader: Reader, buf: Buffer): DecodedEvent {
     while (reader.pos < end) {
       const tag = reader.uint32();
       if (tag === Tag.eventAttributes) {
-        readKeyValue(reader, buf, event.attributes, 1);
+        readKeyValue(reader, buf, event.attributes, 1, limiter);
         attributeIndex++;
       } else if (tag === Tag.eventName) event.name = readString(reader, buf);
       else if (tag === Tag.eventTime) event.timeUnixNano = readFixed64(reader);
@@ -532,30 +596,40 @@ function readStatus(reader: Reader, buf: Buffer, status: { code: number; message
   expectEnd(reader, end);
 }
 
-export function readKeyValue(reader: Reader, buf: Buffer, into: Attributes, depth: number): void {
+/** A KeyValue into `into`; at depth 1 (a top-level attribute), values cut inside it are recorded there. */
+export function readKeyValue(reader: Reader, buf: Buffer, into: Attributes, depth: number, limiter: ValueLimiter): void {
   const end = readEnd(reader);
   let key = '';
   let value: AttributeValue = null;
   while (reader.pos < end) {
     const tag = reader.uint32();
     if (tag === Tag.keyValueKey) key = readString(reader, buf);
-    else if (tag === Tag.keyValueValue) value = readAnyValue(reader, buf, depth);
+    else if (tag === Tag.keyValueValue) value = readAnyValue(reader, buf, depth, limiter);
     else skipField(reader, tag);
   }
   expectEnd(reader, end);
   setAttribute(into, key, value);
+  if (depth === 1) recordCuts(limiter, into, key);
 }
 
-export function readAnyValue(reader: Reader, buf: Buffer, depth: number): AttributeValue {
+function recordCuts(limiter: ValueLimiter, into: Attributes, key: string): void {
+  if (isForbiddenKey(key)) limiter.discard();
+  else limiter.record(into, key);
+}
+
+export function readAnyValue(reader: Reader, buf: Buffer, depth: number, limiter: ValueLimiter): AttributeValue {
   if (depth > MAX_ANY_VALUE_DEPTH) throw tooDeep();
   const end = readEnd(reader);
   let value: AttributeValue = null;
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag) {
-      case Tag.anyString:
-        value = readString(reader, buf);
+      case Tag.anyString: {
+        const stringEnd = readEnd(reader);
+        value = limiter.stringFromBytes(buf, reader.pos, stringEnd);
+        reader.pos = stringEnd;
         break;
+      }
       case Tag.anyInt:
         value = readInt64(reader);
         break;
@@ -566,14 +640,14 @@ export function readAnyValue(reader: Reader, buf: Buffer, depth: number): Attrib
         value = reader.bool();
         break;
       case Tag.anyArray:
-        value = readArrayValue(reader, buf, depth);
+        value = readArrayValue(reader, buf, depth, limiter);
         break;
       case Tag.anyKvlist:
-        value = readKeyValueList(reader, buf, depth);
+        value = readKeyValueList(reader, buf, depth, limiter);
         break;
       case Tag.anyBytes: {
         const bytesEnd = readEnd(reader);
-        value = buf.toString('base64', reader.pos, bytesEnd);
+        value = limiter.bytesAsBase64(buf, reader.pos, bytesEnd);
         reader.pos = bytesEnd;
         break;
       }
@@ -585,24 +659,24 @@ export function readAnyValue(reader: Reader, buf: Buffer, depth: number): Attrib
   return value;
 }
 
-function readArrayValue(reader: Reader, buf: Buffer, depth: number): AttributeValue[] {
+function readArrayValue(reader: Reader, buf: Buffer, depth: number, limiter: ValueLimiter): AttributeValue[] {
   const end = readEnd(reader);
   const values: AttributeValue[] = [];
   while (reader.pos < end) {
     const tag = reader.uint32();
-    if (tag === Tag.listValues) values.push(readAnyValue(reader, buf, depth + 1));
+    if (tag === Tag.listValues) values.push(readAnyValue(reader, buf, depth + 1, limiter));
     else skipField(reader, tag);
   }
   expectEnd(reader, end);
   return values;
 }
 
-function readKeyValueList(reader: Reader, buf: Buffer, depth: number): Attributes {
+function readKeyValueList(reader: Reader, buf: Buffer, depth: number, limiter: ValueLimiter): Attributes {
   const end = readEnd(reader);
   const values = emptyAttributes();
   while (reader.pos < end) {
     const tag = reader.uint32();
-    if (tag === Tag.listValues) readKeyValue(reader, buf, values, depth + 1);
+    if (tag === Tag.listValues) readKeyValue(reader, buf, values, depth + 1, limiter);
     else skipField(reader, tag);
   }
   expectEnd(reader, end);
@@ -650,11 +724,16 @@ const NO_ITEMS: readonly unknown[] = Object.freeze([]);
  * `JSON.parse` already produced. An empty body or `{}` is an empty export.
  *
  * Ids are hex (any case; output lowercase). int64 fields may be decimal strings or numbers, enums
- * integers or their names, keys lowerCamelCase or the proto field names.
+ * integers or their names, keys lowerCamelCase or the proto field names. `limits` and
+ * `receivedAtUnixNano` as for decodeProtobufTraces.
  *
  * @throws OtlpDecodeError when the body is not JSON or not shaped like an ExportTraceServiceRequest.
  */
-export function decodeJsonTraces(body: unknown): DecodedTraces {
+export function decodeJsonTraces(
+  body: unknown,
+  limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS,
+  receivedAtUnixNano?: bigint,
+): DecodedTraces {
   let request = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const text = typeof body === 'string'
@@ -668,7 +747,9 @@ export function decodeJsonTraces(body: unknown): DecodedTraces {
     }
   }
   try {
-    return readJsonRequest(request);
+    const out = readJsonRequest(request, new ValueLimiter(limits));
+    normaliseTimes(out.spans, receivedAtUnixNano);
+    return out;
   } catch (error) {
     throw withPath(error, '');
   }
@@ -749,7 +830,7 @@ export function getUint64(message: JsonObject, camel: string, snake: string): bi
   throw new OtlpDecodeError(camel, `expected an unsigned 64-bit integer as a decimal string or number (got ${describe(value)})`);
 }
 
-function readJsonRequest(request: unknown): DecodedTraces {
+function readJsonRequest(request: unknown, limiter: ValueLimiter): DecodedTraces {
   if (!isJsonObject(request)) {
     throw new OtlpDecodeError('', `expected an ExportTraceServiceRequest object (got ${describe(request)})`);
   }
@@ -757,7 +838,7 @@ function readJsonRequest(request: unknown): DecodedTraces {
   const out: DecodedTraces = { spans: [], refused: [] };
   for (let i = 0; i < resourceSpansList.length; i++) {
     try {
-      readJsonResourceSpans(resourceSpansList[i], i, out);
+      readJsonResourceSpans(resourceSpansList[i], i, out, limiter);
     } catch (error) {
       throw withPath(error, `resourceSpans[${i}]`);
     }
@@ -765,13 +846,13 @@ function readJsonRequest(request: unknown): DecodedTraces {
   return out;
 }
 
-function readJsonResourceSpans(value: unknown, resourceIndex: number, out: DecodedTraces): void {
+function readJsonResourceSpans(value: unknown, resourceIndex: number, out: DecodedTraces, limiter: ValueLimiter): void {
   const message = expectObject(value);
   const resource = emptyAttributes();
   const resourceMessage = getObject(message, 'resource');
   if (resourceMessage !== undefined) {
     try {
-      readJsonAttributes(getArray(resourceMessage, 'attributes'), resource);
+      readJsonAttributes(getArray(resourceMessage, 'attributes'), resource, limiter);
     } catch (error) {
       throw withPath(error, 'resource');
     }
@@ -779,7 +860,7 @@ function readJsonResourceSpans(value: unknown, resourceIndex: number, out: Decod
   const scopeSpansList = getArray(message, 'scopeSpans', 'scope_spans');
   for (let j = 0; j < scopeSpansList.length; j++) {
     try {
-      readJsonScopeSpans(scopeSpansList[j], resource, resourceIndex, j, out);
+      readJsonScopeSpans(scopeSpansList[j], resource, resourceIndex, j, out, limiter);
     } catch (error) {
       throw withPath(error, `scopeSpans[${j}]`);
     }
@@ -792,6 +873,7 @@ function readJsonScopeSpans(
   resourceIndex: number,
   scopeIndex: number,
   out: DecodedTraces,
+  limiter: ValueLimiter,
 ): void {
   const message = expectObject(value);
   const scope: DecodedSpan['scope'] = { name: '', version: '', attributes: emptyAttributes() };
@@ -801,7 +883,7 @@ function readJsonScopeSpans(
     try {
       scope.name = getString(scopeMessage, 'name');
       scope.version = getString(scopeMessage, 'version');
-      readJsonAttributes(getArray(scopeMessage, 'attributes'), scope.attributes);
+      readJsonAttributes(getArray(scopeMessage, 'attributes'), scope.attributes, limiter);
     } catch (error) {
       throw withPath(error, 'scope');
     }
@@ -809,7 +891,7 @@ function readJsonScopeSpans(
   const spans = getArray(message, 'spans');
   for (let k = 0; k < spans.length; k++) {
     try {
-      readJsonSpan(spans[k], resource, scope, scopePosition, k, out);
+      readJsonSpan(spans[k], resource, scope, scopePosition, k, out, limiter);
     } catch (error) {
       throw withPath(error, `spans[${k}]`);
     }
@@ -836,6 +918,7 @@ function readJsonSpan(
   scopePosition: string,
   spanIndex: number,
   out: DecodedTraces,
+  limiter: ValueLimiter,
 ): void {
   const message = expectObject(value);
   const rawTraceId = get(message, 'traceId', 'trace_id');
@@ -856,8 +939,8 @@ function readJsonSpan(
   const startTimeUnixNano = getUint64(message, 'startTimeUnixNano', 'start_time_unix_nano');
   const endTimeUnixNano = getUint64(message, 'endTimeUnixNano', 'end_time_unix_nano');
   const attributes = emptyAttributes();
-  readJsonAttributes(getArray(message, 'attributes'), attributes, 'attributes');
-  const events = readJsonEvents(getArray(message, 'events'));
+  readJsonAttributes(getArray(message, 'attributes'), attributes, limiter);
+  const events = readJsonEvents(getArray(message, 'events'), limiter);
   const statusMessage = getObject(message, 'status');
   let statusCode = 0;
   let statusText = '';
@@ -870,14 +953,16 @@ function readJsonSpan(
     }
   }
 
-  if (traceId === undefined || spanId === undefined || !parentUsable || !isStatusCode(statusCode)) {
-    const problems: string[] = [];
-    if (traceId === undefined) problems.push(jsonIdProblem('traceId', rawTraceId, TRACE_ID_BYTES * 2));
-    if (spanId === undefined) problems.push(jsonIdProblem('spanId', rawSpanId, SPAN_ID_BYTES * 2));
-    if (!parentUsable) {
-      problems.push(`parentSpanId: expected ${SPAN_ID_BYTES * 2} hex characters or none (got ${describe(rawParentSpanId)})`);
-    }
-    if (!isStatusCode(statusCode)) problems.push(`status.code: expected 0, 1 or 2 (got ${statusCode})`);
+  const problems: string[] = [];
+  if (traceId === undefined) problems.push(jsonIdProblem('traceId', rawTraceId, TRACE_ID_BYTES * 2));
+  if (spanId === undefined) problems.push(jsonIdProblem('spanId', rawSpanId, SPAN_ID_BYTES * 2));
+  if (!parentUsable) {
+    problems.push(`parentSpanId: expected ${SPAN_ID_BYTES * 2} hex characters or none (got ${describe(rawParentSpanId)})`);
+  }
+  if (!isStatusCode(statusCode)) problems.push(`status.code: expected 0, 1 or 2 (got ${statusCode})`);
+  addTimeProblems(startTimeUnixNano, endTimeUnixNano, events, problems);
+  // The id and status tests repeat only to narrow their types for the push below.
+  if (problems.length > 0 || traceId === undefined || spanId === undefined || !isStatusCode(statusCode)) {
     out.refused.push({ span: spanId ?? spanPosition(scopePosition, spanIndex), reason: problems.join('; ') });
     return;
   }
@@ -897,13 +982,13 @@ function readJsonSpan(
   });
 }
 
-function readJsonEvents(list: readonly unknown[]): DecodedEvent[] {
+function readJsonEvents(list: readonly unknown[], limiter: ValueLimiter): DecodedEvent[] {
   const events: DecodedEvent[] = [];
   for (let n = 0; n < list.length; n++) {
     try {
       const message = expectObject(list[n]);
       const attributes = emptyAttributes();
-      readJsonAttributes(getArray(message, 'attributes'), attributes, 'attributes');
+      readJsonAttributes(getArray(message, 'attributes'), attributes, limiter);
       events.push({
         name: getString(message, 'name'),
         timeUnixNano: getUint64(message, 'timeUnixNano', 'time_unix_nano'),
@@ -917,31 +1002,37 @@ function readJsonEvents(list: readonly unknown[]): DecodedEvent[] {
 }
 
 /** KeyValues into `into`; errors name `field[index]`. */
-export function readJsonAttributes(list: readonly unknown[], into: Attributes, field = 'attributes'): void {
+export function readJsonAttributes(
+  list: readonly unknown[],
+  into: Attributes,
+  limiter: ValueLimiter,
+  field = 'attributes',
+): void {
   for (let n = 0; n < list.length; n++) {
     try {
-      readJsonKeyValue(list[n], into, 1);
+      readJsonKeyValue(list[n], into, 1, limiter);
     } catch (error) {
       throw withPath(error, `${field}[${n}]`);
     }
   }
 }
 
-function readJsonKeyValue(value: unknown, into: Attributes, depth: number): void {
+function readJsonKeyValue(value: unknown, into: Attributes, depth: number, limiter: ValueLimiter): void {
   const message = expectObject(value);
   const key = message.key;
   if (typeof key !== 'string') throw new OtlpDecodeError('key', `expected a string (got ${describe(key)})`);
   const anyValue = message.value;
-  setAttribute(into, key, anyValue === undefined || anyValue === null ? null : readJsonAnyValue(anyValue, depth));
+  setAttribute(into, key, anyValue === undefined || anyValue === null ? null : readJsonAnyValue(anyValue, depth, limiter));
+  if (depth === 1) recordCuts(limiter, into, key);
 }
 
-export function readJsonAnyValue(value: unknown, depth: number): AttributeValue {
+export function readJsonAnyValue(value: unknown, depth: number, limiter: ValueLimiter): AttributeValue {
   if (depth > MAX_ANY_VALUE_DEPTH) throw tooDeep();
   const message = expectObject(value);
   let field: unknown;
   if ((field = get(message, 'stringValue', 'string_value')) !== undefined) {
     if (typeof field !== 'string') throw new OtlpDecodeError('stringValue', `expected a string (got ${describe(field)})`);
-    return field;
+    return limiter.string(field);
   }
   if ((field = get(message, 'intValue', 'int_value')) !== undefined) return readJsonInt64(field);
   if ((field = get(message, 'boolValue', 'bool_value')) !== undefined) {
@@ -952,20 +1043,21 @@ export function readJsonAnyValue(value: unknown, depth: number): AttributeValue 
   if ((field = get(message, 'arrayValue', 'array_value')) !== undefined) {
     const list = getArray(expectObject(field), 'values');
     const values: AttributeValue[] = new Array<AttributeValue>(list.length);
-    for (let n = 0; n < list.length; n++) values[n] = readJsonAnyValue(list[n], depth + 1);
+    for (let n = 0; n < list.length; n++) values[n] = readJsonAnyValue(list[n], depth + 1, limiter);
     return values;
   }
   if ((field = get(message, 'kvlistValue', 'kvlist_value')) !== undefined) {
     const list = getArray(expectObject(field), 'values');
     const values = emptyAttributes();
-    for (let n = 0; n < list.length; n++) readJsonKeyValue(list[n], values, depth + 1);
+    for (let n = 0; n < list.length; n++) readJsonKeyValue(list[n], values, depth + 1, limiter);
     return values;
   }
   if ((field = get(message, 'bytesValue', 'bytes_value')) !== undefined) {
     if (typeof field !== 'string' || !BASE64_PATTERN.test(field)) {
       throw new OtlpDecodeError('bytesValue', `expected a base64 string (got ${describe(field)})`);
     }
-    return Buffer.from(field, 'base64').toString('base64');
+    const bytes = Buffer.from(field, 'base64');
+    return limiter.bytesAsBase64(bytes, 0, bytes.length);
   }
   return null;
 }

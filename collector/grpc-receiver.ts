@@ -14,6 +14,8 @@ import type { Logger } from 'pino';
 import type { Pipeline } from './pipeline.js';
 import { SpanliteError } from './errors.js';
 import { createExportServices, type OtlpExportService } from './otlp-export.js';
+import { decodeLimits } from './value-limits.js';
+import type { Admission } from './admission.js';
 import { grpcStatusCode, grpcStatusDetails, protobufExportResponse, type OtlpSignal } from './otlp-response.js';
 
 export const OTLP_GRPC_METHODS: Record<OtlpSignal, string> = {
@@ -25,6 +27,10 @@ export interface GrpcReceiverOptions {
   pipeline: Pipeline;
   /** Largest request message, after decompression too. */
   maxMessageBytes: number;
+  /** Largest attribute value before truncation (SPANLITE_MAX_ATTRIBUTE_BYTES); default 1 MiB. */
+  maxAttributeBytes?: number;
+  /** Load shedding shared with the HTTP receiver; none: every export is admitted. */
+  admission?: Admission;
   /** The project a call writes to. */
   projectOf: (metadata: grpc.Metadata) => string;
   logger: Pick<Logger, 'warn' | 'error' | 'info'>;
@@ -50,7 +56,7 @@ export function buildGrpcServer(options: GrpcReceiverOptions): grpc.Server {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
   });
-  const services = createExportServices(options.pipeline);
+  const services = createExportServices(options.pipeline, decodeLimits(options.maxAttributeBytes));
   for (const signal of ['traces', 'logs'] as const) {
     server.addService(
       { Export: rawUnaryMethod(OTLP_GRPC_METHODS[signal]) },
@@ -66,7 +72,14 @@ function exportHandler(
   options: GrpcReceiverOptions,
 ): grpc.handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
-    service(options.projectOf(call.metadata), 'protobuf', call.request).then(
+    let end: (() => void) | undefined;
+    try {
+      end = options.admission?.enter();
+    } catch (error) {
+      callback(grpcErrorFor(error));
+      return;
+    }
+    service(options.projectOf(call.metadata), 'protobuf', call.request).finally(() => end?.()).then(
       (outcome) => {
         if (outcome.rejected > 0) {
           const counts = { signal, refused: outcome.rejected, accepted: outcome.accepted };

@@ -13,6 +13,8 @@ import { createWriteQueue } from './write-queue.js';
 import { createPipeline } from './pipeline.js';
 import { buildApp, DEFAULT_PROJECT_ID } from './app.js';
 import { buildGrpcServer, closeGrpcServer, listenGrpc } from './grpc-receiver.js';
+import { startRetention } from './retention.js';
+import { createAdmission } from './admission.js';
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
@@ -35,10 +37,18 @@ export async function startCollector(
   const prices = await createPriceCatalog({ table, store, pricingProjectId: DEFAULT_PROJECT_ID });
   const queue = createWriteQueue({ store, maxQueuedSpans: config.maxQueuedSpans });
   const pipeline = createPipeline({ queue, prices });
-  const app = await buildApp({ pipeline, store, prices, maxBodyBytes: config.maxBodyBytes, logger, corsOrigins: config.corsOrigins });
+  const { maxAttributeBytes } = config;
+  const admission = createAdmission({ maxQueueDelayMs: config.maxQueueDelayMs });
+  const app = await buildApp({
+    pipeline, store, prices, maxBodyBytes: config.maxBodyBytes, maxAttributeBytes, admission, logger,
+    corsOrigins: config.corsOrigins,
+  });
   const grpcServer = config.grpcPort === null
     ? null
-    : buildGrpcServer({ pipeline, maxMessageBytes: config.maxBodyBytes, projectOf: () => DEFAULT_PROJECT_ID, logger });
+    : buildGrpcServer({
+      pipeline, maxMessageBytes: config.maxBodyBytes, maxAttributeBytes, admission, projectOf: () => DEFAULT_PROJECT_ID,
+      logger,
+    });
 
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -64,6 +74,9 @@ export async function startCollector(
     }
   }
 
+  const retention = config.retentionDays > 0
+    ? startRetention({ store, retentionDays: config.retentionDays, logger })
+    : null;
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -72,8 +85,12 @@ export async function startCollector(
     grpcUrl,
     close() {
       closing ??= (async () => {
+        // Let requests that have already arrived be read first: closing cuts every connection
+        // with no request begun, including one accepted in this turn whose bytes wait unread.
+        // Two turns: accepted in this one, read in the next.
+        for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
         // Both stop accepting, then wait for their in-flight requests (which await their commit).
-        await Promise.all([app.close(), grpcServer === null ? undefined : closeGrpcServer(grpcServer)]);
+        await Promise.all([app.close(), grpcServer === null ? undefined : closeGrpcServer(grpcServer), retention?.stop()]);
         await queue.drain();
         await store.close();
       })();

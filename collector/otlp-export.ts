@@ -7,6 +7,7 @@ import type { Pipeline } from './pipeline.js';
 import { decodeJsonTraces, decodeProtobufTraces, OtlpDecodeError } from './decode.js';
 import { decodeJsonLogs, decodeProtobufLogs } from './decode-logs.js';
 import { SpanliteError } from './errors.js';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './value-limits.js';
 import {
   logsPartialSuccessMessage,
   partialSuccessMessage,
@@ -23,18 +24,26 @@ import {
  */
 export type OtlpExportService = (projectId: string, encoding: OtlpEncoding, body: Buffer) => Promise<ExportOutcome>;
 
-export function createExportServices(pipeline: Pipeline): Record<OtlpSignal, OtlpExportService> {
+export function createExportServices(
+  pipeline: Pipeline,
+  limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS,
+  /** Wall clock in ms: the start of spans sent without times. */
+  now: () => number = Date.now,
+): Record<OtlpSignal, OtlpExportService> {
   return {
     async traces(projectId, encoding, body) {
+      const receivedAt = BigInt(now()) * 1_000_000n;
       const decoded = decoding(encoding, () =>
-        encoding === 'protobuf' ? decodeProtobufTraces(body) : decodeJsonTraces(body),
+        encoding === 'protobuf'
+          ? decodeProtobufTraces(body, limits, receivedAt)
+          : decodeJsonTraces(body, limits, receivedAt),
       );
       const { acceptedSpans, refused } = await pipeline.ingest(projectId, decoded);
       return { accepted: acceptedSpans, rejected: refused.length, errorMessage: partialSuccessMessage(refused) };
     },
     async logs(projectId, encoding, body) {
       const decoded = decoding(encoding, () =>
-        encoding === 'protobuf' ? decodeProtobufLogs(body) : decodeJsonLogs(body),
+        encoding === 'protobuf' ? decodeProtobufLogs(body, limits) : decodeJsonLogs(body, limits),
       );
       const { acceptedLogRecords, refused } = await pipeline.ingestLogs(projectId, decoded);
       return {

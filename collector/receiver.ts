@@ -9,6 +9,8 @@ import type { Pipeline } from './pipeline.js';
 import { SpanliteError } from './errors.js';
 import { readBoundedBody } from './request-body.js';
 import { createExportServices } from './otlp-export.js';
+import { decodeLimits } from './value-limits.js';
+import type { Admission } from './admission.js';
 import {
   exportResponse,
   OTLP_CONTENT_TYPES,
@@ -26,6 +28,10 @@ export interface ReceiverOptions {
   pipeline: Pipeline;
   /** Limit on the body, on the wire and after decompression. */
   maxBodyBytes: number;
+  /** Largest attribute value before truncation (SPANLITE_MAX_ATTRIBUTE_BYTES); default 1 MiB. */
+  maxAttributeBytes?: number;
+  /** Load shedding shared with the gRPC receiver; none: every export is admitted. */
+  admission?: Admission;
   /** The project a request writes to. */
   projectOf: (request: FastifyRequest) => string;
 }
@@ -37,23 +43,28 @@ export async function otlpReceiver(app: FastifyInstance, options: ReceiverOption
 
   app.setErrorHandler((error, request, reply) => sendOtlpError(request, reply, error));
 
-  const services = createExportServices(options.pipeline);
+  const services = createExportServices(options.pipeline, decodeLimits(options.maxAttributeBytes));
   for (const signal of ['traces', 'logs'] as const) {
     const service = services[signal];
     for (const url of PATHS_BY_SIGNAL[signal]) {
       app.post(url, async (request, reply) => {
         const encoding = otlpEncodingOf(request.headers['content-type']);
         const stream = request.body as Readable;
-        const body = await readBoundedBody(stream, request.headers['content-encoding'], options.maxBodyBytes);
-        const outcome = await service(options.projectOf(request), encoding, body);
-        if (outcome.rejected > 0) {
-          const counts = { signal, refused: outcome.rejected, accepted: outcome.accepted };
-          request.log.warn(counts, `${signal}: items refused`);
+        const end = options.admission?.enter(); // a refused body is left unread (Node discards it)
+        try {
+          const body = await readBoundedBody(stream, request.headers['content-encoding'], options.maxBodyBytes);
+          const outcome = await service(options.projectOf(request), encoding, body);
+          if (outcome.rejected > 0) {
+            const counts = { signal, refused: outcome.rejected, accepted: outcome.accepted };
+            request.log.warn(counts, `${signal}: items refused`);
+          }
+          return reply
+            .code(200)
+            .type(OTLP_CONTENT_TYPES[encoding])
+            .send(exportResponse(encoding, signal, outcome));
+        } finally {
+          end?.();
         }
-        return reply
-          .code(200)
-          .type(OTLP_CONTENT_TYPES[encoding])
-          .send(exportResponse(encoding, signal, outcome));
       });
     }
   }

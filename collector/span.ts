@@ -22,6 +22,12 @@ export type Attributes = Record<string, AttributeValue>;
 export const SpanStatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
 export type SpanStatusCodeValue = (typeof SpanStatusCode)[keyof typeof SpanStatusCode];
 
+/**
+ * The latest time a span, event or log record may carry: int64 nanoseconds (SQLite's INTEGER),
+ * 2262-04-11T23:47:16.854775807Z. The decoders refuse later ones; mapping drops later derived times.
+ */
+export const MAX_UNIX_NANO = (1n << 63n) - 1n;
+
 export interface DecodedEvent {
   name: string;
   timeUnixNano: bigint;
@@ -38,7 +44,9 @@ export interface DecodedSpan {
   name: string;
   /** OTLP `SpanKind` number (0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer). */
   kind: number;
+  /** From 1 to MAX_UNIX_NANO. */
   startTimeUnixNano: bigint;
+  /** From `startTimeUnixNano` to MAX_UNIX_NANO (an earlier end is moved to the start, see decode). */
   endTimeUnixNano: bigint;
   attributes: Attributes;
   events: DecodedEvent[];

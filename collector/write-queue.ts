@@ -58,7 +58,7 @@ export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
       outcomes.forEach((outcome, index) => {
         const entry = group[index]!;
         if (outcome.ok) entry.resolve();
-        else entry.reject(storeFailure(outcome.error));
+        else entry.reject(outcome.retryable === false ? unstorable(outcome.error) : storeFailure(outcome.error));
       });
     } catch (error) {
       for (const entry of group) entry.reject(storeFailure(error));
@@ -90,6 +90,11 @@ export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
       return queuedSpans;
     },
   };
+}
+
+/** Not retryable (500): the same batch would fail again, and an exporter would resend it forever. */
+function unstorable(cause: Error): SpanliteError {
+  return new SpanliteError('internal', `could not store the spans (not retryable): ${cause.message}`, { cause });
 }
 
 function storeFailure(cause: unknown): SpanliteError {

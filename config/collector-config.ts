@@ -15,6 +15,21 @@ export interface CollectorConfig {
   maxBodyBytes: number;
   /** SPANLITE_MAX_QUEUED_SPANS, default 100000: spans waiting to be written before 503. */
   maxQueuedSpans: number;
+  /**
+   * SPANLITE_MAX_QUEUE_DELAY_MS, default 2000: when even the quickest export of the last second
+   * took longer, new exports get 503 + Retry-After before their body is read (collector/admission).
+   */
+  maxQueueDelayMs: number;
+  /**
+   * SPANLITE_MAX_ATTRIBUTE_BYTES, default 1 MiB: largest attribute value (or log body) in UTF-8
+   * bytes; a longer one is truncated with a marker and the cut recorded (collector/value-limits).
+   */
+  maxAttributeBytes: number;
+  /**
+   * SPANLITE_RETENTION_DAYS, default 0 (keep forever): traces that started longer ago are deleted,
+   * with everything under them, in small background batches (collector/retention).
+   */
+  retentionDays: number;
   /** SPANLITE_PRICING_FILE: a JSON price table that adds to / overrides the default one. */
   pricingFile: string | undefined;
   /** SPANLITE_LOG_LEVEL, default info. */
@@ -71,6 +86,9 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     dbSynchronous: oneOf('SPANLITE_DB_SYNC', ['full', 'normal'] as const, 'full'),
     maxBodyBytes: integer('SPANLITE_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxQueuedSpans: integer('SPANLITE_MAX_QUEUED_SPANS', 100_000, 1, 10_000_000),
+    maxQueueDelayMs: integer('SPANLITE_MAX_QUEUE_DELAY_MS', 2_000, 100, 600_000),
+    maxAttributeBytes: integer('SPANLITE_MAX_ATTRIBUTE_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    retentionDays: integer('SPANLITE_RETENTION_DAYS', 0, 0, 36_500),
     pricingFile: env.SPANLITE_PRICING_FILE || undefined,
     logLevel: oneOf('SPANLITE_LOG_LEVEL', LOG_LEVELS, 'info'),
     grpcPort: grpcPort(env, problems),

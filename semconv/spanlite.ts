@@ -55,3 +55,13 @@ export const SPANLITE_SCORE_OBSERVATION_ID = 'spanlite.score.observation_id';
 export const SPANLITE_SCORE_CARRIER = 'spanlite.score_carrier';
 /** On a `gen_ai.evaluation.result` event: API, EVAL (the default) or ANNOTATION. */
 export const SPANLITE_SCORE_SOURCE = 'spanlite.score.source';
+/**
+ * Set by the collector on an attribute set (span, event, resource, scope, log record) in which it
+ * truncated values over SPANLITE_MAX_ATTRIBUTE_BYTES: a list of `{ key, originalBytes }`.
+ */
+export const SPANLITE_TRUNCATED = 'spanlite.truncated';
+/**
+ * Set by the collector on a span that ended before it started: the end time it was sent with
+ * (unix nanoseconds, decimal string). The span is stored with its end equal to its start.
+ */
+export const SPANLITE_ORIGINAL_END_TIME = 'spanlite.original_end_time_unix_nano';

@@ -4,7 +4,7 @@
  */
 import type { SendCommand, SendResult } from './sender.js';
 import type { LatencySummary } from './stats.js';
-import { sampleProcess } from './proc-sampler.js';
+import { sampleProcess, waitUntilQuiet } from './proc-sampler.js';
 import { startSender, type ServerProcess } from './processes.js';
 import { verifyTraces, type VerifyResult } from './verify.js';
 import { SCORES_PER_TRACE, SPANS_PER_TRACE } from './payload.js';
@@ -16,6 +16,9 @@ export interface PhaseResult {
   server: ServerKind;
   /** Spans already stored when the phase started. */
   storedSpansBefore: number;
+  /** Seconds waited for the server to go idle before sending; `settled` false if it never did. */
+  settleSeconds: number;
+  settled: boolean;
   spansPerSecond: number;
   latency: LatencySummary;
   peakRssMiB: number;
@@ -30,6 +33,8 @@ export interface PhaseResult {
   otherCpuCores: number;
   /** Server CPU milliseconds per 1000 accepted spans. */
   serverCpuMsPer1kSpans: number;
+  /** Bytes the server wrote to storage (database, WAL, checkpoints) per accepted span. */
+  serverWrittenBytesPerSpan: number;
   acceptedSpans: number;
   acceptedRequests: number;
   rejectedSpans: number;
@@ -53,6 +58,7 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: 
   const command: SendCommand = { ...options.command, url: `${options.server.baseUrl}/v1/traces` };
   const sender = startSender(options.senderScript, command);
   await sender.ready;
+  const settle = await waitUntilQuiet(options.server.pid, { belowCores: 0.1, maxMs: 120_000 });
   const sampler = sampleProcess(options.server.pid);
   const sent = await sender.go();
   const usage = sampler.stop();
@@ -74,6 +80,8 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: 
     label: options.label,
     server: options.kind,
     storedSpansBefore: options.storedSpansBefore,
+    settleSeconds: settle.seconds,
+    settled: settle.quiet,
     spansPerSecond: sent.measuredSeconds > 0 ? sent.measuredSpans / sent.measuredSeconds : 0,
     latency: sent.latency,
     peakRssMiB: usage.peakRssMiB,
@@ -84,6 +92,7 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: 
         ? Math.max(0, usage.machineBusySeconds - usage.cpuSeconds - sent.clientCpuSeconds) / usage.wallSeconds
         : 0,
     serverCpuMsPer1kSpans: sent.acceptedSpans > 0 ? (usage.cpuSeconds * 1000 * 1000) / sent.acceptedSpans : 0,
+    serverWrittenBytesPerSpan: sent.acceptedSpans > 0 ? (usage.writtenMiB * 1024 * 1024) / sent.acceptedSpans : 0,
     acceptedSpans: sent.acceptedSpans,
     acceptedRequests: sent.acceptedRequests,
     rejectedSpans: sent.rejectedSpans,

@@ -12,6 +12,8 @@ export interface ProcessUsage {
   peakRssMiB: number;
   /** user + system CPU seconds spent during the window. */
   cpuSeconds: number;
+  /** Bytes the process caused to be written to storage (/proc/<pid>/io write_bytes), in MiB. */
+  writtenMiB: number;
   /** CPU seconds the whole machine spent busy (all processes, kernel included). */
   machineBusySeconds: number;
   wallSeconds: number;
@@ -25,6 +27,7 @@ export function sampleProcess(pid: number, intervalMs = 100): ProcSampler {
   let peakRssKiB = readRssKiB(pid) ?? 0;
   const cpuAtStart = readCpuSeconds(pid) ?? 0;
   const machineAtStart = readMachineBusySeconds();
+  const writtenAtStart = readWrittenBytes(pid) ?? 0;
   const startedAt = performance.now();
   const timer = setInterval(() => {
     const rss = readRssKiB(pid);
@@ -40,15 +43,48 @@ export function sampleProcess(pid: number, intervalMs = 100): ProcSampler {
         peakRssMiB: peakRssKiB / 1024,
         cpuSeconds: (readCpuSeconds(pid) ?? cpuAtStart) - cpuAtStart,
         machineBusySeconds: readMachineBusySeconds() - machineAtStart,
+        writtenMiB: ((readWrittenBytes(pid) ?? writtenAtStart) - writtenAtStart) / (1024 * 1024),
         wallSeconds: (performance.now() - startedAt) / 1000,
       };
     },
   };
 }
 
+/**
+ * Waits until the process uses less than `belowCores` over a 500 ms window (work left over from a
+ * previous phase, such as reads whose clients gave up, would otherwise count against the next),
+ * or until `maxMs`. Resolves with the seconds waited and whether it went quiet.
+ */
+export async function waitUntilQuiet(
+  pid: number,
+  options: { belowCores: number; maxMs: number },
+): Promise<{ seconds: number; quiet: boolean }> {
+  const startedAt = performance.now();
+  const windowMs = 500;
+  while (performance.now() - startedAt < options.maxMs) {
+    const before = readCpuSeconds(pid);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = readCpuSeconds(pid);
+    if (before === null || after === null) break;
+    if ((after - before) / (windowMs / 1000) < options.belowCores) {
+      return { seconds: (performance.now() - startedAt) / 1000, quiet: true };
+    }
+  }
+  return { seconds: (performance.now() - startedAt) / 1000, quiet: false };
+}
+
 function readRssKiB(pid: number): number | null {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function readWrittenBytes(pid: number): number | null {
+  try {
+    const match = /^write_bytes:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
     return match ? Number(match[1]) : null;
   } catch {
     return null;

@@ -5,7 +5,8 @@
  *   --from/--to: only samples taken between S seconds after the profile started (default: all).
  *
  * Prints self time by pipeline stage (native frames such as SQLite or JSON.stringify charged to
- * the stage that called them), inclusive time of the collector's own functions and of the hot
+ * the stage that called them; V8 shows better-sqlite3's statement.run and JSON.stringify as self
+ * time of the JS function calling them), inclusive time of the collector's own functions and of the hot
  * natives by calling stage, and the top functions by self time.
  */
 import { readFileSync } from 'node:fs';
@@ -26,20 +27,21 @@ interface CpuProfile {
 
 /** First matching rule names the stage of a frame's file. */
 const STAGE_BY_URL: readonly [RegExp, string][] = [
-  [/\/collector\/decode\.js$/, 'decode'],
+  [/\/collector\/(decode|decode-logs)\.js$/, 'decode'],
   [/\/collector\/mapping\//, 'map'],
   [/\/collector\/cost\.js$/, 'cost'],
   [/\/collector\/trace-merge\.js$/, 'store write (trace merge)'],
-  [/\/collector\/store\/sqlite-write\.js$/, 'store write'],
-  [/\/collector\/store\/(json-columns|sqlite-store)\.js$/, 'store write'],
-  [/\/collector\/store\/sqlite-reads\.js$/, 'store reads (REST)'],
-  [/\/collector\/(query-api|query-params)\.js$/, 'store reads (REST)'],
-  [/\/collector\/(receiver|request-body|otlp-response|pipeline|write-queue|app)\.js$/, 'receiver + pipeline'],
+  [/\/collector\/store\/(sqlite-reads|sqlite-[a-z-]*-reads|query-store|sqlite-search|sqlite-keyset|sqlite-conditions|sqlite-trace-filter)\.js$/, 'store reads (REST)'],
+  [/\/collector\/store\//, 'store write'],
+  [/\/collector\/(routes\/|query-api|query-params)/, 'store reads (REST)'],
+  [/\/collector\/(receiver|request-body|otlp-response|otlp-export|pipeline|write-queue|app)\.js$/, 'receiver + pipeline'],
+  // Self time of better-sqlite3's transaction wrapper is BEGIN and COMMIT: WAL writes, fsync, FTS5 flushes.
+  [/node_modules\/better-sqlite3\/lib\/methods\/transaction\.js$/, 'store: SQLite BEGIN/COMMIT'],
   [/node_modules\/better-sqlite3\//, 'store write'],
   [/node_modules\/(fastify|avvio|find-my-way|light-my-request|@fastify|fast-json-stringify)/, 'fastify'],
   [/node_modules\/(pino|sonic-boom|thread-stream)/, 'logging'],
   [/node_modules\/protobufjs\//, 'decode'],
-  [/^node:/, 'node core (http, streams, buffers)'],
+  [/^node:/, 'node core (http, streams, buffers, module loading)'],
 ];
 
 const SPECIAL: Record<string, string> = {
@@ -137,6 +139,7 @@ function main(): void {
       .map(([key, us]) => [key, (us / 1000).toFixed(0), `${((100 * us) / of).toFixed(1)}%`]);
 
   console.log(`${file}: ${(totalUs / 1e6).toFixed(1)} s sampled, ${(busyUs / 1e6).toFixed(1)} s busy (not idle); % of busy time\n`);
+  selfByStage.delete('(idle)');
   console.log(table(['stage (natives charged to caller)', 'self ms', '%'], rows(selfByStage, 30, busyUs)));
   console.log('');
   console.log(table(['collector function (inclusive)', 'ms', '%'], rows(inclusiveOurs, top, busyUs)));

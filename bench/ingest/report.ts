@@ -14,6 +14,7 @@ export interface Figures {
   peakRssMiB: number;
   serverCpuCores: number;
   serverCpuMsPer1kSpans: number;
+  serverWrittenBytesPerSpan: number;
   otherCpuCores: number;
 }
 
@@ -41,7 +42,7 @@ export interface Summary {
   largeRetention: number | null;
   spansChecked: number;
   lostSpans: number;
-  /** Traces a read-back did not reach before its time limit. */
+  /** Traces not verified: read failed (time-out, 5xx) or not reached before the time limit. */
   tracesUnchecked: number;
   targets: Target[];
 }
@@ -59,6 +60,7 @@ export function figuresOf(phases: readonly PhaseResult[]): Figures {
     peakRssMiB: median(phases.map((p) => p.peakRssMiB)),
     serverCpuCores: median(phases.map((p) => p.serverCpuCores)),
     serverCpuMsPer1kSpans: median(phases.map((p) => p.serverCpuMsPer1kSpans)),
+    serverWrittenBytesPerSpan: median(phases.map((p) => p.serverWrittenBytesPerSpan)),
     otherCpuCores: median(phases.map((p) => p.otherCpuCores)),
   };
 }
@@ -79,7 +81,7 @@ export function summarise(
   const verified = [...phases.flatMap((p) => (p.verify ? [p.verify] : [])), ...extraChecks];
   const spansChecked = verified.reduce((sum, v) => sum + v.spansExpected, 0);
   const lostSpans = verified.reduce((sum, v) => sum + v.lostSpans, 0);
-  const tracesUnchecked = verified.reduce((sum, v) => sum + v.tracesUnchecked, 0);
+  const tracesUnchecked = verified.reduce((sum, v) => sum + v.tracesUnchecked + v.readErrors, 0);
 
   const targets: Target[] = [
     {
@@ -104,29 +106,32 @@ export function summarise(
     name: 'every accepted span readable (loss 0)',
     actual:
       `${formatInt(lostSpans)} lost of ${formatInt(spansChecked)} checked` +
-      (tracesUnchecked > 0 ? ` (${formatInt(tracesUnchecked)} traces unchecked: time limit)` : ''),
+      (tracesUnchecked > 0 ? ` (${formatInt(tracesUnchecked)} traces NOT VERIFIED: read failed or time limit)` : ''),
     pass: lostSpans === 0 && spansChecked > 0,
   });
   return { baseline, collectorEmpty, collectorLarge, speedup, largeRetention, spansChecked, lostSpans, tracesUnchecked, targets };
 }
 
 export function formatPhaseTable(phases: readonly PhaseResult[]): string {
-  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
+  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'written/span', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
   const rows = phases.map((p) => [
     p.label,
     formatInt(p.spansPerSecond),
-    p.latency.p50Ms.toFixed(1),
-    p.latency.p99Ms.toFixed(1),
+    formatMs(p.latency.p50Ms),
+    formatMs(p.latency.p99Ms),
     `${p.peakRssMiB.toFixed(0)} MiB`,
     `${p.serverCpuCores.toFixed(2)} cores`,
     p.serverCpuMsPer1kSpans.toFixed(0),
+    `${(p.serverWrittenBytesPerSpan / 1024).toFixed(1)} KiB`,
     `${p.clientCpuCores.toFixed(2)} cores`,
     `${p.otherCpuCores.toFixed(2)} cores`,
     formatInt(p.acceptedSpans),
     String(Object.values(p.failures).reduce((a, b) => a + b, 0)),
     p.verify
       ? `${formatInt(p.verify.spansFound)}/${formatInt(p.verify.spansExpected)} spans` +
-        (p.verify.tracesUnchecked > 0 ? ` (+${formatInt(p.verify.tracesUnchecked)} traces unchecked)` : '')
+        (p.verify.tracesUnchecked + p.verify.readErrors > 0
+          ? ` (+${formatInt(p.verify.tracesUnchecked + p.verify.readErrors)} traces unverified)`
+          : '')
       : '-',
   ]);
   return table(header, rows);
@@ -135,19 +140,20 @@ export function formatPhaseTable(phases: readonly PhaseResult[]): string {
 export function formatSummary(summary: Summary, largeNote: string): string {
   const line = (name: string, f: Figures | null) =>
     f === null
-      ? [name, '-', '-', '-', '-', '-', '-', '-']
+      ? [name, '-', '-', '-', '-', '-', '-', '-', '-']
       : [
           name,
           formatInt(f.spansPerSecond),
-          f.p50Ms.toFixed(1),
-          f.p99Ms.toFixed(1),
+          formatMs(f.p50Ms),
+          formatMs(f.p99Ms),
           `${f.peakRssMiB.toFixed(0)} MiB`,
           `${f.serverCpuCores.toFixed(2)} cores`,
           f.serverCpuMsPer1kSpans.toFixed(0),
+          `${(f.serverWrittenBytesPerSpan / 1024).toFixed(1)} KiB`,
           `${f.otherCpuCores.toFixed(2)} cores`,
         ];
   const medians = table(
-    ['median of rounds', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'other CPU'],
+    ['median of rounds', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'written/span', 'other CPU'],
     [
       line('baseline (decode + 1 row/span)', summary.baseline),
       line('collector, empty database', summary.collectorEmpty),
@@ -180,6 +186,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export function formatInt(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);
+}
+
+/** Milliseconds with one decimal; '-' when there is no figure. */
+export function formatMs(value: number | null): string {
+  return value === null || Number.isNaN(value) ? '-' : value.toFixed(1);
 }
 
 export function formatCount(value: number): string {

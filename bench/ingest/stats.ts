@@ -1,10 +1,11 @@
 /** Order statistics for the report: latency percentiles and medians across rounds. */
 
+/** Null when no request completed (JSON and IPC keep null; they would turn NaN into null anyway). */
 export interface LatencySummary {
   count: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
 }
 
 /** Nearest-rank percentile of ascending `sorted`; NaN when empty. */
@@ -18,15 +19,15 @@ export function summariseLatencies(latenciesMs: readonly number[]): LatencySumma
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   return {
     count: sorted.length,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-    maxMs: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
+    p50Ms: sorted.length === 0 ? null : percentile(sorted, 0.5),
+    p99Ms: sorted.length === 0 ? null : percentile(sorted, 0.99),
+    maxMs: sorted.length === 0 ? null : sorted[sorted.length - 1]!,
   };
 }
 
-/** Median of the values (mean of the middle two for an even count); NaN when empty. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+/** Median of the values present (mean of the middle two for an even count); NaN when none. */
+export function median(values: readonly (number | null)[]): number {
+  const sorted = values.filter((v): v is number => v !== null && !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;

@@ -14,7 +14,10 @@ export interface VerifyResult {
   tracesMissing: number;
   scoresExpected: number;
   scoresFound: number;
-  /** Requests that failed other than with 404 (transport errors, 5xx). */
+  /**
+   * Traces whose read failed other than with 404 (time-out, transport error, 5xx): neither found
+   * nor lost, reported apart.
+   */
   readErrors: number;
   firstProblem: string | null;
   seconds: number;
@@ -31,8 +34,12 @@ export async function verifyTraces(options: {
   spansPerTrace: number;
   scoresPerTrace: number;
   concurrency: number;
+  /** Time limit of the whole read-back; what is left is reported unchecked. */
   timeoutMs: number;
+  /** Time limit of one GET. Default 30 s. */
+  requestTimeoutMs?: number;
 }): Promise<VerifyResult> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const startedAt = performance.now();
   const deadline = startedAt + options.timeoutMs;
   const result: VerifyResult = {
@@ -51,29 +58,33 @@ export async function verifyTraces(options: {
   let next = 0;
 
   const check = async (traceId: string): Promise<void> => {
+    const readError = (problem: string) => {
+      result.readErrors += 1;
+      result.firstProblem ??= `trace ${traceId}: ${problem}`;
+    };
+    let response: Response;
+    let body: TraceBody;
+    try {
+      response = await fetch(`${options.baseUrl}/api/public/traces/${traceId}`, {
+        signal: AbortSignal.timeout(requestTimeoutMs),
+      });
+      if (response.status === 404) {
+        await response.body?.cancel();
+      } else if (!response.ok) {
+        return readError(`HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+      }
+      body = response.status === 404 ? {} : ((await response.json()) as TraceBody);
+    } catch (error) {
+      return readError((error as Error).message);
+    }
     result.tracesChecked += 1;
     result.spansExpected += options.spansPerTrace;
     result.scoresExpected += options.scoresPerTrace;
-    let response: Response;
-    try {
-      response = await fetch(`${options.baseUrl}/api/public/traces/${traceId}`, { signal: AbortSignal.timeout(30_000) });
-    } catch (error) {
-      result.readErrors += 1;
-      result.firstProblem ??= `trace ${traceId}: ${(error as Error).message}`;
-      return;
-    }
     if (response.status === 404) {
-      await response.body?.cancel();
       result.tracesMissing += 1;
       result.firstProblem ??= `trace ${traceId}: not found`;
       return;
     }
-    if (!response.ok) {
-      result.readErrors += 1;
-      result.firstProblem ??= `trace ${traceId}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`;
-      return;
-    }
-    const body = (await response.json()) as TraceBody;
     const spans = (body.observations ?? []).filter((o) => o.type !== 'EVENT').length;
     result.spansFound += spans;
     result.scoresFound += body.scores?.length ?? 0;

@@ -3,7 +3,7 @@
  * rollup triggers, full-text index) costs the write path. The same mapped, priced batches of the
  * ingest benchmark's LLM-like payload are written by the real batch writer into two databases:
  * one at the schema before the query migration (and the plain writer), one with it (and the
- * writer's AfterObservations hook). In-process (no HTTP, no decode), with the store's pragmas but
+ * writer's AfterBatch hook). In-process (no HTTP, no decode), with the store's pragmas but
  * synchronous=NORMAL, so the disk does not hide the CPU cost. Prints CPU microseconds per span
  * (user + system, steadier than wall time on a shared machine) and spans/s.
  *
@@ -21,7 +21,7 @@ import { createPriceIndex, priceObservation } from '../../collector/cost.js';
 import { loadPricingTable } from '../../config/pricing.js';
 import { MIGRATIONS } from '../../collector/store/sqlite-schema.js';
 import { createBatchWriter } from '../../collector/store/sqlite-write.js';
-import { createObservationDerived } from '../../collector/store/sqlite-observation-derived.js';
+import { createBatchDerived } from '../../collector/store/sqlite-batch-derived.js';
 import type { SpanBatch } from '../../collector/store/trace-store.js';
 
 const BATCHES = Number(process.env.WRITE_BENCH_BATCHES ?? 60);
@@ -72,7 +72,7 @@ interface Measured {
 function measure(dir: string, name: string, migrations: number, batches: readonly SpanBatch[]): Measured {
   const db = openAt(join(dir, `${name}.db`), migrations);
   const withQuery = migrations === MIGRATIONS.length;
-  const write = createBatchWriter(db, Date.now, withQuery ? createObservationDerived(db) : undefined);
+  const write = createBatchWriter(db, Date.now, withQuery ? createBatchDerived(db) : undefined);
   const spans = batches.reduce((sum, batch) => sum + batch.spans.length, 0);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();

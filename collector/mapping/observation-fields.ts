@@ -16,7 +16,7 @@ import type { AttributeScan } from './attribute-scan.js';
 import { firstNumber, firstObject, firstString, isSafeKey, keyBit, parseJsonLoosely, toNumber } from './attribute-readers.js';
 import { flattenObject, parseJsonValue } from './json-values.js';
 import { parseLevel } from './level.js';
-import { parseTimeToUnixNano } from './times.js';
+import { inStoreRange, parseTimeToUnixNano } from './times.js';
 
 export const OBSERVATION_FIELD_KEYS = {
   // Langfuse: named by the app. GenAI: the model that answered, then the one asked for.
@@ -150,7 +150,7 @@ export function readCompletionStartTime(span: DecodedSpan, keyMask: number): big
     if (time !== null) return time;
   }
   const ms = firstNumber(span.attributes, OBSERVATION_FIELD_KEYS.msToFirstChunk, keyMask);
-  return ms === undefined || ms < 0 ? null : span.startTimeUnixNano + BigInt(Math.round(ms * 1_000_000));
+  return ms === undefined || ms < 0 ? null : inStoreRange(span.startTimeUnixNano + BigInt(Math.round(ms * 1_000_000)));
 }
 
 export function readModelParameters(attributes: Attributes, scan: AttributeScan): Record<string, JsonValue> | null {

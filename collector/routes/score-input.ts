@@ -26,7 +26,8 @@ const idField = { type: 'string', minLength: 1, maxLength: 512 } as const;
 
 export const scoreBodySchema = {
   type: 'object',
-  required: ['name', 'value'],
+  // `value` is required too, checked in scoreFromBody with the data type.
+  required: ['name'],
   properties: {
     id: { ...idField, description: 'Your id for the score: posting it again replaces the score (idempotent). Default: a new UUID.' },
     traceId: { ...idField, description: 'The trace scored. Optional when observationId names a stored observation.' },
@@ -94,7 +95,7 @@ function typedValue(body: ScoreBody): Pick<Score, 'value' | 'stringValue' | 'dat
   const got = JSON.stringify(body.value);
   if (typeof body.value === 'boolean' && body.dataType === 'BOOLEAN') body = { ...body, value: body.value ? 1 : 0 };
   if (typeof body.value !== 'number' && typeof body.value !== 'string') {
-    throw invalidParameter('value', 'a number, or a string for a CATEGORICAL score', got);
+    throw invalidParameter('value', 'a number, or a string for a CATEGORICAL score', got ?? 'nothing');
   }
   const dataType: ScoreDataType = body.dataType ?? (typeof body.value === 'string' ? 'CATEGORICAL' : 'NUMERIC');
   switch (dataType) {

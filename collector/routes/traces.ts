@@ -108,6 +108,10 @@ const traceListResponse = objectSchema({
   meta: objectSchema({
     ...(metaSchema.properties as Record<string, unknown>),
     nextCursor: { type: ['string', 'null'], description: 'Extension: pass as cursor for the next page; null on the last.' },
+    totalItemsEstimated: {
+      type: 'boolean',
+      description: 'Extension: true when totalItems is an estimate (a full-text search alone matching over 10,000 traces).',
+    },
   }),
 });
 
@@ -156,7 +160,8 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
         after,
       };
       const page = await store.listTraces(projectOf(request), listQuery);
-      return { data: page.data, meta: { ...page.meta, nextCursor: page.next === null ? null : encodeCursor(page.next) } };
+      const nextCursor = page.next === null ? null : encodeCursor(page.next);
+      return { data: page.data, meta: { ...page.meta, nextCursor, totalItemsEstimated: page.totalItemsEstimated } };
     },
   );
 

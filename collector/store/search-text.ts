@@ -1,6 +1,6 @@
 /**
  * What the full-text index holds and how text is prepared for it, shared by the write side
- * (sqlite-observation-derived.ts) and the query side (sqlite-search.ts).
+ * (sqlite-batch-derived.ts) and the query side (sqlite-search.ts).
  *
  * Two FTS5 indexes over the same documents:
  * - `search_words`, tokenizer unicode61 (remove_diacritics 2): words of every script that
@@ -34,14 +34,26 @@ export const NO_SPACE_SCRIPT = new RegExp(
 export const NO_SPACE_SCRIPT_GLOB = `*[${NO_SPACE_RANGES.map(([from, to]) => `${String.fromCodePoint(from)}-${String.fromCodePoint(to)}`).join('')}]*`;
 
 /**
+ * Document ids per millisecond of trace start: a document's id is its trace's start in ms times
+ * this, plus a count, so FTS5 returns matches in trace time order (rowid order) and a search
+ * for the newest traces can stop after a page (sqlite-reads.ts).
+ */
+export const DOC_IDS_PER_MS = 1_048_576;
+
+/**
  * Arabic short vowels, shadda, sukun, superscript alef and tatweel: optional in writing, so
  * removed from indexed text and queries alike (العَرَبِيَّة is found as العربية).
  */
 const ARABIC_OPTIONAL_MARKS = /[\u064b-\u0652\u0670\u0640]/gu;
 export const ARABIC_OPTIONAL_MARK_CHARS = ['\u064b', '\u064c', '\u064d', '\u064e', '\u064f', '\u0650', '\u0651', '\u0652', '\u0670', '\u0640'];
 
-/** Text beyond this many characters per document is not indexed. */
-export const MAX_DOCUMENT_CHARS = 64_000;
+/**
+ * Text beyond this many characters per document is not indexed, nor beyond MAX_STRING_CHARS of
+ * one string (a retrieved document, a long context): indexing costs the write path in proportion
+ * to the text, and a phrase worth searching for is rarely that deep in one value.
+ */
+export const MAX_DOCUMENT_CHARS = 32_000;
+export const MAX_STRING_CHARS = 4_000;
 
 export function normaliseForIndex(text: string): string {
   return text.replace(ARABIC_OPTIONAL_MARKS, '');
@@ -50,7 +62,7 @@ export function normaliseForIndex(text: string): string {
 /** Adds the non-empty string values found in `value` (JSON keys left out) to `into`. */
 export function collectStrings(value: JsonValue | null | undefined, into: Set<string>): void {
   if (typeof value === 'string') {
-    const text = value.trim();
+    const text = (value.length > MAX_STRING_CHARS ? value.slice(0, MAX_STRING_CHARS) : value).trim();
     if (text !== '') into.add(text);
   } else if (Array.isArray(value)) {
     for (const item of value) collectStrings(item, into);

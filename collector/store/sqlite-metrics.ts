@@ -30,7 +30,8 @@ interface DayModelUsage {
   input_tokens: bigint;
   output_tokens: bigint;
   total_tokens: bigint;
-  total_cost: number;
+  /** A REAL sum, but read as bigint when SQLite summed only integers. */
+  total_cost: number | bigint;
 }
 
 export interface MetricsReads {
@@ -74,11 +75,26 @@ export function createMetricsReads(db: Database): MetricsReads {
     for (const tag of query.tags ?? []) {
       c.add(`EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)} AND g.trace_id = t.id)`);
     }
-    const params = { ...c.params, fromNs: firstDay * NS_PER_DAY, toNs: (lastDay + 1n) * NS_PER_DAY };
+    const traceFilter = c.sql;
+    const traceRange = new SqlConditions(projectId);
+    const observationRange = new SqlConditions(projectId);
+    if (query.fromTimeUnixNano !== undefined) {
+      traceRange.add(`t.start_time_ns >= @fromNs`);
+      observationRange.add(`o.start_time_ns >= @fromNs`);
+    }
+    if (query.toTimeUnixNano !== undefined) {
+      traceRange.add(`t.start_time_ns < @toNs`);
+      observationRange.add(`o.start_time_ns < @toNs`);
+    }
+    const params = {
+      ...c.params,
+      ...(query.fromTimeUnixNano === undefined ? {} : { fromNs: firstDay * NS_PER_DAY }),
+      ...(query.toTimeUnixNano === undefined ? {} : { toNs: (lastDay + 1n) * NS_PER_DAY }),
+    };
     const traces = statements
       .get(
         `SELECT t.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS trace_count FROM traces t
-         WHERE ${c.sql} AND t.start_time_ns >= @fromNs AND t.start_time_ns < @toNs GROUP BY 1`,
+         WHERE ${traceFilter} AND ${traceRange.sql} GROUP BY 1`,
       )
       .all(params) as DayTraces[];
     const counted = (expression: string) => `sum(CASE WHEN o.counts_in_trace_totals = 1 THEN ${expression} ELSE 0 END)`;
@@ -90,10 +106,10 @@ export function createMetricsReads(db: Database): MetricsReads {
            ${counted('coalesce(o.input_tokens, 0) + coalesce(o.cached_input_tokens, 0) + coalesce(o.cache_write_tokens, 0)')} AS input_tokens,
            ${counted('coalesce(o.output_tokens, 0) + coalesce(o.reasoning_tokens, 0)')} AS output_tokens,
            ${counted('coalesce(o.total_tokens, 0)')} AS total_tokens,
-           coalesce(${counted('coalesce(o.total_cost, 0)')}, 0) AS total_cost
+           coalesce(${counted('coalesce(o.total_cost, 0.0)')}, 0.0) AS total_cost
          FROM observations o
-         WHERE o.project_id = @projectId AND o.start_time_ns >= @fromNs AND o.start_time_ns < @toNs
-           AND o.trace_id IN (SELECT t.id FROM traces t WHERE ${c.sql})
+         WHERE o.project_id = @projectId AND ${observationRange.sql}
+           AND o.trace_id IN (SELECT t.id FROM traces t WHERE ${traceFilter})
          GROUP BY 1, 2`,
       )
       .all(params) as DayModelUsage[];
@@ -130,7 +146,7 @@ function dayOf(unixNano: bigint): bigint {
 function dayView(day: bigint, traces: readonly DayTraces[], usage: readonly DayModelUsage[]): DailyMetricsView {
   const rows = usage.filter((row) => row.day === day);
   const models: UsageByModelView[] = rows
-    .filter((row) => row.model !== '' || row.total_tokens > 0n || row.total_cost > 0)
+    .filter((row) => row.model !== '' || row.total_tokens > 0n || Number(row.total_cost) > 0)
     .map((row) => ({
       model: row.model === '' ? null : row.model,
       inputUsage: Number(row.input_tokens),
@@ -138,14 +154,14 @@ function dayView(day: bigint, traces: readonly DayTraces[], usage: readonly DayM
       totalUsage: Number(row.total_tokens),
       countTraces: Number(row.trace_count),
       countObservations: Number(row.observation_count),
-      totalCost: roundUsd(row.total_cost),
+      totalCost: roundUsd(Number(row.total_cost)),
     }))
     .sort((a, b) => (a.model ?? '\uffff').localeCompare(b.model ?? '\uffff'));
   return {
     date: new Date(Number(day) * MS_PER_DAY).toISOString().slice(0, 10),
     countTraces: Number(traces.find((row) => row.day === day)?.trace_count ?? 0n),
     countObservations: rows.reduce((sum, row) => sum + Number(row.observation_count), 0),
-    totalCost: roundUsd(rows.reduce((sum, row) => sum + row.total_cost, 0)),
+    totalCost: roundUsd(rows.reduce((sum, row) => sum + Number(row.total_cost), 0)),
     usage: models,
   };
 }

@@ -3,17 +3,18 @@
  * rollups (per-day usage, sessions, users), the full-text index, and custom model prices. Every
  * derived table is first filled from existing rows (a database written by an older spanlite
  * gets the same content as one written since), then kept current:
- * - from `traces` by triggers: a trace row is written once per batch that touches it, and
- *   triggers there cost little;
- * - from `observations` by the batch writer's hook (sqlite-observation-derived.ts), not by
- *   triggers: any INSERT trigger on that table, even an empty one, costs each of its wide rows
- *   about a third more. Only the rare UPDATE of an observation's input/output (GenAI log
- *   records joined later) re-indexes it by trigger.
+ * - per-day trace counts, sessions and users by triggers on `traces` (traces per tag on
+ *   `trace_tags`): a trace row is written once per batch that touches it, and its triggers cost
+ *   little;
+ * - per-day usage and the full-text index by the batch writer's hook (sqlite-batch-derived.ts),
+ *   not by triggers: any INSERT trigger on `observations`, even an empty one, costs each of its
+ *   wide rows about a third more, measured. Only the rare UPDATE of an observation's input or
+ *   output (GenAI log records joined later) indexes its new text by trigger.
  *
  * This text is frozen once shipped, like every migration; the helpers below exist only to
  * build it, and changing them changes a shipped migration.
  */
-import { ARABIC_OPTIONAL_MARK_CHARS, MAX_DOCUMENT_CHARS, NO_SPACE_SCRIPT_GLOB } from './search-text.js';
+import { ARABIC_OPTIONAL_MARK_CHARS, DOC_IDS_PER_MS, MAX_DOCUMENT_CHARS, NO_SPACE_SCRIPT_GLOB } from './search-text.js';
 
 /** Unix nanoseconds in one UTC day: `time_ns / NS_PER_DAY` is the day number. */
 const NS_PER_DAY = '86400000000000';
@@ -153,38 +154,35 @@ function rollupTable({ table, keyColumn }: Rollup): string {
   ) WITHOUT ROWID;`;
 }
 
-/** The trace's own document (its name, input and output), replaced when they change. */
-function traceSearchTriggers(): string {
-  const traceDoc = (row: 'new' | 'old') =>
-    `(SELECT doc_id FROM search_docs WHERE project_id = ${row}.project_id AND trace_id = ${row}.id AND is_trace = 1)`;
-  return `
-  CREATE TRIGGER traces_search_insert AFTER INSERT ON traces BEGIN
-    INSERT INTO search_docs (project_id, trace_id, is_trace) VALUES (new.project_id, new.id, 1);
-    ${indexDocument(traceDoc('new'), 'new')}
-  END;
-  CREATE TRIGGER traces_search_update AFTER UPDATE ON traces
-  WHEN old.name IS NOT new.name OR old.input IS NOT new.input OR old.output IS NOT new.output BEGIN
-    DELETE FROM search_words WHERE rowid = ${traceDoc('old')};
-    DELETE FROM search_cjk WHERE rowid = ${traceDoc('old')};
-    ${indexDocument(traceDoc('new'), 'new')}
-  END;`;
-}
-
 /** An observation whose input or output is rewritten (GenAI log records joined later) gains a document with its new text. */
 function observationSearchTrigger(): string {
+  const base = `(coalesce((SELECT t.start_time_ns FROM traces t WHERE t.project_id = new.project_id AND t.id = new.trace_id),
+    new.start_time_ns) / 1000000 * ${DOC_IDS_PER_MS})`;
+  const lastInBucket = `(SELECT max(doc_id) FROM search_docs WHERE doc_id >= ${base} AND doc_id < ${base} + ${DOC_IDS_PER_MS})`;
   return `
   CREATE TRIGGER observations_search_update AFTER UPDATE OF input, output ON observations
   WHEN old.input IS NOT new.input OR old.output IS NOT new.output BEGIN
-    INSERT INTO search_docs (project_id, trace_id, is_trace) VALUES (new.project_id, new.trace_id, 0);
-    ${indexDocument(`(SELECT max(doc_id) FROM search_docs)`, 'new')}
+    INSERT INTO search_docs (doc_id, project_id, trace_id) VALUES (coalesce(${lastInBucket} + 1, ${base}), new.project_id, new.trace_id);
+    ${indexDocument(lastInBucket, 'new')}
   END;`;
 }
 
+/** Backfill: a trace's document holds its own text and its observations'. */
+const backfillText = `${searchText('t')} || char(10) || coalesce((
+    SELECT group_concat(${searchText('o')}, char(10)) FROM observations o WHERE o.project_id = d.project_id AND o.trace_id = d.trace_id
+  ), '')`;
+const backfillFrom = 'FROM search_docs d LEFT JOIN traces t ON t.project_id = d.project_id AND t.id = d.trace_id';
+
 export const QUERY_API_MIGRATION = `
-  -- Filters and orderings. scores_by_name_value covers score conditions (it replaces scores_by_name, its prefix).
-  CREATE INDEX traces_by_cost ON traces (project_id, total_cost);
-  CREATE INDEX traces_by_latency ON traces (project_id, (end_time_ns - start_time_ns));
-  CREATE INDEX observations_by_time ON observations (project_id, start_time_ns);
+  -- Filters and orderings. A trace list first finds the ids of its page, then reads those rows:
+  -- these narrow indexes answer the first step without touching the wide trace rows
+  -- (traces_keys: existence, time, latency and cost of a trace by id, for conditions on other tables).
+  -- scores_by_name_value covers score conditions (it replaces scores_by_name, its prefix).
+  CREATE INDEX traces_keys ON traces (project_id, id, start_time_ns, end_time_ns, total_cost);
+  CREATE INDEX traces_by_cost ON traces (project_id, total_cost, start_time_ns);
+  CREATE INDEX traces_by_latency ON traces (project_id, (end_time_ns - start_time_ns), start_time_ns);
+  -- Type and level ride along so the commonest observation filters are answered from the index.
+  CREATE INDEX observations_by_time ON observations (project_id, start_time_ns, type, level);
   CREATE INDEX observations_by_level ON observations (project_id, level, trace_id) WHERE level IN ('ERROR', 'WARNING');
   CREATE INDEX observations_by_model ON observations (project_id, model, trace_id) WHERE model IS NOT NULL;
   DROP INDEX scores_by_name;
@@ -210,20 +208,25 @@ export const QUERY_API_MIGRATION = `
     total_cost REAL NOT NULL,
     PRIMARY KEY (project_id, day, model)
   ) WITHOUT ROWID;
+  CREATE TABLE tag_counts (
+    project_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    trace_count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, tag)
+  ) WITHOUT ROWID;
   ${rollupTable(SESSIONS)}
   CREATE INDEX session_stats_by_first ON session_stats (project_id, first_start_ns);
   ${rollupTable(USERS)}
   CREATE INDEX user_stats_by_last ON user_stats (project_id, last_start_ns);
 
-  -- Full text (search-text.ts): documents map to traces; a word index over all, trigrams over no-space script.
+  -- Full text (search-text.ts): documents (rowids) map to traces; a word index over all, trigrams over no-space script.
+  -- A document's id is its trace's start in ms times ${DOC_IDS_PER_MS}, plus a count: matches come in trace time order.
   CREATE TABLE search_docs (
     doc_id INTEGER PRIMARY KEY,
     project_id TEXT NOT NULL,
-    trace_id TEXT NOT NULL,
-    -- 1: the trace's own document (its name, input, output); 0: observations' text.
-    is_trace INTEGER NOT NULL
+    trace_id TEXT NOT NULL
   );
-  CREATE INDEX search_docs_by_trace ON search_docs (project_id, trace_id, is_trace);
+  CREATE INDEX search_docs_by_trace ON search_docs (project_id, trace_id);
   CREATE VIRTUAL TABLE search_words USING fts5 (
     text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
   );
@@ -250,25 +253,28 @@ export const QUERY_API_MIGRATION = `
     sum(${observationTokens('o').input}), sum(${observationTokens('o').output}), sum(${observationTokens('o').total}),
     sum(CASE WHEN o.counts_in_trace_totals = 1 THEN coalesce(o.total_cost, 0) ELSE 0 END)
   FROM observations o GROUP BY 1, 2, 3;
+  INSERT INTO tag_counts (project_id, tag, trace_count) SELECT project_id, tag, count(*) FROM trace_tags GROUP BY 1, 2;
   ${rollupBackfill(SESSIONS)}
   ${rollupBackfill(USERS)}
-  INSERT INTO search_docs (project_id, trace_id, is_trace) SELECT project_id, id, 1 FROM traces;
-  INSERT INTO search_words (rowid, text)
-  SELECT d.doc_id, ${searchText('t')} FROM search_docs d JOIN traces t ON t.project_id = d.project_id AND t.id = d.trace_id;
-  INSERT INTO search_cjk (rowid, text)
-  SELECT d.doc_id, ${searchText('t')} FROM search_docs d JOIN traces t ON t.project_id = d.project_id AND t.id = d.trace_id
-  WHERE coalesce(t.name, '') || coalesce(t.input, '') || coalesce(t.output, '') GLOB '${NO_SPACE_SCRIPT_GLOB}';
-  -- Observations: one document per trace, as the batch writer makes one per trace per batch.
-  INSERT INTO search_docs (project_id, trace_id, is_trace) SELECT DISTINCT project_id, trace_id, 0 FROM observations;
-  INSERT INTO search_words (rowid, text)
-  SELECT d.doc_id, group_concat(${searchText('o')}, char(10)) FROM search_docs d
-  JOIN observations o ON o.project_id = d.project_id AND o.trace_id = d.trace_id
-  WHERE d.is_trace = 0 GROUP BY d.doc_id;
-  INSERT INTO search_cjk (rowid, text)
-  SELECT d.doc_id, group_concat(${searchText('o')}, char(10)) FROM search_docs d
-  JOIN observations o ON o.project_id = d.project_id AND o.trace_id = d.trace_id
-  WHERE d.is_trace = 0 GROUP BY d.doc_id
-  HAVING max(coalesce(o.name, '') || coalesce(o.input, '') || coalesce(o.output, '') GLOB '${NO_SPACE_SCRIPT_GLOB}');
+  -- One document per trace: its name, input and output, and its observations'.
+  INSERT INTO search_docs (doc_id, project_id, trace_id)
+  SELECT start_time_ns / 1000000 * ${DOC_IDS_PER_MS} + row_number() OVER (PARTITION BY start_time_ns / 1000000 ORDER BY project_id, id) - 1,
+    project_id, id
+  FROM traces;
+  -- Observations whose trace row never arrived: in the upper half of their millisecond.
+  INSERT INTO search_docs (doc_id, project_id, trace_id)
+  SELECT start_ms * ${DOC_IDS_PER_MS} + ${DOC_IDS_PER_MS / 2} + row_number() OVER (PARTITION BY start_ms ORDER BY project_id, trace_id) - 1,
+    project_id, trace_id
+  FROM (
+    SELECT o.project_id, o.trace_id, min(o.start_time_ns) / 1000000 AS start_ms FROM observations o
+    WHERE NOT EXISTS (SELECT 1 FROM traces t WHERE t.project_id = o.project_id AND t.id = o.trace_id)
+    GROUP BY o.project_id, o.trace_id
+  );
+  INSERT INTO search_words (rowid, text) SELECT d.doc_id, ${backfillText} ${backfillFrom};
+  INSERT INTO search_cjk (rowid, text) SELECT d.doc_id, ${backfillText} ${backfillFrom}
+  WHERE coalesce(t.name, '') || coalesce(t.input, '') || coalesce(t.output, '') GLOB '${NO_SPACE_SCRIPT_GLOB}'
+    OR EXISTS (SELECT 1 FROM observations o WHERE o.project_id = d.project_id AND o.trace_id = d.trace_id
+      AND coalesce(o.name, '') || coalesce(o.input, '') || coalesce(o.output, '') GLOB '${NO_SPACE_SCRIPT_GLOB}');
 
   -- Triggers keep the derived tables current from here on.
   CREATE TRIGGER traces_daily_insert AFTER INSERT ON traces BEGIN
@@ -284,8 +290,14 @@ export const QUERY_API_MIGRATION = `
   CREATE TRIGGER traces_daily_delete AFTER DELETE ON traces BEGIN
     UPDATE daily_traces SET trace_count = trace_count - 1 WHERE project_id = old.project_id AND day = old.start_time_ns / ${NS_PER_DAY};
   END;
+  CREATE TRIGGER trace_tags_count_insert AFTER INSERT ON trace_tags BEGIN
+    INSERT INTO tag_counts (project_id, tag, trace_count) VALUES (new.project_id, new.tag, 1)
+    ON CONFLICT (project_id, tag) DO UPDATE SET trace_count = trace_count + 1;
+  END;
+  CREATE TRIGGER trace_tags_count_delete AFTER DELETE ON trace_tags BEGIN
+    UPDATE tag_counts SET trace_count = trace_count - 1 WHERE project_id = old.project_id AND tag = old.tag;
+  END;
   ${rollupTriggers(SESSIONS, 'sessions')}
   ${rollupTriggers(USERS, 'users')}
-  ${traceSearchTriggers()}
   ${observationSearchTrigger()}
 `;

@@ -132,6 +132,13 @@ export function migrate(db: Database, file: string): void {
       `database ${file}: schema version ${current} is newer than this spanlite understands (${SCHEMA_VERSION}); upgrade spanlite`,
     );
   }
+  if (current === 0 && db.pragma('auto_vacuum', { simple: true }) === 0) {
+    // Free pages go back to the file system in retention's small steps (sqlite-retention.ts). The
+    // mode is fixed when the file is first written (journal_mode = WAL already did), so a VACUUM
+    // of the still empty database applies it. Databases created before keep NONE.
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.exec('VACUUM');
+  }
   for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version - 1] as string);

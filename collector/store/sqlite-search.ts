@@ -30,7 +30,17 @@ const ARABIC_WORD = /^[\u0600-\u06ff]+$/u;
 /** Arabic conjunctions, prepositions and the article written attached to the next word. */
 const ARABIC_PROCLITICS = ['', 'ال', 'و', 'وال', 'ب', 'بال', 'ل', 'لل', 'ف', 'فال', 'ك', 'كال'];
 
+export type SearchIndex = 'search_words' | 'search_cjk';
+
+/** How to find a term: an FTS5 MATCH expression on one of the two indexes. */
+export interface TermMatch {
+  index: SearchIndex;
+  expression: string;
+}
+
 export interface Search {
+  /** How to find `term`, or null when no indexed text can contain it. */
+  matchFor(term: string): TermMatch | null;
   /** Adds "the trace matches `term`" (on `t.id`) to the conditions. */
   addTermCondition(conditions: SqlConditions, term: string): void;
 }
@@ -54,24 +64,24 @@ export function createSearch(db: Database): Search {
     return trigrams.length === 0 ? null : trigrams.map(quote).join(' OR ');
   }
 
-  function addMatch(c: SqlConditions, index: 'search_words' | 'search_cjk', expression: string): void {
-    c.add(`t.id IN (
-      SELECT d.trace_id FROM ${index} JOIN search_docs d ON d.doc_id = ${index}.rowid
-      WHERE ${index} MATCH ${c.bind(expression)} AND d.project_id = @projectId)`);
+  function matchFor(rawTerm: string): TermMatch | null {
+    const term = normaliseForIndex(rawTerm);
+    const index: SearchIndex = NO_SPACE_SCRIPT.test(term) ? 'search_cjk' : 'search_words';
+    const expression = index === 'search_cjk' ? trigramExpression(term) : wordExpression(term);
+    return expression === null ? null : { index, expression };
   }
 
   return {
-    addTermCondition(c, rawTerm) {
-      const term = normaliseForIndex(rawTerm);
-      if (NO_SPACE_SCRIPT.test(term)) {
-        const expression = trigramExpression(term);
-        if (expression === null) c.add('0');
-        else addMatch(c, 'search_cjk', expression);
+    matchFor,
+    addTermCondition(c, term) {
+      const match = matchFor(term);
+      if (match === null) {
+        c.add('0');
         return;
       }
-      const expression = wordExpression(term);
-      if (expression === null) c.add('0');
-      else addMatch(c, 'search_words', expression);
+      c.add(`t.id IN (
+        SELECT d.trace_id FROM ${match.index} JOIN search_docs d ON d.doc_id = ${match.index}.rowid
+        WHERE ${match.index} MATCH ${c.bind(match.expression)} AND d.project_id = @projectId)`);
     },
   };
 }

@@ -13,7 +13,8 @@ import { createScoreStore } from './sqlite-scores.js';
 import { createMetricsReads } from './sqlite-metrics.js';
 import { createCustomModelStore } from './sqlite-models.js';
 import { createTraceDelete } from './sqlite-trace-delete.js';
-import { createObservationDerived } from './sqlite-observation-derived.js';
+import { createRetentionDelete } from './sqlite-retention.js';
+import { createBatchDerived } from './sqlite-batch-derived.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -41,10 +42,12 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   // Checkpoint less often than the default 1000 pages: each checkpoint stalls the writer.
   db.pragma('wal_autocheckpoint = 10000');
   migrate(db, options.file);
+  const optimizer = keepStatisticsCurrent(db);
 
-  const writeBatches = createBatchWriter(db, Date.now, createObservationDerived(db));
+  const writeBatches = createBatchWriter(db, Date.now, createBatchDerived(db));
   const traces = createTraceReads(db, createSearch(db));
   const deleteTrace = createTraceDelete(db);
+  const deleteOldTraces = createRetentionDelete(db, deleteTrace);
   const observations = createObservationReads(db);
   const sessions = createSessionReads(db);
   const scores = createScoreStore(db);
@@ -56,6 +59,7 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
     async writeBatches(batches) {
       return writeBatches(batches);
     },
+    deleteTracesOlderThan: async (cutoffUnixNano, maxTraces) => deleteOldTraces(cutoffUnixNano, maxTraces),
     // Query API: better-sqlite3 is synchronous; each read runs whole within one turn.
     listTraces: async (projectId, query) => traces.listTraces(projectId, query),
     getTrace: async (projectId, traceId) => traces.getTrace(projectId, traceId),
@@ -78,8 +82,27 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(optimizer);
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
   };
 }
+
+/** Planner statistics are refreshed when a table has changed this much; a check is cheap. */
+const OPTIMIZE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * Keeps the planner's statistics (sqlite_stat1) current. Without them SQLite assumes a project id
+ * matches ten rows, and picks plans that scan every trace of the project (a trace's scores read
+ * through the by-time index, the newest traces by sorting them all). `optimize` analyzes tables
+ * never analyzed or grown much since; `analysis_limit` samples, so it takes well under a second
+ * at millions of rows.
+ */
+function keepStatisticsCurrent(db: Database.Database): NodeJS.Timeout {
+  db.pragma('analysis_limit = 1000');
+  const optimize = () => db.pragma('optimize = 0x10002');
+  optimize();
+  return setInterval(optimize, OPTIMIZE_INTERVAL_MS).unref();
+}
+

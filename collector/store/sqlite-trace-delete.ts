@@ -1,7 +1,7 @@
 /**
  * Deleting a trace and everything under it, in one transaction. Trace triggers take it out of
  * the per-day trace counts and the session and user rollups; what the batch writer derived from
- * its observations (sqlite-observation-derived.ts) is taken out here: their per-day usage and
+ * its observations (sqlite-batch-derived.ts) is taken out here: their per-day usage and
  * the trace's full-text documents.
  */
 import type { Database } from 'better-sqlite3';

@@ -1,7 +1,9 @@
 /**
- * TraceFilter -> WHERE conditions on `traces t`. Conditions on other tables are written as
- * `t.id IN (subquery)` over a covering index (level, model, scores, full text) so SQLite can
- * either probe them per trace or start from them, whichever its planner finds cheaper.
+ * TraceFilter -> WHERE conditions on `traces t`. Conditions on other tables are mostly
+ * `t.id IN (subquery)` over a covering index (level, model, scores, full text): SQLite computes
+ * the subquery once and starts from it or probes it. Tags differ by purpose: a page (newest
+ * first, LIMIT) probes each trace's tags as it walks the time index and stops at the limit,
+ * while a count starts from the tag's index range rather than probing every trace.
  */
 import type { ScoreCondition, TraceFilter } from './query-store.js';
 import type { Search } from './sqlite-search.js';
@@ -9,7 +11,9 @@ import { SqlConditions } from './sqlite-conditions.js';
 
 const NS_PER_MS = 1_000_000;
 
-export function traceConditions(projectId: string, filter: TraceFilter, search: Search): SqlConditions {
+export type ConditionPurpose = 'page' | 'count';
+
+export function traceConditions(projectId: string, filter: TraceFilter, search: Search, purpose: ConditionPurpose): SqlConditions {
   const c = new SqlConditions(projectId).add('t.project_id = @projectId');
   const equal = (column: string, value: string | undefined) => {
     if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
@@ -23,20 +27,20 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   if (filter.fromTimeUnixNano !== undefined) c.add(`t.start_time_ns >= ${c.bind(filter.fromTimeUnixNano)}`);
   if (filter.toTimeUnixNano !== undefined) c.add(`t.start_time_ns < ${c.bind(filter.toTimeUnixNano)}`);
   for (const tag of filter.tags ?? []) {
-    c.add(`EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)} AND g.trace_id = t.id)`);
+    c.add(
+      purpose === 'page'
+        ? `EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)} AND g.trace_id = t.id)`
+        : `t.id IN (SELECT g.trace_id FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)})`,
+    );
   }
   const latency = '(t.end_time_ns - t.start_time_ns)';
   if (filter.minLatencyMs !== undefined) c.add(`${latency} >= ${c.bind(msToNs(filter.minLatencyMs))}`);
   if (filter.maxLatencyMs !== undefined) c.add(`${latency} <= ${c.bind(msToNs(filter.maxLatencyMs))}`);
   if (filter.minCostUsd !== undefined) c.add(`t.total_cost >= ${c.bind(filter.minCostUsd)}`);
   if (filter.maxCostUsd !== undefined) c.add(`t.total_cost <= ${c.bind(filter.maxCostUsd)}`);
-  if (filter.level !== undefined) {
-    c.add(`t.id IN (SELECT o.trace_id FROM observations o WHERE o.project_id = @projectId AND o.level = ${c.bind(filter.level)})`);
-  }
-  if (filter.model !== undefined) {
-    c.add(`t.id IN (SELECT o.trace_id FROM observations o WHERE o.project_id = @projectId AND o.model = ${c.bind(filter.model)})`);
-  }
-  for (const condition of filter.scores ?? []) addScoreCondition(c, condition);
+  if (filter.level !== undefined) c.add(`t.id IN (${levelTraceIds(c, filter.level)})`);
+  if (filter.model !== undefined) c.add(`t.id IN (${modelTraceIds(c, filter.model)})`);
+  for (const condition of filter.scores ?? []) c.add(`t.id IN (${scoreTraceIds(c, condition)})`);
   for (const { key, value } of filter.metadata ?? []) {
     c.add(`EXISTS (SELECT 1 FROM json_each(t.metadata) m WHERE m.key = ${c.bind(key)} AND ${metadataText('m')} = ${c.bind(value)})`);
   }
@@ -44,11 +48,43 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   return c;
 }
 
-function addScoreCondition(c: SqlConditions, { name, operator, value }: ScoreCondition): void {
+/**
+ * When the filter is one condition on another table (a level, a model or one score condition)
+ * and nothing else: the ids of the traces it matches, to count without reading traces. Rows of
+ * those tables exist for stored traces, but for scores or events that arrived before their
+ * trace; those few are counted too.
+ */
+export function singleSubquery(
+  projectId: string,
+  filter: TraceFilter,
+  narrowing: ReadonlyArray<keyof TraceFilter>,
+): { sql: string; params: Record<string, unknown> } | null {
+  if (narrowing.length !== 1) return null;
+  const c = new SqlConditions(projectId);
+  const [field] = narrowing;
+  let sql: string;
+  if (field === 'level' && filter.level !== undefined) sql = levelTraceIds(c, filter.level);
+  else if (field === 'model' && filter.model !== undefined) sql = modelTraceIds(c, filter.model);
+  else if (field === 'scores' && filter.scores?.length === 1) sql = scoreTraceIds(c, filter.scores[0]!);
+  else return null;
+  return { sql, params: c.params };
+}
+
+function levelTraceIds(c: SqlConditions, level: string): string {
+  // The repeated IN lets SQLite use the partial index observations_by_level (it cannot know a bound value is in it).
+  return `SELECT o.trace_id FROM observations o
+    WHERE o.project_id = @projectId AND o.level = ${c.bind(level)} AND o.level IN ('ERROR', 'WARNING')`;
+}
+
+function modelTraceIds(c: SqlConditions, model: string): string {
+  return `SELECT o.trace_id FROM observations o WHERE o.project_id = @projectId AND o.model = ${c.bind(model)}`;
+}
+
+function scoreTraceIds(c: SqlConditions, { name, operator, value }: ScoreCondition): string {
   const column = typeof value === 'number' ? 's.value' : 's.string_value';
   // operator is one of a closed set (COMPARISON_OPERATORS), never text from the request.
-  c.add(`t.id IN (SELECT s.trace_id FROM scores s
-    WHERE s.project_id = @projectId AND s.name = ${c.bind(name)} AND ${column} ${operator} ${c.bind(value)})`);
+  return `SELECT s.trace_id FROM scores s
+    WHERE s.project_id = @projectId AND s.name = ${c.bind(name)} AND ${column} ${operator} ${c.bind(value)}`;
 }
 
 /** A metadata value as text: strings as they are, numbers and booleans as JSON writes them. */

@@ -9,6 +9,7 @@ import { mergeTraceContribution, type TraceFactsState } from '../trace-merge.js'
 import { toJson, fromJson } from './json-columns.js';
 import type { MappedLogs } from '../log-record.js';
 import { createLogJoin, type LogJoin } from './sqlite-log-join.js';
+import { isTransientSqliteError } from './sqlite-errors.js';
 
 /** What newly stored observations add to their trace's totals. */
 interface TraceTotalsDelta {
@@ -26,16 +27,16 @@ interface PendingTrace {
 export type WriteBatches = (batches: readonly SpanBatch[]) => BatchWriteOutcome[];
 
 /**
- * Called inside each batch's savepoint with the observations it stored (re-sent ones left out),
- * for tables derived from them (store/sqlite-observation-derived.ts): a batch at once is far
- * cheaper than a trigger per row.
+ * Called inside each batch's savepoint with the batch and the observations it stored (re-sent
+ * ones left out), for tables derived from them (store/sqlite-batch-derived.ts): a batch at
+ * once is far cheaper than a trigger per row.
  */
-export type AfterObservations = (projectId: string, observations: readonly Observation[]) => void;
+export type AfterBatch = (batch: SpanBatch, storedObservations: readonly Observation[]) => void;
 
 export function createBatchWriter(
   db: Database,
   now: () => number = Date.now,
-  afterObservations?: AfterObservations,
+  afterBatch?: AfterBatch,
 ): WriteBatches {
   const statements = prepareStatements(db);
   const logJoin = createLogJoin(db);
@@ -49,7 +50,7 @@ export function createBatchWriter(
     if (batch.logs) writeLogs(statements, logJoin, batch.projectId, batch.logs, pending, written);
     const nowMs = now();
     for (const [traceId, trace] of pending) upsertTrace(statements, batch.projectId, traceId, trace, nowMs);
-    afterObservations?.(batch.projectId, written);
+    afterBatch?.(batch, written);
   });
 
   const writeGroup = db.transaction((batches: readonly SpanBatch[]): BatchWriteOutcome[] =>
@@ -60,7 +61,11 @@ export function createBatchWriter(
         return { ok: true } as const;
       } catch (error) {
         logJoin.resync();
-        return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+        return {
+          ok: false,
+          error: error instanceof Error ? error : new Error(String(error)),
+          retryable: isTransientSqliteError(error),
+        };
       }
     }),
   );

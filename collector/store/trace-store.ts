@@ -17,7 +17,11 @@ export interface SpanBatch {
   logs?: MappedLogs;
 }
 
-export type BatchWriteOutcome = { ok: true } | { ok: false; error: Error };
+/**
+ * `retryable: false` when the batch itself cannot be stored (a value the database refuses), so
+ * sending it again cannot help; absent or true when the database may accept it later.
+ */
+export type BatchWriteOutcome = { ok: true } | { ok: false; error: Error; retryable?: boolean };
 
 /** The write path, and the query API's reads and writes (query-store.ts). */
 export interface TraceStore extends QueryStore {
@@ -26,6 +30,12 @@ export interface TraceStore extends QueryStore {
    * rolled back alone and reported; the others commit). Resolves once committed to disk.
    */
   writeBatches(batches: readonly SpanBatch[]): Promise<BatchWriteOutcome[]>;
+  /**
+   * Retention: deletes at most `maxTraces` traces that started before `cutoffUnixNano`, with
+   * everything under them (and rows of traces never stored, older than the cutoff), in one
+   * transaction; resolves with how many were deleted (fewer than `maxTraces`: none are left).
+   */
+  deleteTracesOlderThan(cutoffUnixNano: bigint, maxTraces: number): Promise<number>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -152,6 +152,8 @@ export interface KeysetPage<T> {
   meta: PageMeta;
   /** Null on the last page. */
   next: KeysetPosition | null;
+  /** True when totalItems is an estimate (a full-text search matching very many traces). */
+  totalItemsEstimated: boolean;
 }
 
 /** Langfuse's Session, with spanlite's aggregates. */

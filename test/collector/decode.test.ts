@@ -111,8 +111,11 @@ const pb = {
   resource: (...attributes: Uint8Array[]) => concat(...attributes.map((a) => lenField(1, a))),
   scopeSpans: (scope: Uint8Array, ...spans: Uint8Array[]) => concat(lenField(1, scope), ...spans.map((s) => lenField(2, s))),
   scope: (name: string, version: string) => concat(stringField(1, name), stringField(2, version)),
+  /** Start and end times come first (a span without a start is refused); later fields 7 and 8 replace them. */
   span: (ids: { traceId: Uint8Array; spanId: Uint8Array; parentSpanId?: Uint8Array }, ...rest: Uint8Array[]) =>
     concat(
+      fixed64Field(7, DEFAULT_START),
+      fixed64Field(8, DEFAULT_START),
       lenField(1, ids.traceId),
       lenField(2, ids.spanId),
       ...(ids.parentSpanId === undefined ? [] : [lenField(4, ids.parentSpanId)]),
@@ -131,6 +134,8 @@ const pb = {
 };
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+/** The start time hand-built spans get unless they set their own. */
+const DEFAULT_START = 1_700_000_000_000_000_000n;
 const SPAN_ID = 'b7ad6b7169203331';
 const PARENT_ID = '00f067aa0ba902b7';
 
@@ -143,8 +148,14 @@ function protobufWithSpans(...spans: Uint8Array[]): Uint8Array {
   return pb.request(pb.resourceSpans(pb.resource(), pb.scopeSpans(pb.scope('s', '1'), ...spans)));
 }
 
+/** Spans without a start time start and end at DEFAULT_START (a span without a start is refused). */
 function jsonWithSpans(...spans: unknown[]): unknown {
-  return { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 's' }, spans }] }] };
+  const started = spans.map((span) =>
+    typeof span === 'object' && span !== null && !('startTimeUnixNano' in span)
+      ? { startTimeUnixNano: String(DEFAULT_START), endTimeUnixNano: String(DEFAULT_START), ...span }
+      : span,
+  );
+  return { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 's' }, spans: started }] }] };
 }
 
 function nestedJsonArray(depth: number): unknown {
@@ -335,17 +346,23 @@ describe('decodeJsonTraces on hand-written OTLP/JSON', () => {
     ]);
   });
 
-  it('gives missing times 0n, an absent status UNSET and empty or all-zero parent ids null', () => {
+  it('gives a missing end the start time, an absent status UNSET and empty or all-zero parent ids null', () => {
     const { spans } = decodeJsonTraces(
       jsonWithSpans(
-        { traceId: TRACE_ID, spanId: SPAN_ID, parentSpanId: '' },
-        { traceId: TRACE_ID, spanId: 'b7ad6b7169203332', parentSpanId: '0000000000000000', status: {} },
+        { traceId: TRACE_ID, spanId: SPAN_ID, parentSpanId: '', startTimeUnixNano: String(DEFAULT_START) },
+        {
+          traceId: TRACE_ID,
+          spanId: 'b7ad6b7169203332',
+          parentSpanId: '0000000000000000',
+          status: {},
+          startTimeUnixNano: String(DEFAULT_START),
+        },
       ),
     );
 
     expect(spans.map((span) => [span.parentSpanId, span.startTimeUnixNano, span.endTimeUnixNano, span.status])).toEqual([
-      [null, 0n, 0n, { code: 0, message: '' }],
-      [null, 0n, 0n, { code: 0, message: '' }],
+      [null, DEFAULT_START, DEFAULT_START, { code: 0, message: '' }],
+      [null, DEFAULT_START, DEFAULT_START, { code: 0, message: '' }],
     ]);
   });
 
@@ -416,18 +433,23 @@ describe('kvlist, bytes and integer values', () => {
 });
 
 describe('protobuf wire details', () => {
-  it('reads fixed64 times exactly up to the largest unsigned 64-bit value', () => {
+  it('reads fixed64 times exactly up to the largest unsigned 64-bit value, and refuses those past int64', () => {
+    const latest = (1n << 63n) - 1n;
     const body = protobufWithSpans(
-      goodSpan(
-        fixed64Field(7, 1795541721379285241n),
-        fixed64Field(8, 18446744073709551615n),
-      ),
+      goodSpan(fixed64Field(7, 1795541721379285241n), fixed64Field(8, latest)),
+      pb.span({ traceId: hex(TRACE_ID), spanId: hex('b7ad6b7169203332') }, fixed64Field(8, 18446744073709551615n)),
     );
 
-    const [span] = decodeProtobufTraces(body).spans;
+    const { spans, refused } = decodeProtobufTraces(body);
 
-    expect(span!.startTimeUnixNano).toBe(1795541721379285241n);
-    expect(span!.endTimeUnixNano).toBe(18446744073709551615n);
+    expect(spans[0]!.startTimeUnixNano).toBe(1795541721379285241n);
+    expect(spans[0]!.endTimeUnixNano).toBe(latest);
+    expect(refused).toEqual([
+      {
+        span: 'b7ad6b7169203332',
+        reason: 'endTimeUnixNano: expected unix nanoseconds up to 9223372036854775807 (year 2262) (got 18446744073709551615)',
+      },
+    ]);
   });
 
   it('folds a resource sent after its scope spans into every span', () => {
@@ -650,7 +672,9 @@ describe('prototype pollution guard', () => {
       resourceSpans: [
         {
           resource: { attributes },
-          scopeSpans: [{ scope: { attributes }, spans: [{ traceId: TRACE_ID, spanId: SPAN_ID, attributes, events: [{ attributes }] }] }],
+          scopeSpans: [
+            { scope: { attributes }, spans: [{ traceId: TRACE_ID, spanId: SPAN_ID, startTimeUnixNano: '1', endTimeUnixNano: '1', attributes, events: [{ attributes }] }] },
+          ],
         },
       ],
     });
@@ -679,5 +703,134 @@ describe('prototype pollution guard', () => {
     expect(span!.attributes).toEqual({ nested: {} });
     expect(Object.getPrototypeOf(span!.attributes)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('times and value limits', () => {
+  const LATEST = (1n << 63n) - 1n;
+
+  it('refuses spans with a start, end or event time past int64, in both encodings, naming the field', () => {
+    const spanIds = ['b7ad6b7169203332', 'b7ad6b7169203333', 'b7ad6b7169203334'];
+    const times: Array<[start: bigint, end: bigint, event: bigint]> = [
+      [LATEST + 1n, LATEST + 1n, 1n],
+      [5n, LATEST + 1n, 1n],
+      [5n, 6n, LATEST + 1n],
+    ];
+    const protobufBody = protobufWithSpans(
+      goodSpan(fixed64Field(7, LATEST), fixed64Field(8, LATEST)),
+      ...times.map(([start, end, event], i) =>
+        pb.span(
+          { traceId: hex(TRACE_ID), spanId: hex(spanIds[i]!) },
+          fixed64Field(7, start),
+          fixed64Field(8, end),
+          lenField(11, fixed64Field(1, event)),
+        ),
+      ),
+    );
+    const jsonBody = jsonWithSpans(
+      { traceId: TRACE_ID, spanId: SPAN_ID, startTimeUnixNano: String(LATEST), endTimeUnixNano: String(LATEST) },
+      ...times.map(([start, end, event], i) => ({
+        traceId: TRACE_ID,
+        spanId: spanIds[i],
+        startTimeUnixNano: String(start),
+        endTimeUnixNano: String(end),
+        events: [{ timeUnixNano: String(event) }],
+      })),
+    );
+
+    for (const { spans, refused } of [decodeProtobufTraces(protobufBody), decodeJsonTraces(jsonBody)]) {
+      expect(spans.map((span) => [span.spanId, span.endTimeUnixNano])).toEqual([[SPAN_ID, LATEST]]);
+      expect(refused.map((r) => [r.span, r.reason.split(':')[0]])).toEqual([
+        [spanIds[0], 'startTimeUnixNano'],
+        [spanIds[1], 'endTimeUnixNano'],
+        [spanIds[2], 'events[0].timeUnixNano'],
+      ]);
+      expect(refused[0]!.reason).toBe(
+        'startTimeUnixNano: expected unix nanoseconds up to 9223372036854775807 (year 2262) (got 9223372036854775808); ' +
+          'endTimeUnixNano: expected unix nanoseconds up to 9223372036854775807 (year 2262) (got 9223372036854775808)',
+      );
+    }
+  });
+
+  it('gives a span without a start its end, and one with neither the time the export was received (as Langfuse)', () => {
+    const receivedAt = 1_800_000_000_000_000_000n;
+    const protobufBody = protobufWithSpans(
+      pb.span({ traceId: hex(TRACE_ID), spanId: hex(SPAN_ID) }, fixed64Field(7, 0n), fixed64Field(8, 1500n)),
+      pb.span({ traceId: hex(TRACE_ID), spanId: hex('b7ad6b7169203332') }, fixed64Field(7, 0n), fixed64Field(8, 0n)),
+    );
+    const jsonBody = jsonWithSpans(
+      { traceId: TRACE_ID, spanId: SPAN_ID, startTimeUnixNano: '0', endTimeUnixNano: '1500' },
+      { traceId: TRACE_ID, spanId: 'b7ad6b7169203332', startTimeUnixNano: '0' },
+    );
+
+    for (const { spans } of [
+      decodeProtobufTraces(protobufBody, undefined, receivedAt),
+      decodeJsonTraces(jsonBody, undefined, receivedAt),
+    ]) {
+      expect(spans.map((span) => [span.startTimeUnixNano, span.endTimeUnixNano, span.attributes])).toEqual([
+        [1500n, 1500n, {}],
+        [receivedAt, receivedAt, {}],
+      ]);
+    }
+  });
+
+  it('keeps a span that ends before it starts with its end at its start, recording the end it was sent with', () => {
+    const protobufBody = protobufWithSpans(goodSpan(fixed64Field(7, 2000n), fixed64Field(8, 1500n)));
+    const jsonBody = jsonWithSpans({ traceId: TRACE_ID, spanId: SPAN_ID, startTimeUnixNano: '2000', endTimeUnixNano: '1500' });
+
+    for (const { spans } of [decodeProtobufTraces(protobufBody), decodeJsonTraces(jsonBody)]) {
+      expect(spans[0]).toMatchObject({
+        startTimeUnixNano: 2000n,
+        endTimeUnixNano: 2000n,
+        attributes: { 'spanlite.original_end_time_unix_nano': '1500' },
+      });
+    }
+  });
+
+  it('truncates string values past the limit on a character boundary, marks them and records key and size', () => {
+    const limits = { maxAttributeBytes: 1024 };
+    const long = 'a' + 'é'.repeat(1000); // 2001 bytes: byte 1024 is the second of an 'é'
+    const protobufBody = protobufWithSpans(
+      goodSpan(
+        pb.spanAttribute(pb.keyValue('long', pb.string(long))),
+        pb.spanAttribute(pb.keyValue('list', pb.array(pb.string('ok'), pb.string(long)))),
+        pb.spanAttribute(pb.keyValue('blob', pb.bytes(new Uint8Array(1500)))),
+        pb.spanAttribute(pb.keyValue('short', pb.string('ok'))),
+      ),
+    );
+    const jsonBody = jsonWithSpans({
+      traceId: TRACE_ID,
+      spanId: SPAN_ID,
+      attributes: [
+        { key: 'long', value: { stringValue: long } },
+        { key: 'list', value: { arrayValue: { values: [{ stringValue: 'ok' }, { stringValue: long }] } } },
+        { key: 'blob', value: { bytesValue: Buffer.alloc(1500).toString('base64') } },
+        { key: 'short', value: { stringValue: 'ok' } },
+      ],
+    });
+    const cut = 'a' + 'é'.repeat(511) + '…[spanlite: truncated from 2001 bytes to 1024]';
+
+    for (const { spans } of [decodeProtobufTraces(protobufBody, limits), decodeJsonTraces(jsonBody, limits)]) {
+      expect(spans[0]!.attributes).toEqual({
+        long: cut,
+        list: ['ok', cut],
+        blob: Buffer.alloc(1024).toString('base64'),
+        short: 'ok',
+        'spanlite.truncated': [
+          { key: 'long', originalBytes: 2001 },
+          { key: 'list', originalBytes: 2001 },
+          { key: 'blob', originalBytes: 1500 },
+        ],
+      });
+    }
+  });
+
+  it('leaves values at the limit untouched and adds nothing', () => {
+    const exact = 'a'.repeat(1024);
+    const { spans } = decodeProtobufTraces(
+      protobufWithSpans(goodSpan(pb.spanAttribute(pb.keyValue('exact', pb.string(exact))))),
+      { maxAttributeBytes: 1024 },
+    );
+    expect(spans[0]!.attributes).toEqual({ exact });
   });
 });

@@ -3,6 +3,9 @@ import { createWriteQueue } from '../../collector/write-queue.js';
 import type { BatchWriteOutcome, SpanBatch, TraceStore } from '../../collector/store/trace-store.js';
 import { SpanliteError } from '../../collector/errors.js';
 import type { MappedSpan } from '../../collector/model.js';
+import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { mapSpan } from '../../collector/mapping/map-span.js';
+import { decodedSpan } from '../helpers/decoded-span.js';
 
 /** A store that records each group it was asked to commit and fails batches named "bad". */
 function recordingStore(): Pick<TraceStore, 'writeBatches'> & { groups: string[][] } {
@@ -38,6 +41,30 @@ describe('write queue', () => {
     expect(failure).toBeInstanceOf(SpanliteError);
     expect(failure.httpStatus).toBe(503);
     expect(failure.message).toBe('could not store the spans: disk full');
+  });
+
+  it('answers a batch the database refuses as data with a 500 that exporters do not retry, and keeps the rest', async () => {
+    // Found by test/reliability/fuzz.test.ts: a time past int64 cannot be bound, and was a 503 retried forever.
+    const store = openSqliteStore({ file: ':memory:' });
+    try {
+      const queue = createWriteQueue({ store, maxQueuedSpans: 100 });
+      const unstorable = mapSpan(decodedSpan({ spanId: '1'.repeat(16), startTimeUnixNano: 1n << 64n }));
+      const fine = mapSpan(decodedSpan({ spanId: '2'.repeat(16) }));
+      const results = await Promise.allSettled([
+        queue.enqueue({ projectId: 'p', spans: [unstorable] }),
+        queue.enqueue({ projectId: 'p', spans: [fine] }),
+      ]);
+      const failure = (results[0] as PromiseRejectedResult).reason as SpanliteError;
+      expect(failure).toBeInstanceOf(SpanliteError);
+      expect(failure.httpStatus).toBe(500);
+      expect(failure.kind.retryable).toBe(false);
+      expect(failure.retryAfterSeconds).toBeUndefined();
+      expect(failure.message).toMatch(/^could not store the spans \(not retryable\): /);
+      expect(results[1]!.status).toBe('fulfilled');
+      expect(await store.getObservation('p', '2'.repeat(16))).not.toBeNull();
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a batch at once with 503 and Retry-After when the queue is full', async () => {

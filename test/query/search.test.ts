@@ -148,6 +148,47 @@ describe('queries full of syntax are text', () => {
   });
 });
 
+describe('paging a search', () => {
+  let matching: string[];
+  beforeAll(async () => {
+    matching = await sendTraces(
+      collector.tracesEndpoint,
+      [3, 1, 4, 0, 2].map((minute) => ({ name: `zephyr-${minute}`, startMs: T0 + 60_000 * (10 + minute), input: 'the zephyr wind' })),
+    );
+    ids.push(...matching);
+  });
+
+  it('lists matches newest first, and oldest first, with their count', async () => {
+    const byName = async (query: string) => (await collector.getJson(`/api/public/traces?q=zephyr${query}`)).data.map((t: any) => t.name);
+    expect(await byName('')).toEqual(['zephyr-4', 'zephyr-3', 'zephyr-2', 'zephyr-1', 'zephyr-0']);
+    expect(await byName('&orderBy=timestamp.asc')).toEqual(['zephyr-0', 'zephyr-1', 'zephyr-2', 'zephyr-3', 'zephyr-4']);
+    const body = await collector.getJson('/api/public/traces?q=zephyr&limit=2');
+    expect(body.meta).toMatchObject({ totalItems: 5, totalPages: 3, totalItemsEstimated: false });
+  });
+
+  it.each(['desc', 'asc'])('walks the matches by cursor and by page in the same order (%s)', async (direction) => {
+    const names = async (query: string) => collector.getJson(`/api/public/traces?q=zephyr&orderBy=timestamp.${direction}&limit=2${query}`);
+    const whole = (await collector.getJson(`/api/public/traces?q=zephyr&orderBy=timestamp.${direction}`)).data.map((t: any) => t.name);
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const body: any = await names(cursor === null ? '' : `&cursor=${cursor}`);
+      walked.push(...body.data.map((t: any) => t.name));
+      cursor = body.meta.nextCursor;
+    } while (cursor !== null && walked.length <= 5);
+    expect(walked).toEqual(whole);
+    const paged = [...(await names('&page=1')).data, ...(await names('&page=2')).data, ...(await names('&page=3')).data];
+    expect(paged.map((t: any) => t.name)).toEqual(whole);
+  });
+
+  it('orders matches as the general path does when another filter is added', async () => {
+    const alone = (await collector.getJson('/api/public/traces?q=zephyr')).data.map((t: any) => t.id);
+    const filtered = (await collector.getJson('/api/public/traces?q=zephyr&environment=default')).data.map((t: any) => t.id);
+    expect(filtered).toEqual(alone);
+    expect(alone).toEqual([4, 3, 2, 1, 0].map((minute) => matching[[3, 1, 4, 0, 2].indexOf(minute)]));
+  });
+});
+
 describe('as traces change', () => {
   it('finds text that arrives with a later span of the same trace', async () => {
     const { spans, traceIds } = await recordTraces([
@@ -170,7 +211,8 @@ describe('as traces change', () => {
   });
 
   it('refuses a one-character term that starts too many different trigrams, naming q', async () => {
-    const noise = Array.from({ length: 2100 }, (_, i) => `龘${String.fromCodePoint(0x4e00 + i)}`).join(' ');
+    const pairs = Array.from({ length: 2100 }, (_, i) => `龘${String.fromCodePoint(0x4e00 + i)}`);
+    const noise = [0, 1, 2].map((part) => pairs.slice(part * 700, (part + 1) * 700).join(' '));
     await sendTraces(collector.tracesEndpoint, [{ name: 'noise', startMs: T0 + 30_000, input: noise }]);
     const response = await fetch(`${collector.url}/api/public/traces?q=${encodeURIComponent('龘')}`);
     expect(response.status).toBe(400);

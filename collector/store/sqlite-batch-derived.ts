@@ -1,20 +1,22 @@
 /**
- * Tables derived from observations, written with each batch (the batch writer's
- * AfterObservations hook) rather than by triggers: even an empty trigger on `observations`
- * costs each insert of its wide rows about a third more, measured; a batch needs a handful of
- * statements instead of several per row.
+ * Tables derived from each written batch (the batch writer's AfterBatch hook) rather than by
+ * triggers: even an empty trigger on `observations` costs each insert of its wide rows about a
+ * third more, measured; a batch needs a handful of statements instead of several per row.
  *
  * - `daily_usage`: per (project, UTC day, model) observation count, tokens and cost as trace
  *   totals count them, and how many traces used the model (counted once, when a trace's first
  *   observation on the model is stored).
- * - the full-text index: one document per trace per batch holding the distinct strings of the
- *   batch's observations of that trace (names, input and output values), so text repeated
- *   across a trace's spans (the user's question, a system prompt) is indexed once.
+ * - the full-text index: one document per trace per batch holding the distinct strings of what
+ *   the batch says about the trace: its observations' names, input and output values, and the
+ *   trace facts the spans carry (name, explicit input and output). Text repeated across a
+ *   trace's spans (the user's question, a system prompt, the root's input that is also the
+ *   trace's) is indexed once. Documents only accumulate: text a later span replaces stays
+ *   searchable under its trace.
  */
 import type { Database } from 'better-sqlite3';
-import type { Observation } from '../model.js';
-import type { AfterObservations } from './sqlite-write.js';
-import { collectStrings, documentText, NO_SPACE_SCRIPT } from './search-text.js';
+import type { MappedSpan, Observation, TraceFacts } from '../model.js';
+import type { AfterBatch } from './sqlite-write.js';
+import { collectStrings, DOC_IDS_PER_MS, documentText, NO_SPACE_SCRIPT } from './search-text.js';
 
 export const NS_PER_DAY = 86_400_000_000_000n;
 
@@ -29,7 +31,7 @@ interface DayModelUsage {
   costUsd: number;
 }
 
-export function createObservationDerived(db: Database): AfterObservations {
+export function createBatchDerived(db: Database): AfterBatch {
   const upsertUsage = db.prepare(`
     INSERT INTO daily_usage (project_id, day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost)
     VALUES (@projectId, @day, @model, @traceCount, @observationCount, @inputTokens, @outputTokens, @totalTokens, @costUsd)
@@ -43,7 +45,12 @@ export function createObservationDerived(db: Database): AfterObservations {
   const countOnModel = db
     .prepare(`SELECT count(*) FROM observations WHERE project_id = ? AND model = ? AND trace_id = ?`)
     .pluck();
-  const insertDocument = db.prepare(`INSERT INTO search_docs (project_id, trace_id, is_trace) VALUES (?, ?, 0)`);
+  // Ids in trace time order (see the query migration): the next free one in the trace start's millisecond.
+  const traceStart = db.prepare(`SELECT start_time_ns FROM traces WHERE project_id = ? AND id = ?`).pluck().safeIntegers(true);
+  const insertDocument = db.prepare(`
+    INSERT INTO search_docs (doc_id, project_id, trace_id)
+    VALUES (coalesce((SELECT max(doc_id) + 1 FROM search_docs WHERE doc_id >= @base AND doc_id < @base + ${DOC_IDS_PER_MS}), @base),
+      @projectId, @traceId)`);
   const insertWords = db.prepare(`INSERT INTO search_words (rowid, text) VALUES (?, ?)`);
   const insertNoSpace = db.prepare(`INSERT INTO search_cjk (rowid, text) VALUES (?, ?)`);
 
@@ -82,29 +89,52 @@ export function createObservationDerived(db: Database): AfterObservations {
     for (const row of usage.values()) upsertUsage.run({ projectId, ...row });
   }
 
-  function writeSearchDocuments(projectId: string, observations: readonly Observation[]): void {
+  function writeSearchDocuments(projectId: string, spans: readonly MappedSpan[], observations: readonly Observation[]): void {
     const stringsByTrace = new Map<string, Set<string>>();
-    for (const observation of observations) {
-      let strings = stringsByTrace.get(observation.traceId);
+    /** The earliest start seen per trace, for a trace with no row (only scores or log records arrived with it). */
+    const earliest = new Map<string, bigint>();
+    const stringsOf = (traceId: string) => {
+      let strings = stringsByTrace.get(traceId);
       if (!strings) {
         strings = new Set();
-        stringsByTrace.set(observation.traceId, strings);
+        stringsByTrace.set(traceId, strings);
       }
+      return strings;
+    };
+    for (const observation of observations) {
+      const seen = earliest.get(observation.traceId);
+      if (seen === undefined || observation.startTimeUnixNano < seen) earliest.set(observation.traceId, observation.startTimeUnixNano);
+      const strings = stringsOf(observation.traceId);
       strings.add(observation.name);
       collectStrings(observation.input, strings);
       collectStrings(observation.output, strings);
     }
+    for (const { trace } of spans) {
+      if (trace === null) continue;
+      const seen = earliest.get(trace.traceId);
+      if (seen === undefined || trace.startTimeUnixNano < seen) earliest.set(trace.traceId, trace.startTimeUnixNano);
+      addTraceFacts(trace.explicit, stringsOf(trace.traceId));
+      if (trace.implicit.name !== undefined) stringsOf(trace.traceId).add(trace.implicit.name);
+    }
     for (const [traceId, strings] of stringsByTrace) {
       const text = documentText(strings);
-      const docId = insertDocument.run(projectId, traceId).lastInsertRowid;
+      const startNs = (traceStart.get(projectId, traceId) as bigint | undefined) ?? earliest.get(traceId)!;
+      const base = (startNs / 1_000_000n) * BigInt(DOC_IDS_PER_MS);
+      const docId = insertDocument.run({ base, projectId, traceId }).lastInsertRowid;
       insertWords.run(docId, text);
       if (NO_SPACE_SCRIPT.test(text)) insertNoSpace.run(docId, text);
     }
   }
 
-  return (projectId, observations) => {
-    if (observations.length === 0) return;
-    writeUsage(projectId, observations);
-    writeSearchDocuments(projectId, observations);
+  return (batch, observations) => {
+    if (observations.length > 0) writeUsage(batch.projectId, observations);
+    writeSearchDocuments(batch.projectId, batch.spans, observations);
   };
+}
+
+/** A trace's own searchable facts: its name, input and output (implicit ones are a root span's, indexed with it). */
+function addTraceFacts(facts: TraceFacts, into: Set<string>): void {
+  if (facts.name !== undefined) into.add(facts.name);
+  collectStrings(facts.input, into);
+  collectStrings(facts.output, into);
 }

@@ -1,0 +1,200 @@
+/**
+ * Model prices through the API: the shipped defaults and the pricing file listed, custom models
+ * created and deleted, and their prices used for spans ingested afterwards (over OTLP), never
+ * for spans stored before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { sendTraces } from './trace-builder.js';
+import { loadPricingTable } from '../../config/pricing.js';
+
+const T0 = Date.UTC(2025, 7, 1, 12, 0, 0);
+const defaults = loadPricingTable();
+const gpt4oMiniDefault = defaults.find((model) => model.pattern.test('gpt-4o-mini'))!;
+
+let collector: TestCollector;
+let dir: string;
+
+async function request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(collector.url + path, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: response.status === 204 ? null : await jsonBody(response) };
+}
+
+/** Ingests one generation on `model` and returns its stored cost. */
+async function costOf(model: string, inputTokens: number, outputTokens: number): Promise<number | null> {
+  const [id] = await sendTraces(collector.tracesEndpoint, [{ name: 'priced', startMs: T0, generations: [{ model, inputTokens, outputTokens }] }]);
+  return (await collector.getJson(`/api/public/traces/${id}`)).totalCost;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'spanlite-models-'));
+  const pricingFile = join(dir, 'prices.json');
+  writeFileSync(
+    pricingFile,
+    JSON.stringify({ models: [{ id: 'file-model', modelName: 'file-model', matchPattern: 'file-model', prices: { input: 0.000003, output: 0.000004 } }] }),
+  );
+  collector = await startTestCollector({ pricingFile });
+});
+afterAll(async () => {
+  await collector.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('listing prices', () => {
+  it('lists the pricing file, then the shipped defaults, in the Langfuse Model shape', async () => {
+    const page = await collector.getJson('/api/public/models?limit=1000');
+    expect(page.meta.totalItems).toBe(defaults.length + 1);
+    expect(page.data[0]).toMatchObject({ id: 'file-model', source: 'file', isLangfuseManaged: true, inputPrice: 0.000003 });
+    const mini = page.data.find((model: any) => model.id === gpt4oMiniDefault.id);
+    expect(mini).toMatchObject({
+      modelName: gpt4oMiniDefault.modelName,
+      matchPattern: gpt4oMiniDefault.matchPattern,
+      unit: 'TOKENS',
+      inputPrice: gpt4oMiniDefault.prices.input,
+      outputPrice: gpt4oMiniDefault.prices.output,
+      prices: { input: { price: gpt4oMiniDefault.prices.input }, output: { price: gpt4oMiniDefault.prices.output } },
+      pricingTiers: [expect.objectContaining({ isDefault: true, priority: 0, conditions: [] })],
+      source: 'default',
+    });
+  });
+
+  it('pages the list and gets one price by id, or 404', async () => {
+    const page = await collector.getJson('/api/public/models?limit=2&page=2');
+    expect(page.data).toHaveLength(2);
+    expect((await collector.getJson('/api/public/models/file-model')).source).toBe('file');
+    expect((await request('GET', '/api/public/models/no-such-model')).status).toBe(404);
+  });
+});
+
+describe('custom prices', () => {
+  let acmeId: string;
+
+  it('prices nothing for an unknown model until a custom price exists', async () => {
+    expect(await costOf('acme-7b', 1000, 100)).toBeNull();
+  });
+
+  it('creates a custom price, listed first', async () => {
+    const created = await request('POST', '/api/public/models', {
+      modelName: 'acme-7b',
+      matchPattern: '(?i)^(acme/)?acme-7b$',
+      unit: 'TOKENS',
+      inputPrice: 0.000001,
+      outputPrice: 0.000002,
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      modelName: 'acme-7b',
+      source: 'custom',
+      isLangfuseManaged: false,
+      inputPrice: 0.000001,
+      outputPrice: 0.000002,
+      startDate: null,
+      totalPrice: null,
+    });
+    acmeId = created.body.id;
+    expect((await collector.getJson('/api/public/models')).data[0].id).toBe(acmeId);
+  });
+
+  it('uses it for spans ingested afterwards', async () => {
+    expect(await costOf('acme-7b', 1000, 100)).toBeCloseTo(1000 * 0.000001 + 100 * 0.000002, 12);
+    expect(await costOf('ACME/acme-7b', 1000, 0)).toBeCloseTo(0.001, 12);
+  });
+
+  it('overrides a default for new spans and leaves stored costs as they were', async () => {
+    const before = await costOf('gpt-4o-mini', 1000, 1000);
+    expect(before).toBeCloseTo(1000 * gpt4oMiniDefault.prices.input + 1000 * gpt4oMiniDefault.prices.output, 12);
+    const [storedBefore] = await sendTraces(collector.tracesEndpoint, [
+      { name: 'before', startMs: T0, generations: [{ model: 'gpt-4o-mini', inputTokens: 10, outputTokens: 0 }] },
+    ]);
+    const override = await request('POST', '/api/public/models', { modelName: 'gpt-4o-mini', matchPattern: 'gpt-4o-mini', inputPrice: 0.5, outputPrice: 0 });
+    expect(await costOf('gpt-4o-mini', 2, 0)).toBe(1);
+    expect((await collector.getJson(`/api/public/traces/${storedBefore}`)).totalCost).toBeCloseTo(10 * gpt4oMiniDefault.prices.input, 12);
+    expect((await request('DELETE', `/api/public/models/${override.body.id}`)).status).toBe(204);
+    expect(await costOf('gpt-4o-mini', 1000, 1000)).toBeCloseTo(before!, 12);
+  });
+
+  it('prices with pricing tiers on the input size', async () => {
+    const created = await request('POST', '/api/public/models', {
+      modelName: 'tiered-1',
+      matchPattern: 'tiered-1',
+      unit: 'TOKENS',
+      pricingTiers: [
+        { name: 'Standard', isDefault: true, priority: 0, conditions: [], prices: { input: 0.000001, output: 0.000002, cachedInput: 0.0000005 } },
+        {
+          name: 'Long context',
+          priority: 1,
+          conditions: [{ usageDetailPattern: 'input', operator: 'gt', value: 1000 }],
+          prices: { input: 0.00001, output: 0.00002 },
+        },
+      ],
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.pricingTiers).toEqual([
+      { id: `${created.body.id}-default`, name: 'Standard', isDefault: true, priority: 0, conditions: [], prices: { input: 0.000001, output: 0.000002, cachedInput: 0.0000005 } },
+      {
+        id: `${created.body.id}-tier-1000`,
+        name: 'Long context',
+        isDefault: false,
+        priority: 1,
+        conditions: [{ usageDetailPattern: '^(input|cachedInput|cacheWrite)$', operator: 'gt', value: 1000, caseSensitive: false }],
+        prices: { input: 0.00001, output: 0.00002 },
+      },
+    ]);
+    expect(await costOf('tiered-1', 1000, 10)).toBeCloseTo(1000 * 0.000001 + 10 * 0.000002, 12);
+    expect(await costOf('tiered-1', 2000, 10)).toBeCloseTo(2000 * 0.00001 + 10 * 0.00002, 12);
+  });
+
+  it('deletes a custom price: new spans are unpriced again', async () => {
+    expect((await request('DELETE', `/api/public/models/${acmeId}`)).status).toBe(204);
+    expect((await request('DELETE', `/api/public/models/${acmeId}`)).status).toBe(404);
+    expect(await costOf('acme-7b', 1000, 100)).toBeNull();
+  });
+
+  it('refuses to delete a built-in price, naming the id', async () => {
+    expect(await request('DELETE', `/api/public/models/${gpt4oMiniDefault.id}`)).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_parameter',
+        message: `id: expected the id of a custom model (built-in prices are overridden by creating one) (got "${gpt4oMiniDefault.id}")`,
+      },
+    });
+  });
+});
+
+describe('refusing bad prices', () => {
+  const valid = { modelName: 'm', matchPattern: 'm', unit: 'TOKENS', inputPrice: 0.000001, outputPrice: 0.000001 };
+  const tier = (overrides: object) => ({ name: 't', priority: 1, conditions: [{ usageDetailPattern: 'input', operator: 'gt', value: 10 }], prices: { input: 1 }, ...overrides });
+  const standard = { name: 'Standard', isDefault: true, priority: 0, conditions: [], prices: { input: 1, output: 1 } };
+
+  it.each([
+    [{ ...valid, matchPattern: 'gpt-(4' }, 'matchPattern: expected a JavaScript regular expression (got "gpt-(4": Invalid regular expression: /^(?:gpt-(4)$/i: Unterminated group)'],
+    [{ ...valid, modelName: '' }, 'modelName: expected a string of 1-256 characters (got "")'],
+    [{ ...valid, unit: 'CHARACTERS' }, 'unit: expected one of TOKENS (got "CHARACTERS")'],
+    [{ ...valid, inputPrice: -1 }, 'inputPrice: expected a non-negative number (got -1)'],
+    [{ ...valid, totalPrice: 0.1 }, 'totalPrice: expected null (prices are per token: use inputPrice and outputPrice) (got 0.1)'],
+    [{ ...valid, startDate: '2025-01-01T00:00:00Z' }, 'startDate: expected null (a custom price applies to spans ingested after it is created) (got "2025-01-01T00:00:00Z")'],
+    [{ modelName: 'm', matchPattern: 'm' }, 'inputPrice: expected a price in USD per token (or pricingTiers) (got nothing)'],
+    [{ ...valid, pricingTiers: [standard] }, 'pricingTiers: expected either pricingTiers or inputPrice/outputPrice, not both (got both)'],
+    [{ modelName: 'm', matchPattern: 'm', pricingTiers: [tier({})] }, 'pricingTiers: expected exactly one tier with isDefault true (got 0)'],
+    [
+      { modelName: 'm', matchPattern: 'm', pricingTiers: [standard, tier({ conditions: [{ usageDetailPattern: 'output', operator: 'gt', value: 10 }] })] },
+      'pricingTiers[1].conditions[0].usageDetailPattern: expected a pattern matching the input buckets and not output (e.g. ^(input|cachedInput|cacheWrite)$) (got "output")',
+    ],
+    [
+      { modelName: 'm', matchPattern: 'm', pricingTiers: [standard, tier({ conditions: [{ usageDetailPattern: 'input', operator: 'lt', value: 10 }] })] },
+      'pricingTiers[1].conditions[0].operator: expected one of gt, gte (got "lt")',
+    ],
+    [
+      { modelName: 'm', matchPattern: 'm', pricingTiers: [{ ...standard, prices: { input: 1, images: 2 } }] },
+      'pricingTiers[0].prices.images: expected a price key among input, output, cachedInput, cacheWrite, reasoning (got "images")',
+    ],
+  ])('refuses %j', async (body, message) => {
+    expect(await request('POST', '/api/public/models', body)).toEqual({ status: 400, body: { error: 'invalid_parameter', message } });
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * /dashboard: traces, error rate, tokens and cost per UTC day, by model, from
+ * /api/public/metrics/daily. The error rate counts each day's traces with an ERROR observation
+ * (the traces API's `level` filter: the daily metrics have no error count). Filters are the
+ * metrics API's parameters, in the URL.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { DailyMetricsView, Page, TraceListPage } from '../api/types.js';
+import { apiGet } from '../api/client.js';
+import { useApi } from '../api/use-api.js';
+import { formatCost, formatCount } from '../format.js';
+import { href, navigate, useLocation } from '../router.js';
+import { paramsRecord } from '../trace-filters.js';
+import { Chart, type ChartSeries } from '../components/chart.js';
+import { ErrorBox, Loading } from '../components/error-box.js';
+import { FirstTraceHelp } from '../components/empty-state.js';
+import { Link } from '../components/link.js';
+
+const DAY_MS = 86_400_000;
+const PERIODS = [7, 30, 90] as const;
+const DEFAULT_DAYS = 30;
+const MAX_MODEL_SERIES = 6;
+/** The metrics API's filters this page offers (traceName, userId); fromTimestamp comes from the period. */
+const FILTERS = ['traceName', 'userId', 'tags', 'environment'] as const;
+
+export function DashboardPage() {
+  const { search } = useLocation();
+  const from = search.get('fromTimestamp') ?? new Date(utcDay(Date.now()) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString();
+  const filters = new URLSearchParams();
+  for (const name of FILTERS) for (const value of search.getAll(name)) if (value !== '') filters.append(name, value);
+  const { data, error, reload } = useApi<Page<DailyMetricsView>>('/api/public/metrics/daily', { ...paramsRecord(filters), fromTimestamp: from, limit: 1000 });
+  const errors = useErrorCounts(data?.data, filters);
+
+  const setPeriod = (days: number) => {
+    const params = new URLSearchParams(filters);
+    params.set('fromTimestamp', new Date(utcDay(Date.now()) - (days - 1) * DAY_MS).toISOString());
+    navigate(href('/dashboard', params));
+  };
+  const selectedDays = Math.round((utcDay(Date.now()) - utcDay(Date.parse(from))) / DAY_MS) + 1;
+
+  return (
+    <div class="dashboard-page">
+      <div class="page-head">
+        <h1>Dashboard</h1>
+        <div class="spacer" />
+        <div class="segmented" role="group" aria-label="Period">
+          {PERIODS.map((days) => (
+            <button key={days} type="button" class="button" aria-pressed={days === selectedDays} onClick={() => setPeriod(days)}>
+              {days} days
+            </button>
+          ))}
+        </div>
+      </div>
+      {filters.toString() !== '' && (
+        <p class="muted">
+          Filtered: {[...filters].map(([name, value]) => `${name}=${value}`).join(', ')} ·{' '}
+          <Link href="/dashboard">clear</Link>
+        </p>
+      )}
+      {error !== undefined ? (
+        <ErrorBox error={error} title="Could not load the daily metrics" retry={reload} />
+      ) : data === undefined ? (
+        <Loading label="Loading metrics…" />
+      ) : data.data.length === 0 ? (
+        <FirstTraceHelp />
+      ) : (
+        <DashboardCharts metrics={data.data} fromMs={Date.parse(from)} errors={errors} />
+      )}
+    </div>
+  );
+}
+
+function DashboardCharts({ metrics, fromMs, errors }: { metrics: DailyMetricsView[]; fromMs: number; errors: ReadonlyMap<string, number> }) {
+  const dates: string[] = [];
+  for (let day = utcDay(fromMs); day <= utcDay(Date.now()); day += DAY_MS) dates.push(new Date(day).toISOString().slice(0, 10));
+  const byDate = new Map(metrics.map((day) => [day.date, day]));
+  const days = dates.map((date) => Date.parse(`${date}T00:00:00Z`) / 1000);
+  const traces = dates.map((date) => byDate.get(date)?.countTraces ?? 0);
+  const errorRate = dates.map((date) => {
+    const count = byDate.get(date)?.countTraces ?? 0;
+    const failed = errors.get(date);
+    return count === 0 || failed === undefined ? null : (failed / count) * 100;
+  });
+
+  const models = topModels(metrics);
+  // Days without any trace are gaps, not zeros: the lines start where the data does.
+  const perModel = (pick: (usage: DailyMetricsView['usage'][number]) => number): ChartSeries[] =>
+    models.map((model) => ({
+      label: model === OTHER ? 'other' : (model ?? 'no model'),
+      values: dates.map((date) => {
+        const day = byDate.get(date);
+        if (day === undefined || day.countTraces === 0) return null;
+        return day.usage.filter((entry) => (models.includes(entry.model) ? entry.model === model : model === OTHER)).reduce((sum, entry) => sum + pick(entry), 0);
+      }),
+    }));
+
+  const totals = {
+    traces: metrics.reduce((sum, day) => sum + day.countTraces, 0),
+    tokens: metrics.reduce((sum, day) => sum + day.usage.reduce((inner, entry) => inner + entry.totalUsage, 0), 0),
+    cost: metrics.reduce((sum, day) => sum + day.totalCost, 0),
+    errors: [...errors.values()].reduce((sum, count) => sum + count, 0),
+  };
+
+  return (
+    <>
+      <div class="tiles">
+        <Tile label="Traces" value={formatCount(totals.traces)} />
+        <Tile label="Tokens" value={formatCount(totals.tokens)} />
+        <Tile label="Cost" value={formatCost(totals.cost)} />
+        <Tile label="Error rate" value={totals.traces === 0 ? '—' : `${((totals.errors / totals.traces) * 100).toFixed(1)}%`} />
+      </div>
+      <div class="charts">
+        <Chart title="Traces per day" days={days} kind="bars" series={[{ label: 'Traces', values: traces }]} format={(value) => formatCount(value)} />
+        <Chart title="Error rate per day (traces with an error)" days={days} kind="bars" series={[{ label: 'Error rate', values: errorRate }]} format={formatPercent} />
+        <Chart title="Tokens per day by model" days={days} kind="lines" series={perModel((entry) => entry.totalUsage)} format={(value) => formatCount(value)} />
+        <Chart title="Cost per day by model (USD)" days={days} kind="lines" series={perModel((entry) => entry.totalCost)} format={(value) => formatCost(value)} />
+      </div>
+      <ModelTable metrics={metrics} />
+    </>
+  );
+}
+
+const OTHER = '\u0000other';
+
+/** The models with the most cost (then tokens) over the period; the rest summed as "other". */
+function topModels(metrics: DailyMetricsView[]): Array<string | null> {
+  const totals = new Map<string | null, { cost: number; tokens: number }>();
+  for (const day of metrics) {
+    for (const entry of day.usage) {
+      const total = totals.get(entry.model) ?? { cost: 0, tokens: 0 };
+      total.cost += entry.totalCost;
+      total.tokens += entry.totalUsage;
+      totals.set(entry.model, total);
+    }
+  }
+  const ranked = [...totals.entries()].sort((a, b) => b[1].cost - a[1].cost || b[1].tokens - a[1].tokens).map(([model]) => model);
+  return ranked.length <= MAX_MODEL_SERIES ? ranked : [...ranked.slice(0, MAX_MODEL_SERIES - 1), OTHER];
+}
+
+function ModelTable({ metrics }: { metrics: DailyMetricsView[] }) {
+  const rows = new Map<string, { traces: number; observations: number; input: number; output: number; cost: number }>();
+  for (const day of metrics) {
+    for (const entry of day.usage) {
+      const key = entry.model ?? '(no model)';
+      const row = rows.get(key) ?? { traces: 0, observations: 0, input: 0, output: 0, cost: 0 };
+      row.traces += entry.countTraces;
+      row.observations += entry.countObservations;
+      row.input += entry.inputUsage;
+      row.output += entry.outputUsage;
+      row.cost += entry.totalCost;
+      rows.set(key, row);
+    }
+  }
+  return (
+    <section>
+      <h2>By model</h2>
+      <div class="table-wrap">
+        <table class="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col" class="num">Trace-days</th>
+              <th scope="col" class="num">Observations</th>
+              <th scope="col" class="num">Input tokens</th>
+              <th scope="col" class="num">Output tokens</th>
+              <th scope="col" class="num">Cost</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...rows.entries()]
+              .sort((a, b) => b[1].cost - a[1].cost)
+              .map(([model, row]) => (
+                <tr key={model}>
+                  <td>{model}</td>
+                  <td class="num">{formatCount(row.traces)}</td>
+                  <td class="num">{formatCount(row.observations)}</td>
+                  <td class="num">{formatCount(row.input)}</td>
+                  <td class="num">{formatCount(row.output)}</td>
+                  <td class="num">{formatCost(row.cost)}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Tile({ label, value }: { label: string; value: string }) {
+  return (
+    <div class="tile">
+      <div class="tile-label">{label}</div>
+      <div class="tile-value">{value}</div>
+    </div>
+  );
+}
+
+/** Per day with traces, how many have an ERROR observation (a count-only traces request per day, four at a time). */
+function useErrorCounts(metrics: DailyMetricsView[] | undefined, filters: URLSearchParams): ReadonlyMap<string, number> {
+  const [counts, setCounts] = useState<ReadonlyMap<string, number>>(new Map());
+  const key = `${filters.toString()}|${(metrics ?? []).map((day) => `${day.date}:${day.countTraces}`).join(',')}`;
+  useEffect(() => {
+    if (metrics === undefined) return;
+    const controller = new AbortController();
+    const traceFilters: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(paramsRecord(filters))) traceFilters[name === 'traceName' ? 'name' : name] = value;
+    const queue = metrics.filter((day) => day.countTraces > 0).map((day) => day.date);
+    const found = new Map<string, number>();
+    const worker = async () => {
+      for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
+        const start = Date.parse(`${date}T00:00:00Z`);
+        const page = await apiGet<TraceListPage>(
+          '/api/public/traces',
+          { ...traceFilters, level: 'ERROR', fromTimestamp: new Date(start).toISOString(), toTimestamp: new Date(start + DAY_MS).toISOString(), limit: 1 },
+          controller.signal,
+        );
+        found.set(date, page.meta.totalItems);
+      }
+    };
+    Promise.all([worker(), worker(), worker(), worker()]).then(
+      () => setCounts(found),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [key]);
+  return counts;
+}
+
+function formatPercent(value: number): string {
+  return `${value === 0 || value >= 10 ? value.toFixed(0) : value.toFixed(1)}%`;
+}
+
+function utcDay(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
