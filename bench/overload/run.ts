@@ -184,7 +184,9 @@ async function main(): Promise<number> {
     log(table(outcomes.map(row)));
     log('');
     log('offered/s and accepted/s: spans per second during the flood window (accepted: answered 200 within it).');
-    log('503 rate: share of requests answered 503 + Retry-After (the write queue was full); retries: re-sent batches.');
+    log('503 rate: share of requests answered 503 (or 429) + Retry-After (write queue full, or exports waiting past');
+    log('  SPANLITE_MAX_QUEUE_DELAY_MS); retries: batches re-sent after a 503, a network error or a time-out.');
+    log('CPU, client CPU: cores used by the collector and by the flood client during the run.');
     log('client drops: spans the exporter-like client gave up on (its queue full, retries exhausted, or unsent at the end).');
     log('loss: spans answered 200 that are not in the database after the collector stopped (must be 0).');
     const lost = outcomes.reduce((sum, o) => sum + o.loss.lostSpans + o.loss.duplicateSpans, 0);

@@ -21,6 +21,7 @@ import {
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { SeverityNumber } from '@opentelemetry/api-logs';
+import { context, trace } from '@opentelemetry/api';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { exportSpans, otlpExporter } from '../helpers/otel-sdk.js';
 import { recordingLoggerProvider } from '../helpers/otel-logs.js';
@@ -62,18 +63,19 @@ afterAll(async () => {
   await collector?.close();
 });
 
+/** Real log records from the OTel logs SDK: a GenAI message event and a plain line, in the seed trace. */
 async function recordLogs(): Promise<ReadableLogRecord[]> {
   const provider = recordingLoggerProvider('fuzz');
-  const spanContext = spans[0]!.spanContext();
+  const inSpan = trace.setSpanContext(context.active(), spans[0]!.spanContext());
   provider.logger.emit({
     eventName: 'gen_ai.user.message',
     body: { content: 'hello' },
     severityNumber: SeverityNumber.INFO,
     attributes: { 'gen_ai.system': 'openai' },
-    context: undefined,
+    context: inSpan,
   });
-  provider.logger.emit({ body: 'plain line', severityText: 'WARN', attributes: { n: 1 } });
-  const emitted = provider.emittedRecords().map((record) => Object.assign(record, { spanContext }));
+  provider.logger.emit({ body: 'plain line', severityText: 'WARN', attributes: { n: 1 }, context: inSpan });
+  const emitted = provider.emittedRecords();
   await provider.shutdown();
   return emitted;
 }
