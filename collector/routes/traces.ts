@@ -108,9 +108,9 @@ const traceListResponse = objectSchema({
   meta: objectSchema({
     ...(metaSchema.properties as Record<string, unknown>),
     nextCursor: { type: ['string', 'null'], description: 'Extension: pass as cursor for the next page; null on the last.' },
-    totalItemsEstimated: {
+    totalItemsIsLowerBound: {
       type: 'boolean',
-      description: 'Extension: true when totalItems is an estimate (a full-text search alone matching over 10,000 traces).',
+      description: 'Extension: true when a full-text search alone matches over 10,000 traces: totalItems then says 10,001.',
     },
   }),
 });
@@ -161,7 +161,7 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
       };
       const page = await store.listTraces(projectOf(request), listQuery);
       const nextCursor = page.next === null ? null : encodeCursor(page.next);
-      return { data: page.data, meta: { ...page.meta, nextCursor, totalItemsEstimated: page.totalItemsEstimated } };
+      return { data: page.data, meta: { ...page.meta, nextCursor, totalItemsIsLowerBound: page.totalItemsIsLowerBound } };
     },
   );
 

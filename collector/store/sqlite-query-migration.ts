@@ -177,7 +177,7 @@ export const QUERY_API_MIGRATION = `
   -- Filters and orderings. A trace list first finds the ids of its page, then reads those rows:
   -- these narrow indexes answer the first step without touching the wide trace rows
   -- (traces_keys: existence, time, latency and cost of a trace by id, for conditions on other tables).
-  -- scores_by_name_value covers score conditions (it replaces scores_by_name, its prefix).
+  -- scores_by_name_value finds the traces of a score condition (it replaces scores_by_name, its prefix).
   CREATE INDEX traces_keys ON traces (project_id, id, start_time_ns, end_time_ns, total_cost);
   CREATE INDEX traces_by_cost ON traces (project_id, total_cost, start_time_ns);
   CREATE INDEX traces_by_latency ON traces (project_id, (end_time_ns - start_time_ns), start_time_ns);
@@ -187,6 +187,9 @@ export const QUERY_API_MIGRATION = `
   CREATE INDEX observations_by_model ON observations (project_id, model, trace_id) WHERE model IS NOT NULL;
   DROP INDEX scores_by_name;
   CREATE INDEX scores_by_name_value ON scores (project_id, name, value, trace_id);
+  -- Probes "does this trace have a score <name> <op> <value>" from the index alone (replaces scores_by_trace, its prefix).
+  DROP INDEX scores_by_trace;
+  CREATE INDEX scores_by_trace ON scores (project_id, trace_id, name, value);
   CREATE INDEX scores_by_time ON scores (project_id, time_ns);
 
   -- Per UTC day (day = start_time_ns / ${NS_PER_DAY}): traces, and observations per model ('' for none).

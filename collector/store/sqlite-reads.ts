@@ -5,7 +5,7 @@ import { QueryRejectedError } from './query-store.js';
 import type { KeysetPage, TraceDetail, TraceListItem } from './views.js';
 import type { Search } from './sqlite-search.js';
 import { singleSubquery, traceConditions } from './sqlite-trace-filter.js';
-import { DOC_IDS_PER_MS } from './search-text.js';
+import { createSearchList } from './sqlite-search-list.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { addAfterCondition, isValidPosition, orderBySql, positionOf, type SortKey } from './sqlite-keyset.js';
 import {
@@ -27,10 +27,8 @@ export const TRACE_SORT_KEYS: Record<TraceOrderField, SortKey> = {
   name: { expression: 't.name', kind: 'text', nullable: true, id: 't.id' },
 };
 
-/** A search counts its traces exactly up to this many (see listSearchMatches). */
-const MAX_EXACT_SEARCH_COUNT = 10_000;
-/** Extra matches read past a search page, so a trace whose documents sit slightly out of time order still sorts into place. */
-const SEARCH_ORDER_MARGIN = 64;
+/** A page probes conditions on other tables when it should find its rows within this many traces. */
+const MAX_PROBED_TRACES = 20_000;
 
 /** Filter fields that narrow the list; without any, the count comes from the daily rollup. */
 const NARROWING_FIELDS = [
@@ -55,6 +53,7 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
     .prepare(`SELECT coalesce(sum(trace_count), 0) AS n FROM daily_traces WHERE project_id = ?`)
     .safeIntegers(true);
   const statements = new StatementCache(db);
+  const listBySearch = createSearchList(statements, search);
 
   function getTrace(projectId: string, traceId: string): TraceDetail | null {
     const row = selectTrace.get(projectId, traceId) as TraceRow | undefined;
@@ -86,8 +85,9 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
       return count(`SELECT count(*) AS n FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = @first ${also.join(' ')}`, { projectId, first, ...params });
     }
     const single = singleSubquery(projectId, query, narrowing);
-    if (single) return count(`SELECT count(DISTINCT trace_id) AS n FROM (${single.sql})`, single.params);
-    const conditions = traceConditions(projectId, query, search, 'count');
+    // Over `+trace_id`: otherwise SQLite reads a by-trace index whole, for its order, rather than the condition's range.
+    if (single) return count(`SELECT count(DISTINCT id) AS n FROM (SELECT +trace_id AS id FROM (${single.sql}))`, single.params);
+    const conditions = traceConditions(projectId, query, search, 'set');
     return count(`SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
   }
 
@@ -103,13 +103,18 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
       throw new QueryRejectedError('after', `the position was made for orderBy ${query.after.orderBy}, not ${orderBy}`);
     }
     const narrowing = NARROWING_FIELDS.filter((field) => query[field] !== undefined);
-    if (narrowing.length === 1 && narrowing[0] === 'searchTerms' && query.searchTerms!.length === 1 && query.orderBy.field === 'timestamp') {
-      return listSearchMatches(projectId, query, query.searchTerms![0]!);
+    if (narrowing.length === 1 && narrowing[0] === 'searchTerms' && query.orderBy.field === 'timestamp') {
+      const { found, hasMore, count } = listBySearch(projectId, query, query.searchTerms!);
+      return pageOf(projectId, query, found, hasMore, count);
     }
     const totalItems = countTraces(projectId, query, narrowing);
-    const conditions = traceConditions(projectId, query, search, 'page');
-    if (query.after) addAfterCondition(conditions, key, query.orderBy.direction, query.after);
     const offset = query.after ? 0 : (query.page - 1) * query.limit;
+    // Probe conditions on other tables while walking the traces in order, unless the matches
+    // are so sparse that the walk would be long: then start from them.
+    const allTraces = Number((countAllTraces.get(projectId) as { n: bigint }).n);
+    const walk = ((offset + query.limit + 1) * allTraces) / Math.max(totalItems, 1);
+    const conditions = traceConditions(projectId, query, search, walk <= MAX_PROBED_TRACES ? 'probe' : 'set');
+    if (query.after) addAfterCondition(conditions, key, query.orderBy.direction, query.after);
     const found = statements
       .get(
         `SELECT t.id, ${key.expression} AS sort_value FROM traces t WHERE ${conditions.sql}
@@ -117,51 +122,7 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
       )
       .all({ ...conditions.params, limit: query.limit + 1, offset }) as Array<{ id: string; sort_value: unknown }>;
     const hasMore = found.length > query.limit;
-    return pageOf(projectId, query, found.slice(0, query.limit), hasMore, { totalItems, estimated: false });
-  }
-
-  /**
-   * One search term and nothing else, newest (or oldest) first: the term's documents come from
-   * the index in trace time order (their ids are; see search-text.ts), so the page is read from
-   * the first few matches instead of all of them. A trace whose start moved earlier after its
-   * first document (an earlier span arriving late) may show a little late in that order.
-   * The count is exact up to MAX_EXACT_SEARCH_COUNT traces, and above it the number of matching
-   * documents (one per trace per batch written, so close): counting a word found in a third of
-   * a million traces exactly would cost more than the rest of the request.
-   */
-  function listSearchMatches(projectId: string, query: TraceListQuery, term: string): KeysetPage<TraceListItem> {
-    const match = search.matchFor(term);
-    if (match === null) return pageOf(projectId, query, [], false, { totalItems: 0, estimated: false });
-    const { index, expression } = match;
-    const desc = query.orderBy.direction === 'desc';
-    const params: Record<string, unknown> = { projectId, expression };
-    let bound = '';
-    if (query.after) {
-      const ms = BigInt(query.after.value as string) / 1_000_000n;
-      params.bound = (desc ? ms + 1n : ms) * BigInt(DOC_IDS_PER_MS);
-      bound = `AND ${index}.rowid ${desc ? '<' : '>='} @bound`;
-    }
-    const matches = `FROM ${index} JOIN search_docs d ON d.doc_id = ${index}.rowid
-      WHERE ${index} MATCH @expression AND d.project_id = @projectId`;
-    const exact = Number(
-      (statements.get(`SELECT count(*) AS n FROM (SELECT DISTINCT d.trace_id ${matches} LIMIT ${MAX_EXACT_SEARCH_COUNT + 1})`).get(params) as { n: bigint }).n,
-    );
-    const documents = () =>
-      Number((statements.get(`SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH @expression`).get({ expression }) as { n: bigint }).n);
-    const count = exact <= MAX_EXACT_SEARCH_COUNT ? { totalItems: exact, estimated: false } : { totalItems: Math.max(exact, documents()), estimated: true };
-
-    const offset = query.after ? 0 : (query.page - 1) * query.limit;
-    const wanted = offset + query.limit + 1 + SEARCH_ORDER_MARGIN;
-    const candidates = new Set<string>();
-    for (const row of statements.get(`SELECT d.trace_id ${matches} ${bound} ORDER BY ${index}.rowid ${desc ? 'DESC' : 'ASC'}`).iterate(params)) {
-      candidates.add((row as { trace_id: string }).trace_id);
-      if (candidates.size >= wanted) break;
-    }
-    const ordered = (rowsById(statements, 'traces', 't.id, t.start_time_ns', projectId, [...candidates]) as Array<{ id: string; start_time_ns: bigint }>)
-      .filter((row) => query.after === undefined || isAfter(row, query.after.value as string, query.after.id, desc))
-      .sort((a, b) => (a.start_time_ns === b.start_time_ns ? compare(a.id, b.id) : a.start_time_ns < b.start_time_ns ? -1 : 1) * (desc ? -1 : 1))
-      .map((row) => ({ id: row.id, sort_value: row.start_time_ns }));
-    return pageOf(projectId, query, ordered.slice(offset, offset + query.limit), ordered.length > offset + query.limit, count);
+    return pageOf(projectId, query, found.slice(0, query.limit), hasMore, { totalItems, lowerBound: false });
   }
 
   /** The rows of a page, in the order found, with their observation and score ids. */
@@ -170,7 +131,7 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
     query: TraceListQuery,
     found: ReadonlyArray<{ id: string; sort_value: unknown }>,
     hasMore: boolean,
-    count: { totalItems: number; estimated: boolean },
+    count: { totalItems: number; lowerBound: boolean },
   ): KeysetPage<TraceListItem> {
     const key = TRACE_SORT_KEYS[query.orderBy.field];
     const ids = found.map((row) => row.id);
@@ -186,21 +147,11 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
       }),
       meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
       next: hasMore && last ? positionOf(`${query.orderBy.field}.${query.orderBy.direction}`, key, last.sort_value, last.id) : null,
-      totalItemsEstimated: count.estimated,
+      totalItemsIsLowerBound: count.lowerBound,
     };
   }
 
   return { getTrace, listTraces };
-}
-
-function isAfter(row: { id: string; start_time_ns: bigint }, value: string, id: string, desc: boolean): boolean {
-  const start = BigInt(value);
-  if (row.start_time_ns === start) return desc ? row.id < id : row.id > id;
-  return desc ? row.start_time_ns < start : row.start_time_ns > start;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function rowsById(statements: StatementCache, table: 'traces', columns: string, projectId: string, ids: readonly string[]): unknown[] {

@@ -1,9 +1,11 @@
 /**
- * TraceFilter -> WHERE conditions on `traces t`. Conditions on other tables are mostly
- * `t.id IN (subquery)` over a covering index (level, model, scores, full text): SQLite computes
- * the subquery once and starts from it or probes it. Tags differ by purpose: a page (newest
- * first, LIMIT) probes each trace's tags as it walks the time index and stops at the limit,
- * while a count starts from the tag's index range rather than probing every trace.
+ * TraceFilter -> WHERE conditions on `traces t`. A condition on another table (tags, level,
+ * model, score) takes one of two forms, each over a covering index:
+ * - `probe`: EXISTS per trace. Best when other conditions or the walk in time order reach a page
+ *   after few traces: probing stops with the page.
+ * - `set`: `t.id IN (subquery)`, computed once. Best when the condition is the rare part: the
+ *   page is found from its few matches, and for counts.
+ * Full-text terms are always sets: an FTS5 query per trace would cost far more.
  */
 import type { ScoreCondition, TraceFilter } from './query-store.js';
 import type { Search } from './sqlite-search.js';
@@ -11,9 +13,9 @@ import { SqlConditions } from './sqlite-conditions.js';
 
 const NS_PER_MS = 1_000_000;
 
-export type ConditionPurpose = 'page' | 'count';
+export type ConditionForm = 'probe' | 'set';
 
-export function traceConditions(projectId: string, filter: TraceFilter, search: Search, purpose: ConditionPurpose): SqlConditions {
+export function traceConditions(projectId: string, filter: TraceFilter, search: Search, form: ConditionForm): SqlConditions {
   const c = new SqlConditions(projectId).add('t.project_id = @projectId');
   const equal = (column: string, value: string | undefined) => {
     if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
@@ -26,21 +28,20 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   if (filter.environments?.length) c.add(`t.environment IN ${c.bindList(filter.environments)}`);
   if (filter.fromTimeUnixNano !== undefined) c.add(`t.start_time_ns >= ${c.bind(filter.fromTimeUnixNano)}`);
   if (filter.toTimeUnixNano !== undefined) c.add(`t.start_time_ns < ${c.bind(filter.toTimeUnixNano)}`);
+  /** The condition on another table in the chosen form; `subquery` selects trace ids into `trace_id`. */
+  const onTraceIds = (subquery: string, alias: string) =>
+    c.add(form === 'set' ? `t.id IN (${subquery})` : `EXISTS (${subquery} AND ${alias}.trace_id = t.id)`);
   for (const tag of filter.tags ?? []) {
-    c.add(
-      purpose === 'page'
-        ? `EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)} AND g.trace_id = t.id)`
-        : `t.id IN (SELECT g.trace_id FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)})`,
-    );
+    onTraceIds(`SELECT g.trace_id FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)}`, 'g');
   }
   const latency = '(t.end_time_ns - t.start_time_ns)';
   if (filter.minLatencyMs !== undefined) c.add(`${latency} >= ${c.bind(msToNs(filter.minLatencyMs))}`);
   if (filter.maxLatencyMs !== undefined) c.add(`${latency} <= ${c.bind(msToNs(filter.maxLatencyMs))}`);
   if (filter.minCostUsd !== undefined) c.add(`t.total_cost >= ${c.bind(filter.minCostUsd)}`);
   if (filter.maxCostUsd !== undefined) c.add(`t.total_cost <= ${c.bind(filter.maxCostUsd)}`);
-  if (filter.level !== undefined) c.add(`t.id IN (${levelTraceIds(c, filter.level)})`);
-  if (filter.model !== undefined) c.add(`t.id IN (${modelTraceIds(c, filter.model)})`);
-  for (const condition of filter.scores ?? []) c.add(`t.id IN (${scoreTraceIds(c, condition)})`);
+  if (filter.level !== undefined) onTraceIds(levelTraceIds(c, filter.level), 'o');
+  if (filter.model !== undefined) onTraceIds(modelTraceIds(c, filter.model), 'o');
+  for (const condition of filter.scores ?? []) onTraceIds(scoreTraceIds(c, condition), 's');
   for (const { key, value } of filter.metadata ?? []) {
     c.add(`EXISTS (SELECT 1 FROM json_each(t.metadata) m WHERE m.key = ${c.bind(key)} AND ${metadataText('m')} = ${c.bind(value)})`);
   }

@@ -152,8 +152,8 @@ export interface KeysetPage<T> {
   meta: PageMeta;
   /** Null on the last page. */
   next: KeysetPosition | null;
-  /** True when totalItems is an estimate (a full-text search matching very many traces). */
-  totalItemsEstimated: boolean;
+  /** True when totalItems is a lower bound: a full-text search matching more traces than it counts. */
+  totalItemsIsLowerBound: boolean;
 }
 
 /** Langfuse's Session, with spanlite's aggregates. */

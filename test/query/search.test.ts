@@ -163,7 +163,7 @@ describe('paging a search', () => {
     expect(await byName('')).toEqual(['zephyr-4', 'zephyr-3', 'zephyr-2', 'zephyr-1', 'zephyr-0']);
     expect(await byName('&orderBy=timestamp.asc')).toEqual(['zephyr-0', 'zephyr-1', 'zephyr-2', 'zephyr-3', 'zephyr-4']);
     const body = await collector.getJson('/api/public/traces?q=zephyr&limit=2');
-    expect(body.meta).toMatchObject({ totalItems: 5, totalPages: 3, totalItemsEstimated: false });
+    expect(body.meta).toMatchObject({ totalItems: 5, totalPages: 3, totalItemsIsLowerBound: false });
   });
 
   it.each(['desc', 'asc'])('walks the matches by cursor and by page in the same order (%s)', async (direction) => {
@@ -179,6 +179,15 @@ describe('paging a search', () => {
     expect(walked).toEqual(whole);
     const paged = [...(await names('&page=1')).data, ...(await names('&page=2')).data, ...(await names('&page=3')).data];
     expect(paged.map((t: any) => t.name)).toEqual(whole);
+  });
+
+  it('pages several terms by cursor as one page', async () => {
+    const whole = (await collector.getJson('/api/public/traces?q=zephyr+wind')).data.map((t: any) => t.name);
+    expect(whole).toEqual(['zephyr-4', 'zephyr-3', 'zephyr-2', 'zephyr-1', 'zephyr-0']);
+    const first = await collector.getJson('/api/public/traces?q=zephyr+wind&limit=3');
+    const second = await collector.getJson(`/api/public/traces?q=zephyr+wind&limit=3&cursor=${first.meta.nextCursor}`);
+    expect([...first.data, ...second.data].map((t: any) => t.name)).toEqual(whole);
+    expect(second.meta).toMatchObject({ totalItems: 5, nextCursor: null, totalItemsIsLowerBound: false });
   });
 
   it('orders matches as the general path does when another filter is added', async () => {
@@ -203,6 +212,7 @@ describe('as traces change', () => {
     await exportSpans(otlpExporter('json', collector.tracesEndpoint), [root]);
     expect(await search('резина')).toEqual([label(traceIds[0]!)]);
     expect(await search('late-root')).toEqual([label(traceIds[0]!)]);
+    expect(await search('шины резина')).toEqual([label(traceIds[0]!)]);
   });
 
   it('no longer finds a deleted trace', async () => {

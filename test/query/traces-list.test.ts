@@ -159,7 +159,7 @@ describe('filters', () => {
 
   it('counts only the matching traces in meta', async () => {
     const { body } = await list('userId=bob&limit=1');
-    expect(body.meta).toEqual({ page: 1, limit: 1, totalItems: 2, totalPages: 2, nextCursor: expect.any(String), totalItemsEstimated: false });
+    expect(body.meta).toEqual({ page: 1, limit: 1, totalItems: 2, totalPages: 2, nextCursor: expect.any(String), totalItemsIsLowerBound: false });
   });
 
   it('lists each trace with its observation and score ids, and its cost and latency', async () => {
@@ -254,15 +254,15 @@ describe('pages', () => {
   it('gives the last page, then an empty page past it', async () => {
     const last = await list('limit=4&page=2');
     expect(last.labels).toEqual(['t1', 't0']);
-    expect(last.body.meta).toEqual({ page: 2, limit: 4, totalItems: 6, totalPages: 2, nextCursor: null, totalItemsEstimated: false });
+    expect(last.body.meta).toEqual({ page: 2, limit: 4, totalItems: 6, totalPages: 2, nextCursor: null, totalItemsIsLowerBound: false });
     const past = await list('limit=4&page=3');
     expect(past.labels).toEqual([]);
-    expect(past.body.meta).toEqual({ page: 3, limit: 4, totalItems: 6, totalPages: 2, nextCursor: null, totalItemsEstimated: false });
+    expect(past.body.meta).toEqual({ page: 3, limit: 4, totalItems: 6, totalPages: 2, nextCursor: null, totalItemsIsLowerBound: false });
   });
 
   it('gives an empty page with zero totals when nothing matches', async () => {
     const { body } = await list('userId=nobody');
-    expect(body).toEqual({ data: [], meta: { page: 1, limit: 50, totalItems: 0, totalPages: 0, nextCursor: null, totalItemsEstimated: false } });
+    expect(body).toEqual({ data: [], meta: { page: 1, limit: 50, totalItems: 0, totalPages: 0, nextCursor: null, totalItemsIsLowerBound: false } });
   });
 });
 
