@@ -10,6 +10,22 @@ import { toJson, fromJson } from './json-columns.js';
 import type { MappedLogs } from '../log-record.js';
 import { createLogJoin, type LogJoin } from './sqlite-log-join.js';
 import { isTransientSqliteError } from './sqlite-errors.js';
+import type { TraceRow } from './sqlite-rows.js';
+import type { Attributes } from '../span.js';
+
+/**
+ * The decoder shares one resource object among all spans of a ResourceSpans (and never changes
+ * it after decoding), so its JSON is computed once per resource rather than once per span.
+ */
+const resourceJsonCache = new WeakMap<Attributes, string>();
+function resourceJson(resource: Attributes): string {
+  let json = resourceJsonCache.get(resource);
+  if (json === undefined) {
+    json = JSON.stringify(resource);
+    resourceJsonCache.set(resource, json);
+  }
+  return json;
+}
 
 /** What newly stored observations add to their trace's totals. */
 interface TraceTotalsDelta {
@@ -161,7 +177,7 @@ function insertObservation(statements: Statements, projectId: string, o: Observa
     o.costMissingReason,
     o.countsInTraceTotals ? 1 : 0,
     JSON.stringify(o.rawAttributes),
-    JSON.stringify(o.resourceAttributes),
+    resourceJson(o.resourceAttributes),
     o.scope.name,
     o.scope.version,
   );
@@ -190,26 +206,8 @@ function upsertScore(statements: Statements, projectId: string, s: Score): void 
   );
 }
 
-interface StoredTraceRow {
-  name: string | null;
-  user_id: string | null;
-  session_id: string | null;
-  release: string | null;
-  version: string | null;
-  environment: string;
-  tags: string;
-  metadata: string;
-  input: string | null;
-  output: string | null;
-  public: bigint;
-  start_time_ns: bigint;
-  end_time_ns: bigint;
-  total_cost: number | null;
-  input_tokens: bigint;
-  output_tokens: bigint;
-  total_tokens: bigint;
-  fact_ranks: string;
-}
+/** The trace row as the merge reads it back: the read view's columns plus the fact ranks. */
+type StoredTraceRow = Omit<TraceRow, 'id' | 'created_at_ms' | 'updated_at_ms'> & { fact_ranks: string };
 
 function upsertTrace(
   statements: Statements,
