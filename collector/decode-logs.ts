@@ -1,68 +1,73 @@
 /**
  * OTLP ExportLogsServiceRequest -> DecodedLogs, for both OTLP encodings.
  *
- * Same approach and failure model as `decode.ts` (whose readers for AnyValue, KeyValue, Resource
- * and InstrumentationScope this reuses): protobufjs's `Reader` over the OTLP field numbers of
- * opentelemetry/proto/{collector/logs,logs}/v1, no generated classes. A body that cannot be read
- * throws `OtlpDecodeError`; a readable record with malformed ids is put in `refused`.
+ * Same approach and failure model as the trace decoders, over the same shared readers (envelope,
+ * AnyValue, KeyValue, Resource, InstrumentationScope: decode/otlp-protobuf-common.ts and
+ * decode/otlp-json-common.ts), by the field numbers of opentelemetry/proto/{collector/logs,logs}/v1.
+ * A body that cannot be read throws `OtlpDecodeError`; a readable record with malformed ids is put
+ * in `refused`.
  *
  * Unlike spans, trace and span ids are optional on a log record: absent, empty or all-zero ids
  * decode to null (what to do with such records is the mapping's decision, not the decoder's).
  */
-import { Buffer } from 'node:buffer';
-import protobuf from 'protobufjs/minimal.js';
+import type { Buffer } from 'node:buffer';
 import type { Reader } from 'protobufjs/minimal.js';
 import type { AttributeValue, Attributes } from './span.js';
-import type { DecodedLogRecord, DecodedLogs } from './log-record.js';
+import type { DecodedLogs } from './log-record.js';
 import { MAX_UNIX_NANO } from './span.js';
 import { DEFAULT_DECODE_LIMITS, LOG_BODY_KEY, ValueLimiter, type DecodeLimits } from './value-limits.js';
+import { describe, withPath } from './decode/decode-error.js';
 import {
   ALL_ZERO_PATTERN,
-  BLANK_PATTERN,
-  OtlpDecodeError,
-  SPAN_ID_BYTES,
-  TRACE_ID_BYTES,
-  describe,
-  emptyAttributes,
-  expectedTime,
-  expectEnd,
   expectObject,
   get,
   getArray,
   getEnum,
-  getObject,
   getString,
   getUint64,
-  isAllZero,
-  isJsonObject,
   jsonHexId,
+  readJsonAnyValue,
+  readJsonAttributes,
+  readJsonExport,
+  type JsonEnvelope,
+  type JsonObject,
+} from './decode/otlp-json-common.js';
+import {
+  expectEnd,
+  isAllZero,
   readAnyValue,
   readEnd,
   readFixed64,
   readHex,
-  readJsonAnyValue,
-  readJsonAttributes,
   readKeyValue,
-  readResource,
-  readScope,
+  readProtobufExport,
   readString,
+  skipBytes,
   skipField,
-  withPath,
-  type JsonObject,
-} from './decode.js';
+  type ProtobufEnvelope,
+} from './decode/otlp-protobuf-common.js';
+import {
+  SPAN_ID_BYTES,
+  TRACE_ID_BYTES,
+  emptyAttributes,
+  expectedTime,
+  type DecodedScope,
+  type OtlpEnvelopeNames,
+} from './decode/otlp-values.js';
 
-type Scope = DecodedLogRecord['scope'];
+/** opentelemetry/proto/collector/logs/v1 ExportLogsServiceRequest and logs/v1. */
+const LOG_ENVELOPE_NAMES: OtlpEnvelopeNames = Object.freeze({
+  request: 'ExportLogsServiceRequest',
+  resources: 'resourceLogs',
+  resourcesProto: 'resource_logs',
+  scopes: 'scopeLogs',
+  scopesProto: 'scope_logs',
+  items: 'logRecords',
+  itemsProto: 'log_records',
+});
 
 /** Tags (field number << 3 | wire type); a known number with another wire type is skipped. */
 const Tag = Object.freeze({
-  // ExportLogsServiceRequest
-  requestResourceLogs: (1 << 3) | 2,
-  // ResourceLogs
-  resourceLogsResource: (1 << 3) | 2,
-  resourceLogsScopeLogs: (2 << 3) | 2,
-  // ScopeLogs
-  scopeLogsScope: (1 << 3) | 2,
-  scopeLogsLogRecords: (2 << 3) | 2,
   // LogRecord
   recordTime: (1 << 3) | 1,
   recordSeverityNumber: (2 << 3) | 0,
@@ -75,17 +80,16 @@ const Tag = Object.freeze({
   recordEventName: (12 << 3) | 2,
 });
 
-function recordPosition(resourceIndex: number, scopeIndex: number, recordIndex: number): string {
-  return `resourceLogs[${resourceIndex}].scopeLogs[${scopeIndex}].logRecords[${recordIndex}]`;
-}
-
-function emptyScope(): Scope {
-  return { name: '', version: '', attributes: emptyAttributes() };
+/** Names a record in messages and in its `position`: `resourceLogs[0].scopeLogs[1].logRecords[2]`. */
+function recordPosition(scopePosition: string, recordIndex: number): string {
+  return `${scopePosition}.logRecords[${recordIndex}]`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Protobuf
 // ---------------------------------------------------------------------------------------------
+
+const PROTOBUF_LOGS: ProtobufEnvelope<DecodedLogs> = Object.freeze({ ...LOG_ENVELOPE_NAMES, readItem: readLogRecord });
 
 /**
  * Decodes an OTLP protobuf ExportLogsServiceRequest. An empty body is an empty export.
@@ -93,110 +97,23 @@ function emptyScope(): Scope {
  * @throws OtlpDecodeError when the bytes are not an ExportLogsServiceRequest.
  */
 export function decodeProtobufLogs(body: Uint8Array, limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS): DecodedLogs {
-  if (!(body instanceof Uint8Array)) {
-    throw new OtlpDecodeError('', `expected protobuf bytes (got ${describe(body)})`);
-  }
   const out: DecodedLogs = { records: [], refused: [] };
-  const limiter = new ValueLimiter(limits);
-  let resourceIndex = 0;
-  let at = '';
-  try {
-    const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const reader = protobuf.Reader.create(buf);
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
-      if (tag === Tag.requestResourceLogs) {
-        at = `resourceLogs[${resourceIndex}]`;
-        readResourceLogs(reader, buf, resourceIndex, out, limiter);
-        resourceIndex++;
-      } else {
-        skipField(reader, tag);
-      }
-      at = '';
-    }
-  } catch (error) {
-    throw withPath(error, at);
-  }
+  readProtobufExport(body, PROTOBUF_LOGS, out, new ValueLimiter(limits));
   return out;
-}
-
-function readResourceLogs(
-  reader: Reader,
-  buf: Buffer,
-  resourceIndex: number,
-  out: DecodedLogs,
-  limiter: ValueLimiter,
-): void {
-  const end = readEnd(reader);
-  // Filled in place, so a `resource` sent after `scope_logs` still reaches every record.
-  const resource = emptyAttributes();
-  let scopeIndex = 0;
-  let at = '';
-  try {
-    while (reader.pos < end) {
-      const tag = reader.uint32();
-      if (tag === Tag.resourceLogsScopeLogs) {
-        at = `scopeLogs[${scopeIndex}]`;
-        readScopeLogs(reader, buf, resource, resourceIndex, scopeIndex, out, limiter);
-        scopeIndex++;
-      } else if (tag === Tag.resourceLogsResource) {
-        at = 'resource';
-        readResource(reader, buf, resource, limiter);
-      } else {
-        skipField(reader, tag);
-      }
-      at = '';
-    }
-    expectEnd(reader, end);
-  } catch (error) {
-    throw withPath(error, at);
-  }
-}
-
-function readScopeLogs(
-  reader: Reader,
-  buf: Buffer,
-  resource: Attributes,
-  resourceIndex: number,
-  scopeIndex: number,
-  out: DecodedLogs,
-  limiter: ValueLimiter,
-): void {
-  const end = readEnd(reader);
-  const scope = emptyScope();
-  let recordIndex = 0;
-  let at = '';
-  try {
-    while (reader.pos < end) {
-      const tag = reader.uint32();
-      if (tag === Tag.scopeLogsLogRecords) {
-        at = `logRecords[${recordIndex}]`;
-        readLogRecord(reader, buf, resource, scope, recordPosition(resourceIndex, scopeIndex, recordIndex), out, limiter);
-        recordIndex++;
-      } else if (tag === Tag.scopeLogsScope) {
-        at = 'scope';
-        readScope(reader, buf, scope, limiter);
-      } else {
-        skipField(reader, tag);
-      }
-      at = '';
-    }
-    expectEnd(reader, end);
-  } catch (error) {
-    throw withPath(error, at);
-  }
 }
 
 function readLogRecord(
   reader: Reader,
   buf: Buffer,
   resource: Attributes,
-  scope: Scope,
-  position: string,
+  scope: DecodedScope,
+  scopePosition: string,
+  recordIndex: number,
   out: DecodedLogs,
   limiter: ValueLimiter,
 ): void {
   const end = readEnd(reader);
+  const position = recordPosition(scopePosition, recordIndex);
   let traceIdStart = 0;
   let traceIdEnd = 0;
   let spanIdStart = 0;
@@ -240,14 +157,12 @@ function readLogRecord(
           eventName = readString(reader, buf);
           break;
         case Tag.recordTraceId:
-          traceIdEnd = readEnd(reader);
-          traceIdStart = reader.pos;
-          reader.pos = traceIdEnd;
+          traceIdStart = skipBytes(reader);
+          traceIdEnd = reader.pos;
           break;
         case Tag.recordSpanId:
-          spanIdEnd = readEnd(reader);
-          spanIdStart = reader.pos;
-          reader.pos = spanIdEnd;
+          spanIdStart = skipBytes(reader);
+          spanIdEnd = reader.pos;
           break;
         default:
           skipField(reader, tag);
@@ -315,6 +230,8 @@ const SEVERITY_NUMBER_BY_NAME: ReadonlyMap<string, number> = new Map([
   ),
 ]);
 
+const JSON_LOGS: JsonEnvelope<DecodedLogs> = Object.freeze({ ...LOG_ENVELOPE_NAMES, readItem: readJsonLogRecord });
+
 /**
  * Decodes an OTLP JSON ExportLogsServiceRequest: the text, its UTF-8 bytes, or the parsed value.
  * An empty body or `{}` is an empty export. Accepts what `decodeJsonTraces` accepts (snake_case
@@ -323,97 +240,21 @@ const SEVERITY_NUMBER_BY_NAME: ReadonlyMap<string, number> = new Map([
  * @throws OtlpDecodeError when the body is not JSON or not shaped like an ExportLogsServiceRequest.
  */
 export function decodeJsonLogs(body: unknown, limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS): DecodedLogs {
-  let request = body;
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    const text = typeof body === 'string'
-      ? body
-      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    if (BLANK_PATTERN.test(text)) return { records: [], refused: [] };
-    try {
-      request = JSON.parse(text);
-    } catch (error) {
-      throw new OtlpDecodeError('', `invalid JSON (${(error as Error).message})`, { cause: error });
-    }
-  }
-  if (!isJsonObject(request)) {
-    throw new OtlpDecodeError('', `expected an ExportLogsServiceRequest object (got ${describe(request)})`);
-  }
   const out: DecodedLogs = { records: [], refused: [] };
-  const limiter = new ValueLimiter(limits);
-  try {
-    const resourceLogsList = getArray(request, 'resourceLogs', 'resource_logs');
-    for (let i = 0; i < resourceLogsList.length; i++) {
-      try {
-        readJsonResourceLogs(resourceLogsList[i], i, out, limiter);
-      } catch (error) {
-        throw withPath(error, `resourceLogs[${i}]`);
-      }
-    }
-  } catch (error) {
-    throw withPath(error, '');
-  }
+  readJsonExport(body, JSON_LOGS, out, new ValueLimiter(limits));
   return out;
-}
-
-function readJsonResourceLogs(value: unknown, resourceIndex: number, out: DecodedLogs, limiter: ValueLimiter): void {
-  const message = expectObject(value);
-  const resource = emptyAttributes();
-  const resourceMessage = getObject(message, 'resource');
-  if (resourceMessage !== undefined) {
-    try {
-      readJsonAttributes(getArray(resourceMessage, 'attributes'), resource, limiter);
-    } catch (error) {
-      throw withPath(error, 'resource');
-    }
-  }
-  const scopeLogsList = getArray(message, 'scopeLogs', 'scope_logs');
-  for (let j = 0; j < scopeLogsList.length; j++) {
-    try {
-      readJsonScopeLogs(scopeLogsList[j], resource, resourceIndex, j, out, limiter);
-    } catch (error) {
-      throw withPath(error, `scopeLogs[${j}]`);
-    }
-  }
-}
-
-function readJsonScopeLogs(
-  value: unknown,
-  resource: Attributes,
-  resourceIndex: number,
-  scopeIndex: number,
-  out: DecodedLogs,
-  limiter: ValueLimiter,
-): void {
-  const message = expectObject(value);
-  const scope = emptyScope();
-  const scopeMessage = getObject(message, 'scope');
-  if (scopeMessage !== undefined) {
-    try {
-      scope.name = getString(scopeMessage, 'name');
-      scope.version = getString(scopeMessage, 'version');
-      readJsonAttributes(getArray(scopeMessage, 'attributes'), scope.attributes, limiter);
-    } catch (error) {
-      throw withPath(error, 'scope');
-    }
-  }
-  const records = getArray(message, 'logRecords', 'log_records');
-  for (let k = 0; k < records.length; k++) {
-    try {
-      readJsonLogRecord(records[k], resource, scope, recordPosition(resourceIndex, scopeIndex, k), out, limiter);
-    } catch (error) {
-      throw withPath(error, `logRecords[${k}]`);
-    }
-  }
 }
 
 function readJsonLogRecord(
   value: unknown,
   resource: Attributes,
-  scope: Scope,
-  position: string,
+  scope: DecodedScope,
+  scopePosition: string,
+  recordIndex: number,
   out: DecodedLogs,
   limiter: ValueLimiter,
 ): void {
+  const position = recordPosition(scopePosition, recordIndex);
   const message = expectObject(value);
   const timeUnixNano = getUint64(message, 'timeUnixNano', 'time_unix_nano');
   const observedTimeUnixNano = getUint64(message, 'observedTimeUnixNano', 'observed_time_unix_nano');
