@@ -2,7 +2,7 @@
  * buildApp: the Fastify instance with the OTLP receiver and the REST API. Never listens; main
  * does, and tests use it on an ephemeral port or through inject().
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import { corsOptions } from './cors.js';
 import type { Pipeline } from './pipeline.js';
@@ -12,6 +12,10 @@ import type { Admission } from './admission.js';
 import { SpanliteError } from './errors.js';
 import { otlpReceiver, fromFastifyError } from './receiver.js';
 import { queryApi } from './query-api.js';
+import type { ProjectAccess } from './auth/project-access.js';
+import { projectOfRequest, requireProject } from './auth/request-project.js';
+import { adminApi } from './auth/admin-api.js';
+import type { KeyManager } from './auth/key-manager.js';
 
 export interface AppDeps {
   pipeline: Pipeline;
@@ -26,11 +30,13 @@ export interface AppDeps {
   logger: FastifyBaseLogger | false;
   /** Origins browsers may send from (SPANLITE_CORS_ORIGINS), `['*']` for any; none: no CORS headers. */
   corsOrigins?: readonly string[];
+  /** Resolves each OTLP and REST request's project from its key (or the default one, running open). */
+  access: ProjectAccess;
+  /** The admin API (/api/admin/keys): keys, and SPANLITE_ADMIN_TOKEN (undefined: disabled). */
+  admin: { keys: KeyManager; adminToken: string | undefined };
 }
 
-/** Until projects and keys exist, everything belongs to one project. */
-export const DEFAULT_PROJECT_ID = 'default';
-const projectOf = (_request: FastifyRequest): string => DEFAULT_PROJECT_ID;
+export { DEFAULT_PROJECT_ID } from './auth/project-id.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const common = {
@@ -56,14 +62,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url}` }),
   );
 
-  await app.register(otlpReceiver, {
-    pipeline: deps.pipeline,
-    maxBodyBytes: deps.maxBodyBytes,
-    maxAttributeBytes: deps.maxAttributeBytes,
-    admission: deps.admission,
-    projectOf,
+  // Everything that reads or writes data is registered in this scope, behind its project hook.
+  await app.register(async (scope) => {
+    // The OpenAPI document describes routes and holds no data; the web UI links to it.
+    requireProject(scope, deps.access, ['/api/public/openapi.json']);
+    await scope.register(otlpReceiver, {
+      pipeline: deps.pipeline,
+      maxBodyBytes: deps.maxBodyBytes,
+      maxAttributeBytes: deps.maxAttributeBytes,
+      admission: deps.admission,
+      projectOf: projectOfRequest,
+    });
+    await scope.register(queryApi, { store: deps.store, prices: deps.prices, projectOf: projectOfRequest });
   });
-  await app.register(queryApi, { store: deps.store, prices: deps.prices, projectOf });
+  await app.register(adminApi, deps.admin);
   await app.register(import('./ui-routes.js'));
   return app;
 }

@@ -1,14 +1,22 @@
 #!/usr/bin/env node
-/** The `spanlite` command. Default (and `spanlite start`): run the collector until SIGTERM/SIGINT. */
+/**
+ * The `spanlite` command. Default (and `spanlite start`): run the collector until SIGTERM/SIGINT.
+ * `spanlite keys ...`: manage API keys (auth/keys-command.ts).
+ */
 import pino from 'pino';
 import { resolve } from 'node:path';
 import { ConfigError, loadCollectorConfig } from '../config/collector-config.js';
 import { startCollector } from './main.js';
+import { KEYS_USAGE, runKeysCommand } from './auth/keys-command.js';
+import { openSqliteKeyStore } from './store/sqlite-keys.js';
 
 const USAGE = `usage: spanlite [start]
+       spanlite keys create|list|revoke ...
 
 Runs the spanlite collector. Configuration comes from environment variables
-(SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, ...): see the README.`;
+(SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, ...): see the README.
+
+${KEYS_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0] ?? 'start';
@@ -16,7 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command !== 'start') {
+  if (command !== 'start' && command !== 'keys') {
     console.error(`spanlite: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -30,6 +38,13 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     throw error;
+  }
+  if (command === 'keys') {
+    const dbFile = config.dbFile;
+    return runKeysCommand(argv.slice(1), () => openSqliteKeyStore({ file: dbFile }), {
+      out: (text) => console.log(text),
+      err: (text) => console.error(text),
+    });
   }
   const logger = pino({ level: config.logLevel });
   let collector;

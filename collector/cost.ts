@@ -12,6 +12,15 @@ export interface PriceIndex {
   find(model: string): ModelPrice | null;
 }
 
+/**
+ * One price index per project: a project's custom models are matched before the shared table,
+ * and never for another project's spans. The collector's price catalog is one; a single index
+ * for every project is `{ indexFor: () => index }`.
+ */
+export interface PriceIndexes {
+  indexFor(projectId: string): PriceIndex | Promise<PriceIndex>;
+}
+
 export interface PricedObservation {
   cost: CostDetails | null;
   missingReason: CostMissingReason | null;

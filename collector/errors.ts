@@ -11,10 +11,14 @@ export interface ErrorKind {
 export const ERROR_KINDS = {
   undecodableBody: { code: 'undecodable_body', httpStatus: 400, retryable: false },
   invalidParameter: { code: 'invalid_parameter', httpStatus: 400, retryable: false },
+  /** No credentials, malformed ones, or a key that is unknown, revoked or has the wrong secret. */
+  unauthenticated: { code: 'unauthenticated', httpStatus: 401, retryable: false },
   notFound: { code: 'not_found', httpStatus: 404, retryable: false },
   payloadTooLarge: { code: 'payload_too_large', httpStatus: 413, retryable: false },
   unsupportedMediaType: { code: 'unsupported_media_type', httpStatus: 415, retryable: false },
   unsupportedEncoding: { code: 'unsupported_encoding', httpStatus: 415, retryable: false },
+  /** The key's requests per minute (SPANLITE_RATE_LIMIT_PER_MINUTE) are used up; Retry-After says when one is free. */
+  rateLimited: { code: 'rate_limited', httpStatus: 429, retryable: true },
   overloaded: { code: 'overloaded', httpStatus: 503, retryable: true },
   storeUnavailable: { code: 'store_unavailable', httpStatus: 503, retryable: true },
   shuttingDown: { code: 'shutting_down', httpStatus: 503, retryable: true },

@@ -8,6 +8,8 @@
  * - Status codes follow https://opentelemetry.io/docs/specs/otlp/#failures : INVALID_ARGUMENT for
  *   a message that is not an export (not retryable); UNAVAILABLE with a RetryInfo delay when the
  *   write queue is full or the store is down (retryable); partial success in the response.
+ * - Keys come in the call metadata (`authorization`, `x-api-key`), checked as over HTTP:
+ *   UNAUTHENTICATED without a valid one, RESOURCE_EXHAUSTED with RetryInfo over the rate limit.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -16,6 +18,7 @@ import { SpanliteError } from './errors.js';
 import { createExportServices, type OtlpExportService } from './otlp-export.js';
 import { decodeLimits } from './value-limits.js';
 import type { Admission } from './admission.js';
+import type { HeaderLookup } from './auth/credentials.js';
 import { grpcStatusCode, grpcStatusDetails, protobufExportResponse, type OtlpSignal } from './otlp-response.js';
 
 export const OTLP_GRPC_METHODS: Record<OtlpSignal, string> = {
@@ -31,8 +34,12 @@ export interface GrpcReceiverOptions {
   maxAttributeBytes?: number;
   /** Load shedding shared with the HTTP receiver; none: every export is admitted. */
   admission?: Admission;
-  /** The project a call writes to. */
-  projectOf: (metadata: grpc.Metadata) => string;
+  /**
+   * The project a call writes to, from its metadata (`authorization`, `x-api-key`).
+   *
+   * @throws SpanliteError `unauthenticated` (UNAUTHENTICATED) or `rateLimited` (RESOURCE_EXHAUSTED with RetryInfo).
+   */
+  projectOf: (header: HeaderLookup) => Promise<string>;
   logger: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
 
@@ -71,22 +78,23 @@ function exportHandler(
   service: OtlpExportService,
   options: GrpcReceiverOptions,
 ): grpc.handleUnaryCall<Buffer, Buffer> {
-  return (call, callback) => {
-    let end: (() => void) | undefined;
+  async function exportCall(metadata: grpc.Metadata, request: Buffer): Promise<Buffer> {
+    const projectId = await options.projectOf((name) => firstMetadataString(metadata, name));
+    const end = options.admission?.enter();
     try {
-      end = options.admission?.enter();
-    } catch (error) {
-      callback(grpcErrorFor(error));
-      return;
+      const outcome = await service(projectId, 'protobuf', request);
+      if (outcome.rejected > 0) {
+        const counts = { signal, refused: outcome.rejected, accepted: outcome.accepted };
+        options.logger.warn(counts, `${signal}: items refused`);
+      }
+      return protobufExportResponse(outcome);
+    } finally {
+      end?.();
     }
-    service(options.projectOf(call.metadata), 'protobuf', call.request).finally(() => end?.()).then(
-      (outcome) => {
-        if (outcome.rejected > 0) {
-          const counts = { signal, refused: outcome.rejected, accepted: outcome.accepted };
-          options.logger.warn(counts, `${signal}: items refused`);
-        }
-        callback(null, protobufExportResponse(outcome));
-      },
+  }
+  return (call, callback) => {
+    exportCall(call.metadata, call.request).then(
+      (response) => callback(null, response),
       (error: unknown) => {
         const status = grpcErrorFor(error);
         if (status.code === grpc.status.INTERNAL) options.logger.error({ err: error }, 'OTLP/gRPC export failed');
@@ -95,6 +103,11 @@ function exportHandler(
       },
     );
   };
+}
+
+function firstMetadataString(metadata: grpc.Metadata, name: string): string | undefined {
+  const value = metadata.get(name)[0];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Wires the concrete pieces: config -> prices -> store -> queue -> pipeline -> app (HTTP) and
- * gRPC server -> listen. The one place that knows them all. Shutdown stops both servers
+ * Wires the concrete pieces: config -> prices -> store -> keys -> queue -> pipeline -> app (HTTP)
+ * and gRPC server -> listen. The one place that knows them all. Shutdown stops both servers
  * accepting, finishes in-flight requests and queued writes, then closes the database; it is
  * idempotent.
  */
@@ -11,10 +11,13 @@ import { createPriceCatalog } from './price-catalog.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { createWriteQueue } from './write-queue.js';
 import { createPipeline } from './pipeline.js';
-import { buildApp, DEFAULT_PROJECT_ID } from './app.js';
+import { buildApp } from './app.js';
 import { buildGrpcServer, closeGrpcServer, listenGrpc } from './grpc-receiver.js';
 import { startRetention } from './retention.js';
 import { createAdmission } from './admission.js';
+import { openSqliteKeyStore } from './store/sqlite-keys.js';
+import { createAccessControl, type AccessControl } from './auth/access-control.js';
+import type { KeyStore } from './auth/key-store.js';
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
@@ -34,7 +37,27 @@ export async function startCollector(
 ): Promise<RunningCollector> {
   const table = loadPricingTable({ userPricingFile: config.pricingFile });
   const store = openSqliteStore({ file: config.dbFile, synchronous: config.dbSynchronous });
-  const prices = await createPriceCatalog({ table, store, pricingProjectId: DEFAULT_PROJECT_ID });
+  // After the store's open, which migrated the file; its own connection (see sqlite-keys.ts).
+  let keyStore: KeyStore | undefined;
+  let accessControl: AccessControl;
+  try {
+    keyStore = openSqliteKeyStore({ file: config.dbFile });
+    accessControl = await createAccessControl({
+      keys: keyStore,
+      host: config.host,
+      allowOpen: config.allowOpen,
+      keyRecheckMs: config.keyRecheckMs,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      logger,
+    });
+  } catch (error) {
+    await keyStore?.close();
+    await store.close();
+    throw error;
+  }
+  const keys = keyStore;
+  const { access } = accessControl;
+  const prices = await createPriceCatalog({ table, store });
   const queue = createWriteQueue({ store, maxQueuedSpans: config.maxQueuedSpans });
   const pipeline = createPipeline({ queue, prices });
   const { maxAttributeBytes } = config;
@@ -42,17 +65,20 @@ export async function startCollector(
   const app = await buildApp({
     pipeline, store, prices, maxBodyBytes: config.maxBodyBytes, maxAttributeBytes, admission, logger,
     corsOrigins: config.corsOrigins,
+    access,
+    admin: { keys: accessControl.keys, adminToken: config.adminToken },
   });
   const grpcServer = config.grpcPort === null
     ? null
     : buildGrpcServer({
-      pipeline, maxMessageBytes: config.maxBodyBytes, maxAttributeBytes, admission, projectOf: () => DEFAULT_PROJECT_ID,
+      pipeline, maxMessageBytes: config.maxBodyBytes, maxAttributeBytes, admission, projectOf: access.projectOf,
       logger,
     });
 
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    await keys.close();
     await store.close();
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, { cause: error });
   }
@@ -67,6 +93,7 @@ export async function startCollector(
     } catch (error) {
       grpcServer.forceShutdown();
       await app.close();
+      await keys.close();
       await store.close();
       throw new Error(`cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(error as Error).message}`, {
         cause: error,
@@ -92,6 +119,7 @@ export async function startCollector(
         // Both stop accepting, then wait for their in-flight requests (which await their commit).
         await Promise.all([app.close(), grpcServer === null ? undefined : closeGrpcServer(grpcServer), retention?.stop()]);
         await queue.drain();
+        await keys.close();
         await store.close();
       })();
       return closing;

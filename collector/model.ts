@@ -100,7 +100,8 @@ export interface TraceFacts {
 /**
  * The trace-level part of one span. `explicit` facts were named as trace facts by the sender
  * (`spanlite.trace.*`, `user.id`, ...); `implicit` ones are defaults taken from a root span (its
- * name, input, output). Explicit beats implicit; between spans, the later-starting one wins
+ * name, input, output) and from any span's resource (`service.version`, environment, release).
+ * Explicit beats implicit whatever the arrival order; within a tier, the later-starting span wins
  * (see trace-merge).
  */
 export interface TraceContribution {

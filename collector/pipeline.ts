@@ -1,12 +1,12 @@
 /**
- * One export request through the stages: map each span -> price it -> hand the batch to the
- * write queue. A span that cannot be mapped is refused alone; the rest of the request is kept.
- * Log records take the same road without the cost stage.
+ * One export request through the stages: map each span -> price it (with its project's
+ * prices) -> hand the batch to the write queue. A span that cannot be mapped is refused alone;
+ * the rest of the request is kept. Log records take the same road without the cost stage.
  */
 import type { DecodedTraces, RefusedSpan } from './span.js';
 import type { MappedSpan, Observation } from './model.js';
 import type { WriteQueue } from './write-queue.js';
-import type { PriceIndex } from './cost.js';
+import type { PriceIndex, PriceIndexes } from './cost.js';
 import { priceObservation } from './cost.js';
 import { mapSpan } from './mapping/map-span.js';
 import type { DecodedLogs, RefusedLogRecord } from './log-record.js';
@@ -29,15 +29,16 @@ export interface Pipeline {
   ingestLogs(projectId: string, decoded: DecodedLogs): Promise<IngestLogsResult>;
 }
 
-export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndex }): Pipeline {
+export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndexes }): Pipeline {
   return {
     async ingest(projectId, decoded) {
+      const prices = await deps.prices.indexFor(projectId);
       const refused = [...decoded.refused];
       const spans: MappedSpan[] = [];
       for (const span of decoded.spans) {
         try {
           const mapped = mapSpan(span);
-          if (mapped.observation) applyCost(mapped.observation, deps.prices);
+          if (mapped.observation) applyCost(mapped.observation, prices);
           spans.push(mapped);
         } catch (error) {
           refused.push({ span: span.spanId, reason: `could not be mapped: ${(error as Error).message}` });

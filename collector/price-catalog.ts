@@ -5,11 +5,14 @@
  * defaults. When custom models change, the index is rebuilt; spans ingested from then on are
  * priced with it, spans stored before keep their cost.
  *
+ * Custom models belong to the project that created them: each project gets its own index (its
+ * custom models, then the shared table), and ingestion prices a batch with its project's.
+ *
  * cost.ts stays pure: the catalog only chooses which entries `createPriceIndex` is built from,
- * and is itself a PriceIndex, so the pipeline takes it as it took the plain index.
+ * and is itself the pipeline's PriceIndexes.
  */
 import type { ModelPrice } from '../config/pricing.js';
-import { createPriceIndex, type PriceIndex } from './cost.js';
+import { createPriceIndex, type PriceIndex, type PriceIndexes } from './cost.js';
 import type { CustomModelRecord, QueryStore } from './store/query-store.js';
 
 export type PriceOrigin = 'custom' | 'file' | 'default';
@@ -23,11 +26,11 @@ export interface CatalogEntry {
 
 export type CustomModelDeletion = 'deleted' | 'not_found' | 'not_custom';
 
-export interface PriceCatalog extends PriceIndex {
+export interface PriceCatalog extends PriceIndexes {
   /** Custom entries (newest first), then the file's, then the defaults: the matching order. */
   list(projectId: string): Promise<CatalogEntry[]>;
   get(projectId: string, modelId: string): Promise<CatalogEntry | null>;
-  /** Stores a custom model; it prices the project's spans ingested from now on. */
+  /** Stores a custom model; it prices the project's spans ingested from now on (no other project's). */
   createCustom(projectId: string, model: CustomModelRecord): Promise<CatalogEntry>;
   deleteCustom(projectId: string, modelId: string): Promise<CustomModelDeletion>;
 }
@@ -36,36 +39,50 @@ export interface PriceCatalogOptions {
   /** The pricing table: file entries (source `user`) and defaults, as loadPricingTable gives it. */
   table: readonly ModelPrice[];
   store: Pick<QueryStore, 'listCustomModels' | 'insertCustomModel' | 'deleteCustomModel'>;
-  /**
-   * The project whose custom models price ingestion. The pipeline prices spans without asking
-   * for their project; until projects exist there is one.
-   */
-  pricingProjectId: string;
   now?: () => number;
 }
 
 export async function createPriceCatalog(options: PriceCatalogOptions): Promise<PriceCatalog> {
-  const { store, pricingProjectId, now = Date.now } = options;
+  const { store, now = Date.now } = options;
   const loadedAtMs = now();
   const table: CatalogEntry[] = options.table.map((price) => ({
     price,
     origin: price.source === 'user' ? 'file' : 'default',
     createdAtMs: loadedAtMs,
   }));
+  /** Shared by every project without custom models, and its memo with it. */
+  const tableIndex = createPriceIndex(options.table);
+  /**
+   * Each project's index, built on its first span and rebuilt after its custom models change.
+   * Projects are the keys' projects (and the open one), so the map stays small.
+   */
+  const indexes = new Map<string, Promise<PriceIndex>>();
 
   async function entries(projectId: string): Promise<CatalogEntry[]> {
     const custom = (await store.listCustomModels(projectId)).map(customEntry);
     return [...custom, ...table];
   }
 
-  let index = createPriceIndex((await entries(pricingProjectId)).map((entry) => entry.price));
-  async function rebuildIfPricing(projectId: string): Promise<void> {
-    if (projectId !== pricingProjectId) return;
-    index = createPriceIndex((await entries(projectId)).map((entry) => entry.price));
+  async function buildIndex(projectId: string): Promise<PriceIndex> {
+    const custom = await store.listCustomModels(projectId);
+    if (custom.length === 0) return tableIndex;
+    return createPriceIndex([...custom.map((model) => customEntry(model).price), ...options.table]);
   }
 
   return {
-    find: (model) => index.find(model),
+    indexFor(projectId) {
+      let index = indexes.get(projectId);
+      if (index === undefined) {
+        index = buildIndex(projectId);
+        indexes.set(projectId, index);
+        // A failed read is not kept: the next export reads again.
+        const built = index;
+        built.catch(() => {
+          if (indexes.get(projectId) === built) indexes.delete(projectId);
+        });
+      }
+      return index;
+    },
     list: entries,
     async get(projectId, modelId) {
       return (await entries(projectId)).find((entry) => entry.price.id === modelId) ?? null;
@@ -73,12 +90,12 @@ export async function createPriceCatalog(options: PriceCatalogOptions): Promise<
     async createCustom(projectId, model) {
       const entry = customEntry(model);
       await store.insertCustomModel(projectId, model);
-      await rebuildIfPricing(projectId);
+      indexes.delete(projectId);
       return entry;
     },
     async deleteCustom(projectId, modelId) {
       if (await store.deleteCustomModel(projectId, modelId)) {
-        await rebuildIfPricing(projectId);
+        indexes.delete(projectId);
         return 'deleted';
       }
       return table.some((entry) => entry.price.id === modelId) ? 'not_custom' : 'not_found';

@@ -44,6 +44,26 @@ export interface CollectorConfig {
    * any. Default none: no CORS headers at all.
    */
   corsOrigins: readonly string[];
+  /**
+   * SPANLITE_ADMIN_TOKEN: bearer token of the admin API (/api/admin/keys), at least 16
+   * characters. Default none: the admin API is disabled.
+   */
+  adminToken: string | undefined;
+  /**
+   * SPANLITE_ALLOW_OPEN, default false: start open (no key exists) even when bound to a
+   * non-loopback address. Without it such a start is refused (collector/auth/open-mode).
+   */
+  allowOpen: boolean;
+  /**
+   * SPANLITE_RATE_LIMIT_PER_MINUTE, default 0 (off): requests per API key per minute, bursts up to
+   * as many; beyond it 429 + Retry-After (collector/auth/rate-limiter).
+   */
+  rateLimitPerMinute: number;
+  /**
+   * SPANLITE_KEY_RECHECK_MS, default 5000: how long a verified key is trusted before the key table
+   * is read again, i.e. how late a key revoked by another process (the CLI) is still accepted.
+   */
+  keyRecheckMs: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +72,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -79,6 +101,16 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     return value as T;
   };
 
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    problems.push(`${name}: expected 1 or 0 (or true / false) (got "${raw}")`);
+    return fallback;
+  };
+
   const config: CollectorConfig = {
     host: env.SPANLITE_HOST || '127.0.0.1',
     port: integer('SPANLITE_PORT', 4318, 0, 65535),
@@ -93,12 +125,28 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     logLevel: oneOf('SPANLITE_LOG_LEVEL', LOG_LEVELS, 'info'),
     grpcPort: grpcPort(env, problems),
     corsOrigins: corsOrigins(env, problems),
+    adminToken: adminToken(env, problems),
+    allowOpen: flag('SPANLITE_ALLOW_OPEN', false),
+    rateLimitPerMinute: integer('SPANLITE_RATE_LIMIT_PER_MINUTE', 0, 0, 100_000_000),
+    keyRecheckMs: integer('SPANLITE_KEY_RECHECK_MS', 5_000, 0, 300_000),
   };
   if (config.grpcPort !== null && config.grpcPort !== 0 && config.grpcPort === config.port) {
     problems.push(`SPANLITE_GRPC_PORT: must differ from SPANLITE_PORT (both ${config.port})`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** Long enough not to be guessed; its value is never echoed. */
+function adminToken(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const raw = env.SPANLITE_ADMIN_TOKEN;
+  if (raw === undefined || raw === '') return undefined;
+  const token = raw.trim();
+  if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
+    problems.push(`SPANLITE_ADMIN_TOKEN: expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters (got ${token.length}); e.g. openssl rand -hex 32`);
+    return undefined;
+  }
+  return token;
 }
 
 function grpcPort(env: NodeJS.ProcessEnv, problems: string[]): number | null {

@@ -13,7 +13,8 @@
  * days ending END_MS.
  */
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../../collector/store/sqlite-schema.js';
+import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
+import { QUERY_API_MIGRATION } from '../../collector/store/sqlite-query-migration.js';
 
 export const OBSERVATIONS_PER_TRACE = 6;
 export const END_MS = Date.UTC(2025, 0, 31);
@@ -114,8 +115,10 @@ export function loadDataset(file: string, traceCount: number, progress: LoadProg
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
   db.pragma('temp_store = MEMORY');
-  const before = MIGRATIONS.length - 1;
-  for (let version = 1; version <= before; version++) db.exec(MIGRATIONS[version - 1]!);
+  // The query migration builds its rollups and full-text index from the loaded rows; migrations
+  // appended after it (API keys, indexes) run at open too.
+  const before = MIGRATIONS.indexOf(QUERY_API_MIGRATION);
+  for (let version = 1; version <= before; version++) applyMigration(db, MIGRATIONS[version - 1]!);
   db.pragma(`user_version = ${before}`);
 
   const insertTrace = db.prepare(`INSERT INTO traces (project_id, id, name, user_id, session_id, release, version, environment,

@@ -39,7 +39,7 @@ export function createEmbeddedExporter(options: EmbeddedExporterOptions = {}): E
   const prices = createPriceIndex(loadPricingTable({ userPricingFile: options.pricingFile }));
   const store = openSqliteStore({ file: options.dbFile ?? './data/spanlite.db', synchronous: 'normal' });
   const queue = createWriteQueue({ store, maxQueuedSpans: 1_000_000 });
-  const pipeline = createPipeline({ queue, prices });
+  const pipeline = createPipeline({ queue, prices: { indexFor: () => prices } });
   const projectId = options.projectId ?? 'default';
   let shutdown: Promise<void> | null = null;
 

@@ -1,6 +1,7 @@
 /**
  * The trace-level facts one span carries. Explicit facts are ones the sender named as trace
- * facts; implicit ones are what a root span stands for when nothing explicit says otherwise.
+ * facts; implicit ones are what a root span stands for (its name, input, output) and what a span's
+ * resource implies (version, release, environment), used when nothing explicit says otherwise.
  *
  * Within one span each field is an ordered key list, first present wins: spanlite's names, then
  * Langfuse's (current, then compat spellings), the generic OTel names (`user.id`, `session.id`,
@@ -65,7 +66,7 @@ export const TRACE_FIELD_KEYS = {
   asRoot: [langfuse.LANGFUSE_INTERNAL_AS_ROOT],
 } as const;
 
-/** Resource attributes, read when the span names nothing. */
+/** Resource attributes: implicit trace facts, beaten by a fact named on any span of the trace. */
 export const TRACE_RESOURCE_KEYS = {
   version: [otel.SERVICE_VERSION],
   release: [langfuse.LANGFUSE_RELEASE],
@@ -107,19 +108,16 @@ export function readTraceContribution(
   set('name', firstString(attributes, TRACE_FIELD_KEYS.name, mask));
   set('userId', firstDecodedString(attributes, TRACE_FIELD_KEYS.userId, mask));
   set('sessionId', firstDecodedString(attributes, TRACE_FIELD_KEYS.sessionId, mask));
-  set('release', firstString(attributes, TRACE_FIELD_KEYS.release, mask) ?? firstString(resource, TRACE_RESOURCE_KEYS.release));
-  set('version', firstString(attributes, TRACE_FIELD_KEYS.version, mask) ?? firstString(resource, TRACE_RESOURCE_KEYS.version));
-  set(
-    'environment',
-    firstString(attributes, TRACE_FIELD_KEYS.environment, mask) ?? firstString(resource, TRACE_RESOURCE_KEYS.environment),
-  );
+  set('release', firstString(attributes, TRACE_FIELD_KEYS.release, mask));
+  set('version', firstString(attributes, TRACE_FIELD_KEYS.version, mask));
+  set('environment', firstString(attributes, TRACE_FIELD_KEYS.environment, mask));
   set('input', firstJson(attributes, TRACE_FIELD_KEYS.input, mask));
   set('output', firstJson(attributes, TRACE_FIELD_KEYS.output, mask));
   set('public', firstBoolean(attributes, TRACE_FIELD_KEYS.public, mask));
   set('tags', allTags(attributes, mask));
   set('metadata', readMetadata(attributes, scan, TRACE_METADATA_SOURCES));
 
-  const implicit: TraceFacts = {};
+  const implicit: TraceFacts = resourceFacts(resource);
   if (span.parentSpanId === null || firstBoolean(attributes, TRACE_FIELD_KEYS.asRoot, mask) === true) {
     implicit.name = firstString(attributes, IMPLICIT_TRACE_NAME_KEYS, mask) ?? span.name;
     if (rootDefaults.input !== null) implicit.input = rootDefaults.input;
@@ -134,6 +132,19 @@ export function readTraceContribution(
     startTimeUnixNano: span.startTimeUnixNano,
     endTimeUnixNano: span.endTimeUnixNano,
   };
+}
+
+/**
+ * What the span's resource implies about the trace: implicit, so a fact named on any span wins
+ * over it whichever arrives first (a child service's `service.version` is not the trace's version).
+ */
+function resourceFacts(resource: Attributes): TraceFacts {
+  const facts: TraceFacts = {};
+  for (const field of ['release', 'version', 'environment'] as const) {
+    const value = firstString(resource, TRACE_RESOURCE_KEYS[field]);
+    if (value !== undefined) facts[field] = value;
+  }
+  return facts;
 }
 
 /** First string, with the JSON quoting Langfuse's Python SDK puts on metadata values removed. */

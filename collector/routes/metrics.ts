@@ -1,4 +1,4 @@
-/** /api/public/metrics/daily: per UTC day, traces, observations, usage and cost by model. */
+/** /api/public/metrics/daily: per UTC day, traces, observations, errors, usage and cost by model. */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from '../query-api.js';
 import { splitList, unixNanoOf } from '../query-params.js';
@@ -22,7 +22,8 @@ export async function metricsRoutes(app: FastifyInstance, { store, projectOf }: 
       schema: {
         summary: 'Daily metrics',
         description:
-          'Newest day first; only days with data. Traces count on the day they start, observations on theirs. ' +
+          'Newest day first; only days with data. Traces count on the day they start, observations on theirs; ' +
+          'countErrorTraces counts the traces with an ERROR observation on the day the trace starts. ' +
           'fromTimestamp/toTimestamp select the UTC days they overlap, each reported whole.',
         tags: ['metrics'],
         querystring: {

@@ -82,8 +82,26 @@ export const traceListItemSchema = objectSchema(
     ...traceProperties,
     observations: { type: 'array', items: string, description: 'Observation ids.' },
     scores: { type: 'array', items: string, description: 'Score ids.' },
+    level: {
+      type: 'string',
+      enum: ['DEFAULT', 'WARNING', 'ERROR'],
+      description: 'Extension: ERROR when an observation of the trace is at ERROR, else WARNING when one is at WARNING, else DEFAULT.',
+    },
+    scoreValues: {
+      type: 'array',
+      description: "Extension: the trace's scores (its own and its observations'), in the order of `scores`.",
+      items: objectSchema({
+        id: string,
+        name: string,
+        value: nullableNumber,
+        stringValue: nullableString,
+        dataType: { type: 'string', enum: ['NUMERIC', 'CATEGORICAL', 'BOOLEAN'] },
+        source: { type: 'string', enum: ['API', 'EVAL', 'ANNOTATION'] },
+        observationId: nullableString,
+      }),
+    },
   },
-  "Langfuse's TraceWithDetails.",
+  "Langfuse's TraceWithDetails, with spanlite's extensions.",
 );
 
 const scoreProperties = {
@@ -203,6 +221,8 @@ export const dailyMetricsSchema = objectSchema(
     date: { type: 'string', format: 'date', description: 'UTC day.' },
     countTraces: integer,
     countObservations: integer,
+    countErrorTraces: { type: 'integer', description: 'Extension: traces starting this day that have an ERROR observation.' },
+    countErrorObservations: { type: 'integer', description: 'Extension: observations at level ERROR starting this day.' },
     totalCost: number,
     usage: {
       type: 'array',
@@ -217,7 +237,7 @@ export const dailyMetricsSchema = objectSchema(
       }),
     },
   },
-  "Langfuse's DailyMetricsDetails.",
+  "Langfuse's DailyMetricsDetails, with spanlite's error counts.",
 );
 
 export const modelSchema = objectSchema(

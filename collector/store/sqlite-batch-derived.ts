@@ -3,6 +3,7 @@
  * triggers: even an empty trigger on `observations` costs each insert of its wide rows about a
  * third more, measured; a batch needs a handful of statements instead of several per row.
  *
+ * - `tag_counts`: traces per tag, from the tags traces gained in the batch.
  * - `daily_usage`: per (project, UTC day, model) observation count, tokens and cost as trace
  *   totals count them, and how many traces used the model (counted once, when a trace's first
  *   observation on the model is stored).
@@ -42,6 +43,9 @@ export function createBatchDerived(db: Database): AfterBatch {
       output_tokens = output_tokens + excluded.output_tokens,
       total_tokens = total_tokens + excluded.total_tokens,
       total_cost = total_cost + excluded.total_cost`);
+  const countTag = db.prepare(`
+    INSERT INTO tag_counts (project_id, tag, trace_count) VALUES (?, ?, ?)
+    ON CONFLICT (project_id, tag) DO UPDATE SET trace_count = trace_count + excluded.trace_count`);
   const countOnModel = db
     .prepare(`SELECT count(*) FROM observations WHERE project_id = ? AND model = ? AND trace_id = ?`)
     .pluck();
@@ -131,7 +135,8 @@ export function createBatchDerived(db: Database): AfterBatch {
     }
   }
 
-  return (batch, observations) => {
+  return (batch, { observations, newTraceTags }) => {
+    for (const [tag, traces] of newTraceTags) countTag.run(batch.projectId, tag, traces);
     if (observations.length > 0) writeUsage(batch.projectId, observations);
     writeSearchDocuments(batch.projectId, batch.spans, observations);
   };

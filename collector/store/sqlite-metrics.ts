@@ -5,6 +5,11 @@
  * many spans it holds; with filters (user, trace name, tags, environment) they are summed from
  * the matching traces and their observations.
  *
+ * Errors (an extension): ERROR observations by their start, and traces with one by the trace's
+ * start. Both are read from the partial index of ERROR observations (observations_errors_by_time),
+ * so they cost what the errors number, not the spans. An error is looked for from the start of
+ * the first day asked: observations start no earlier than their trace.
+ *
  * fromTimestamp/toTimestamp select days: each day overlapping the range is reported whole.
  */
 import type { Database } from 'better-sqlite3';
@@ -16,10 +21,17 @@ import { roundUsd } from './sqlite-rows.js';
 
 const NS_PER_DAY = 86_400_000_000_000n;
 const MS_PER_DAY = 86_400_000;
+/** The literal level lets SQLite use the partial index observations_errors_by_time. */
+const ERROR_OBSERVATION = `o.project_id = @projectId AND o.level = 'ERROR'`;
 
 interface DayTraces {
   day: bigint;
   trace_count: bigint;
+}
+
+interface DayCount {
+  day: bigint;
+  n: bigint;
 }
 
 interface DayModelUsage {
@@ -53,7 +65,7 @@ export function createMetricsReads(db: Database): MetricsReads {
         .get(`SELECT day FROM (${days}) ORDER BY day DESC LIMIT @limit OFFSET @offset`)
         .all({ ...range, limit: query.limit, offset: (query.page - 1) * query.limit }) as Array<{ day: bigint }>
     ).map((row) => row.day);
-    if (pageDays.length === 0) return { totalItems, pageDays, traces: [], usage: [] };
+    if (pageDays.length === 0) return { totalItems, pageDays, traces: [], usage: [], errors: { traces: [], observations: [] } };
     const pageRange = { projectId, firstDay: pageDays.at(-1)!, lastDay: pageDays[0]! };
     const traces = statements
       .get(`SELECT day, trace_count FROM daily_traces WHERE project_id = @projectId AND day BETWEEN @firstDay AND @lastDay`)
@@ -64,7 +76,26 @@ export function createMetricsReads(db: Database): MetricsReads {
          FROM daily_usage WHERE project_id = @projectId AND day BETWEEN @firstDay AND @lastDay`,
       )
       .all(pageRange) as DayModelUsage[];
-    return { totalItems, pageDays, traces, usage };
+    const errorRange = { projectId, fromNs: pageRange.firstDay * NS_PER_DAY, toNs: (pageRange.lastDay + 1n) * NS_PER_DAY };
+    const errors = {
+      observations: statements
+        .get(
+          `SELECT o.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS n FROM observations o
+           WHERE ${ERROR_OBSERVATION} AND o.start_time_ns >= @fromNs AND o.start_time_ns < @toNs GROUP BY 1`,
+        )
+        .all(errorRange) as DayCount[],
+      // From the errors to their traces (CROSS JOIN keeps that order): a month holds far fewer errors than traces.
+      // `+o.trace_id`: otherwise SQLite walks the whole primary key for its trace_id order rather than the error index.
+      traces: statements
+        .get(
+          `SELECT t.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS n
+           FROM (SELECT DISTINCT +o.trace_id AS trace_id FROM observations o WHERE ${ERROR_OBSERVATION} AND o.start_time_ns >= @fromNs) e
+           CROSS JOIN traces t ON t.project_id = @projectId AND t.id = e.trace_id
+           WHERE t.start_time_ns >= @fromNs AND t.start_time_ns < @toNs GROUP BY 1`,
+        )
+        .all(errorRange) as DayCount[],
+    };
+    return { totalItems, pageDays, traces, usage, errors };
   }
 
   function fromFilteredTraces(projectId: string, query: DailyMetricsQuery, firstDay: bigint, lastDay: bigint) {
@@ -97,6 +128,25 @@ export function createMetricsReads(db: Database): MetricsReads {
          WHERE ${traceFilter} AND ${traceRange.sql} GROUP BY 1`,
       )
       .all(params) as DayTraces[];
+    const errorFrom = query.fromTimeUnixNano === undefined ? '' : 'AND o.start_time_ns >= @fromNs';
+    const errorTo = query.toTimeUnixNano === undefined ? '' : 'AND o.start_time_ns < @toNs';
+    const errors = {
+      observations: statements
+        .get(
+          `SELECT o.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS n FROM observations o
+           WHERE ${ERROR_OBSERVATION} ${errorFrom} ${errorTo} AND o.trace_id IN (SELECT t.id FROM traces t WHERE ${traceFilter})
+           GROUP BY 1`,
+        )
+        .all(params) as DayCount[],
+      traces: statements
+        .get(
+          `SELECT t.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS n
+           FROM (SELECT DISTINCT +o.trace_id AS trace_id FROM observations o WHERE ${ERROR_OBSERVATION} ${errorFrom}) e
+           CROSS JOIN traces t ON t.project_id = @projectId AND t.id = e.trace_id
+           WHERE ${traceFilter} AND ${traceRange.sql} GROUP BY 1`,
+        )
+        .all(params) as DayCount[],
+    };
     const counted = (expression: string) => `sum(CASE WHEN o.counts_in_trace_totals = 1 THEN ${expression} ELSE 0 END)`;
     const usage = statements
       .get(
@@ -117,7 +167,7 @@ export function createMetricsReads(db: Database): MetricsReads {
       a === b ? 0 : a > b ? -1 : 1,
     );
     const offset = (query.page - 1) * query.limit;
-    return { totalItems: allDays.length, pageDays: allDays.slice(offset, offset + query.limit), traces, usage };
+    return { totalItems: allDays.length, pageDays: allDays.slice(offset, offset + query.limit), traces, usage, errors };
   }
 
   return {
@@ -127,11 +177,11 @@ export function createMetricsReads(db: Database): MetricsReads {
       const lastDay = query.toTimeUnixNano === undefined ? BigInt(Number.MAX_SAFE_INTEGER) : dayOf(query.toTimeUnixNano - 1n);
       const filtered =
         query.traceName !== undefined || query.userId !== undefined || !!query.tags?.length || !!query.environments?.length;
-      const { totalItems, pageDays, traces, usage } = filtered
+      const { totalItems, pageDays, traces, usage, errors } = filtered
         ? fromFilteredTraces(projectId, query, firstDay, lastDay)
         : fromRollups(projectId, query, firstDay, lastDay);
       return {
-        data: pageDays.map((day) => dayView(day, traces, usage)),
+        data: pageDays.map((day) => dayView(day, traces, usage, errors)),
         meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
       };
     },
@@ -143,7 +193,13 @@ function dayOf(unixNano: bigint): bigint {
   return unixNano < 0n && unixNano % NS_PER_DAY !== 0n ? day - 1n : day;
 }
 
-function dayView(day: bigint, traces: readonly DayTraces[], usage: readonly DayModelUsage[]): DailyMetricsView {
+function dayView(
+  day: bigint,
+  traces: readonly DayTraces[],
+  usage: readonly DayModelUsage[],
+  errors: { traces: readonly DayCount[]; observations: readonly DayCount[] },
+): DailyMetricsView {
+  const onDay = (counts: readonly DayCount[]) => Number(counts.find((row) => row.day === day)?.n ?? 0n);
   const rows = usage.filter((row) => row.day === day);
   const models: UsageByModelView[] = rows
     .filter((row) => row.model !== '' || row.total_tokens > 0n || Number(row.total_cost) > 0)
@@ -161,6 +217,8 @@ function dayView(day: bigint, traces: readonly DayTraces[], usage: readonly DayM
     date: new Date(Number(day) * MS_PER_DAY).toISOString().slice(0, 10),
     countTraces: Number(traces.find((row) => row.day === day)?.trace_count ?? 0n),
     countObservations: rows.reduce((sum, row) => sum + Number(row.observation_count), 0),
+    countErrorTraces: onDay(errors.traces),
+    countErrorObservations: onDay(errors.observations),
     totalCost: roundUsd(rows.reduce((sum, row) => sum + Number(row.total_cost), 0)),
     usage: models,
   };

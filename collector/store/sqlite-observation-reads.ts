@@ -21,7 +21,7 @@ export function createObservationReads(db: Database): ObservationReads {
   const statements = new StatementCache(db);
   const selectById = db
     .prepare(`SELECT ${OBSERVATION_COLUMNS}, t.environment ${FROM_OBSERVATIONS}
-      WHERE o.project_id = ? AND o.id = ? ORDER BY o.start_time_ns DESC LIMIT 1`)
+      WHERE o.project_id = ? AND o.id = ? ORDER BY +o.start_time_ns DESC LIMIT 1`) // + : see sqlite-reads.ts
     .safeIntegers(true);
   const selectTraceId = db.prepare(`SELECT trace_id FROM observations WHERE project_id = ? AND id = ? LIMIT 1`);
   const countAll = db

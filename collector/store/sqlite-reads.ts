@@ -2,7 +2,8 @@
 import type { Database } from 'better-sqlite3';
 import type { TraceFilter, TraceListQuery, TraceOrderField } from './query-store.js';
 import { QueryRejectedError } from './query-store.js';
-import type { KeysetPage, TraceDetail, TraceListItem } from './views.js';
+import type { KeysetPage, TraceDetail, TraceListItem, TraceListLevel, TraceScoreValue } from './views.js';
+import type { ScoreDataType } from '../model.js';
 import type { Search } from './sqlite-search.js';
 import { singleSubquery, traceConditions } from './sqlite-trace-filter.js';
 import { createSearchList } from './sqlite-search-list.js';
@@ -43,11 +44,14 @@ export interface TraceReads {
 
 export function createTraceReads(db: Database, search: Search): TraceReads {
   const selectTrace = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.project_id = ? AND t.id = ?`).safeIntegers(true);
+  // The unary + keeps the by-time indexes from being chosen to save the sort: without planner
+  // statistics (a new database) SQLite would walk every row of the project in time order
+  // rather than seek the trace's few rows and sort them.
   const selectObservations = db
-    .prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.project_id = ? AND o.trace_id = ? ORDER BY o.start_time_ns, o.id`)
+    .prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.project_id = ? AND o.trace_id = ? ORDER BY +o.start_time_ns, o.id`)
     .safeIntegers(true);
   const selectScores = db
-    .prepare(`SELECT ${SCORE_COLUMNS} FROM scores s WHERE s.project_id = ? AND s.trace_id = ? ORDER BY s.time_ns, s.id`)
+    .prepare(`SELECT ${SCORE_COLUMNS} FROM scores s WHERE s.project_id = ? AND s.trace_id = ? ORDER BY +s.time_ns, s.id`)
     .safeIntegers(true);
   const countAllTraces = db
     .prepare(`SELECT coalesce(sum(trace_count), 0) AS n FROM daily_traces WHERE project_id = ?`)
@@ -125,7 +129,7 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
     return pageOf(projectId, query, found.slice(0, query.limit), hasMore, { totalItems, lowerBound: false });
   }
 
-  /** The rows of a page, in the order found, with their observation and score ids. */
+  /** The rows of a page, in the order found, with their observation and score ids, worst level and score values. */
   function pageOf(
     projectId: string,
     query: TraceListQuery,
@@ -136,14 +140,25 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
     const key = TRACE_SORT_KEYS[query.orderBy.field];
     const ids = found.map((row) => row.id);
     const rows = new Map((rowsById(statements, 'traces', TRACE_COLUMNS, projectId, ids) as TraceRow[]).map((row) => [row.id, row]));
-    const observationIds = idsByTrace(statements, 'observations', projectId, ids);
-    const scoreIds = idsByTrace(statements, 'scores', projectId, ids);
+    const observations = observationIdsByTrace(statements, projectId, ids);
+    const levels = levelsByTrace(statements, projectId, ids);
+    const scores = scoresByTrace(statements, projectId, ids);
     const last = found.at(-1);
     const { totalItems } = count;
     return {
       data: ids.flatMap((id) => {
         const row = rows.get(id);
-        return row ? [{ ...toTraceView(row), observations: observationIds.get(id) ?? [], scores: scoreIds.get(id) ?? [] }] : [];
+        if (!row) return [];
+        const scoreValues = scores.get(id) ?? [];
+        return [
+          {
+            ...toTraceView(row),
+            observations: observations.get(id) ?? [],
+            scores: scoreValues.map((score) => score.id),
+            level: levels.get(id) ?? 'DEFAULT',
+            scoreValues,
+          },
+        ];
       }),
       meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
       next: hasMore && last ? positionOf(`${query.orderBy.field}.${query.orderBy.direction}`, key, last.sort_value, last.id) : null,
@@ -157,23 +172,16 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
 function rowsById(statements: StatementCache, table: 'traces', columns: string, projectId: string, ids: readonly string[]): unknown[] {
   if (ids.length === 0) return [];
   return statements
-    .get(`SELECT ${columns} FROM ${table} t WHERE t.project_id = ? AND t.id IN (${ids.map(() => '?').join(', ')})`)
+    .get(`SELECT ${columns} FROM ${table} t WHERE t.project_id = ? AND t.id IN (${placeholders(ids)})`)
     .all(projectId, ...ids);
 }
 
-function idsByTrace(
-  statements: StatementCache,
-  table: 'observations' | 'scores',
-  projectId: string,
-  traceIds: readonly string[],
-): Map<string, string[]> {
+/** Each trace's observation ids, from the (project, trace, id) key alone. */
+function observationIdsByTrace(statements: StatementCache, projectId: string, traceIds: readonly string[]): Map<string, string[]> {
   const result = new Map<string, string[]>();
   if (traceIds.length === 0) return result;
   const rows = statements
-    .get(
-      `SELECT trace_id, id FROM ${table} WHERE project_id = ? AND trace_id IN (${traceIds.map(() => '?').join(', ')})
-       ORDER BY trace_id, id`,
-    )
+    .get(`SELECT trace_id, id FROM observations WHERE project_id = ? AND trace_id IN (${placeholders(traceIds)}) ORDER BY trace_id, id`)
     .all(projectId, ...traceIds) as Array<{ trace_id: string; id: string }>;
   for (const { trace_id: traceId, id } of rows) {
     const list = result.get(traceId);
@@ -181,4 +189,54 @@ function idsByTrace(
     else result.set(traceId, [id]);
   }
   return result;
+}
+
+/**
+ * The traces with an ERROR or WARNING observation and the worse of the two, from the partial
+ * index observations_by_level alone (reading each observation's level would read its row).
+ */
+function levelsByTrace(statements: StatementCache, projectId: string, traceIds: readonly string[]): Map<string, TraceListLevel> {
+  const result = new Map<string, TraceListLevel>();
+  if (traceIds.length === 0) return result;
+  const rows = statements
+    .get(
+      `SELECT DISTINCT trace_id, level FROM observations
+       WHERE project_id = ? AND level IN ('ERROR', 'WARNING') AND trace_id IN (${placeholders(traceIds)})`,
+    )
+    .all(projectId, ...traceIds) as Array<{ trace_id: string; level: 'ERROR' | 'WARNING' }>;
+  for (const { trace_id: traceId, level } of rows) {
+    if (level === 'ERROR' || !result.has(traceId)) result.set(traceId, level);
+  }
+  return result;
+}
+
+/** Each trace's scores as a list row shows them, in id order: from the index scores_by_trace alone. */
+function scoresByTrace(statements: StatementCache, projectId: string, traceIds: readonly string[]): Map<string, TraceScoreValue[]> {
+  const result = new Map<string, TraceScoreValue[]>();
+  if (traceIds.length === 0) return result;
+  const rows = statements
+    .get(
+      `SELECT trace_id, id, name, value, string_value, data_type, source, observation_id FROM scores
+       WHERE project_id = ? AND trace_id IN (${placeholders(traceIds)}) ORDER BY trace_id, id`,
+    )
+    .all(projectId, ...traceIds) as Array<Pick<ScoreRow, 'trace_id' | 'id' | 'name' | 'value' | 'string_value' | 'data_type' | 'source' | 'observation_id'>>;
+  for (const row of rows) {
+    const score: TraceScoreValue = {
+      id: row.id,
+      name: row.name,
+      value: row.value,
+      stringValue: row.string_value,
+      dataType: row.data_type as ScoreDataType,
+      source: row.source,
+      observationId: row.observation_id,
+    };
+    const list = result.get(row.trace_id);
+    if (list) list.push(score);
+    else result.set(row.trace_id, [score]);
+  }
+  return result;
+}
+
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
 }

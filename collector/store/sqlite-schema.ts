@@ -4,11 +4,19 @@
  *
  * Times are INTEGER unix nanoseconds (read back with safeIntegers, since they exceed 2^53).
  * JSON columns hold JSON text.
+ *
+ * Since migration 6, traces, observations and scores are rowid tables: their indexes no longer
+ * end with the primary key by themselves, so an index meant to answer a query that reads ids
+ * must name the key columns (see sqlite-rowid-migration.ts).
  */
 import type { Database } from 'better-sqlite3';
 import { QUERY_API_MIGRATION } from './sqlite-query-migration.js';
+import { rebuildWideTablesWithRowids } from './sqlite-rowid-migration.js';
 
-export const MIGRATIONS: readonly string[] = [
+/** SQL to run, or a step that needs to read the schema first. */
+export type Migration = string | ((db: Database) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   /* 1: traces, observations, scores */ `
   CREATE TABLE traces (
     project_id TEXT NOT NULL,
@@ -120,6 +128,40 @@ export const MIGRATIONS: readonly string[] = [
   `,
   /* 3: query API: filter indexes, daily/session/user rollups, full-text search, custom model prices (issue 5) */
   QUERY_API_MIGRATION,
+  /*
+   * 4: API keys (issue 7; collector/auth). The key id is embedded in both keys, so a secret sent
+   * alone (Bearer, x-api-key) is found by it. Only a salted hash of the secret is kept. Revoked
+   * keys stay (revoked_at_ms set): the collector stays keyed once a key was ever created.
+   */ `
+  CREATE TABLE api_keys (
+    id TEXT NOT NULL PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    public_key TEXT NOT NULL UNIQUE,
+    secret_hash_scheme TEXT NOT NULL,
+    secret_salt BLOB NOT NULL,
+    secret_hash BLOB NOT NULL,
+    secret_hint TEXT NOT NULL,
+    note TEXT,
+    created_at_ms INTEGER NOT NULL,
+    revoked_at_ms INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX api_keys_by_project ON api_keys (project_id, created_at_ms);
+  `,
+  /*
+   * 5: query API reads (issue 5). scores_by_trace widens (same prefix, so score probes still use
+   * it) to carry what a trace list row shows of its scores without reading the score rows (`id`
+   * named, so it stays covering in a rowid table); ERROR observations by time, a partial index as
+   * small as the errors, for the daily error counts.
+   */ `
+  DROP INDEX scores_by_trace;
+  CREATE INDEX scores_by_trace ON scores (project_id, trace_id, name, value, string_value, data_type, source, observation_id, id);
+  CREATE INDEX observations_errors_by_time ON observations (project_id, start_time_ns, trace_id) WHERE level = 'ERROR';
+  `,
+  /* 6: traces, observations and scores as rowid tables, for ingest throughput (store/sqlite-rowid-migration.ts) */
+  rebuildWideTablesWithRowids,
+  /* 7: tags are counted by the batch writer (store/sqlite-write.ts), no longer by a trigger per tag row */ `
+  DROP TRIGGER trace_tags_count_insert;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -141,8 +183,13 @@ export function migrate(db: Database, file: string): void {
   }
   for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version - 1] as string);
+      applyMigration(db, MIGRATIONS[version - 1]!);
       db.pragma(`user_version = ${version}`);
     })();
   }
+}
+
+export function applyMigration(db: Database, migration: Migration): void {
+  if (typeof migration === 'string') db.exec(migration);
+  else migration(db);
 }

@@ -110,10 +110,25 @@ export interface TraceView {
   updatedAt: string;
 }
 
-/** A list item: observation and score ids, as Langfuse's TraceWithDetails. */
+/**
+ * Extension: a score as a trace list row shows it (Langfuse lists only score ids). No comment:
+ * the list reads these from an index (scores_by_trace), not from the score rows.
+ */
+export type TraceScoreValue = Pick<ScoreView, 'id' | 'name' | 'value' | 'stringValue' | 'dataType' | 'source' | 'observationId'>;
+
+export type TraceListLevel = Extract<Level, 'DEFAULT' | 'WARNING' | 'ERROR'>;
+
+/** A list item: observation and score ids, as Langfuse's TraceWithDetails, and spanlite's extensions. */
 export interface TraceListItem extends TraceView {
   observations: string[];
   scores: string[];
+  /**
+   * Extension: ERROR when an observation of the trace is at ERROR, else WARNING when one is at
+   * WARNING, else DEFAULT: the level filter's two levels, for marking rows.
+   */
+  level: TraceListLevel;
+  /** Extension: the trace's scores (its own and its observations'), in the order of `scores`. */
+  scoreValues: TraceScoreValue[];
 }
 
 /** One trace with everything under it, as Langfuse's TraceWithFullDetails. */
@@ -207,6 +222,10 @@ export interface DailyMetricsView {
   date: string;
   countTraces: number;
   countObservations: number;
+  /** Extension: traces starting this day with an ERROR observation. */
+  countErrorTraces: number;
+  /** Extension: ERROR observations starting this day. */
+  countErrorObservations: number;
   totalCost: number;
   usage: UsageByModelView[];
 }

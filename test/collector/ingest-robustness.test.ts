@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { exportSpans, otlpExporter } from '../helpers/otel-sdk.js';
+import { context, trace } from '@opentelemetry/api';
+import { exportSpans, otlpExporter, recordingProvider } from '../helpers/otel-sdk.js';
+import * as ours from '../../semconv/spanlite.js';
+import * as otel from '../../semconv/otel.js';
+import * as langfuse from '../../semconv/langfuse.js';
 import { recordSeedScenario, SEED } from '../helpers/seed-scenario.js';
 
 let collector: TestCollector;
@@ -64,13 +68,15 @@ describe('arrival order and retries', () => {
         // one span per request, root among them wherever the shuffle put it
         for (const span of order) await exportSpans(exporter, [span]);
         results.push(comparable(await fresh.getJson(`/api/public/traces/${traceId}`)));
+        // counted once per tag however many requests named it (the list's count comes from tag_counts)
+        expect((await fresh.getJson('/api/public/traces?tags=support')).meta.totalItems).toBe(1);
       } finally {
         await fresh.close();
       }
     }
     for (const result of results.slice(1)) expect(result).toEqual(results[0]);
     expect(results[0]).toMatchObject({ name: SEED.traceName, userId: SEED.userId, tags: ['production', 'support'] });
-  });
+  }, 60_000); // four collectors, one request per span
 
   it('stores a re-sent batch once and does not count its tokens or cost twice', async () => {
     const exporter = otlpExporter('protobuf', collector.tracesEndpoint);
@@ -82,6 +88,44 @@ describe('arrival order and retries', () => {
     expect(comparable(afterRetries)).toEqual(comparable(inOrder));
     expect(afterRetries.totalTokens).toBe(160);
     expect(afterRetries.observations.filter((o: any) => o.name === 'llm-answer')).toHaveLength(1);
+    expect((await collector.getJson('/api/public/traces?tags=production')).meta.totalItems).toBe(1);
+  });
+});
+
+describe('trace facts named on a span against facts implied by a resource', () => {
+  /** A root naming version, release and environment; a later child from a service whose resource implies others. */
+  async function recordNamedRootAndResourceChild(): Promise<ReadableSpan[]> {
+    const app = recordingProvider('named-app');
+    const worker = recordingProvider('worker', {
+      [otel.SERVICE_VERSION]: '9.9.9',
+      [langfuse.LANGFUSE_RELEASE]: 'r-resource',
+      [otel.DEPLOYMENT_ENVIRONMENT_NAME]: 'resource-env',
+    });
+    const startMs = Date.now() - 10_000;
+    const root = app.tracer.startSpan('handle', {
+      startTime: startMs,
+      attributes: {
+        [ours.SPANLITE_TRACE_VERSION]: '2.0.0',
+        [ours.SPANLITE_TRACE_RELEASE]: 'r-named',
+        [ours.SPANLITE_TRACE_ENVIRONMENT]: 'named-env',
+      },
+    });
+    worker.tracer.startSpan('work', { startTime: startMs + 500 }, trace.setSpan(context.active(), root)).end(startMs + 900);
+    root.end(startMs + 1000);
+    const spans = [...app.finishedSpans(), ...worker.finishedSpans()];
+    await Promise.all([app.shutdown(), worker.shutdown()]);
+    return spans;
+  }
+
+  it('keeps the version, release and environment named on the root whichever span arrives first', async () => {
+    const [root, child] = await recordNamedRootAndResourceChild();
+    const [otherRoot, otherChild] = await recordNamedRootAndResourceChild();
+    const exporter = otlpExporter('protobuf', collector.tracesEndpoint);
+    for (const span of [root!, child!, otherChild!, otherRoot!]) await exportSpans(exporter, [span]);
+    for (const span of [root!, otherRoot!]) {
+      const stored = await collector.getJson(`/api/public/traces/${span.spanContext().traceId}`);
+      expect(stored).toMatchObject({ version: '2.0.0', release: 'r-named', environment: 'named-env' });
+    }
   });
 });
 

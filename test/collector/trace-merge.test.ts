@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mergeTraceContribution, type TraceFactsState } from '../../collector/trace-merge.js';
 import type { TraceContribution } from '../../collector/model.js';
+import { mapSpan } from '../../collector/mapping/map-span.js';
+import * as ours from '../../semconv/spanlite.js';
+import * as otel from '../../semconv/otel.js';
+import * as langfuse from '../../semconv/langfuse.js';
+import { decodedSpan } from '../helpers/decoded-span.js';
 
 function contribution(startSeconds: number, spanId: string, parts: Partial<TraceContribution>): TraceContribution {
   const start = BigInt(startSeconds) * 1_000_000_000n;
@@ -60,5 +65,52 @@ describe('mergeTraceContribution', () => {
   it('is unchanged by a contribution it has already seen', () => {
     const once = fold(spans);
     expect(fold([...spans, ...spans])).toEqual(once);
+  });
+});
+
+describe('trace facts named on a span against facts implied by a resource', () => {
+  const second = 1_000_000_000n;
+  const root = mapSpan(
+    decodedSpan({
+      spanId: 'aaaaaaaaaaaaaaaa',
+      attributes: {
+        [ours.SPANLITE_TRACE_VERSION]: '2.0.0',
+        [ours.SPANLITE_TRACE_RELEASE]: 'r-named',
+        [ours.SPANLITE_TRACE_ENVIRONMENT]: 'named-env',
+      },
+      resource: { [otel.SERVICE_VERSION]: '1.0.0' },
+    }),
+  ).trace!;
+  const laterChild = mapSpan(
+    decodedSpan({
+      spanId: 'bbbbbbbbbbbbbbbb',
+      parentSpanId: 'aaaaaaaaaaaaaaaa',
+      startTimeUnixNano: 1_700_000_000_000_000_000n + 5n * second,
+      endTimeUnixNano: 1_700_000_000_000_000_000n + 6n * second,
+      resource: {
+        [otel.SERVICE_VERSION]: '9.9.9',
+        [langfuse.LANGFUSE_RELEASE]: 'r-resource',
+        [otel.DEPLOYMENT_ENVIRONMENT_NAME]: 'resource-env',
+      },
+    }),
+  ).trace!;
+
+  it('keeps the span-named version, release and environment over a later span\'s resource, in either order', () => {
+    for (const order of [
+      [root, laterChild],
+      [laterChild, root],
+    ]) {
+      expect(fold(order).facts).toMatchObject({ version: '2.0.0', release: 'r-named', environment: 'named-env' });
+    }
+  });
+
+  it('takes the later-starting span\'s resource facts when no span names them', () => {
+    const unnamedRoot = mapSpan(decodedSpan({ spanId: 'aaaaaaaaaaaaaaaa', resource: { [otel.SERVICE_VERSION]: '1.0.0' } })).trace!;
+    for (const order of [
+      [unnamedRoot, laterChild],
+      [laterChild, unnamedRoot],
+    ]) {
+      expect(fold(order).facts).toMatchObject({ version: '9.9.9', release: 'r-resource', environment: 'resource-env' });
+    }
   });
 });

@@ -17,10 +17,11 @@ export interface RecordingProvider {
   shutdown(): Promise<void>;
 }
 
-export function recordingProvider(serviceName = 'spanlite-test'): RecordingProvider {
+/** `resourceAttributes` are added to (and override) the default service name and version 1.2.3. */
+export function recordingProvider(serviceName = 'spanlite-test', resourceAttributes: Record<string, string> = {}): RecordingProvider {
   const memory = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.2.3' }),
+    resource: resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.2.3', ...resourceAttributes }),
     spanProcessors: [new SimpleSpanProcessor(memory)],
   });
   return {
@@ -32,8 +33,10 @@ export function recordingProvider(serviceName = 'spanlite-test'): RecordingProvi
 
 export type ExporterEncoding = 'protobuf' | 'json';
 
-export function otlpExporter(encoding: ExporterEncoding, tracesEndpoint: string): SpanExporter {
-  return encoding === 'protobuf' ? new ProtobufExporter({ url: tracesEndpoint }) : new JsonExporter({ url: tracesEndpoint });
+/** @param headers sent with every export, e.g. `{ authorization: 'Bearer sk-sl-...' }`. */
+export function otlpExporter(encoding: ExporterEncoding, tracesEndpoint: string, headers?: Record<string, string>): SpanExporter {
+  const config = { url: tracesEndpoint, ...(headers === undefined ? {} : { headers }) };
+  return encoding === 'protobuf' ? new ProtobufExporter(config) : new JsonExporter(config);
 }
 
 /** Sends the spans with a real exporter; resolves when the collector answered, rejects on failure. */

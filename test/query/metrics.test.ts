@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
-import { MIGRATIONS } from '../../collector/store/sqlite-schema.js';
+import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
+import { QUERY_API_MIGRATION } from '../../collector/store/sqlite-query-migration.js';
 import { createBatchWriter } from '../../collector/store/sqlite-write.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
@@ -44,8 +45,19 @@ beforeAll(async () => {
         { model: 'gpt-4o', inputTokens: 200, outputTokens: 20, costUsd: 0.5 },
       ],
     },
-    { name: 'batch', startMs: DAY_A + 3_600_000, userId: 'u2', generations: [{ model: 'gpt-4o', inputTokens: 50, outputTokens: 5, costUsd: 0.3 }] },
-    { name: 'chat', startMs: DAY_B, userId: 'u1', generations: [{ model: 'gpt-4o-mini', inputTokens: 70, outputTokens: 7, costUsd: 0.2 }] },
+    {
+      name: 'batch',
+      startMs: DAY_A + 3_600_000,
+      userId: 'u2',
+      generations: [{ model: 'gpt-4o', inputTokens: 50, outputTokens: 5, costUsd: 0.3, level: 'ERROR' }],
+    },
+    {
+      name: 'chat',
+      startMs: DAY_B,
+      userId: 'u1',
+      error: 'upstream timeout',
+      generations: [{ model: 'gpt-4o-mini', inputTokens: 70, outputTokens: 7, costUsd: 0.2, level: 'ERROR' }],
+    },
     { name: 'ping', startMs: DAY_C, userId: 'u2' },
   ]);
 });
@@ -58,11 +70,13 @@ describe('daily metrics', () => {
     const body = await daily();
     expect(body.meta).toEqual({ page: 1, limit: 50, totalItems: 3, totalPages: 1 });
     expect(body.data).toEqual([
-      { date: '2025-07-04', countTraces: 1, countObservations: 1, totalCost: 0, usage: [] },
+      { date: '2025-07-04', countTraces: 1, countObservations: 1, countErrorTraces: 0, countErrorObservations: 0, totalCost: 0, usage: [] },
       {
         date: '2025-07-02',
         countTraces: 1,
         countObservations: 2,
+        countErrorTraces: 1,
+        countErrorObservations: 2,
         totalCost: 0.2,
         usage: [{ model: 'gpt-4o-mini', inputUsage: 70, outputUsage: 7, totalUsage: 77, countTraces: 1, countObservations: 1, totalCost: 0.2 }],
       },
@@ -70,6 +84,8 @@ describe('daily metrics', () => {
         date: '2025-07-01',
         countTraces: 2,
         countObservations: 5,
+        countErrorTraces: 1,
+        countErrorObservations: 1,
         totalCost: 0.9,
         usage: [
           { model: 'gpt-4o', inputUsage: 250, outputUsage: 25, totalUsage: 275, countTraces: 2, countObservations: 2, totalCost: 0.8 },
@@ -106,9 +122,50 @@ describe('daily metrics', () => {
       date: '2025-07-01',
       countTraces: 1,
       countObservations: 2,
+      countErrorTraces: 1,
+      countErrorObservations: 1,
       totalCost: 0.3,
       usage: [{ model: 'gpt-4o', inputUsage: 50, outputUsage: 5, totalUsage: 55, countTraces: 1, countObservations: 1, totalCost: 0.3 }],
     });
+  });
+
+  it('counts errors only in the filtered traces', async () => {
+    const errors = async (query: string) =>
+      (await daily(query)).data.map((day: any) => [day.date, day.countErrorTraces, day.countErrorObservations]);
+    expect(await errors('userId=u1')).toEqual([
+      ['2025-07-02', 1, 2],
+      ['2025-07-01', 0, 0],
+    ]);
+    expect(await errors('userId=u2')).toEqual([
+      ['2025-07-04', 0, 0],
+      ['2025-07-01', 1, 1],
+    ]);
+  });
+
+  it('counts an error observation on its own day and its trace on the day the trace starts', async () => {
+    const other = await startTestCollector();
+    try {
+      const late = Date.UTC(2025, 6, 10, 23, 30, 0);
+      await sendTraces(other.tracesEndpoint, [
+        { name: 'overnight', startMs: late, durationMs: 7_200_000, generations: [{ model: 'gpt-4o', level: 'ERROR', startOffsetMs: 3_600_000 }] },
+      ]);
+      const errors = async (query: string) =>
+        (await other.getJson(`/api/public/metrics/daily?${query}`)).data.map((day: any) => [
+          day.date,
+          day.countTraces,
+          day.countErrorTraces,
+          day.countErrorObservations,
+        ]);
+      const expected = [
+        ['2025-07-11', 0, 0, 1],
+        ['2025-07-10', 1, 1, 0],
+      ];
+      expect(await errors('')).toEqual(expected);
+      expect(await errors('environment=default')).toEqual(expected);
+      expect(await errors('fromTimestamp=2025-07-11T00:00:00Z')).toEqual([expected[0]]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('pages the days', async () => {
@@ -129,7 +186,7 @@ describe('daily metrics', () => {
   it('takes a deleted trace out of its day', async () => {
     await fetch(`${collector.url}/api/public/traces/${ids[1]}`, { method: 'DELETE' });
     const day = (await daily()).data.find((d: any) => d.date === '2025-07-01');
-    expect(day).toMatchObject({ countTraces: 1, countObservations: 3, totalCost: 0.6 });
+    expect(day).toMatchObject({ countTraces: 1, countObservations: 3, countErrorTraces: 0, countErrorObservations: 0, totalCost: 0.6 });
     expect(day.usage.find((u: any) => u.model === 'gpt-4o')).toMatchObject({ countTraces: 1, countObservations: 1, totalCost: 0.5 });
     expect(await daily('environment=default')).toEqual(await daily());
   });
@@ -209,8 +266,9 @@ describe('a database written before the query migration', () => {
     try {
       const oldFile = join(dir, 'old.db');
       const old = new Database(oldFile);
-      for (const migration of MIGRATIONS.slice(0, -1)) old.exec(migration);
-      old.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+      const before = MIGRATIONS.indexOf(QUERY_API_MIGRATION);
+      for (const migration of MIGRATIONS.slice(0, before)) applyMigration(old, migration);
+      old.pragma(`user_version = ${before}`);
       createBatchWriter(old)([batch]);
       old.close();
 

@@ -66,6 +66,11 @@ describe('the OpenAPI document', () => {
     const trace = get.responses['200'].content['application/json'].schema;
     expect(trace.properties.observations.items.properties).toHaveProperty('usageDetails');
     expect(get.responses['404'].content['application/json'].schema.properties).toHaveProperty('message');
+    const listed = document.paths['/api/public/traces'].get.responses['200'].content['application/json'].schema.properties.data.items;
+    expect(listed.properties.level.enum).toEqual(['DEFAULT', 'WARNING', 'ERROR']);
+    expect(Object.keys(listed.properties.scoreValues.items.properties)).toEqual(
+      expect.arrayContaining(['id', 'name', 'value', 'stringValue', 'dataType']),
+    );
     const create = document.paths['/api/public/scores'].post;
     expect(create.requestBody.content['application/json'].schema.properties.dataType.enum).toEqual(['NUMERIC', 'CATEGORICAL', 'BOOLEAN']);
   });

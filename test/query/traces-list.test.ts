@@ -171,6 +171,47 @@ describe('filters', () => {
   });
 });
 
+describe('what each listed trace carries beyond Langfuse\'s ids', () => {
+  it('gives each trace its worst observation level: ERROR, else WARNING, else DEFAULT', async () => {
+    const { body } = await list('');
+    expect(Object.fromEntries(body.data.map((trace: any) => [label(trace.id), trace.level]))).toEqual({
+      t0: 'DEFAULT',
+      t1: 'WARNING',
+      t2: 'ERROR',
+      t3: 'ERROR',
+      t4: 'DEFAULT',
+      t5: 'DEFAULT',
+    });
+  });
+
+  it('gives each trace its scores\' names and values, in the order of its score ids', async () => {
+    const { body } = await list('userId=alice');
+    const [t1, t0] = body.data;
+    expect(t1.scoreValues.map((score: any) => score.id)).toEqual(t1.scores);
+    expect(t0.scoreValues.map((score: any) => score.id)).toEqual(t0.scores);
+    const values = (trace: any) => trace.scoreValues.map(({ id: _id, ...score }: any) => score).sort((a: any, b: any) => (a.name < b.name ? -1 : 1));
+    expect(values(t1)).toEqual([
+      { name: 'helpfulness', value: 0.3, stringValue: null, dataType: 'NUMERIC', source: 'EVAL', observationId: null },
+      { name: 'sentiment', value: null, stringValue: 'negative', dataType: 'CATEGORICAL', source: 'EVAL', observationId: null },
+    ]);
+    expect(values(t0).map((score: any) => [score.name, score.value])).toEqual([
+      ['helpfulness', 0.9],
+      ['toxicity', 0],
+    ]);
+  });
+
+  it('carries the same level and score values whichever way the page was found', async () => {
+    const { body: byCursor } = await list(`limit=1&cursor=${(await list('limit=1')).body.meta.nextCursor}`);
+    const { body: byLevel } = await list('level=WARNING');
+    const { body: byScore } = await list(`score=${encodeURIComponent('helpfulness<0.5')}`);
+    expect(byCursor.data[0]).toMatchObject({ level: 'DEFAULT', scoreValues: [] });
+    for (const body of [byLevel, byScore]) {
+      expect(body.data[0].level).toBe('WARNING');
+      expect(body.data[0].scoreValues).toHaveLength(2);
+    }
+  });
+});
+
 describe('values that look like SQL are data', () => {
   it.each([
     [`userId=${encodeURIComponent("' OR 1=1 --")}`, ['t5']],

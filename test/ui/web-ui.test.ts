@@ -57,6 +57,12 @@ describeInBrowser('web UI', () => {
   const urlParams = () => new URL(page.url()).searchParams;
 
   it('lists the traces sent over OTLP, newest first, with their scores and error markers', async () => {
+    const apiRequests: string[] = [];
+    const record = (request: { url(): string }) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith('/api/')) apiRequests.push(pathname);
+    };
+    page.on('request', record);
     await open('/');
     await expect.poll(async () => (await shownTraceIds())?.length).toBe(TOTAL_TRACES);
     expect(await shownTraceIds()).toEqual(await apiTraceIds(''));
@@ -70,6 +76,9 @@ describeInBrowser('web UI', () => {
     const failingRow = page.locator(`tr[data-trace-id="${scenario.failingTraceId}"]`);
     await expect.poll(() => failingRow.locator('.level-dot.level-error').count()).toBe(1);
     expect(await seedRow.locator('.level-dot').count()).toBe(0);
+    // scores and levels come with the list: one request, none per row or per level
+    page.off('request', record);
+    expect(apiRequests).toEqual(['/api/public/traces']);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'traces.png') });
   });
@@ -345,11 +354,23 @@ describeInBrowser('web UI', () => {
   });
 
   it('charts traces, errors, tokens and cost per day on the dashboard', async () => {
+    const apiRequests: string[] = [];
+    const record = (request: { url(): string }) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith('/api/')) apiRequests.push(pathname);
+    };
+    page.on('request', record);
     await open('/dashboard');
     await expect.poll(() => page.locator('.chart canvas').count()).toBe(4);
     const tiles = await page.locator('.tiles').innerText();
     expect(tiles).toMatch(/Traces\s+\d+/);
-    await expect.poll(async () => page.locator('.tiles').innerText()).toMatch(/Error rate\s+\d+\.\d%/);
+    // every scenario trace is within the default 30 days: the rate is all error traces over all traces
+    const days = (await collector.getJson('/api/public/metrics/daily?limit=1000')).data as Array<{ countTraces: number; countErrorTraces: number }>;
+    const rate = (100 * days.reduce((sum, day) => sum + day.countErrorTraces, 0)) / days.reduce((sum, day) => sum + day.countTraces, 0);
+    expect(rate).toBeGreaterThan(0);
+    await expect.poll(async () => page.locator('.tiles').innerText()).toContain(`Error rate\n${rate.toFixed(1)}%`);
+    page.off('request', record);
+    expect(apiRequests).toEqual(['/api/public/metrics/daily']);
     expect(await page.locator('.chart figcaption').allTextContents()).toEqual([
       'Traces per day',
       'Error rate per day (traces with an error)',

@@ -130,9 +130,9 @@ describe('mapSpan with Langfuse SDK attributes', () => {
       public: true,
       input: { q: 1 },
       version: '1.0',
-      environment: 'production',
-      release: 'r42',
     });
+    // the SDK puts environment and release on the resource: implied, so a span naming them wins
+    expect(trace!.implicit).toEqual({ environment: 'production', release: 'r42' });
   });
 
   it('promotes the langfuse_user_id / _session_id / _tags metadata keys of its integrations', () => {

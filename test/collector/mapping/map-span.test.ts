@@ -165,7 +165,7 @@ describe('mapSpan', () => {
     expect(mapSpan(span).events[0]!.id).toBe(mapSpan(span).events[0]!.id);
   });
 
-  it('reads trace facts explicitly named on any span, and defaults from a root span', () => {
+  it('reads trace facts explicitly named on any span, and defaults from a root span and the resource', () => {
     const child = mapSpan(
       decodedSpan({
         parentSpanId: '1111111111111111',
@@ -184,10 +184,8 @@ describe('mapSpan', () => {
       sessionId: 's1',
       tags: ['a', 'b'],
       metadata: { plan: 'pro' },
-      environment: 'staging',
-      version: '2.0.0',
     });
-    expect(child.implicit).toEqual({});
+    expect(child.implicit).toEqual({ environment: 'staging', version: '2.0.0' });
     const root = mapSpan(decodedSpan({ name: 'handle', attributes: { [ours.SPANLITE_OBSERVATION_INPUT]: '{"q":1}' } })).trace!;
     expect(root.implicit).toEqual({ name: 'handle', input: { q: 1 } });
   });

@@ -1,8 +1,10 @@
-/** Scores as compact name: value chips; low numeric scores (below 0.5) stand out. */
+/** Scores as compact name: value chips; low numeric scores (below 0.5) stand out. A comment, when given, shows on hover. */
 import type { ScoreView } from '../api/types.js';
 import { formatScoreValue } from '../format.js';
 
-export function ScoreChips({ scores }: { scores: readonly Pick<ScoreView, 'id' | 'name' | 'value' | 'stringValue' | 'dataType' | 'comment' | 'source'>[] }) {
+type ChipScore = Pick<ScoreView, 'id' | 'name' | 'value' | 'stringValue' | 'dataType' | 'source'> & { comment?: string | null };
+
+export function ScoreChips({ scores }: { scores: readonly ChipScore[] }) {
   if (scores.length === 0) return null;
   return (
     <span class="score-chips">

@@ -1,12 +1,10 @@
 /**
- * /dashboard: traces, error rate, tokens and cost per UTC day, by model, from
- * /api/public/metrics/daily. The error rate counts each day's traces with an ERROR observation
- * (the traces API's `level` filter: the daily metrics have no error count). Filters are the
- * metrics API's parameters, in the URL.
+ * /dashboard: traces, error rate, tokens and cost per UTC day, by model, from one
+ * /api/public/metrics/daily request. The error rate is each day's traces with an ERROR
+ * observation (countErrorTraces) over its traces. Filters are the metrics API's parameters, in
+ * the URL.
  */
-import { useEffect, useState } from 'preact/hooks';
-import type { DailyMetricsView, Page, TraceListPage } from '../api/types.js';
-import { apiGet } from '../api/client.js';
+import type { DailyMetricsView, Page } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { formatCost, formatCount } from '../format.js';
 import { href, navigate, useLocation } from '../router.js';
@@ -29,7 +27,6 @@ export function DashboardPage() {
   const filters = new URLSearchParams();
   for (const name of FILTERS) for (const value of search.getAll(name)) if (value !== '') filters.append(name, value);
   const { data, error, reload } = useApi<Page<DailyMetricsView>>('/api/public/metrics/daily', { ...paramsRecord(filters), fromTimestamp: from, limit: 1000 });
-  const errors = useErrorCounts(data?.data, filters);
 
   const setPeriod = (days: number) => {
     const params = new URLSearchParams(filters);
@@ -64,22 +61,21 @@ export function DashboardPage() {
       ) : data.data.length === 0 ? (
         <FirstTraceHelp />
       ) : (
-        <DashboardCharts metrics={data.data} fromMs={Date.parse(from)} errors={errors} />
+        <DashboardCharts metrics={data.data} fromMs={Date.parse(from)} />
       )}
     </div>
   );
 }
 
-function DashboardCharts({ metrics, fromMs, errors }: { metrics: DailyMetricsView[]; fromMs: number; errors: ReadonlyMap<string, number> }) {
+function DashboardCharts({ metrics, fromMs }: { metrics: DailyMetricsView[]; fromMs: number }) {
   const dates: string[] = [];
   for (let day = utcDay(fromMs); day <= utcDay(Date.now()); day += DAY_MS) dates.push(new Date(day).toISOString().slice(0, 10));
   const byDate = new Map(metrics.map((day) => [day.date, day]));
   const days = dates.map((date) => Date.parse(`${date}T00:00:00Z`) / 1000);
   const traces = dates.map((date) => byDate.get(date)?.countTraces ?? 0);
   const errorRate = dates.map((date) => {
-    const count = byDate.get(date)?.countTraces ?? 0;
-    const failed = errors.get(date);
-    return count === 0 || failed === undefined ? null : (failed / count) * 100;
+    const day = byDate.get(date);
+    return day === undefined || day.countTraces === 0 ? null : (day.countErrorTraces / day.countTraces) * 100;
   });
 
   const models = topModels(metrics);
@@ -98,7 +94,7 @@ function DashboardCharts({ metrics, fromMs, errors }: { metrics: DailyMetricsVie
     traces: metrics.reduce((sum, day) => sum + day.countTraces, 0),
     tokens: metrics.reduce((sum, day) => sum + day.usage.reduce((inner, entry) => inner + entry.totalUsage, 0), 0),
     cost: metrics.reduce((sum, day) => sum + day.totalCost, 0),
-    errors: [...errors.values()].reduce((sum, count) => sum + count, 0),
+    errors: metrics.reduce((sum, day) => sum + day.countErrorTraces, 0),
   };
 
   return (
@@ -193,37 +189,6 @@ function Tile({ label, value }: { label: string; value: string }) {
       <div class="tile-value">{value}</div>
     </div>
   );
-}
-
-/** Per day with traces, how many have an ERROR observation (a count-only traces request per day, four at a time). */
-function useErrorCounts(metrics: DailyMetricsView[] | undefined, filters: URLSearchParams): ReadonlyMap<string, number> {
-  const [counts, setCounts] = useState<ReadonlyMap<string, number>>(new Map());
-  const key = `${filters.toString()}|${(metrics ?? []).map((day) => `${day.date}:${day.countTraces}`).join(',')}`;
-  useEffect(() => {
-    if (metrics === undefined) return;
-    const controller = new AbortController();
-    const traceFilters: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(paramsRecord(filters))) traceFilters[name === 'traceName' ? 'name' : name] = value;
-    const queue = metrics.filter((day) => day.countTraces > 0).map((day) => day.date);
-    const found = new Map<string, number>();
-    const worker = async () => {
-      for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
-        const start = Date.parse(`${date}T00:00:00Z`);
-        const page = await apiGet<TraceListPage>(
-          '/api/public/traces',
-          { ...traceFilters, level: 'ERROR', fromTimestamp: new Date(start).toISOString(), toTimestamp: new Date(start + DAY_MS).toISOString(), limit: 1 },
-          controller.signal,
-        );
-        found.set(date, page.meta.totalItems);
-      }
-    };
-    Promise.all([worker(), worker(), worker(), worker()]).then(
-      () => setCounts(found),
-      () => undefined,
-    );
-    return () => controller.abort();
-  }, [key]);
-  return counts;
 }
 
 function formatPercent(value: number): string {

@@ -183,11 +183,11 @@ function TracesTable(props: {
         </thead>
         <tbody>
           {rows.map((row) => {
-            const level = list.levels.get(row.id);
+            const marked = row.level === 'ERROR' || row.level === 'WARNING';
             return (
               <tr key={row.id} data-trace-id={row.id} class={list.fresh.has(row.id) ? 'fresh' : undefined}>
                 <td class="marker-col">
-                  {level !== undefined && <span class={`level-dot level-${level.toLowerCase()}`} title={level === 'ERROR' ? 'Has an error' : 'Has a warning'} aria-label={level} />}
+                  {marked && <span class={`level-dot level-${row.level.toLowerCase()}`} title={row.level === 'ERROR' ? 'Has an error' : 'Has a warning'} aria-label={row.level} />}
                 </td>
                 <td title={formatTime(row.timestamp)} class="nowrap">
                   {formatAgo(row.timestamp)}
@@ -220,7 +220,7 @@ function TracesTable(props: {
                 </td>
                 <td class="num nowrap">{formatCost(row.totalCost)}</td>
                 <td>
-                  <ScoreChips scores={list.scores.get(row.id) ?? []} />
+                  <ScoreChips scores={row.scoreValues} />
                 </td>
               </tr>
             );

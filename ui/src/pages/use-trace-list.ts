@@ -1,18 +1,15 @@
 /**
  * The traces list's data: the first page for the filters, more pages by cursor (which neither
  * repeats nor skips traces stored meanwhile), and a refresh that puts traces stored since on
- * top. Each row is decorated with its scores' values and its worst level, which the list API
- * gives only as ids and as a filter: one scores request by ids, and one level-filtered request
- * per level over the rows' time window.
+ * top. One request per page: each row carries its worst level and its scores' values.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ScoreView, TraceListItem, TraceListPage, Page } from '../api/types.js';
+import type { TraceListItem, TraceListPage } from '../api/types.js';
 import { apiGet } from '../api/client.js';
 import { useAuthVersion } from '../api/use-api.js';
 import { paramsRecord } from '../trace-filters.js';
 
 export const PAGE_SIZE = 50;
-const SCORE_IDS_PER_REQUEST = 100;
 
 export interface TraceListState {
   rows: TraceListItem[];
@@ -24,8 +21,6 @@ export interface TraceListState {
   error: Error | undefined;
   /** Ids of rows that arrived with the last refresh (highlighted briefly). */
   fresh: ReadonlySet<string>;
-  scores: ReadonlyMap<string, ScoreView[]>;
-  levels: ReadonlyMap<string, 'ERROR' | 'WARNING'>;
   loadMore(): void;
   refresh(): void;
 }
@@ -45,28 +40,14 @@ export function useTraceList(params: URLSearchParams): TraceListState {
   const authVersion = useAuthVersion();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
-  const [scores, setScores] = useState<ReadonlyMap<string, ScoreView[]>>(new Map());
-  const [levels, setLevels] = useState<ReadonlyMap<string, 'ERROR' | 'WARNING'>>(new Map());
   const current = useRef(key);
   current.current = key;
 
-  const decorate = (rows: readonly TraceListItem[], forKey: string) => {
-    void loadScores(rows).then((found) => {
-      if (current.current === forKey) setScores((before) => new Map([...before, ...found]));
-    }, ignore);
-    void loadLevels(params, rows).then((found) => {
-      if (current.current === forKey) setLevels((before) => new Map([...before, ...found]));
-    }, ignore);
-  };
-
   useEffect(() => {
     const controller = new AbortController();
-    setScores(new Map());
-    setLevels(new Map());
     apiGet<TraceListPage>('/api/public/traces', { ...paramsRecord(params), limit }, controller.signal).then(
       (page) => {
         setLoaded({ key, rows: page.data, totalItems: page.meta.totalItems, nextCursor: page.meta.nextCursor, fresh: new Set() });
-        decorate(page.data, key);
       },
       (error: Error) => {
         if (error.name !== 'AbortError') setLoaded({ key, rows: [], totalItems: 0, nextCursor: null, error, fresh: new Set() });
@@ -87,7 +68,6 @@ export function useTraceList(params: URLSearchParams): TraceListState {
           const known = new Set(state.rows.map((row) => row.id));
           const added = page.data.filter((row) => !known.has(row.id));
           setLoaded({ ...state, rows: [...state.rows, ...added], nextCursor: page.meta.nextCursor, fresh: new Set() });
-          decorate(added, key);
         },
         (error: Error) => setLoaded({ ...state, error }),
       )
@@ -106,7 +86,6 @@ export function useTraceList(params: URLSearchParams): TraceListState {
       const sortedByTime = params.get('orderBy') === null || params.get('orderBy') === 'timestamp.desc';
       const rows = sortedByTime || state.nextCursor === null ? mergeNewest(added, updated, sortedByTime, page.data) : updated;
       setLoaded({ ...state, rows, totalItems: page.meta.totalItems, error: undefined, fresh: new Set(added.map((row) => row.id)) });
-      decorate(page.data, key);
     }, ignore);
   };
 
@@ -118,8 +97,6 @@ export function useTraceList(params: URLSearchParams): TraceListState {
     loadingMore,
     error: state?.error,
     fresh: state?.fresh ?? new Set(),
-    scores,
-    levels,
     loadMore,
     refresh,
   };
@@ -130,45 +107,6 @@ function mergeNewest(added: TraceListItem[], updated: TraceListItem[], sortedByT
   if (sortedByTime) return [...added, ...updated];
   const onPage = new Set(page.map((row) => row.id));
   return [...page, ...updated.filter((row) => !onPage.has(row.id))];
-}
-
-async function loadScores(rows: readonly TraceListItem[]): Promise<Map<string, ScoreView[]>> {
-  const ids = rows.flatMap((row) => row.scores);
-  const byTrace = new Map<string, ScoreView[]>();
-  for (let at = 0; at < ids.length; at += SCORE_IDS_PER_REQUEST) {
-    const chunk = ids.slice(at, at + SCORE_IDS_PER_REQUEST);
-    const page = await apiGet<Page<ScoreView>>('/api/public/scores', { scoreIds: chunk.join(','), limit: 1000 });
-    for (const score of page.data) {
-      const list = byTrace.get(score.traceId) ?? [];
-      list.push(score);
-      byTrace.set(score.traceId, list);
-    }
-  }
-  return byTrace;
-}
-
-/** Which rows have an ERROR (else WARNING) observation: the same filters plus `level`, over the rows' times. */
-async function loadLevels(params: URLSearchParams, rows: readonly TraceListItem[]): Promise<Map<string, 'ERROR' | 'WARNING'>> {
-  const found = new Map<string, 'ERROR' | 'WARNING'>();
-  if (rows.length === 0) return found;
-  const filtered = params.get('level');
-  if (filtered === 'ERROR' || filtered === 'WARNING') {
-    for (const row of rows) found.set(row.id, filtered);
-    return found;
-  }
-  const times = rows.map((row) => Date.parse(row.timestamp));
-  const window = {
-    ...paramsRecord(params),
-    fromTimestamp: new Date(Math.min(...times)).toISOString(),
-    toTimestamp: new Date(Math.max(...times) + 1).toISOString(),
-    limit: 1000,
-  };
-  const ids = new Set(rows.map((row) => row.id));
-  for (const level of ['WARNING', 'ERROR'] as const) {
-    const page = await apiGet<TraceListPage>('/api/public/traces', { ...window, level });
-    for (const row of page.data) if (ids.has(row.id)) found.set(row.id, level);
-  }
-  return found;
 }
 
 function ignore(): void {}
