@@ -36,7 +36,14 @@ export async function startCollector(
   logger: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningCollector> {
   const table = loadPricingTable({ userPricingFile: config.pricingFile });
-  const store = openSqliteStore({ file: config.dbFile, synchronous: config.dbSynchronous });
+  const store = openSqliteStore({
+    file: config.dbFile,
+    synchronous: config.dbSynchronous,
+    onMigration: ({ phase, from, to, seconds }) =>
+      phase === 'start'
+        ? logger.info(`upgrading database ${config.dbFile} from schema ${from} to ${to}; on a large database this can take minutes`)
+        : logger.info(`database ${config.dbFile} upgraded to schema ${to} in ${seconds.toFixed(1)} s`),
+  });
   // After the store's open, which migrated the file; its own connection (see sqlite-keys.ts).
   let keyStore: KeyStore | undefined;
   let accessControl: AccessControl;

@@ -53,7 +53,7 @@ async function prepareDatabase(file: string, traces: number): Promise<void> {
   const migrating = process.hrtime.bigint();
   const store = openSqliteStore({ file, synchronous: 'normal' });
   await store.close();
-  log(`open + query migration (indexes, rollups, full-text index): ${seconds(migrating)}; database ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`);
+  log(`open + migrations from the loaded schema (query indexes, rollups, full-text index, rowid tables): ${seconds(migrating)}; database ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`);
 }
 
 function sampleParameters(file: string): Samples {

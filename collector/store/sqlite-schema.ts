@@ -166,8 +166,11 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** Told before and after an existing database is upgraded: some steps rewrite whole tables. */
+export type MigrationProgress = (event: { phase: 'start' | 'done'; from: number; to: number; seconds: number }) => void;
+
 /** Brings the database to SCHEMA_VERSION; refuses a database written by a newer spanlite. */
-export function migrate(db: Database, file: string): void {
+export function migrate(db: Database, file: string, progress?: MigrationProgress): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
@@ -181,12 +184,16 @@ export function migrate(db: Database, file: string): void {
     db.pragma('auto_vacuum = INCREMENTAL');
     db.exec('VACUUM');
   }
+  const upgrading = current > 0 && current < SCHEMA_VERSION;
+  const startedAt = performance.now();
+  if (upgrading) progress?.({ phase: 'start', from: current, to: SCHEMA_VERSION, seconds: 0 });
   for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
     db.transaction(() => {
       applyMigration(db, MIGRATIONS[version - 1]!);
       db.pragma(`user_version = ${version}`);
     })();
   }
+  if (upgrading) progress?.({ phase: 'done', from: current, to: SCHEMA_VERSION, seconds: (performance.now() - startedAt) / 1000 });
 }
 
 export function applyMigration(db: Database, migration: Migration): void {

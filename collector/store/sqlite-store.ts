@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TraceStore } from './trace-store.js';
-import { migrate } from './sqlite-schema.js';
+import { migrate, type MigrationProgress } from './sqlite-schema.js';
 import { createBatchWriter } from './sqlite-write.js';
 import { createTraceReads } from './sqlite-reads.js';
 import { createSearch } from './sqlite-search.js';
@@ -24,6 +24,8 @@ export interface SqliteStoreOptions {
    * `normal` survives a crash of the process but not of the machine, for more throughput.
    */
   synchronous?: 'full' | 'normal';
+  /** Told when an existing database is upgraded (it can take minutes on a large one). */
+  onMigration?: MigrationProgress;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
@@ -41,7 +43,7 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   db.pragma('cache_size = -65536'); // 64 MiB page cache
   // Checkpoint less often than the default 1000 pages: each checkpoint stalls the writer.
   db.pragma('wal_autocheckpoint = 10000');
-  migrate(db, options.file);
+  migrate(db, options.file, options.onMigration);
   const optimizer = keepStatisticsCurrent(db);
 
   const writeBatches = createBatchWriter(db, Date.now, createBatchDerived(db));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
-import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
+import { applyMigration, MIGRATIONS, SCHEMA_VERSION } from '../../collector/store/sqlite-schema.js';
 import { QUERY_API_MIGRATION } from '../../collector/store/sqlite-query-migration.js';
 import { createBatchWriter } from '../../collector/store/sqlite-write.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
@@ -276,6 +276,14 @@ describe('a database written before the query migration', () => {
       const fresh = openSqliteStore({ file: newFile });
       await fresh.writeBatches([batch]);
       await fresh.close();
+
+      const migrations: unknown[] = [];
+      await openSqliteStore({ file: oldFile, onMigration: (event) => migrations.push(event) }).close();
+      await openSqliteStore({ file: oldFile, onMigration: (event) => migrations.push(event) }).close(); // up to date: silent
+      expect(migrations).toEqual([
+        { phase: 'start', from: before, to: SCHEMA_VERSION, seconds: 0 },
+        { phase: 'done', from: before, to: SCHEMA_VERSION, seconds: expect.any(Number) },
+      ]);
 
       const upgraded = await answers(oldFile);
       expect(upgraded).toEqual(await answers(newFile));
