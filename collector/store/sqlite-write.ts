@@ -243,6 +243,8 @@ function upsertTrace(
 ): void {
   const stored = statements.selectTrace.get(projectId, traceId) as StoredTraceRow | undefined;
   let state: TraceFactsState | null = stored ? factsStateFromRow(traceId, stored) : null;
+  // The merge replaces the tag list rather than changing it: this stays the stored one.
+  const storedTags = state?.facts.tags ?? [];
   for (const contribution of trace.contributions) state = mergeTraceContribution(state, contribution);
   if (state === null) return; // only scores or events arrived for a trace we have not seen yet
 
@@ -273,7 +275,6 @@ function upsertTrace(
     nowMs,
     nowMs,
   );
-  const storedTags = stored === undefined ? [] : (JSON.parse(stored.tags) as string[]);
   for (const tag of facts.tags) {
     if (storedTags.includes(tag)) continue;
     if (statements.insertTag.run(projectId, traceId, tag).changes === 1) newTags.set(tag, (newTags.get(tag) ?? 0) + 1);
