@@ -5,7 +5,7 @@
  * Times are INTEGER unix nanoseconds (read back with safeIntegers, since they exceed 2^53).
  * JSON columns hold JSON text.
  *
- * Since migration 6, traces, observations and scores are rowid tables: their indexes no longer
+ * Since migration 6, observations and scores are rowid tables: their indexes no longer
  * end with the primary key by themselves, so an index meant to answer a query that reads ids
  * must name the key columns (see sqlite-rowid-migration.ts).
  */
@@ -157,7 +157,7 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX scores_by_trace ON scores (project_id, trace_id, name, value, string_value, data_type, source, observation_id, id);
   CREATE INDEX observations_errors_by_time ON observations (project_id, start_time_ns, trace_id) WHERE level = 'ERROR';
   `,
-  /* 6: traces, observations and scores as rowid tables, for ingest throughput (store/sqlite-rowid-migration.ts) */
+  /* 6: observations and scores as rowid tables, for ingest throughput (store/sqlite-rowid-migration.ts) */
   rebuildWideTablesWithRowids,
   /* 7: tags are counted by the batch writer (store/sqlite-write.ts), no longer by a trigger per tag row */ `
   DROP TRIGGER trace_tags_count_insert;
