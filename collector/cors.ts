@@ -1,6 +1,7 @@
 /**
- * CORS for browser exporters (`@opentelemetry/exporter-trace-otlp-http` in a web page): which
- * origins may send, and the preflight answer for the OTLP routes. Off unless origins are set.
+ * CORS for browser exporters (`@opentelemetry/exporter-trace-otlp-http` in a web page) and browser
+ * clients of the REST API: which origins may call, and the preflight answer (the REST API deletes
+ * traces, scores and model prices, so DELETE is allowed too). Off unless origins are set.
  */
 import type { FastifyCorsOptions } from '@fastify/cors';
 
@@ -11,7 +12,7 @@ const ALLOWED_REQUEST_HEADERS = ['content-type', 'content-encoding', 'authorizat
 export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
   return {
     origin: origins.includes('*') ? '*' : [...origins],
-    methods: ['GET', 'HEAD', 'POST'],
+    methods: ['GET', 'HEAD', 'POST', 'DELETE'],
     allowedHeaders: ALLOWED_REQUEST_HEADERS,
     // A browser exporter reads Retry-After to back off on 503.
     exposedHeaders: ['retry-after'],

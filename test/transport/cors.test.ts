@@ -7,12 +7,12 @@ import { startTestCollector, type TestCollector } from '../helpers/collector.js'
 
 const ALLOWED = 'https://app.example.com';
 
-function preflight(url: string, origin: string): Promise<Response> {
+function preflight(url: string, origin: string, method = 'POST'): Promise<Response> {
   return fetch(url, {
     method: 'OPTIONS',
     headers: {
       origin,
-      'access-control-request-method': 'POST',
+      'access-control-request-method': method,
       'access-control-request-headers': 'content-type,content-encoding,authorization,x-api-key',
     },
   });
@@ -39,6 +39,13 @@ describe('with SPANLITE_CORS_ORIGINS set', () => {
       );
     },
   );
+
+  it('allows a browser client of the REST API to delete (traces, scores, model prices)', async () => {
+    const response = await preflight(`${collector.url}/api/public/scores/some-score`, ALLOWED, 'DELETE');
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    expect(response.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, DELETE');
+  });
 
   it('gives a preflight from another origin no Access-Control-Allow-Origin, so the browser blocks it', async () => {
     const response = await preflight(`${collector.url}/v1/traces`, 'https://evil.example.com');
