@@ -13,11 +13,13 @@
  *   trace's spans (the user's question, a system prompt, the root's input that is also the
  *   trace's) is indexed once. Documents only accumulate: text a later span replaces stays
  *   searchable under its trace.
+ * - `score_name_repeats`: the score names the batch repeats within a trace (sqlite-score-repeats.ts).
  */
 import type { Database } from 'better-sqlite3';
 import type { MappedSpan, Observation, TraceFacts } from '../model.js';
 import type { AfterBatch } from './sqlite-write.js';
 import { collectStrings, DOC_IDS_PER_MS, documentText, NO_SPACE_SCRIPT } from './search-text.js';
+import type { ScoreRepeats } from './sqlite-score-repeats.js';
 
 export const NS_PER_DAY = 86_400_000_000_000n;
 
@@ -32,7 +34,7 @@ interface DayModelUsage {
   costUsd: number;
 }
 
-export function createBatchDerived(db: Database): AfterBatch {
+export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats): AfterBatch {
   const upsertUsage = db.prepare(`
     INSERT INTO daily_usage (project_id, day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost)
     VALUES (@projectId, @day, @model, @traceCount, @observationCount, @inputTokens, @outputTokens, @totalTokens, @costUsd)
@@ -139,6 +141,7 @@ export function createBatchDerived(db: Database): AfterBatch {
     for (const [tag, traces] of newTraceTags) countTag.run(batch.projectId, tag, traces);
     if (observations.length > 0) writeUsage(batch.projectId, observations);
     writeSearchDocuments(batch.projectId, batch.spans, observations);
+    scoreRepeats.noteWritten(batch.projectId, batch.spans.flatMap((span) => span.scores));
   };
 }
 

@@ -5,6 +5,7 @@ import { QueryRejectedError } from './query-store.js';
 import type { KeysetPage, TraceDetail, TraceListItem, TraceListLevel, TraceScoreValue } from './views.js';
 import type { ScoreDataType } from '../model.js';
 import type { Search } from './sqlite-search.js';
+import type { ScoreRepeats } from './sqlite-score-repeats.js';
 import { singleSubquery, traceConditions } from './sqlite-trace-filter.js';
 import { createSearchList } from './sqlite-search-list.js';
 import { StatementCache } from './sqlite-statement-cache.js';
@@ -42,7 +43,7 @@ export interface TraceReads {
   listTraces(projectId: string, query: TraceListQuery): KeysetPage<TraceListItem>;
 }
 
-export function createTraceReads(db: Database, search: Search): TraceReads {
+export function createTraceReads(db: Database, search: Search, scoreRepeats: ScoreRepeats): TraceReads {
   const selectTrace = db.prepare(`SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.project_id = ? AND t.id = ?`).safeIntegers(true);
   // The unary + keeps the by-time indexes from being chosen to save the sort: without planner
   // statistics (a new database) SQLite would walk every row of the project in time order
@@ -74,7 +75,8 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
    * The number of traces matching, by the cheapest exact route: the daily rollup without
    * filters; the per-tag rollup, or the tag index alone, for tags only; the covering index of a
    * single condition on another table (level, model, score), without reading traces; otherwise
-   * a count over the narrow trace indexes.
+   * a count over the narrow trace indexes. A single score condition on a name no trace repeats
+   * counts its matching scores: each is on a different trace.
    */
   function countTraces(projectId: string, query: TraceListQuery, narrowing: ReadonlyArray<keyof TraceFilter>): number {
     const count = (sql: string, params: Record<string, unknown>) => Number((statements.get(sql).get(params) as { n: bigint }).n);
@@ -89,6 +91,9 @@ export function createTraceReads(db: Database, search: Search): TraceReads {
       return count(`SELECT count(*) AS n FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = @first ${also.join(' ')}`, { projectId, first, ...params });
     }
     const single = singleSubquery(projectId, query, narrowing);
+    if (single && narrowing[0] === 'scores' && !scoreRepeats.mayRepeat(projectId, query.scores![0]!.name)) {
+      return count(`SELECT count(*) AS n FROM (${single.sql})`, single.params);
+    }
     // Over `+trace_id`: otherwise SQLite reads a by-trace index whole, for its order, rather than the condition's range.
     if (single) return count(`SELECT count(DISTINCT id) AS n FROM (SELECT +trace_id AS id FROM (${single.sql}))`, single.params);
     const conditions = traceConditions(projectId, query, search, 'set');

@@ -162,6 +162,15 @@ export const MIGRATIONS: readonly Migration[] = [
   /* 7: tags are counted by the batch writer (store/sqlite-write.ts), no longer by a trigger per tag row */ `
   DROP TRIGGER trace_tags_count_insert;
   `,
+  /* 8: score names some trace has more than once, for cheap counts of score filters (store/sqlite-score-repeats.ts) */ `
+  CREATE TABLE score_name_repeats (
+    project_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (project_id, name)
+  ) WITHOUT ROWID;
+  INSERT INTO score_name_repeats (project_id, name)
+    SELECT DISTINCT project_id, name FROM scores GROUP BY project_id, trace_id, name HAVING count(*) > 1;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

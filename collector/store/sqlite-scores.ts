@@ -6,6 +6,7 @@ import type { Page, ScoreListItem, ScoreView } from './views.js';
 import { SqlConditions } from './sqlite-conditions.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { DEFAULT_ENVIRONMENT, SCORE_COLUMNS, toScoreView, type ScoreRow } from './sqlite-rows.js';
+import type { ScoreRepeats } from './sqlite-score-repeats.js';
 
 type ScoreWithTrace = ScoreRow & { trace_user_id: string | null; trace_tags: string | null; trace_environment: string | null };
 
@@ -19,7 +20,7 @@ export interface ScoreStore {
   deleteScore(projectId: string, scoreId: string): boolean;
 }
 
-export function createScoreStore(db: Database, now: () => number = Date.now): ScoreStore {
+export function createScoreStore(db: Database, scoreRepeats: ScoreRepeats, now: () => number = Date.now): ScoreStore {
   const statements = new StatementCache(db);
   const selectById = db
     .prepare(`SELECT ${SCORE_COLUMNS}, ${TRACE_FACTS} ${FROM_SCORES} WHERE s.project_id = ? AND s.id = ?`)
@@ -35,6 +36,24 @@ export function createScoreStore(db: Database, now: () => number = Date.now): Sc
       comment = excluded.comment, source = excluded.source, time_ns = excluded.time_ns,
       metadata = excluded.metadata, updated_at_ms = excluded.updated_at_ms`);
   const remove = db.prepare(`DELETE FROM scores WHERE project_id = ? AND id = ?`);
+  const upsertNoted = db.transaction((projectId: string, score: Score) => {
+    upsert.run({
+      projectId,
+      id: score.id,
+      traceId: score.traceId,
+      observationId: score.observationId,
+      name: score.name,
+      value: score.value,
+      stringValue: score.stringValue,
+      dataType: score.dataType,
+      comment: score.comment,
+      source: score.source,
+      timeNs: score.timeUnixNano,
+      metadata: JSON.stringify(score.metadata),
+      nowMs: now(),
+    });
+    scoreRepeats.noteWritten(projectId, [score]);
+  });
 
   return {
     listScores(projectId, query) {
@@ -58,21 +77,7 @@ export function createScoreStore(db: Database, now: () => number = Date.now): Sc
     },
 
     upsertScore(projectId, score) {
-      upsert.run({
-        projectId,
-        id: score.id,
-        traceId: score.traceId,
-        observationId: score.observationId,
-        name: score.name,
-        value: score.value,
-        stringValue: score.stringValue,
-        dataType: score.dataType,
-        comment: score.comment,
-        source: score.source,
-        timeNs: score.timeUnixNano,
-        metadata: JSON.stringify(score.metadata),
-        nowMs: now(),
-      });
+      upsertNoted(projectId, score);
     },
 
     deleteScore(projectId, scoreId) {

@@ -14,6 +14,7 @@ import { createMetricsReads } from './sqlite-metrics.js';
 import { createCustomModelStore } from './sqlite-models.js';
 import { createTraceDelete } from './sqlite-trace-delete.js';
 import { createRetentionDelete } from './sqlite-retention.js';
+import { createScoreRepeats } from './sqlite-score-repeats.js';
 import { createBatchDerived } from './sqlite-batch-derived.js';
 
 export interface SqliteStoreOptions {
@@ -46,13 +47,14 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   migrate(db, options.file, options.onMigration);
   const optimizer = keepStatisticsCurrent(db);
 
-  const writeBatches = createBatchWriter(db, Date.now, createBatchDerived(db));
-  const traces = createTraceReads(db, createSearch(db));
+  const scoreRepeats = createScoreRepeats(db);
+  const writeBatches = createBatchWriter(db, Date.now, createBatchDerived(db, scoreRepeats));
+  const traces = createTraceReads(db, createSearch(db), scoreRepeats);
   const deleteTrace = createTraceDelete(db);
   const deleteOldTraces = createRetentionDelete(db, deleteTrace);
   const observations = createObservationReads(db);
   const sessions = createSessionReads(db);
-  const scores = createScoreStore(db);
+  const scores = createScoreStore(db, scoreRepeats);
   const metrics = createMetricsReads(db);
   const models = createCustomModelStore(db);
   let closed = false;

@@ -1,0 +1,106 @@
+/**
+ * The count of a trace list filtered by one score condition: each trace once, however many of
+ * its scores match. When no trace repeats a score name the count comes from the matching scores
+ * alone, so the tests check that a repeat (sent together over OTLP, or POSTed later) switches
+ * the count to distinct traces.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { decodedSpan } from '../helpers/decoded-span.js';
+import { sendTraces } from './trace-builder.js';
+import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
+import { createBatchWriter } from '../../collector/store/sqlite-write.js';
+import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { mapSpan } from '../../collector/mapping/map-span.js';
+import * as genAi from '../../semconv/gen-ai.js';
+
+const T0 = Date.UTC(2025, 8, 1, 9, 0, 0);
+const MINUTE = 60_000;
+
+let collector: TestCollector;
+let ids: string[];
+
+async function matching(condition: string): Promise<{ traces: number; totalItems: number }> {
+  const body = await collector.getJson(`/api/public/traces?score=${encodeURIComponent(condition)}`);
+  return { traces: body.data.length, totalItems: body.meta.totalItems };
+}
+
+async function postScore(traceId: string, name: string, value: number): Promise<void> {
+  const response = await fetch(`${collector.url}/api/public/scores`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ traceId, name, value }),
+  });
+  expect(response.status).toBe(200);
+}
+
+beforeAll(async () => {
+  collector = await startTestCollector();
+  ids = await sendTraces(collector.tracesEndpoint, [
+    { name: 'a', startMs: T0, scores: [{ name: 'relevance', value: 0.9 }, { name: 'helpfulness', value: 0.8 }] },
+    { name: 'b', startMs: T0 + MINUTE, scores: [{ name: 'relevance', value: 0.7 }, { name: 'relevance', value: 0.95 }] },
+    { name: 'c', startMs: T0 + 2 * MINUTE, scores: [{ name: 'helpfulness', value: 0.2 }] },
+  ]);
+});
+afterAll(async () => {
+  await collector.close();
+});
+
+describe('the total of a list filtered by one score condition', () => {
+  it('counts a trace once when two of its scores of the name, sent together over OTLP, match', async () => {
+    expect(await matching('relevance>0.5')).toEqual({ traces: 2, totalItems: 2 });
+    expect(await matching('relevance>0.8')).toEqual({ traces: 2, totalItems: 2 });
+  });
+
+  it('counts the matching traces of a name no trace repeats', async () => {
+    expect(await matching('helpfulness>0.5')).toEqual({ traces: 1, totalItems: 1 });
+    expect(await matching('helpfulness>=0')).toEqual({ traces: 2, totalItems: 2 });
+  });
+
+  it('still counts a trace once after a second score of the name is POSTed for it', async () => {
+    await postScore(ids[0]!, 'helpfulness', 0.9);
+    expect(await matching('helpfulness>0.5')).toEqual({ traces: 1, totalItems: 1 });
+    expect(await matching('helpfulness>=0')).toEqual({ traces: 2, totalItems: 2 });
+  });
+});
+
+describe('a database written before the repeats were recorded (schema 7)', () => {
+  it('learns at upgrade which names its traces repeat, and counts each trace once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanlite-score-repeats-'));
+    try {
+      const file = join(dir, 'old.db');
+      const old = new Database(file);
+      for (const migration of MIGRATIONS.slice(0, 7)) applyMigration(old, migration);
+      old.pragma('user_version = 7');
+      const evaluation = (value: number) => ({
+        name: genAi.GEN_AI_EVALUATION_RESULT_EVENT,
+        timeUnixNano: 1_700_000_000_500_000_000n,
+        attributes: { [genAi.GEN_AI_EVALUATION_NAME]: 'relevance', [genAi.GEN_AI_EVALUATION_SCORE_VALUE]: value },
+      });
+      const span = mapSpan(decodedSpan({ events: [evaluation(0.7), evaluation(0.9)] }));
+      expect(span.scores).toHaveLength(2);
+      createBatchWriter(old)([{ projectId: 'default', spans: [span] }]);
+      old.close();
+
+      const store = openSqliteStore({ file });
+      try {
+        const page = await store.listTraces('default', {
+          page: 1,
+          limit: 10,
+          orderBy: { field: 'timestamp', direction: 'desc' },
+          scores: [{ name: 'relevance', operator: '>', value: 0.5 }],
+        });
+        expect(page.data).toHaveLength(1);
+        expect(page.meta.totalItems).toBe(1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
