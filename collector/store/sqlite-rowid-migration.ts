@@ -1,9 +1,8 @@
 /**
  * Rebuilds the wide tables that take the most rows per span (observations, scores) as rowid
- * tables. They were created
- * WITHOUT ROWID, which stores each row inside its primary-key b-tree: rows of one to five KiB
- * keyed by random trace ids then land on random, mostly cached-out leaf pages, a few rows per
- * page, and every commit rewrites many of them. As rowid tables the rows are appended in arrival
+ * tables. They were created WITHOUT ROWID, which stores each row inside its primary-key b-tree:
+ * rows of one to five KiB keyed by random trace ids then land on random, mostly cached-out leaf
+ * pages, a few rows per page, and every commit rewrites many of them. As rowid tables the rows are appended in arrival
  * order and only the narrow key indexes take random inserts (measured: about a third less write
  * CPU and a sixth smaller file for LLM-like spans).
  *
