@@ -53,9 +53,7 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   const checkpointer =
     options.file === ':memory:'
       ? null
-      : startWalCheckpointer(options.file, options.synchronous === 'normal' ? 'NORMAL' : 'FULL', (error) =>
-          (options.onCheckpointFailure ?? console.warn)(error),
-        );
+      : startWalCheckpointer(options.file, options.synchronous === 'normal' ? 'NORMAL' : 'FULL', options.onCheckpointFailure ?? console.warn);
 
   const scoreRepeats = createScoreRepeats(db);
   const writeBatches = createBatchWriter(db, Date.now, createBatchDerived(db, scoreRepeats));
