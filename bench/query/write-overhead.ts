@@ -24,6 +24,7 @@ import { QUERY_API_MIGRATION } from '../../collector/store/sqlite-query-migratio
 import { createBatchWriter } from '../../collector/store/sqlite-write.js';
 import { createBatchDerived } from '../../collector/store/sqlite-batch-derived.js';
 import { createScoreRepeats } from '../../collector/store/sqlite-score-repeats.js';
+import { createObservationIdIndex } from '../../collector/store/sqlite-observation-ids.js';
 import type { SpanBatch } from '../../collector/store/trace-store.js';
 
 const BATCHES = Number(process.env.WRITE_BENCH_BATCHES ?? 60);
@@ -74,7 +75,7 @@ interface Measured {
 function measure(dir: string, name: string, migrations: number, batches: readonly SpanBatch[]): Measured {
   const db = openAt(join(dir, `${name}.db`), migrations);
   const withQuery = migrations > MIGRATIONS.indexOf(QUERY_API_MIGRATION);
-  const write = createBatchWriter(db, Date.now, withQuery ? createBatchDerived(db, createScoreRepeats(db)) : undefined);
+  const write = createBatchWriter(db, Date.now, withQuery ? createBatchDerived(db, createScoreRepeats(db), createObservationIdIndex(db)) : undefined);
   const spans = batches.reduce((sum, batch) => sum + batch.spans.length, 0);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();

@@ -14,12 +14,16 @@
  *   trace's) is indexed once. Documents only accumulate: text a later span replaces stays
  *   searchable under its trace.
  * - `score_name_repeats`: the score names the batch repeats within a trace (sqlite-score-repeats.ts).
+ * - the observation id index: the ids of each trace's observations, under the trace's document
+ *   (sqlite-observation-ids.ts).
  */
 import type { Database } from 'better-sqlite3';
 import type { MappedSpan, Observation, TraceFacts } from '../model.js';
 import type { AfterBatch } from './sqlite-write.js';
-import { collectStrings, DOC_IDS_PER_MS, documentText, NO_SPACE_SCRIPT } from './search-text.js';
+import { collectStrings } from './search-text.js';
+import { createSearchDocumentWriter } from './sqlite-search-documents.js';
 import type { ScoreRepeats } from './sqlite-score-repeats.js';
+import type { ObservationIdIndex } from './sqlite-observation-ids.js';
 
 export const NS_PER_DAY = 86_400_000_000_000n;
 
@@ -34,7 +38,7 @@ interface DayModelUsage {
   costUsd: number;
 }
 
-export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats): AfterBatch {
+export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, observationIds: ObservationIdIndex): AfterBatch {
   const upsertUsage = db.prepare(`
     INSERT INTO daily_usage (project_id, day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost)
     VALUES (@projectId, @day, @model, @traceCount, @observationCount, @inputTokens, @outputTokens, @totalTokens, @costUsd)
@@ -51,14 +55,8 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats): Af
   const countOnModel = db
     .prepare(`SELECT count(*) FROM observations WHERE project_id = ? AND model = ? AND trace_id = ?`)
     .pluck();
-  // Ids in trace time order (see the query migration): the next free one in the trace start's millisecond.
   const traceStart = db.prepare(`SELECT start_time_ns FROM traces WHERE project_id = ? AND id = ?`).pluck().safeIntegers(true);
-  const insertDocument = db.prepare(`
-    INSERT INTO search_docs (doc_id, project_id, trace_id)
-    VALUES (coalesce((SELECT max(doc_id) + 1 FROM search_docs WHERE doc_id >= @base AND doc_id < @base + ${DOC_IDS_PER_MS}), @base),
-      @projectId, @traceId)`);
-  const insertWords = db.prepare(`INSERT INTO search_words (rowid, text) VALUES (?, ?)`);
-  const insertNoSpace = db.prepare(`INSERT INTO search_cjk (rowid, text) VALUES (?, ?)`);
+  const writeDocument = createSearchDocumentWriter(db);
 
   function writeUsage(projectId: string, observations: readonly Observation[]): void {
     const usage = new Map<string, DayModelUsage>();
@@ -97,6 +95,7 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats): Af
 
   function writeSearchDocuments(projectId: string, spans: readonly MappedSpan[], observations: readonly Observation[]): void {
     const stringsByTrace = new Map<string, Set<string>>();
+    const observationIdsByTrace = new Map<string, string[]>();
     /** The earliest start seen per trace, for a trace with no row (only scores or log records arrived with it). */
     const earliest = new Map<string, bigint>();
     const stringsOf = (traceId: string) => {
@@ -112,6 +111,9 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats): Af
       if (seen === undefined || observation.startTimeUnixNano < seen) earliest.set(observation.traceId, observation.startTimeUnixNano);
       const strings = stringsOf(observation.traceId);
       strings.add(observation.name);
+      const ids = observationIdsByTrace.get(observation.traceId);
+      if (ids) ids.push(observation.id);
+      else observationIdsByTrace.set(observation.traceId, [observation.id]);
       collectStrings(observation.input, strings);
       collectStrings(observation.output, strings);
     }
@@ -125,15 +127,12 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats): Af
     // In id order: FTS5 buffers a transaction's rows while their ids ascend, and writes a
     // segment each time one goes back, which costs far more than sorting.
     const documents = [...stringsByTrace].map(([traceId, strings]) => {
-      const startNs = (traceStart.get(projectId, traceId) as bigint | undefined) ?? earliest.get(traceId)!;
-      return { traceId, strings, base: (startNs / 1_000_000n) * BigInt(DOC_IDS_PER_MS) };
+      const traceStartNs = (traceStart.get(projectId, traceId) as bigint | undefined) ?? earliest.get(traceId)!;
+      return { projectId, traceId, strings, traceStartNs };
     });
-    documents.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
-    for (const { traceId, strings, base } of documents) {
-      const text = documentText(strings);
-      const docId = insertDocument.run({ base, projectId, traceId }).lastInsertRowid;
-      insertWords.run(docId, text);
-      if (NO_SPACE_SCRIPT.test(text)) insertNoSpace.run(docId, text);
+    documents.sort((a, b) => (a.traceStartNs < b.traceStartNs ? -1 : a.traceStartNs > b.traceStartNs ? 1 : 0));
+    for (const document of documents) {
+      observationIds.add(writeDocument(document), observationIdsByTrace.get(document.traceId) ?? []);
     }
   }
 

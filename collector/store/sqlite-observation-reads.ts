@@ -5,6 +5,7 @@ import type { ObservationView, Page } from './views.js';
 import { SqlConditions } from './sqlite-conditions.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { DEFAULT_ENVIRONMENT, OBSERVATION_COLUMNS, toObservationView, type ObservationRow } from './sqlite-rows.js';
+import type { ObservationIdIndex } from './sqlite-observation-ids.js';
 
 type ObservationWithEnvironment = ObservationRow & { environment: string | null };
 
@@ -17,16 +18,24 @@ export interface ObservationReads {
   findObservationTraceId(projectId: string, observationId: string): string | null;
 }
 
-export function createObservationReads(db: Database): ObservationReads {
+export function createObservationReads(db: Database, observationIds: ObservationIdIndex): ObservationReads {
   const statements = new StatementCache(db);
-  const selectById = db
-    .prepare(`SELECT ${OBSERVATION_COLUMNS}, t.environment ${FROM_OBSERVATIONS}
-      WHERE o.project_id = ? AND o.id = ? ORDER BY +o.start_time_ns DESC LIMIT 1`) // + : see sqlite-reads.ts
+  const selectByKey = db
+    .prepare(`SELECT ${OBSERVATION_COLUMNS}, t.environment ${FROM_OBSERVATIONS} WHERE o.project_id = ? AND o.trace_id = ? AND o.id = ?`)
     .safeIntegers(true);
-  const selectTraceId = db.prepare(`SELECT trace_id FROM observations WHERE project_id = ? AND id = ? LIMIT 1`);
   const countAll = db
     .prepare(`SELECT coalesce(sum(observation_count), 0) AS n FROM daily_usage WHERE project_id = ?`)
     .safeIntegers(true);
+
+  /** The observation with this id; when traces share the id (span ids are not unique across traces), the one that started last. */
+  function findById(projectId: string, observationId: string): ObservationWithEnvironment | undefined {
+    let newest: ObservationWithEnvironment | undefined;
+    for (const traceId of observationIds.candidateTraceIds(projectId, observationId)) {
+      const row = selectByKey.get(projectId, traceId, observationId) as ObservationWithEnvironment | undefined;
+      if (row && (newest === undefined || row.start_time_ns > newest.start_time_ns)) newest = row;
+    }
+    return newest;
+  }
 
   function listObservations(projectId: string, query: ObservationListQuery): Page<ObservationView> {
     const c = observationConditions(projectId, query);
@@ -51,12 +60,11 @@ export function createObservationReads(db: Database): ObservationReads {
   return {
     listObservations,
     getObservation(projectId, observationId) {
-      const row = selectById.get(projectId, observationId) as ObservationWithEnvironment | undefined;
+      const row = findById(projectId, observationId);
       return row ? toObservationView(row, row.environment ?? DEFAULT_ENVIRONMENT) : null;
     },
     findObservationTraceId(projectId, observationId) {
-      const row = selectTraceId.get(projectId, observationId) as { trace_id: string } | undefined;
-      return row?.trace_id ?? null;
+      return findById(projectId, observationId)?.trace_id ?? null;
     },
   };
 }

@@ -12,6 +12,8 @@
 import type { Database } from 'better-sqlite3';
 import { QUERY_API_MIGRATION } from './sqlite-query-migration.js';
 import { rebuildWideTablesWithRowids } from './sqlite-rowid-migration.js';
+import { replaceObservationIdIndex } from './sqlite-observation-ids.js';
+import { rebuildMisfiledSearchIndex } from './sqlite-search-repair.js';
 
 /** SQL to run, or a step that needs to read the schema first. */
 export type Migration = string | ((db: Database) => void);
@@ -171,6 +173,10 @@ export const MIGRATIONS: readonly Migration[] = [
   INSERT INTO score_name_repeats (project_id, name)
     SELECT DISTINCT project_id, name FROM scores GROUP BY project_id, trace_id, name HAVING count(*) > 1;
   `,
+  /* 9: the full-text index is rebuilt when documents were indexed under rounded ids (store/sqlite-search-repair.ts) */
+  rebuildMisfiledSearchIndex,
+  /* 10: observations are found by id through a full-text index of their ids, not a b-tree index (store/sqlite-observation-ids.ts) */
+  replaceObservationIdIndex,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

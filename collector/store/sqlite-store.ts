@@ -17,6 +17,7 @@ import { createRetentionDelete } from './sqlite-retention.js';
 import { createScoreRepeats } from './sqlite-score-repeats.js';
 import { createBatchDerived } from './sqlite-batch-derived.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
+import { createObservationIdIndex } from './sqlite-observation-ids.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -56,11 +57,12 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
       : startWalCheckpointer(options.file, options.synchronous === 'normal' ? 'NORMAL' : 'FULL', options.onCheckpointFailure ?? console.warn);
 
   const scoreRepeats = createScoreRepeats(db);
-  const writeBatches = createBatchWriter(db, Date.now, createBatchDerived(db, scoreRepeats));
+  const observationIds = createObservationIdIndex(db);
+  const writeBatches = createBatchWriter(db, Date.now, createBatchDerived(db, scoreRepeats, observationIds));
   const traces = createTraceReads(db, createSearch(db), scoreRepeats);
-  const deleteTrace = createTraceDelete(db);
+  const deleteTrace = createTraceDelete(db, observationIds);
   const deleteOldTraces = createRetentionDelete(db, deleteTrace);
-  const observations = createObservationReads(db);
+  const observations = createObservationReads(db, observationIds);
   const sessions = createSessionReads(db);
   const scores = createScoreStore(db, scoreRepeats);
   const metrics = createMetricsReads(db);

@@ -1,10 +1,11 @@
 /**
  * Deleting a trace and everything under it, in one transaction. Trace triggers take it out of
  * the per-day trace counts and the session and user rollups; what the batch writer derived from
- * its observations (sqlite-batch-derived.ts) is taken out here: their per-day usage and
- * the trace's full-text documents.
+ * its observations (sqlite-batch-derived.ts) is taken out here: their per-day usage, and
+ * the trace's full-text documents with the observation ids indexed under them.
  */
 import type { Database } from 'better-sqlite3';
+import type { ObservationIdIndex } from './sqlite-observation-ids.js';
 
 export type DeleteTrace = (projectId: string, traceId: string) => boolean;
 
@@ -19,7 +20,7 @@ interface UsageRow {
   first_day_of_model: bigint;
 }
 
-export function createTraceDelete(db: Database): DeleteTrace {
+export function createTraceDelete(db: Database, observationIds: ObservationIdIndex): DeleteTrace {
   const usageOfTrace = db
     .prepare(
       `SELECT day, model, count(*) AS observation_count,
@@ -59,6 +60,7 @@ export function createTraceDelete(db: Database): DeleteTrace {
     for (const docId of documents.all(projectId, traceId) as bigint[]) {
       unindexWords.run(docId);
       unindexNoSpace.run(docId);
+      observationIds.remove(docId);
     }
     let removed = deleteTrace.run(projectId, traceId).changes > 0;
     for (const statement of deleteRows) removed = statement.run(projectId, traceId).changes > 0 || removed;

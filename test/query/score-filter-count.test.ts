@@ -4,15 +4,11 @@
  * alone, so the tests check that a repeat (sent together over OTLP, or POSTed later) switches
  * the count to distinct traces.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
-import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
+import { withDatabaseAtSchema } from '../helpers/older-schema.js';
 import { createBatchWriter } from '../../collector/store/sqlite-write.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
@@ -70,37 +66,31 @@ describe('the total of a list filtered by one score condition', () => {
 
 describe('a database written before the repeats were recorded (schema 7)', () => {
   it('learns at upgrade which names its traces repeat, and counts each trace once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spanlite-score-repeats-'));
-    try {
-      const file = join(dir, 'old.db');
-      const old = new Database(file);
-      for (const migration of MIGRATIONS.slice(0, 7)) applyMigration(old, migration);
-      old.pragma('user_version = 7');
-      const evaluation = (value: number) => ({
-        name: genAi.GEN_AI_EVALUATION_RESULT_EVENT,
-        timeUnixNano: 1_700_000_000_500_000_000n,
-        attributes: { [genAi.GEN_AI_EVALUATION_NAME]: 'relevance', [genAi.GEN_AI_EVALUATION_SCORE_VALUE]: value },
-      });
-      const span = mapSpan(decodedSpan({ events: [evaluation(0.7), evaluation(0.9)] }));
-      expect(span.scores).toHaveLength(2);
-      createBatchWriter(old)([{ projectId: 'default', spans: [span] }]);
-      old.close();
-
-      const store = openSqliteStore({ file });
-      try {
-        const page = await store.listTraces('default', {
-          page: 1,
-          limit: 10,
-          orderBy: { field: 'timestamp', direction: 'desc' },
-          scores: [{ name: 'relevance', operator: '>', value: 0.5 }],
-        });
-        expect(page.data).toHaveLength(1);
-        expect(page.meta.totalItems).toBe(1);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const evaluation = (value: number) => ({
+      name: genAi.GEN_AI_EVALUATION_RESULT_EVENT,
+      timeUnixNano: 1_700_000_000_500_000_000n,
+      attributes: { [genAi.GEN_AI_EVALUATION_NAME]: 'relevance', [genAi.GEN_AI_EVALUATION_SCORE_VALUE]: value },
+    });
+    const span = mapSpan(decodedSpan({ events: [evaluation(0.7), evaluation(0.9)] }));
+    expect(span.scores).toHaveLength(2);
+    await withDatabaseAtSchema(
+      7,
+      (old) => createBatchWriter(old)([{ projectId: 'default', spans: [span] }]),
+      async (file) => {
+        const store = openSqliteStore({ file });
+        try {
+          const page = await store.listTraces('default', {
+            page: 1,
+            limit: 10,
+            orderBy: { field: 'timestamp', direction: 'desc' },
+            scores: [{ name: 'relevance', operator: '>', value: 0.5 }],
+          });
+          expect(page.data).toHaveLength(1);
+          expect(page.meta.totalItems).toBe(1);
+        } finally {
+          await store.close();
+        }
+      },
+    );
   });
 });

@@ -17,6 +17,7 @@ import { migrate } from '../../collector/store/sqlite-schema.js';
 import { createBatchWriter } from '../../collector/store/sqlite-write.js';
 import { createBatchDerived } from '../../collector/store/sqlite-batch-derived.js';
 import { createScoreRepeats } from '../../collector/store/sqlite-score-repeats.js';
+import { createObservationIdIndex } from '../../collector/store/sqlite-observation-ids.js';
 import { loadPricingTable } from '../../config/pricing.js';
 import { DEFAULT_PROJECT_ID } from '../../collector/app.js';
 import * as ours from '../../semconv/spanlite.js';
@@ -44,7 +45,7 @@ export async function bulkLoadTraces(dbFile: string, count: number, spacingMs = 
   db.pragma('cache_size = -2000000');
   migrate(db, dbFile);
   // Wired as openSqliteStore wires it: the derived tables (daily usage, full-text index) included.
-  const write = createBatchWriter(db, Date.now, createBatchDerived(db, createScoreRepeats(db)));
+  const write = createBatchWriter(db, Date.now, createBatchDerived(db, createScoreRepeats(db), createObservationIdIndex(db)));
   const prices = createPriceIndex(loadPricingTable());
   const firstMs = BigInt(Date.now() - count * spacingMs);
   let sampleTraceId = '';
