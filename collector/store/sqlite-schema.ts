@@ -177,6 +177,14 @@ export const MIGRATIONS: readonly Migration[] = [
   rebuildMisfiledSearchIndex,
   /* 10: observations are found by id through a full-text index of their ids, not a b-tree index (store/sqlite-observation-ids.ts) */
   replaceObservationIdIndex,
+  /*
+   * 11: the word index merges its segments only when a level holds sixteen (FTS5's crisismerge),
+   * sixteen into one, rather than four at a time as it goes (automerge). The merges are the cost
+   * of ingest that grows with the database; measured, store alone at 200-300k spans: 2,129 ->
+   * 2,800 spans/s, with full-text queries as fast (p50 within 20% at 300k spans).
+   */ `
+  INSERT INTO search_words (search_words, rank) VALUES ('automerge', 0);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

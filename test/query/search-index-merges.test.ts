@@ -1,0 +1,51 @@
+/**
+ * The full-text word index merges its segments sixteen at a time, only when a level fills
+ * (migration 11): across many commits, every trace's words stay found.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { decodedSpan } from '../helpers/decoded-span.js';
+import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { mapSpan } from '../../collector/mapping/map-span.js';
+
+const COMMITS = 40; // more than two full levels of sixteen segments
+const T0_NS = 1_700_000_000_000_000_000n;
+
+it('finds the words of every commit after the word index has merged its segments', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spanlite-search-merges-'));
+  try {
+    const file = join(dir, 'spanlite.db');
+    const store = openSqliteStore({ file });
+    const word = (i: number) => `marker${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+    const traceId = (i: number) => i.toString(16).padStart(32, '0');
+    try {
+      for (let i = 0; i < COMMITS; i++) {
+        const startNs = T0_NS + BigInt(i) * 1_000_000_000n;
+        const span = decodedSpan({ traceId: traceId(i), name: `run ${word(i)}`, startTimeUnixNano: startNs, endTimeUnixNano: startNs + 1n });
+        expect(await store.writeBatches([{ projectId: 'default', spans: [mapSpan(span)] }])).toEqual([{ ok: true }]);
+      }
+      for (let i = 0; i < COMMITS; i++) {
+        const page = await store.listTraces('default', {
+          page: 1,
+          limit: 10,
+          orderBy: { field: 'timestamp', direction: 'desc' },
+          searchTerms: [word(i)],
+        });
+        expect(page.data.map((trace) => trace.id)).toEqual([traceId(i)]);
+      }
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare(`SELECT v FROM search_words_config WHERE k = 'automerge'`).pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
