@@ -6,6 +6,7 @@ import { ARABIC, CHINESE, RUSSIAN, TAGS, VOCABULARY } from './dataset.js';
 
 export interface Samples {
   traceIds: string[];
+  observationIds: string[];
   sessionIds: string[];
   userIds: string[];
   costs: number[];
@@ -55,6 +56,7 @@ export function benchQueries(samples: Samples): BenchQuery[] {
     },
     { name: 'full-text search', kind: 'search', path: (run) => `/api/public/traces?q=${q(pick(searchTerms, run))}` },
     { name: 'trace detail', kind: 'detail', path: (run) => `/api/public/traces/${pick(samples.traceIds, run)}` },
+    { name: 'observation by id', kind: 'detail', path: (run) => `/api/public/observations/${pick(samples.observationIds, run)}` },
     { name: 'session detail', kind: 'detail', path: (run) => `/api/public/sessions/${pick(samples.sessionIds, run)}` },
     {
       name: 'daily metrics, 30 days',

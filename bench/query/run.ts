@@ -61,6 +61,13 @@ function sampleParameters(file: string): Samples {
   const column = (sql: string) => db.prepare(sql).pluck().all() as string[];
   const samples: Samples = {
     traceIds: column(`SELECT id FROM traces WHERE project_id = 'default' ORDER BY random() LIMIT 500`),
+    // Rows picked by random rowid: ORDER BY random() would sort all six million.
+    observationIds: column(`
+      WITH RECURSIVE picks (n, at) AS (
+        SELECT 0, abs(random()) % (SELECT max(rowid) FROM observations)
+        UNION ALL SELECT n + 1, abs(random()) % (SELECT max(rowid) FROM observations) FROM picks WHERE n < 499
+      )
+      SELECT id FROM observations WHERE project_id = 'default' AND rowid IN (SELECT at + 1 FROM picks)`),
     sessionIds: column(`SELECT session_id FROM session_stats WHERE project_id = 'default' ORDER BY random() LIMIT 500`),
     userIds: column(`SELECT user_id FROM user_stats WHERE project_id = 'default' ORDER BY random() LIMIT 500`),
     costs: db.prepare(`SELECT total_cost FROM traces WHERE project_id = 'default' ORDER BY random() LIMIT 500`).pluck().all() as number[],
