@@ -16,7 +16,7 @@
  * checks the id itself, so such a collision costs a read, never a wrong answer.
  */
 import type { Database } from 'better-sqlite3';
-import { DOC_IDS_PER_MS } from './search-text.js';
+import { createSearchDocumentWriter } from './sqlite-search-documents.js';
 
 /** Every token written is one run of ASCII letters and digits, which the ascii tokenizer keeps whole (folding case). */
 const CREATE_TABLE = `CREATE VIRTUAL TABLE observation_ids USING fts5 (
@@ -64,22 +64,21 @@ export function createObservationIdIndex(db: Database): ObservationIdIndex {
  * Migration: creates the index, fills it from the stored observations (one row per trace, under
  * its first document), and drops the b-tree index `observations_by_id` it replaces. A trace with
  * observations but no document (only a writer without the derived tables leaves one so) gets an
- * empty one, in the upper half of its millisecond as the query migration numbers those of traces
- * with no row, after any document already there.
+ * empty one first, numbered as the batch writer numbers documents.
  */
 export function replaceObservationIdIndex(db: Database): void {
   db.exec(CREATE_TABLE);
-  db.exec(`
-    INSERT INTO search_docs (doc_id, project_id, trace_id)
-    SELECT max(start_ms * ${DOC_IDS_PER_MS} + ${DOC_IDS_PER_MS / 2}, coalesce((SELECT max(doc_id) + 1 FROM search_docs
-          WHERE doc_id >= start_ms * ${DOC_IDS_PER_MS} AND doc_id < (start_ms + 1) * ${DOC_IDS_PER_MS}), 0))
-        + row_number() OVER (PARTITION BY start_ms ORDER BY project_id, trace_id) - 1,
-      project_id, trace_id
-    FROM (
-      SELECT o.project_id, o.trace_id, min(o.start_time_ns) / 1000000 AS start_ms FROM observations o
+  const withoutDocument = db
+    .prepare(`
+      SELECT o.project_id, o.trace_id, min(o.start_time_ns) FROM observations o
       WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.project_id = o.project_id AND d.trace_id = o.trace_id)
-      GROUP BY o.project_id, o.trace_id
-    )`);
+      GROUP BY o.project_id, o.trace_id ORDER BY 3`)
+    .raw()
+    .safeIntegers(true)
+    .all() as Array<[string, string, bigint]>;
+  const writeDocument = createSearchDocumentWriter(db);
+  for (const [projectId, traceId, traceStartNs] of withoutDocument) writeDocument({ projectId, traceId, traceStartNs, strings: [] });
+
   db.function('spanlite_observation_id_token', { deterministic: true }, (id) => observationIdToken(String(id)));
   // In document id order: FTS5 writes a segment each time a transaction's ids go back.
   db.exec(`

@@ -2,9 +2,9 @@
  * Rebuilds the wide tables that take the most rows per span (observations, scores) as rowid
  * tables. They were created WITHOUT ROWID, which stores each row inside its primary-key b-tree:
  * rows of one to five KiB keyed by random trace ids then land on random, mostly cached-out leaf
- * pages, a few rows per page, and every commit rewrites many of them. As rowid tables the rows are appended in arrival
- * order and only the narrow key indexes take random inserts (measured: about a third less write
- * CPU and a sixth smaller file for LLM-like spans).
+ * pages, a few rows per page, and every commit rewrites many of them. As rowid tables the rows
+ * are appended in arrival order and only the narrow key indexes take random inserts (measured:
+ * about a third less write CPU and a sixth smaller file for LLM-like spans).
  *
  * Done the way SQLite documents for changes ALTER TABLE cannot make: each table is copied into a
  * new one, the old one dropped and the new one renamed, then its indexes and triggers recreated

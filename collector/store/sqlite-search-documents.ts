@@ -1,8 +1,9 @@
 /**
  * Writing one full-text document (search-text.ts): its `search_docs` row, numbered in its
  * trace's start millisecond, and its text in the word index, and in the trigram index when it
- * holds no-space script. Used by the batch writer (sqlite-batch-derived.ts) and by the migration
- * that rebuilds an index with misfiled documents (sqlite-search-repair.ts).
+ * holds no-space script. Used by the batch writer (sqlite-batch-derived.ts) and by migrations:
+ * the rebuild of an index with misfiled documents (sqlite-search-repair.ts), and the observation
+ * id index's fill (sqlite-observation-ids.ts).
  *
  * Document ids are about 2^60 (a millisecond times DOC_IDS_PER_MS): beyond a double's 2^53, so
  * the id is read back as a BigInt. As a number it came back rounded to a multiple of 256, and
@@ -32,16 +33,11 @@ export function createSearchDocumentWriter(db: Database): WriteSearchDocument {
   const insertWords = db.prepare(`INSERT INTO search_words (rowid, text) VALUES (?, ?)`);
   const insertNoSpace = db.prepare(`INSERT INTO search_cjk (rowid, text) VALUES (?, ?)`);
   return ({ projectId, traceId, traceStartNs, strings }) => {
-    const base = documentBase(traceStartNs);
+    const base = (traceStartNs / 1_000_000n) * BigInt(DOC_IDS_PER_MS); // the first id of the start's millisecond
     const docId = insertDocument.run({ base, projectId, traceId }).lastInsertRowid as bigint;
     const text = documentText(strings);
     insertWords.run(docId, text);
     if (NO_SPACE_SCRIPT.test(text)) insertNoSpace.run(docId, text);
     return docId;
   };
-}
-
-/** The first document id of the trace start's millisecond. */
-export function documentBase(traceStartNs: bigint): bigint {
-  return (traceStartNs / 1_000_000n) * BigInt(DOC_IDS_PER_MS);
 }

@@ -14,8 +14,8 @@
  * documents shared a millisecond is left as it is.
  */
 import type { Database } from 'better-sqlite3';
-import type { JsonValue } from '../model.js';
 import { collectStrings } from './search-text.js';
+import { fromJson } from './json-columns.js';
 import { createSearchDocumentWriter } from './sqlite-search-documents.js';
 
 interface TextRow {
@@ -58,15 +58,6 @@ export function rebuildMisfiledSearchIndex(db: Database): void {
 
 function addText(row: TextRow, into: Set<string>): void {
   if (row.name !== null) into.add(row.name);
-  collectStrings(parsed(row.input), into);
-  collectStrings(parsed(row.output), into);
-}
-
-function parsed(json: string | null): JsonValue | null {
-  if (json === null) return null;
-  try {
-    return JSON.parse(json) as JsonValue;
-  } catch {
-    return json;
-  }
+  collectStrings(fromJson(row.input), into);
+  collectStrings(fromJson(row.output), into);
 }
