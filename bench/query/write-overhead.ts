@@ -3,7 +3,7 @@
  * rollup triggers, full-text index) costs the write path. The same mapped, priced batches of the
  * ingest benchmark's LLM-like payload are written by the real batch writer into two databases:
  * one at the schema before the query migration (and the plain writer), one with it (and the
- * writer's AfterBatch hook). In-process (no HTTP, no decode), with the store's pragmas but
+ * writer's DerivedWrites hooks). In-process (no HTTP, no decode), with the store's pragmas but
  * synchronous=NORMAL, so the disk does not hide the CPU cost. Prints CPU microseconds per span
  * (user + system, steadier than wall time on a shared machine) and spans/s.
  *

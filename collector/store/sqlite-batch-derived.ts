@@ -1,5 +1,5 @@
 /**
- * Tables derived from each written batch (the batch writer's AfterBatch hook) rather than by
+ * Tables derived from each written batch (the batch writer's DerivedWrites hooks) rather than by
  * triggers: even an empty trigger on `observations` costs each insert of its wide rows about a
  * third more, measured; a batch needs a handful of statements instead of several per row.
  *
@@ -7,25 +7,35 @@
  * - `daily_usage`: per (project, UTC day, model) observation count, tokens and cost as trace
  *   totals count them, and how many traces used the model (counted once, when a trace's first
  *   observation on the model is stored).
- * - the full-text index: one document per trace per batch holding the distinct strings of what
- *   the batch says about the trace: its observations' names, input and output values, and the
- *   trace facts the spans carry (name, explicit input and output). Text repeated across a
- *   trace's spans (the user's question, a system prompt, the root's input that is also the
- *   trace's) is indexed once. Documents only accumulate: text a later span replaces stays
- *   searchable under its trace.
+ * - the full-text index: one document per trace per group of batches (one transaction) holding
+ *   the distinct strings of what the group says about the trace: its observations' names, input
+ *   and output values, and the trace facts the spans carry (name, explicit input and output).
+ *   Text repeated across a trace's spans (the user's question, a system prompt, the root's input
+ *   that is also the trace's) is indexed once. Documents only accumulate: text a later span
+ *   replaces stays searchable under its trace.
  * - `score_name_repeats`: the score names the batch repeats within a trace (sqlite-score-repeats.ts).
  * - the observation id index: the ids of each trace's observations, under the trace's document
  *   (sqlite-observation-ids.ts).
  */
 import type { Database } from 'better-sqlite3';
 import type { MappedSpan, Observation, TraceFacts } from '../model.js';
-import type { AfterBatch } from './sqlite-write.js';
+import type { DerivedWrites } from './sqlite-write.js';
 import { collectStrings } from './search-text.js';
 import { createSearchDocumentWriter } from './sqlite-search-documents.js';
 import type { ScoreRepeats } from './sqlite-score-repeats.js';
 import type { ObservationIdIndex } from './sqlite-observation-ids.js';
 
 export const NS_PER_DAY = 86_400_000_000_000n;
+
+/** What a group's batches say about one trace, to be indexed as one document. */
+interface PendingDocument {
+  projectId: string;
+  traceId: string;
+  strings: Set<string>;
+  observationIds: string[];
+  /** The earliest start seen, for a trace with no row (only scores or log records arrived with it). */
+  earliestStartNs: bigint;
+}
 
 interface DayModelUsage {
   day: bigint;
@@ -38,7 +48,7 @@ interface DayModelUsage {
   costUsd: number;
 }
 
-export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, observationIds: ObservationIdIndex): AfterBatch {
+export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, observationIds: ObservationIdIndex): DerivedWrites {
   const upsertUsage = db.prepare(`
     INSERT INTO daily_usage (project_id, day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost)
     VALUES (@projectId, @day, @model, @traceCount, @observationCount, @inputTokens, @outputTokens, @totalTokens, @costUsd)
@@ -93,54 +103,64 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
     for (const row of usage.values()) upsertUsage.run({ projectId, ...row });
   }
 
-  function writeSearchDocuments(projectId: string, spans: readonly MappedSpan[], observations: readonly Observation[]): void {
-    const stringsByTrace = new Map<string, Set<string>>();
-    const observationIdsByTrace = new Map<string, string[]>();
-    /** The earliest start seen per trace, for a trace with no row (only scores or log records arrived with it). */
-    const earliest = new Map<string, bigint>();
-    const stringsOf = (traceId: string) => {
-      let strings = stringsByTrace.get(traceId);
-      if (!strings) {
-        strings = new Set();
-        stringsByTrace.set(traceId, strings);
+  /** A group's full-text documents, one per trace: written at the end of the group (finishGroup). */
+  let pendingDocuments = new Map<string, PendingDocument>();
+
+  function collectSearchDocuments(projectId: string, spans: readonly MappedSpan[], observations: readonly Observation[]): void {
+    const documentOf = (traceId: string, startNs: bigint): PendingDocument => {
+      const key = `${projectId}\u0000${traceId}`;
+      let document = pendingDocuments.get(key);
+      if (!document) {
+        document = { projectId, traceId, strings: new Set(), observationIds: [], earliestStartNs: startNs };
+        pendingDocuments.set(key, document);
+      } else if (startNs < document.earliestStartNs) {
+        document.earliestStartNs = startNs;
       }
-      return strings;
+      return document;
     };
     for (const observation of observations) {
-      const seen = earliest.get(observation.traceId);
-      if (seen === undefined || observation.startTimeUnixNano < seen) earliest.set(observation.traceId, observation.startTimeUnixNano);
-      const strings = stringsOf(observation.traceId);
-      strings.add(observation.name);
-      const ids = observationIdsByTrace.get(observation.traceId);
-      if (ids) ids.push(observation.id);
-      else observationIdsByTrace.set(observation.traceId, [observation.id]);
-      collectStrings(observation.input, strings);
-      collectStrings(observation.output, strings);
+      const document = documentOf(observation.traceId, observation.startTimeUnixNano);
+      document.strings.add(observation.name);
+      document.observationIds.push(observation.id);
+      collectStrings(observation.input, document.strings);
+      collectStrings(observation.output, document.strings);
     }
     for (const { trace } of spans) {
       if (trace === null) continue;
-      const seen = earliest.get(trace.traceId);
-      if (seen === undefined || trace.startTimeUnixNano < seen) earliest.set(trace.traceId, trace.startTimeUnixNano);
-      addTraceFacts(trace.explicit, stringsOf(trace.traceId));
-      if (trace.implicit.name !== undefined) stringsOf(trace.traceId).add(trace.implicit.name);
-    }
-    // In id order: FTS5 buffers a transaction's rows while their ids ascend, and writes a
-    // segment each time one goes back, which costs far more than sorting.
-    const documents = [...stringsByTrace].map(([traceId, strings]) => {
-      const traceStartNs = (traceStart.get(projectId, traceId) as bigint | undefined) ?? earliest.get(traceId)!;
-      return { projectId, traceId, strings, traceStartNs };
-    });
-    documents.sort((a, b) => (a.traceStartNs < b.traceStartNs ? -1 : a.traceStartNs > b.traceStartNs ? 1 : 0));
-    for (const document of documents) {
-      observationIds.add(writeDocument(document), observationIdsByTrace.get(document.traceId) ?? []);
+      const document = documentOf(trace.traceId, trace.startTimeUnixNano);
+      addTraceFacts(trace.explicit, document.strings);
+      if (trace.implicit.name !== undefined) document.strings.add(trace.implicit.name);
     }
   }
 
-  return (batch, { observations, newTraceTags }) => {
-    for (const [tag, traces] of newTraceTags) countTag.run(batch.projectId, tag, traces);
-    if (observations.length > 0) writeUsage(batch.projectId, observations);
-    writeSearchDocuments(batch.projectId, batch.spans, observations);
-    scoreRepeats.noteWritten(batch.projectId, batch.spans.flatMap((span) => span.scores));
+  /**
+   * One ascending run of document ids for the whole group: FTS5 buffers a transaction's rows
+   * while their ids ascend and writes a new segment each time one goes back, and every segment
+   * must later be merged. Batches of a group overlap in time, so written batch by batch they cost
+   * a segment each.
+   */
+  function writePendingDocuments(): void {
+    const documents = [...pendingDocuments.values()].map((document) => ({
+      ...document,
+      // The trace row's start when there is one (a trace with only scores or log records has none).
+      traceStartNs: (traceStart.get(document.projectId, document.traceId) as bigint | undefined) ?? document.earliestStartNs,
+    }));
+    pendingDocuments = new Map();
+    documents.sort((a, b) => (a.traceStartNs < b.traceStartNs ? -1 : a.traceStartNs > b.traceStartNs ? 1 : 0));
+    for (const document of documents) observationIds.add(writeDocument(document), document.observationIds);
+  }
+
+  return {
+    startGroup() {
+      pendingDocuments = new Map();
+    },
+    afterBatch(batch, { observations, newTraceTags }) {
+      for (const [tag, traces] of newTraceTags) countTag.run(batch.projectId, tag, traces);
+      if (observations.length > 0) writeUsage(batch.projectId, observations);
+      collectSearchDocuments(batch.projectId, batch.spans, observations);
+      scoreRepeats.noteWritten(batch.projectId, batch.spans.flatMap((span) => span.scores));
+    },
+    finishGroup: writePendingDocuments,
   };
 }
 

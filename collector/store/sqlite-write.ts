@@ -50,16 +50,22 @@ export interface StoredByBatch {
 }
 
 /**
- * Called inside each batch's savepoint with the batch and what it stored, for tables derived
- * from them (store/sqlite-batch-derived.ts): a batch at once is far cheaper than a trigger per
- * row (measured: a trigger on trace_tags alone cost a fifth of the whole write).
+ * Tables derived from what the batches stored (store/sqlite-batch-derived.ts): a batch at once
+ * is far cheaper than a trigger per row (measured: a trigger on trace_tags alone cost a fifth of
+ * the whole write). Inside one transaction or savepoint the writer calls `startGroup`, then
+ * `afterBatch` for each batch, then `finishGroup`, which writes what is better written once per
+ * group. A group that fails is rolled back before `finishGroup`; the next `startGroup` forgets it.
  */
-export type AfterBatch = (batch: SpanBatch, stored: StoredByBatch) => void;
+export interface DerivedWrites {
+  startGroup(): void;
+  afterBatch(batch: SpanBatch, stored: StoredByBatch): void;
+  finishGroup(): void;
+}
 
 export function createBatchWriter(
   db: Database,
   now: () => number = Date.now,
-  afterBatch?: AfterBatch,
+  derived?: DerivedWrites,
 ): WriteBatches {
   const statements = prepareStatements(db);
   const logJoin = createLogJoin(db);
@@ -74,15 +80,21 @@ export function createBatchWriter(
     const nowMs = now();
     const newTraceTags = new Map<string, number>();
     for (const [traceId, trace] of pending) upsertTrace(statements, batch.projectId, traceId, trace, nowMs, newTraceTags);
-    afterBatch?.(batch, { observations: written, newTraceTags });
+    derived?.afterBatch(batch, { observations: written, newTraceTags });
   };
 
   const writeAllOrNothing = db.transaction((batches: readonly SpanBatch[]) => {
+    derived?.startGroup();
     for (const batch of batches) writeBatch(batch);
+    derived?.finishGroup();
   });
 
   // Nested db.transaction runs as a SAVEPOINT: a failing batch rolls back alone.
-  const writeInSavepoint = db.transaction(writeBatch);
+  const writeInSavepoint = db.transaction((batch: SpanBatch) => {
+    derived?.startGroup();
+    writeBatch(batch);
+    derived?.finishGroup();
+  });
   const writeEachAlone = db.transaction((batches: readonly SpanBatch[]): BatchWriteOutcome[] =>
     batches.map((batch) => {
       try {
