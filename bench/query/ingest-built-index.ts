@@ -1,0 +1,57 @@
+/**
+ * Lays out the loaded database's word index as ingest builds it. The query migration fills the
+ * index in one transaction, which leaves it in few large segments; the batch writer adds one
+ * segment per group commit, merged sixteen at a time when a level fills (migration 11), so a
+ * database grown by ingest holds many more. Searches read every segment, so timing them on the
+ * migration's layout would flatter them.
+ *
+ * The index is emptied and every document's text written again under its id, from the stored
+ * rows (as the search repair does), in commits of DOCUMENTS_PER_COMMIT: the traces of one
+ * bench:ingest group commit (four 512-span requests of 64 traces). Documents and the
+ * observation id index are left as they are.
+ */
+import type { Database } from 'better-sqlite3';
+import { collectStrings, documentText } from '../../collector/store/search-text.js';
+import { fromJson } from '../../collector/store/json-columns.js';
+
+const DOCUMENTS_PER_COMMIT = 256;
+
+interface TextRow {
+  name: string | null;
+  input: string | null;
+  output: string | null;
+}
+
+export function relayWordIndexAsIngest(db: Database, progress: (written: number, total: number) => void): { segments: number } {
+  const documents = db
+    .prepare(`SELECT doc_id, project_id, trace_id FROM search_docs ORDER BY doc_id`)
+    .raw()
+    .safeIntegers(true)
+    .all() as Array<[bigint, string, string]>;
+  const traceText = db.prepare(`SELECT name, input, output FROM traces WHERE project_id = ? AND id = ?`);
+  const observationTexts = db.prepare(`SELECT name, input, output FROM observations WHERE project_id = ? AND trace_id = ?`);
+  const insertWords = db.prepare(`INSERT INTO search_words (rowid, text) VALUES (?, ?)`);
+  const writeRange = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const [docId, projectId, traceId] = documents[i]!;
+      const strings = new Set<string>();
+      for (const row of observationTexts.all(projectId, traceId) as TextRow[]) addText(row, strings);
+      const trace = traceText.get(projectId, traceId) as TextRow | undefined;
+      if (trace) addText(trace, strings);
+      insertWords.run(docId, documentText(strings));
+    }
+  });
+
+  db.exec(`INSERT INTO search_words (search_words) VALUES ('delete-all')`);
+  for (let from = 0; from < documents.length; from += DOCUMENTS_PER_COMMIT) {
+    writeRange(from, Math.min(documents.length, from + DOCUMENTS_PER_COMMIT));
+    progress(Math.min(documents.length, from + DOCUMENTS_PER_COMMIT), documents.length);
+  }
+  return { segments: db.prepare(`SELECT count(DISTINCT segid) FROM search_words_idx`).pluck().get() as number };
+}
+
+function addText(row: TextRow, into: Set<string>): void {
+  if (row.name !== null) into.add(row.name);
+  collectStrings(fromJson(row.input), into);
+  collectStrings(fromJson(row.output), into);
+}
