@@ -39,6 +39,7 @@ export async function startCollector(
   const store = openSqliteStore({
     file: config.dbFile,
     synchronous: config.dbSynchronous,
+    cacheMiB: config.dbCacheMiB,
     onMigration: ({ phase, from, to, seconds }) =>
       phase === 'start'
         ? logger.info(`upgrading database ${config.dbFile} from schema ${from} to ${to}; on a large database this can take minutes`)

@@ -27,11 +27,15 @@ export interface SqliteStoreOptions {
    * `normal` survives a crash of the process but not of the machine, for more throughput.
    */
   synchronous?: 'full' | 'normal';
+  /** Page cache limit in MiB (default 256); SQLite fills it only with pages it reads. */
+  cacheMiB?: number;
   /** Told when an existing database is upgraded (it can take minutes on a large one). */
   onMigration?: MigrationProgress;
   /** Told when the background WAL checkpointer fails; commits still checkpoint by themselves. */
   onCheckpointFailure?: (error: Error) => void;
 }
+
+const DEFAULT_CACHE_MIB = 256;
 
 export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -45,7 +49,9 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536'); // 64 MiB page cache
+  // Measured, store alone at 600-700k spans: 256 MiB wrote 17% faster than 64 MiB, whose misses
+  // read the indexes' inner pages back for each random insert.
+  db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? DEFAULT_CACHE_MIB)}`);
   // 20,000 pages (80 MiB): less often than SQLite's 1,000, since a commit that checkpoints waits
   // for it, and most of the copy is done ahead by the background checkpointer.
   db.pragma('wal_autocheckpoint = 20000');
