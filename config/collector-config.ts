@@ -12,9 +12,8 @@ export interface CollectorConfig {
   /** SPANLITE_DB_SYNC: full (default, survives power loss) or normal (survives a process crash). */
   dbSynchronous: 'full' | 'normal';
   /**
-   * SPANLITE_DB_CACHE_MB, default 256: the most memory SQLite's page cache may take. It holds
-   * only pages read, so a small database uses little of it; a large one keeps its index pages
-   * cached instead of reading them back for each insert.
+   * SPANLITE_DB_CACHE_MB, default 64: the most memory SQLite's page cache may take (it fills with
+   * the pages read and written, up to the database's size).
    */
   dbCacheMiB: number;
   /** SPANLITE_MAX_BODY_BYTES, default 16 MiB: limit on a request body, after decompression too. */
@@ -122,7 +121,7 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     port: integer('SPANLITE_PORT', 4318, 0, 65535),
     dbFile: env.SPANLITE_DB || './data/spanlite.db',
     dbSynchronous: oneOf('SPANLITE_DB_SYNC', ['full', 'normal'] as const, 'full'),
-    dbCacheMiB: integer('SPANLITE_DB_CACHE_MB', 256, 2, 65_536),
+    dbCacheMiB: integer('SPANLITE_DB_CACHE_MB', 64, 2, 65_536),
     maxBodyBytes: integer('SPANLITE_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxQueuedSpans: integer('SPANLITE_MAX_QUEUED_SPANS', 100_000, 1, 10_000_000),
     maxQueueDelayMs: integer('SPANLITE_MAX_QUEUE_DELAY_MS', 2_000, 100, 600_000),

@@ -60,7 +60,7 @@ function openAt(file: string, migrations: number): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -262144');
+  db.pragma('cache_size = -65536');
   db.pragma('wal_autocheckpoint = 10000');
   for (let version = 1; version <= migrations; version++) applyMigration(db, MIGRATIONS[version - 1]!);
   db.pragma(`user_version = ${migrations}`);

@@ -13,8 +13,8 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 }
 
 describe('SPANLITE_DB_CACHE_MB', () => {
-  it('defaults to 256 MiB', () => {
-    expect(loadCollectorConfig({}).dbCacheMiB).toBe(256);
+  it('defaults to 64 MiB', () => {
+    expect(loadCollectorConfig({}).dbCacheMiB).toBe(64);
   });
 
   it('reads a size in MiB', () => {
