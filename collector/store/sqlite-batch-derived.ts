@@ -63,9 +63,7 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
     INSERT INTO tag_counts (project_id, tag, trace_count) VALUES (?, ?, ?)
     ON CONFLICT (project_id, tag) DO UPDATE SET trace_count = trace_count + excluded.trace_count`);
   const countOnModel = db
-    // Through the primary key (a trace's few observations): `IS` keeps the partial index by model,
-    // in time order, out of the plan even with no statistics (sqlite-trace-filter.ts).
-    .prepare(`SELECT count(*) FROM observations WHERE project_id = ? AND trace_id = ? AND model IS ?`)
+    .prepare(`SELECT count(*) FROM observations WHERE project_id = ? AND model = ? AND trace_id = ?`)
     .pluck();
   const traceStart = db.prepare(`SELECT start_time_ns FROM traces WHERE project_id = ? AND id = ?`).pluck().safeIntegers(true);
   const writeDocument = createSearchDocumentWriter(db);
@@ -100,7 +98,7 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
     // A trace counts for a model the first time one of its observations on it is stored: when
     // every stored observation of the pair is from this batch.
     for (const pair of onModel.values()) {
-      if (Number(countOnModel.get(projectId, pair.traceId, pair.model)) === pair.count) usage.get(pair.key)!.traceCount++;
+      if (Number(countOnModel.get(projectId, pair.model, pair.traceId)) === pair.count) usage.get(pair.key)!.traceCount++;
     }
     for (const row of usage.values()) upsertUsage.run({ projectId, ...row });
   }

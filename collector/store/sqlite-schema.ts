@@ -185,17 +185,6 @@ export const MIGRATIONS: readonly Migration[] = [
    */ `
   INSERT INTO search_words (search_words, rank) VALUES ('automerge', 0);
   `,
-  /*
-   * 12: observations by model in time order, not by trace id: an insert lands at the end of its
-   * model's range instead of at a random page, so a commit dirties a few pages of this index
-   * rather than about one per observation (measured at 600k spans: 1,146 of 9,349 pages per
-   * 2,048-span commit). Whether a trace has an observation on a model is read through the
-   * observations' primary key instead. The store's `optimize` at open gathers the new index's
-   * statistics (SQLite analyzes a table with an index that has none).
-   */ `
-  DROP INDEX observations_by_model;
-  CREATE INDEX observations_by_model ON observations (project_id, model, start_time_ns, trace_id) WHERE model IS NOT NULL;
-  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -40,7 +40,7 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   if (filter.minCostUsd !== undefined) c.add(`t.total_cost >= ${c.bind(filter.minCostUsd)}`);
   if (filter.maxCostUsd !== undefined) c.add(`t.total_cost <= ${c.bind(filter.maxCostUsd)}`);
   if (filter.level !== undefined) onTraceIds(levelTraceIds(c, filter.level), 'o');
-  if (filter.model !== undefined) onTraceIds(modelTraceIds(c, filter.model, form), 'o');
+  if (filter.model !== undefined) onTraceIds(modelTraceIds(c, filter.model), 'o');
   for (const condition of filter.scores ?? []) onTraceIds(scoreTraceIds(c, condition), 's');
   for (const { key, value } of filter.metadata ?? []) {
     c.add(`EXISTS (SELECT 1 FROM json_each(t.metadata) m WHERE m.key = ${c.bind(key)} AND ${metadataText('m')} = ${c.bind(value)})`);
@@ -65,7 +65,7 @@ export function singleSubquery(
   const [field] = narrowing;
   let sql: string;
   if (field === 'level' && filter.level !== undefined) sql = levelTraceIds(c, filter.level);
-  else if (field === 'model' && filter.model !== undefined) sql = modelTraceIds(c, filter.model, 'set');
+  else if (field === 'model' && filter.model !== undefined) sql = modelTraceIds(c, filter.model);
   else if (field === 'scores' && filter.scores?.length === 1) sql = scoreTraceIds(c, filter.scores[0]!);
   else return null;
   return { sql, params: c.params };
@@ -77,15 +77,8 @@ function levelTraceIds(c: SqlConditions, level: string): string {
     WHERE o.project_id = @projectId AND o.level = ${c.bind(level)} AND o.level IN ('ERROR', 'WARNING')`;
 }
 
-/**
- * A set reads the model's range of observations_by_model. A probe must read the trace's few
- * observations by primary key instead: that index is in time order, so a probe through it would
- * scan the model's range, and SQLite picks it when the database has no statistics yet. `IS`
- * (the same as `=` for a model name) does not imply `model IS NOT NULL`, so the partial index
- * cannot serve the probe.
- */
-function modelTraceIds(c: SqlConditions, model: string, form: ConditionForm): string {
-  return `SELECT o.trace_id FROM observations o WHERE o.project_id = @projectId AND o.model ${form === 'set' ? '=' : 'IS'} ${c.bind(model)}`;
+function modelTraceIds(c: SqlConditions, model: string): string {
+  return `SELECT o.trace_id FROM observations o WHERE o.project_id = @projectId AND o.model = ${c.bind(model)}`;
 }
 
 function scoreTraceIds(c: SqlConditions, { name, operator, value }: ScoreCondition): string {
