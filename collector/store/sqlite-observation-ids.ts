@@ -8,8 +8,8 @@
  * sorted segments that it writes whole and merges a few at a time as it goes, so its cost per
  * id stays small as it grows.
  *
- * The batch writer adds one row per trace per batch: the ids of the trace's observations in the
- * batch, under the id of the full-text document written for that trace in the same batch
+ * The batch writer adds one row per trace per group commit: the ids of the trace's observations
+ * in the group, under the id of the full-text document written for that trace in the same group
  * (sqlite-batch-derived.ts; `search_docs` maps it to the trace, and trace deletion removes both).
  * A lookup finds the candidate traces there, then reads the observation by its primary key.
  * A token may stand for more than one id (case folding, long ids cut short): the key read
