@@ -1,16 +1,8 @@
 /** SPANLITE_GRPC_PORT and SPANLITE_CORS_ORIGINS: defaults, accepted forms, and every problem listed. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadCollectorConfig } from '../../config/collector-config.js';
+import { loadCollectorConfig } from '../../config/collector-config.js';
+import { configProblems } from '../helpers/config-problems.js';
 
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadCollectorConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('SPANLITE_GRPC_PORT', () => {
   it('defaults to the OTLP/gRPC port 4317', () => {
@@ -28,11 +20,11 @@ describe('SPANLITE_GRPC_PORT', () => {
   });
 
   it('refuses a port it cannot use, and the HTTP port, naming what it got', () => {
-    expect(problemsOf({ SPANLITE_GRPC_PORT: 'grpc' })).toEqual([
+    expect(configProblems({ SPANLITE_GRPC_PORT: 'grpc' })).toEqual([
       'SPANLITE_GRPC_PORT: expected an integer 0-65535, or off / -1 to disable (got "grpc")',
     ]);
-    expect(problemsOf({ SPANLITE_GRPC_PORT: '70000' })).toHaveLength(1);
-    expect(problemsOf({ SPANLITE_PORT: '5000', SPANLITE_GRPC_PORT: '5000' })).toEqual([
+    expect(configProblems({ SPANLITE_GRPC_PORT: '70000' })).toHaveLength(1);
+    expect(configProblems({ SPANLITE_PORT: '5000', SPANLITE_GRPC_PORT: '5000' })).toEqual([
       'SPANLITE_GRPC_PORT: must differ from SPANLITE_PORT (both 5000)',
     ]);
   });
@@ -52,7 +44,7 @@ describe('SPANLITE_CORS_ORIGINS', () => {
 
   it('lists every bad origin at once, with the other problems', () => {
     expect(
-      problemsOf({
+      configProblems({
         SPANLITE_CORS_ORIGINS: 'ftp://files.example.com,https://app.example.com/path',
         SPANLITE_GRPC_PORT: 'x',
       }),
@@ -61,7 +53,7 @@ describe('SPANLITE_CORS_ORIGINS', () => {
       'SPANLITE_CORS_ORIGINS: expected origins like https://app.example.com or * (got "ftp://files.example.com")',
       'SPANLITE_CORS_ORIGINS: expected origins like https://app.example.com or * (got "https://app.example.com/path")',
     ]);
-    expect(problemsOf({ SPANLITE_CORS_ORIGINS: '*,https://app.example.com' })).toEqual([
+    expect(configProblems({ SPANLITE_CORS_ORIGINS: '*,https://app.example.com' })).toEqual([
       'SPANLITE_CORS_ORIGINS: "*" allows every origin and cannot be combined with others (got "*,https://app.example.com")',
     ]);
   });
