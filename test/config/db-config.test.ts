@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { loadCollectorConfig } from '../../config/collector-config.js';
 import { configProblems } from '../helpers/config-problems.js';
 
-
 describe('SPANLITE_DB_CACHE_MB', () => {
   it('defaults to 64 MiB', () => {
     expect(loadCollectorConfig({}).dbCacheMiB).toBe(64);

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { loadCollectorConfig } from '../../config/collector-config.js';
 import { configProblems } from '../helpers/config-problems.js';
 
-
 describe('SPANLITE_GRPC_PORT', () => {
   it('defaults to the OTLP/gRPC port 4317', () => {
     expect(loadCollectorConfig({}).grpcPort).toBe(4317);
