@@ -11,16 +11,10 @@
  * observation id index are left as they are.
  */
 import type { Database } from 'better-sqlite3';
-import { collectStrings, documentText } from '../../collector/store/search-text.js';
-import { fromJson } from '../../collector/store/json-columns.js';
+import { documentText } from '../../collector/store/search-text.js';
+import { createStoredTraceStrings } from '../../collector/store/sqlite-search-repair.js';
 
 const DOCUMENTS_PER_COMMIT = 256;
-
-interface TextRow {
-  name: string | null;
-  input: string | null;
-  output: string | null;
-}
 
 export function relayWordIndexAsIngest(db: Database, progress: (written: number, total: number) => void): { segments: number } {
   const documents = db
@@ -28,17 +22,12 @@ export function relayWordIndexAsIngest(db: Database, progress: (written: number,
     .raw()
     .safeIntegers(true)
     .all() as Array<[bigint, string, string]>;
-  const traceText = db.prepare(`SELECT name, input, output FROM traces WHERE project_id = ? AND id = ?`);
-  const observationTexts = db.prepare(`SELECT name, input, output FROM observations WHERE project_id = ? AND trace_id = ?`);
+  const storedStrings = createStoredTraceStrings(db);
   const insertWords = db.prepare(`INSERT INTO search_words (rowid, text) VALUES (?, ?)`);
   const writeRange = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const [docId, projectId, traceId] = documents[i]!;
-      const strings = new Set<string>();
-      for (const row of observationTexts.all(projectId, traceId) as TextRow[]) addText(row, strings);
-      const trace = traceText.get(projectId, traceId) as TextRow | undefined;
-      if (trace) addText(trace, strings);
-      insertWords.run(docId, documentText(strings));
+      insertWords.run(docId, documentText(storedStrings(projectId, traceId)));
     }
   });
 
@@ -48,10 +37,4 @@ export function relayWordIndexAsIngest(db: Database, progress: (written: number,
     progress(Math.min(documents.length, from + DOCUMENTS_PER_COMMIT), documents.length);
   }
   return { segments: db.prepare(`SELECT count(DISTINCT segid) FROM search_words_idx`).pluck().get() as number };
-}
-
-function addText(row: TextRow, into: Set<string>): void {
-  if (row.name !== null) into.add(row.name);
-  collectStrings(fromJson(row.input), into);
-  collectStrings(fromJson(row.output), into);
 }

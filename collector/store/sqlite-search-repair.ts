@@ -44,16 +44,24 @@ export function rebuildMisfiledSearchIndex(db: Database): void {
     .raw()
     .safeIntegers(true)
     .all() as Array<[string, string, bigint]>;
-  const traceText = db.prepare(`SELECT name, input, output FROM traces WHERE project_id = ? AND id = ?`);
-  const observationTexts = db.prepare(`SELECT name, input, output FROM observations WHERE project_id = ? AND trace_id = ?`);
+  const storedStrings = createStoredTraceStrings(db);
   const writeDocument = createSearchDocumentWriter(db);
   for (const [projectId, traceId, traceStartNs] of traces) {
+    writeDocument({ projectId, traceId, traceStartNs, strings: storedStrings(projectId, traceId) });
+  }
+}
+
+/** A trace's searchable strings read back from its stored rows: its observations' and its own name, input and output. */
+export function createStoredTraceStrings(db: Database): (projectId: string, traceId: string) => Set<string> {
+  const traceText = db.prepare(`SELECT name, input, output FROM traces WHERE project_id = ? AND id = ?`);
+  const observationTexts = db.prepare(`SELECT name, input, output FROM observations WHERE project_id = ? AND trace_id = ?`);
+  return (projectId, traceId) => {
     const strings = new Set<string>();
     for (const row of observationTexts.all(projectId, traceId) as TextRow[]) addText(row, strings);
     const trace = traceText.get(projectId, traceId) as TextRow | undefined;
     if (trace) addText(trace, strings);
-    writeDocument({ projectId, traceId, traceStartNs, strings });
-  }
+    return strings;
+  };
 }
 
 function addText(row: TextRow, into: Set<string>): void {
