@@ -26,6 +26,8 @@ import { createBatchDerived } from '../../collector/store/sqlite-batch-derived.j
 import { createScoreRepeats } from '../../collector/store/sqlite-score-repeats.js';
 import { createObservationIdIndex } from '../../collector/store/sqlite-observation-ids.js';
 import type { SpanBatch } from '../../collector/store/trace-store.js';
+import { TRACE_KEYS_TABLE } from '../../collector/store/sqlite-trace-keys.js';
+import { keyObservationsByTraceKey } from '../../collector/store/sqlite-trace-key-migration.js';
 
 const BATCHES = Number(process.env.WRITE_BENCH_BATCHES ?? 60);
 const ROUNDS = Number(process.env.WRITE_BENCH_ROUNDS ?? 3);
@@ -64,6 +66,10 @@ function openAt(file: string, migrations: number): Database.Database {
   db.pragma('wal_autocheckpoint = 10000');
   for (let version = 1; version <= migrations; version++) applyMigration(db, MIGRATIONS[version - 1]!);
   db.pragma(`user_version = ${migrations}`);
+  // Today's writer keys observations by trace key (migration 12): an older schema gets them too.
+  if (migrations < MIGRATIONS.indexOf(keyObservationsByTraceKey) + 1) {
+    db.exec(`${TRACE_KEYS_TABLE}; ALTER TABLE observations ADD COLUMN trace_key INTEGER`);
+  }
   return db;
 }
 

@@ -17,6 +17,7 @@
  * - the observation id index: the ids of each trace's observations, under the trace's document
  *   (sqlite-observation-ids.ts).
  */
+import { traceKeyOf } from './sqlite-trace-keys.js';
 import type { Database } from 'better-sqlite3';
 import type { MappedSpan, Observation, TraceFacts } from '../model.js';
 import type { DerivedWrites } from './sqlite-write.js';
@@ -63,7 +64,7 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
     INSERT INTO tag_counts (project_id, tag, trace_count) VALUES (?, ?, ?)
     ON CONFLICT (project_id, tag) DO UPDATE SET trace_count = trace_count + excluded.trace_count`);
   const countOnModel = db
-    .prepare(`SELECT count(*) FROM observations WHERE project_id = ? AND model = ? AND trace_id = ?`)
+    .prepare(`SELECT count(*) FROM observations WHERE project_id = @projectId AND model = @model AND trace_key = ${traceKeyOf('@projectId', '@traceId')}`)
     .pluck();
   const traceStart = db.prepare(`SELECT start_time_ns FROM traces WHERE project_id = ? AND id = ?`).pluck().safeIntegers(true);
   const writeDocument = createSearchDocumentWriter(db);
@@ -98,7 +99,7 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
     // A trace counts for a model the first time one of its observations on it is stored: when
     // every stored observation of the pair is from this batch.
     for (const pair of onModel.values()) {
-      if (Number(countOnModel.get(projectId, pair.model, pair.traceId)) === pair.count) usage.get(pair.key)!.traceCount++;
+      if (Number(countOnModel.get({ projectId, model: pair.model, traceId: pair.traceId })) === pair.count) usage.get(pair.key)!.traceCount++;
     }
     for (const row of usage.values()) upsertUsage.run({ projectId, ...row });
   }

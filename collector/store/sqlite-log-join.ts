@@ -13,6 +13,7 @@
  * gave: an instrumentation sends the content either way, and the records are the full list.
  * A root span's messages also reach the trace's input and output, as a root span's own do.
  */
+import { traceKeyOf } from './sqlite-trace-keys.js';
 import type { Database } from 'better-sqlite3';
 import type { GenAiMessageRecord } from '../log-record.js';
 import type { JsonValue, MappedSpan, TraceContribution, TraceFacts } from '../model.js';
@@ -85,7 +86,7 @@ export function createLogJoin(db: Database): LogJoin {
       const contributions: TraceContribution[] = [];
       for (const group of groupBySpan(messages)) {
         const { traceId, spanId } = group[0]!;
-        const stored = statements.selectObservation.get(projectId, traceId, spanId) as
+        const stored = statements.selectObservation.get({ projectId, traceId, spanId }) as
           | StoredObservationRow
           | undefined;
         let added = 0;
@@ -102,7 +103,7 @@ export function createLogJoin(db: Database): LogJoin {
           continue;
         }
         const joined = joinedMessages(projectId, traceId, spanId);
-        statements.updateObservation.run(toJson(joined.input), toJson(joined.output), projectId, traceId, spanId);
+        statements.updateObservation.run({ input: toJson(joined.input), output: toJson(joined.output), projectId, traceId, spanId });
         if (stored.parent_observation_id === null) {
           contributions.push(rootContribution(traceId, spanId, stored, joined));
         }
@@ -193,10 +194,10 @@ function prepareStatements(db: Database) {
     selectObservation: db
       .prepare(`
         SELECT parent_observation_id, start_time_ns, end_time_ns FROM observations
-        WHERE project_id = ? AND trace_id = ? AND id = ?`)
+        WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')} AND id = @spanId`)
       .safeIntegers(true),
     updateObservation: db.prepare(`
-      UPDATE observations SET input = coalesce(?, input), output = coalesce(?, output)
-      WHERE project_id = ? AND trace_id = ? AND id = ?`),
+      UPDATE observations SET input = coalesce(@input, input), output = coalesce(@output, output)
+      WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')} AND id = @spanId`),
   };
 }

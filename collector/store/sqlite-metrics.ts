@@ -18,6 +18,7 @@ import type { DailyMetricsView, Page, UsageByModelView } from './views.js';
 import { SqlConditions } from './sqlite-conditions.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { roundUsd } from './sqlite-rows.js';
+import { traceKeyOf } from './sqlite-trace-keys.js';
 
 const NS_PER_DAY = 86_400_000_000_000n;
 const MS_PER_DAY = 86_400_000;
@@ -159,7 +160,7 @@ export function createMetricsReads(db: Database): MetricsReads {
            coalesce(${counted('coalesce(o.total_cost, 0.0)')}, 0.0) AS total_cost
          FROM observations o
          WHERE o.project_id = @projectId AND ${observationRange.sql}
-           AND o.trace_id IN (SELECT t.id FROM traces t WHERE ${traceFilter})
+           AND o.trace_key IN (SELECT ${traceKeyOf('t.project_id', 't.id')} FROM traces t WHERE ${traceFilter})
          GROUP BY 1, 2`,
       )
       .all(params) as DayModelUsage[];

@@ -6,6 +6,7 @@ import { SqlConditions } from './sqlite-conditions.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { DEFAULT_ENVIRONMENT, OBSERVATION_COLUMNS, toObservationView, type ObservationRow } from './sqlite-rows.js';
 import type { ObservationIdIndex } from './sqlite-observation-ids.js';
+import { traceKeyOf } from './sqlite-trace-keys.js';
 
 type ObservationWithEnvironment = ObservationRow & { environment: string | null };
 
@@ -21,7 +22,10 @@ export interface ObservationReads {
 export function createObservationReads(db: Database, observationIds: ObservationIdIndex): ObservationReads {
   const statements = new StatementCache(db);
   const selectByKey = db
-    .prepare(`SELECT ${OBSERVATION_COLUMNS}, t.environment ${FROM_OBSERVATIONS} WHERE o.project_id = ? AND o.trace_id = ? AND o.id = ?`)
+    .prepare(
+      `SELECT ${OBSERVATION_COLUMNS}, t.environment ${FROM_OBSERVATIONS}
+       WHERE o.project_id = @projectId AND o.trace_key = ${traceKeyOf('@projectId', '@traceId')} AND o.id = @observationId`,
+    )
     .safeIntegers(true);
   const countAll = db
     .prepare(`SELECT coalesce(sum(observation_count), 0) AS n FROM daily_usage WHERE project_id = ?`)
@@ -31,7 +35,7 @@ export function createObservationReads(db: Database, observationIds: Observation
   function findById(projectId: string, observationId: string): ObservationWithEnvironment | undefined {
     let newest: ObservationWithEnvironment | undefined;
     for (const traceId of observationIds.candidateTraceIds(projectId, observationId)) {
-      const row = selectByKey.get(projectId, traceId, observationId) as ObservationWithEnvironment | undefined;
+      const row = selectByKey.get({ projectId, traceId, observationId }) as ObservationWithEnvironment | undefined;
       if (row && (newest === undefined || row.start_time_ns > newest.start_time_ns)) newest = row;
     }
     return newest;
@@ -74,7 +78,7 @@ function observationConditions(projectId: string, query: ObservationListQuery): 
   const equal = (column: string, value: string | undefined) => {
     if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
   };
-  equal('o.trace_id', query.traceId);
+  if (query.traceId !== undefined) c.add(`o.trace_key = ${traceKeyOf('@projectId', c.bind(query.traceId))}`);
   equal('o.type', query.type);
   equal('o.name', query.name);
   equal('o.level', query.level);
@@ -83,10 +87,10 @@ function observationConditions(projectId: string, query: ObservationListQuery): 
   if (query.fromTimeUnixNano !== undefined) c.add(`o.start_time_ns >= ${c.bind(query.fromTimeUnixNano)}`);
   if (query.toTimeUnixNano !== undefined) c.add(`o.start_time_ns < ${c.bind(query.toTimeUnixNano)}`);
   if (query.userId !== undefined) {
-    c.add(`o.trace_id IN (SELECT tu.id FROM traces tu WHERE tu.project_id = @projectId AND tu.user_id = ${c.bind(query.userId)})`);
+    c.add(`o.trace_key IN (SELECT ${traceKeyOf('tu.project_id', 'tu.id')} FROM traces tu WHERE tu.project_id = @projectId AND tu.user_id = ${c.bind(query.userId)})`);
   }
   if (query.environments?.length) {
-    c.add(`o.trace_id IN (SELECT te.id FROM traces te WHERE te.project_id = @projectId
+    c.add(`o.trace_key IN (SELECT ${traceKeyOf('te.project_id', 'te.id')} FROM traces te WHERE te.project_id = @projectId
       AND te.environment IN ${c.bindList(query.environments)})`);
   }
   return c;

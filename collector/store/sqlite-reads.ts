@@ -9,6 +9,7 @@ import type { ScoreRepeats } from './sqlite-score-repeats.js';
 import { singleSubquery, traceConditions } from './sqlite-trace-filter.js';
 import { createSearchList } from './sqlite-search-list.js';
 import { StatementCache } from './sqlite-statement-cache.js';
+import { traceKeyOf } from './sqlite-trace-keys.js';
 import { addAfterCondition, isValidPosition, orderBySql, positionOf, type SortKey } from './sqlite-keyset.js';
 import {
   OBSERVATION_COLUMNS,
@@ -49,7 +50,10 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
   // statistics (a new database) SQLite would walk every row of the project in time order
   // rather than seek the trace's few rows and sort them.
   const selectObservations = db
-    .prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.project_id = ? AND o.trace_id = ? ORDER BY +o.start_time_ns, o.id`)
+    .prepare(
+      `SELECT ${OBSERVATION_COLUMNS} FROM observations o
+       WHERE o.project_id = @projectId AND o.trace_key = ${traceKeyOf('@projectId', '@traceId')} ORDER BY +o.start_time_ns, o.id`,
+    )
     .safeIntegers(true);
   const selectScores = db
     .prepare(`SELECT ${SCORE_COLUMNS} FROM scores s WHERE s.project_id = ? AND s.trace_id = ? ORDER BY +s.time_ns, s.id`)
@@ -64,7 +68,7 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
     const row = selectTrace.get(projectId, traceId) as TraceRow | undefined;
     if (!row) return null;
     const trace = toTraceView(row);
-    const observations = (selectObservations.all(projectId, traceId) as ObservationRow[]).map((o) =>
+    const observations = (selectObservations.all({ projectId, traceId }) as ObservationRow[]).map((o) =>
       toObservationView(o, trace.environment),
     );
     const scores = (selectScores.all(projectId, traceId) as ScoreRow[]).map((s) => toScoreView(s, trace.environment));
@@ -94,8 +98,8 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
     if (single && narrowing[0] === 'scores' && !scoreRepeats.mayRepeat(projectId, query.scores![0]!.name)) {
       return count(`SELECT count(*) AS n FROM (${single.sql})`, single.params);
     }
-    // Over `+trace_id`: otherwise SQLite reads a by-trace index whole, for its order, rather than the condition's range.
-    if (single) return count(`SELECT count(DISTINCT id) AS n FROM (SELECT +trace_id AS id FROM (${single.sql}))`, single.params);
+    // Over `+trace`: otherwise SQLite reads a by-trace index whole, for its order, rather than the condition's range.
+    if (single) return count(`SELECT count(DISTINCT id) AS n FROM (SELECT +trace AS id FROM (${single.sql}))`, single.params);
     const conditions = traceConditions(projectId, query, search, 'set');
     return count(`SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
   }
@@ -181,12 +185,15 @@ function rowsById(statements: StatementCache, table: 'traces', columns: string, 
     .all(projectId, ...ids);
 }
 
-/** Each trace's observation ids, from the (project, trace, id) key alone. */
+/** Each trace's observation ids, from the trace keys and the (project, trace key, id) index alone. */
 function observationIdsByTrace(statements: StatementCache, projectId: string, traceIds: readonly string[]): Map<string, string[]> {
   const result = new Map<string, string[]>();
   if (traceIds.length === 0) return result;
   const rows = statements
-    .get(`SELECT trace_id, id FROM observations WHERE project_id = ? AND trace_id IN (${placeholders(traceIds)}) ORDER BY trace_id, id`)
+    .get(
+      `SELECT k.trace_id, o.id FROM trace_keys k JOIN observations o ON o.project_id = k.project_id AND o.trace_key = k.key
+       WHERE k.project_id = ? AND k.trace_id IN (${placeholders(traceIds)}) ORDER BY k.trace_id, o.id`,
+    )
     .all(projectId, ...traceIds) as Array<{ trace_id: string; id: string }>;
   for (const { trace_id: traceId, id } of rows) {
     const list = result.get(traceId);

@@ -14,6 +14,7 @@ import { QUERY_API_MIGRATION } from './sqlite-query-migration.js';
 import { rebuildWideTablesWithRowids } from './sqlite-rowid-migration.js';
 import { replaceObservationIdIndex } from './sqlite-observation-ids.js';
 import { rebuildMisfiledSearchIndex } from './sqlite-search-repair.js';
+import { keyObservationsByTraceKey } from './sqlite-trace-key-migration.js';
 
 /** SQL to run, or a step that needs to read the schema first. */
 export type Migration = string | ((db: Database) => void);
@@ -185,6 +186,8 @@ export const MIGRATIONS: readonly Migration[] = [
    */ `
   INSERT INTO search_words (search_words, rank) VALUES ('automerge', 0);
   `,
+  /* 12: observations keyed by a trace key given in arrival order, not by the random trace id (store/sqlite-trace-key-migration.ts) */
+  keyObservationsByTraceKey,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

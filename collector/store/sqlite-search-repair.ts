@@ -13,6 +13,7 @@
  * query migration's backfill did, with the batch writer's code). A database none of whose
  * documents shared a millisecond is left as it is.
  */
+import { traceKeyOf } from './sqlite-trace-keys.js';
 import type { Database } from 'better-sqlite3';
 import { collectStrings } from './search-text.js';
 import { fromJson } from './json-columns.js';
@@ -44,7 +45,8 @@ export function rebuildMisfiledSearchIndex(db: Database): void {
     .raw()
     .safeIntegers(true)
     .all() as Array<[string, string, bigint]>;
-  const storedStrings = createStoredTraceStrings(db);
+  // Migration 9 runs on schemas before trace keys: observations are found by trace id.
+  const storedStrings = storedTraceStrings(db, `SELECT name, input, output FROM observations WHERE project_id = @projectId AND trace_id = @traceId`);
   const writeDocument = createSearchDocumentWriter(db);
   for (const [projectId, traceId, traceStartNs] of traces) {
     writeDocument({ projectId, traceId, traceStartNs, strings: storedStrings(projectId, traceId) });
@@ -53,11 +55,19 @@ export function rebuildMisfiledSearchIndex(db: Database): void {
 
 /** A trace's searchable strings read back from its stored rows: its observations' and its own name, input and output. */
 export function createStoredTraceStrings(db: Database): (projectId: string, traceId: string) => Set<string> {
+  return storedTraceStrings(
+    db,
+    `SELECT name, input, output FROM observations WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')}`,
+  );
+}
+
+/** @param observationTextsSql parameters: @projectId, @traceId */
+function storedTraceStrings(db: Database, observationTextsSql: string): (projectId: string, traceId: string) => Set<string> {
   const traceText = db.prepare(`SELECT name, input, output FROM traces WHERE project_id = ? AND id = ?`);
-  const observationTexts = db.prepare(`SELECT name, input, output FROM observations WHERE project_id = ? AND trace_id = ?`);
+  const observationTexts = db.prepare(observationTextsSql);
   return (projectId, traceId) => {
     const strings = new Set<string>();
-    for (const row of observationTexts.all(projectId, traceId) as TextRow[]) addText(row, strings);
+    for (const row of observationTexts.all({ projectId, traceId }) as TextRow[]) addText(row, strings);
     const trace = traceText.get(projectId, traceId) as TextRow | undefined;
     if (trace) addText(trace, strings);
     return strings;

@@ -6,6 +6,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { ObservationIdIndex } from './sqlite-observation-ids.js';
+import { traceKeyOf } from './sqlite-trace-keys.js';
 
 export type DeleteTrace = (projectId: string, traceId: string) => boolean;
 
@@ -31,7 +32,7 @@ export function createTraceDelete(db: Database, observationIds: ObservationIdInd
          min(day) OVER (PARTITION BY model) AS first_day_of_model
        FROM (SELECT start_time_ns / 86400000000000 AS day, coalesce(model, '') AS model, counts_in_trace_totals,
                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, total_tokens, total_cost
-             FROM observations WHERE project_id = ? AND trace_id = ?)
+             FROM observations WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')})
        GROUP BY day, model`,
     )
     .safeIntegers(true);
@@ -47,12 +48,17 @@ export function createTraceDelete(db: Database, observationIds: ObservationIdInd
   const documents = db.prepare(`SELECT doc_id FROM search_docs WHERE project_id = ? AND trace_id = ?`).pluck().safeIntegers(true);
   const unindexWords = db.prepare(`DELETE FROM search_words WHERE rowid = ?`);
   const unindexNoSpace = db.prepare(`DELETE FROM search_cjk WHERE rowid = ?`);
-  const tables = ['observations', 'scores', 'trace_tags', 'search_docs', ...optionalTables(db, ['gen_ai_log_messages'])];
-  const deleteRows = tables.map((table) => db.prepare(`DELETE FROM ${table} WHERE project_id = ? AND trace_id = ?`));
-  const deleteTrace = db.prepare('DELETE FROM traces WHERE project_id = ? AND id = ?');
+  const tables = ['scores', 'trace_tags', 'search_docs', ...optionalTables(db, ['gen_ai_log_messages'])];
+  const deleteRows = [
+    db.prepare(`DELETE FROM observations WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')}`),
+    ...tables.map((table) => db.prepare(`DELETE FROM ${table} WHERE project_id = @projectId AND trace_id = @traceId`)),
+  ];
+  const deleteTrace = db.prepare('DELETE FROM traces WHERE project_id = @projectId AND id = @traceId');
+  // Last: the rows above are found by it.
+  const deleteTraceKey = db.prepare('DELETE FROM trace_keys WHERE project_id = @projectId AND trace_id = @traceId');
 
   return db.transaction((projectId: string, traceId: string): boolean => {
-    for (const row of usageOfTrace.all(projectId, traceId) as UsageRow[]) {
+    for (const row of usageOfTrace.all({ projectId, traceId }) as UsageRow[]) {
       const { first_day_of_model: firstDay, ...usage } = row;
       subtractUsage.run({ projectId, ...usage, traces: row.model !== '' && row.day === firstDay ? 1 : 0 });
       dropEmptyUsage.run(projectId, row.day, row.model);
@@ -62,8 +68,9 @@ export function createTraceDelete(db: Database, observationIds: ObservationIdInd
       unindexNoSpace.run(docId);
       observationIds.remove(docId);
     }
-    let removed = deleteTrace.run(projectId, traceId).changes > 0;
-    for (const statement of deleteRows) removed = statement.run(projectId, traceId).changes > 0 || removed;
+    let removed = deleteTrace.run({ projectId, traceId }).changes > 0;
+    for (const statement of deleteRows) removed = statement.run({ projectId, traceId }).changes > 0 || removed;
+    deleteTraceKey.run({ projectId, traceId });
     return removed;
   });
 }

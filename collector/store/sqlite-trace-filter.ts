@@ -10,6 +10,7 @@
 import type { ScoreCondition, TraceFilter } from './query-store.js';
 import type { Search } from './sqlite-search.js';
 import { SqlConditions } from './sqlite-conditions.js';
+import { traceKeyOf } from './sqlite-trace-keys.js';
 
 const NS_PER_MS = 1_000_000;
 
@@ -28,9 +29,14 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   if (filter.environments?.length) c.add(`t.environment IN ${c.bindList(filter.environments)}`);
   if (filter.fromTimeUnixNano !== undefined) c.add(`t.start_time_ns >= ${c.bind(filter.fromTimeUnixNano)}`);
   if (filter.toTimeUnixNano !== undefined) c.add(`t.start_time_ns < ${c.bind(filter.toTimeUnixNano)}`);
-  /** The condition on another table in the chosen form; `subquery` selects trace ids into `trace_id`. */
-  const onTraceIds = (subquery: string, alias: string) =>
-    c.add(form === 'set' ? `t.id IN (${subquery})` : `EXISTS (${subquery} AND ${alias}.trace_id = t.id)`);
+  /**
+   * The condition on another table in the chosen form; `subquery` selects trace ids into
+   * `trace_id`. A probe of a table keyed by trace key finds the trace's key first.
+   */
+  const onTraceIds = (subquery: string, alias: string, probeBy: 'trace id' | 'trace key' = 'trace id') => {
+    const probe = probeBy === 'trace id' ? `${alias}.trace_id = t.id` : `${alias}.trace_key = ${traceKeyOf('t.project_id', 't.id')}`;
+    c.add(form === 'set' ? `t.id IN (${subquery})` : `EXISTS (${subquery} AND ${probe})`);
+  };
   for (const tag of filter.tags ?? []) {
     onTraceIds(`SELECT g.trace_id FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)}`, 'g');
   }
@@ -40,7 +46,7 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   if (filter.minCostUsd !== undefined) c.add(`t.total_cost >= ${c.bind(filter.minCostUsd)}`);
   if (filter.maxCostUsd !== undefined) c.add(`t.total_cost <= ${c.bind(filter.maxCostUsd)}`);
   if (filter.level !== undefined) onTraceIds(levelTraceIds(c, filter.level), 'o');
-  if (filter.model !== undefined) onTraceIds(modelTraceIds(c, filter.model), 'o');
+  if (filter.model !== undefined) onTraceIds(modelTraceIds(c, filter.model), 'o', 'trace key');
   for (const condition of filter.scores ?? []) onTraceIds(scoreTraceIds(c, condition), 's');
   for (const { key, value } of filter.metadata ?? []) {
     c.add(`EXISTS (SELECT 1 FROM json_each(t.metadata) m WHERE m.key = ${c.bind(key)} AND ${metadataText('m')} = ${c.bind(value)})`);
@@ -51,7 +57,9 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
 
 /**
  * When the filter is one condition on another table (a level, a model or one score condition)
- * and nothing else: the ids of the traces it matches, to count without reading traces. Rows of
+ * and nothing else: its matching rows, with a column `trace` that names their trace, to count
+ * the traces without reading them. `trace` is the trace id, but for a model the trace key: the
+ * model's index holds its rows in key order, so counting distinct keys needs no sort. Rows of
  * those tables exist for stored traces, but for scores or events that arrived before their
  * trace; those few are counted too.
  */
@@ -64,27 +72,27 @@ export function singleSubquery(
   const c = new SqlConditions(projectId);
   const [field] = narrowing;
   let sql: string;
-  if (field === 'level' && filter.level !== undefined) sql = levelTraceIds(c, filter.level);
-  else if (field === 'model' && filter.model !== undefined) sql = modelTraceIds(c, filter.model);
-  else if (field === 'scores' && filter.scores?.length === 1) sql = scoreTraceIds(c, filter.scores[0]!);
+  if (field === 'level' && filter.level !== undefined) sql = levelTraceIds(c, filter.level, 'o.trace_id AS trace');
+  else if (field === 'model' && filter.model !== undefined) sql = modelTraceIds(c, filter.model, 'o.trace_key AS trace');
+  else if (field === 'scores' && filter.scores?.length === 1) sql = scoreTraceIds(c, filter.scores[0]!, 's.trace_id AS trace');
   else return null;
   return { sql, params: c.params };
 }
 
-function levelTraceIds(c: SqlConditions, level: string): string {
+function levelTraceIds(c: SqlConditions, level: string, select = 'o.trace_id'): string {
   // The repeated IN lets SQLite use the partial index observations_by_level (it cannot know a bound value is in it).
-  return `SELECT o.trace_id FROM observations o
+  return `SELECT ${select} FROM observations o
     WHERE o.project_id = @projectId AND o.level = ${c.bind(level)} AND o.level IN ('ERROR', 'WARNING')`;
 }
 
-function modelTraceIds(c: SqlConditions, model: string): string {
-  return `SELECT o.trace_id FROM observations o WHERE o.project_id = @projectId AND o.model = ${c.bind(model)}`;
+function modelTraceIds(c: SqlConditions, model: string, select = 'o.trace_id'): string {
+  return `SELECT ${select} FROM observations o WHERE o.project_id = @projectId AND o.model = ${c.bind(model)}`;
 }
 
-function scoreTraceIds(c: SqlConditions, { name, operator, value }: ScoreCondition): string {
+function scoreTraceIds(c: SqlConditions, { name, operator, value }: ScoreCondition, select = 's.trace_id'): string {
   const column = typeof value === 'number' ? 's.value' : 's.string_value';
   // operator is one of a closed set (COMPARISON_OPERATORS), never text from the request.
-  return `SELECT s.trace_id FROM scores s
+  return `SELECT ${select} FROM scores s
     WHERE s.project_id = @projectId AND s.name = ${c.bind(name)} AND ${column} ${operator} ${c.bind(value)}`;
 }
 

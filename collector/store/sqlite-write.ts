@@ -12,6 +12,7 @@ import { createLogJoin, type LogJoin } from './sqlite-log-join.js';
 import { isTransientSqliteError } from './sqlite-errors.js';
 import type { TraceRow } from './sqlite-rows.js';
 import type { Attributes } from '../span.js';
+import { createTraceKeys } from './sqlite-trace-keys.js';
 
 /**
  * The decoder shares one resource object among all spans of a ResourceSpans (and never changes
@@ -71,6 +72,8 @@ export function createBatchWriter(
   const logJoin = createLogJoin(db);
 
   const writeBatch = (batch: SpanBatch): void => {
+    // Per batch: a batch that fails is rolled back with the keys it gave.
+    statements.traceKeys.forget();
     const pending = new Map<string, PendingTrace>();
     const written: Observation[] = [];
     for (const span of batch.spans) {
@@ -187,6 +190,7 @@ function insertObservation(statements: Statements, projectId: string, o: Observa
   const result = statements.insertObservation.run(
     projectId,
     o.traceId,
+    statements.traceKeys.keyFor(projectId, o.traceId),
     o.id,
     o.parentObservationId,
     o.type,
@@ -318,12 +322,12 @@ function prepareStatements(db: Database) {
   return {
     insertObservation: statement(`
       INSERT INTO observations (
-        project_id, trace_id, id, parent_observation_id, type, name, start_time_ns, end_time_ns,
+        project_id, trace_id, trace_key, id, parent_observation_id, type, name, start_time_ns, end_time_ns,
         completion_start_time_ns, level, status_message, version, model, model_parameters, input, output,
         metadata, input_tokens, output_tokens, total_tokens, cached_input_tokens, cache_write_tokens,
         reasoning_tokens, cost_details, total_cost, cost_missing_reason, counts_in_trace_totals,
         attributes, resource_attributes, scope_name, scope_version
-      ) VALUES (${placeholders(31)})
+      ) VALUES (${placeholders(32)})
       ON CONFLICT DO NOTHING`),
     upsertScore: statement(`
       INSERT INTO scores (
@@ -354,6 +358,7 @@ function prepareStatements(db: Database) {
         output_tokens = excluded.output_tokens, total_tokens = excluded.total_tokens,
         fact_ranks = excluded.fact_ranks, updated_at_ms = excluded.updated_at_ms`),
     insertTag: statement(`INSERT INTO trace_tags (project_id, trace_id, tag) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
+    traceKeys: createTraceKeys(db),
   };
 }
 

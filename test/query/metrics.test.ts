@@ -5,14 +5,12 @@
  * answers as one written since.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
-import { applyMigration, MIGRATIONS, SCHEMA_VERSION } from '../../collector/store/sqlite-schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../collector/store/sqlite-schema.js';
+import { withDatabaseAtSchema } from '../helpers/older-schema.js';
 import { QUERY_API_MIGRATION } from '../../collector/store/sqlite-query-migration.js';
 import { createBatchWriter } from '../../collector/store/sqlite-write.js';
 import { openSqliteStore } from '../../collector/store/sqlite-store.js';
@@ -262,17 +260,9 @@ describe('a database written before the query migration', () => {
   }
 
   it('is upgraded with rollups and a search index that answer as a database written since', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spanlite-upgrade-'));
-    try {
-      const oldFile = join(dir, 'old.db');
-      const old = new Database(oldFile);
-      const before = MIGRATIONS.indexOf(QUERY_API_MIGRATION);
-      for (const migration of MIGRATIONS.slice(0, before)) applyMigration(old, migration);
-      old.pragma(`user_version = ${before}`);
-      createBatchWriter(old)([batch]);
-      old.close();
-
-      const newFile = join(dir, 'new.db');
+    const before = MIGRATIONS.indexOf(QUERY_API_MIGRATION);
+    await withDatabaseAtSchema(before, (old) => createBatchWriter(old)([batch]), async (oldFile) => {
+      const newFile = join(dirname(oldFile), 'new.db');
       const fresh = openSqliteStore({ file: newFile });
       await fresh.writeBatches([batch]);
       await fresh.close();
@@ -292,8 +282,6 @@ describe('a database written before the query migration', () => {
         ['other', 1, 0.25],
         ['conv', 2, 0.5],
       ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * Migration 12: trace keys (sqlite-trace-keys.ts) in the keys of the observation indexes.
+ *
+ * Every trace and every trace id an observation names gets a key, in the order of the traces'
+ * start times. Observations are then copied into a table with a `trace_key` column, since the old
+ * primary key (project_id, trace_id, id) cannot be dropped in place; the copy takes a few minutes
+ * on a database of millions of spans. Its indexes and triggers are recreated from the SQL SQLite
+ * kept for them, except the two that were keyed by trace id:
+ * - the primary key becomes the unique index observations_by_trace (project_id, trace_key, id);
+ * - observations_by_model becomes (project_id, model, trace_key, trace_id): a model's new rows are
+ *   appended, and the trace id stays in the index for the lists that select it.
+ */
+import type { Database } from 'better-sqlite3';
+import { TRACE_KEYS_TABLE } from './sqlite-trace-keys.js';
+
+const OLD_PRIMARY_KEY = /,\s*PRIMARY KEY \(project_id, trace_id, id\)\s*\)\s*$/i;
+
+export const OBSERVATIONS_BY_TRACE = `CREATE UNIQUE INDEX observations_by_trace ON observations (project_id, trace_key, id)`;
+export const OBSERVATIONS_BY_MODEL = `CREATE INDEX observations_by_model ON observations (project_id, model, trace_key, trace_id) WHERE model IS NOT NULL`;
+
+export function keyObservationsByTraceKey(db: Database): void {
+  db.exec(TRACE_KEYS_TABLE);
+  db.exec(`
+    INSERT INTO trace_keys (project_id, trace_id) SELECT project_id, id FROM traces ORDER BY start_time_ns, id;
+    INSERT OR IGNORE INTO trace_keys (project_id, trace_id) SELECT DISTINCT project_id, trace_id FROM observations;`);
+
+  const created = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'observations'`).pluck().get() as string | undefined;
+  if (created === undefined || !OLD_PRIMARY_KEY.test(created)) {
+    throw new Error(`migration 12: the observations table is not as schema 11 defines it: ${created ?? 'missing'}`);
+  }
+  const kept = db
+    .prepare<[], { type: string; name: string; sql: string }>(
+      `SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'observations' AND type IN ('index', 'trigger') AND sql IS NOT NULL`,
+    )
+    .all()
+    .filter((entry) => entry.name !== 'observations_by_model');
+  for (const { name } of kept.filter((entry) => entry.type === 'trigger')) db.exec(`DROP TRIGGER ${name}`);
+
+  const columns = (db.prepare(`SELECT name FROM pragma_table_info('observations')`).pluck().all() as string[]).join(', ');
+  db.exec(created.replace(/^CREATE TABLE "?observations"?/, 'CREATE TABLE observations_keyed').replace(OLD_PRIMARY_KEY, ', trace_key INTEGER NOT NULL)'));
+  db.exec(`
+    INSERT INTO observations_keyed (${columns}, trace_key)
+    SELECT ${columns}, (SELECT k.key FROM trace_keys k WHERE k.project_id = o.project_id AND k.trace_id = o.trace_id)
+    FROM observations o;
+    DROP TABLE observations;
+    ALTER TABLE observations_keyed RENAME TO observations;`);
+
+  db.exec(OBSERVATIONS_BY_TRACE);
+  db.exec(OBSERVATIONS_BY_MODEL);
+  for (const { sql } of kept.filter((entry) => entry.type === 'index')) db.exec(sql);
+  for (const { sql } of kept.filter((entry) => entry.type === 'trigger')) db.exec(sql);
+}

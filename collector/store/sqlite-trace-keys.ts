@@ -1,0 +1,60 @@
+/**
+ * Trace keys: a small integer per trace, given in the order traces are first seen, used in place
+ * of the trace id in the keys of the observation indexes.
+ *
+ * Trace ids are random. An index keyed by them takes each new row on a random leaf page, so once
+ * it outgrows the page cache every commit rewrites about one page per trace (or per row) to the
+ * WAL and checkpoints it again. Keyed by a number that grows with arrival, a commit's new rows
+ * land together at the end of the index. Measured with bench:store (the store alone, two runs
+ * side by side to 600k spans): for the observation indexes, 9-10% less CPU per span from 400k
+ * spans on, and 3-18% more spans/s.
+ *
+ * A key is given at first sight of a trace id, whatever arrives first (a span, an event, a score
+ * sent before its trace), so `trace_keys` is its own table rather than a column of `traces`.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+
+export const TRACE_KEYS_TABLE = `
+  CREATE TABLE trace_keys (
+    key INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    UNIQUE (project_id, trace_id)
+  )`;
+
+/**
+ * SQL for the key of a trace, or NULL for a trace never seen: `projectId` and `traceId` are SQL
+ * expressions (a parameter, or a column of the enclosing query).
+ */
+export function traceKeyOf(projectId: string, traceId: string): string {
+  return `(SELECT trace_key_row.key FROM trace_keys trace_key_row WHERE trace_key_row.project_id = ${projectId} AND trace_key_row.trace_id = ${traceId})`;
+}
+
+export interface TraceKeys {
+  /** The trace's key, given now if it has none. Cached until `forget`. */
+  keyFor(projectId: string, traceId: string): number;
+  /** Drops the cache: after a rollback, keys it gave may no longer exist. */
+  forget(): void;
+}
+
+export function createTraceKeys(db: Database): TraceKeys {
+  const select = db.prepare<[string, string], number>(`SELECT key FROM trace_keys WHERE project_id = ? AND trace_id = ?`).pluck();
+  const insert: Statement<[string, string], number> = db
+    .prepare<[string, string], number>(`INSERT INTO trace_keys (project_id, trace_id) VALUES (?, ?) RETURNING key`)
+    .pluck();
+  const cache = new Map<string, number>();
+  return {
+    keyFor(projectId, traceId) {
+      const cacheKey = `${projectId}\u0000${traceId}`;
+      let key = cache.get(cacheKey);
+      if (key === undefined) {
+        key = select.get(projectId, traceId) ?? insert.get(projectId, traceId)!;
+        cache.set(cacheKey, key);
+      }
+      return key;
+    },
+    forget() {
+      cache.clear();
+    },
+  };
+}
