@@ -66,9 +66,12 @@ function openAt(file: string, migrations: number): Database.Database {
   db.pragma('wal_autocheckpoint = 10000');
   for (let version = 1; version <= migrations; version++) applyMigration(db, MIGRATIONS[version - 1]!);
   db.pragma(`user_version = ${migrations}`);
-  // Today's writer keys observations by trace key (migration 12): an older schema gets them too.
+  // Today's writer writes trace keys (migrations 12 and 13): the schema before the query API gets them too.
   if (migrations < MIGRATIONS.indexOf(keyObservationsByTraceKey) + 1) {
-    db.exec(`${TRACE_KEYS_TABLE}; ALTER TABLE observations ADD COLUMN trace_key INTEGER`);
+    db.exec(`${TRACE_KEYS_TABLE};
+      ALTER TABLE observations ADD COLUMN trace_key INTEGER;
+      ALTER TABLE scores ADD COLUMN trace_key INTEGER;
+      ALTER TABLE trace_tags ADD COLUMN trace_key INTEGER;`);
   }
   return db;
 }

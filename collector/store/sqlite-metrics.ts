@@ -105,7 +105,7 @@ export function createMetricsReads(db: Database): MetricsReads {
     if (query.userId !== undefined) c.add(`t.user_id = ${c.bind(query.userId)}`);
     if (query.environments?.length) c.add(`t.environment IN ${c.bindList(query.environments)}`);
     for (const tag of query.tags ?? []) {
-      c.add(`EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)} AND g.trace_id = t.id)`);
+      c.add(`EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)} AND g.trace_key = ${traceKeyOf('t.project_id', 't.id')})`);
     }
     const traceFilter = c.sql;
     const traceRange = new SqlConditions(projectId);

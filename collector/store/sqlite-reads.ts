@@ -56,7 +56,10 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
     )
     .safeIntegers(true);
   const selectScores = db
-    .prepare(`SELECT ${SCORE_COLUMNS} FROM scores s WHERE s.project_id = ? AND s.trace_id = ? ORDER BY +s.time_ns, s.id`)
+    .prepare(
+      `SELECT ${SCORE_COLUMNS} FROM scores s
+       WHERE s.project_id = @projectId AND s.trace_key = ${traceKeyOf('@projectId', '@traceId')} ORDER BY +s.time_ns, s.id`,
+    )
     .safeIntegers(true);
   const countAllTraces = db
     .prepare(`SELECT coalesce(sum(trace_count), 0) AS n FROM daily_traces WHERE project_id = ?`)
@@ -71,7 +74,7 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
     const observations = (selectObservations.all({ projectId, traceId }) as ObservationRow[]).map((o) =>
       toObservationView(o, trace.environment),
     );
-    const scores = (selectScores.all(projectId, traceId) as ScoreRow[]).map((s) => toScoreView(s, trace.environment));
+    const scores = (selectScores.all({ projectId, traceId }) as ScoreRow[]).map((s) => toScoreView(s, trace.environment));
     return { ...trace, observations, scores };
   }
 
@@ -90,7 +93,7 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
       if (others.length === 0) {
         return count(`SELECT coalesce(max(trace_count), 0) AS n FROM tag_counts WHERE project_id = @projectId AND tag = @first`, { projectId, first });
       }
-      const also = others.map((_, i) => `AND EXISTS (SELECT 1 FROM trace_tags o${i} WHERE o${i}.project_id = @projectId AND o${i}.tag = @tag${i} AND o${i}.trace_id = g.trace_id)`);
+      const also = others.map((_, i) => `AND EXISTS (SELECT 1 FROM trace_tags o${i} WHERE o${i}.project_id = @projectId AND o${i}.tag = @tag${i} AND o${i}.trace_key = g.trace_key)`);
       const params = Object.fromEntries(others.map((tag, i) => [`tag${i}`, tag]));
       return count(`SELECT count(*) AS n FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = @first ${also.join(' ')}`, { projectId, first, ...params });
     }
@@ -222,14 +225,15 @@ function levelsByTrace(statements: StatementCache, projectId: string, traceIds: 
   return result;
 }
 
-/** Each trace's scores as a list row shows them, in id order: from the index scores_by_trace alone. */
+/** Each trace's scores as a list row shows them, in id order: from the trace keys and the index scores_by_trace alone. */
 function scoresByTrace(statements: StatementCache, projectId: string, traceIds: readonly string[]): Map<string, TraceScoreValue[]> {
   const result = new Map<string, TraceScoreValue[]>();
   if (traceIds.length === 0) return result;
   const rows = statements
     .get(
-      `SELECT trace_id, id, name, value, string_value, data_type, source, observation_id FROM scores
-       WHERE project_id = ? AND trace_id IN (${placeholders(traceIds)}) ORDER BY trace_id, id`,
+      `SELECT k.trace_id, s.id, s.name, s.value, s.string_value, s.data_type, s.source, s.observation_id
+       FROM trace_keys k JOIN scores s ON s.project_id = k.project_id AND s.trace_key = k.key
+       WHERE k.project_id = ? AND k.trace_id IN (${placeholders(traceIds)}) ORDER BY k.trace_id, s.id`,
     )
     .all(projectId, ...traceIds) as Array<Pick<ScoreRow, 'trace_id' | 'id' | 'name' | 'value' | 'string_value' | 'data_type' | 'source' | 'observation_id'>>;
   for (const row of rows) {

@@ -14,7 +14,7 @@ import { QUERY_API_MIGRATION } from './sqlite-query-migration.js';
 import { rebuildWideTablesWithRowids } from './sqlite-rowid-migration.js';
 import { replaceObservationIdIndex } from './sqlite-observation-ids.js';
 import { rebuildMisfiledSearchIndex } from './sqlite-search-repair.js';
-import { keyObservationsByTraceKey } from './sqlite-trace-key-migration.js';
+import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey } from './sqlite-trace-key-migration.js';
 
 /** SQL to run, or a step that needs to read the schema first. */
 export type Migration = string | ((db: Database) => void);
@@ -188,6 +188,8 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   /* 12: observations keyed by a trace key given in arrival order, not by the random trace id (store/sqlite-trace-key-migration.ts) */
   keyObservationsByTraceKey,
+  /* 13: scores and tags keyed by trace key too (store/sqlite-trace-key-migration.ts) */
+  keyScoresAndTagsByTraceKey,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,6 +10,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { Score } from '../model.js';
+import { traceKeyOf } from './sqlite-trace-keys.js';
 
 export interface ScoreRepeats {
   /** After scores are written (in the same transaction): records the names they repeat within their trace. */
@@ -20,7 +21,9 @@ export interface ScoreRepeats {
 
 export function createScoreRepeats(db: Database): ScoreRepeats {
   const scoresOfTrace = db
-    .prepare<[string, string, string], number>(`SELECT count(*) FROM scores WHERE project_id = ? AND trace_id = ? AND name = ?`)
+    .prepare<[{ projectId: string; traceId: string; name: string }], number>(
+      `SELECT count(*) FROM scores WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')} AND name = @name`,
+    )
     .pluck();
   const recordRepeat = db.prepare(`INSERT INTO score_name_repeats (project_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING`);
   const isRecorded = db.prepare<[string, string], number>(`SELECT 1 FROM score_name_repeats WHERE project_id = ? AND name = ?`).pluck();
@@ -32,7 +35,7 @@ export function createScoreRepeats(db: Database): ScoreRepeats {
         const key = `${traceId}\u0000${name}`;
         if (checked.has(key)) continue;
         checked.add(key);
-        if (scoresOfTrace.get(projectId, traceId, name)! > 1) recordRepeat.run(projectId, name);
+        if (scoresOfTrace.get({ projectId, traceId, name })! > 1) recordRepeat.run(projectId, name);
       }
     },
     mayRepeat: (projectId, name) => isRecorded.get(projectId, name) !== undefined,

@@ -7,6 +7,7 @@ import { SqlConditions } from './sqlite-conditions.js';
 import { StatementCache } from './sqlite-statement-cache.js';
 import { DEFAULT_ENVIRONMENT, SCORE_COLUMNS, toScoreView, type ScoreRow } from './sqlite-rows.js';
 import type { ScoreRepeats } from './sqlite-score-repeats.js';
+import { createTraceKeys, traceKeyOf } from './sqlite-trace-keys.js';
 
 type ScoreWithTrace = ScoreRow & { trace_user_id: string | null; trace_tags: string | null; trace_environment: string | null };
 
@@ -26,21 +27,24 @@ export function createScoreStore(db: Database, scoreRepeats: ScoreRepeats, now: 
     .prepare(`SELECT ${SCORE_COLUMNS}, ${TRACE_FACTS} ${FROM_SCORES} WHERE s.project_id = ? AND s.id = ?`)
     .safeIntegers(true);
   const upsert = db.prepare(`
-    INSERT INTO scores (project_id, id, trace_id, observation_id, name, value, string_value, data_type, comment, source,
-      time_ns, metadata, created_at_ms, updated_at_ms)
-    VALUES (@projectId, @id, @traceId, @observationId, @name, @value, @stringValue, @dataType, @comment, @source,
-      @timeNs, @metadata, @nowMs, @nowMs)
+    INSERT INTO scores (project_id, id, trace_id, trace_key, observation_id, name, value, string_value, data_type, comment,
+      source, time_ns, metadata, created_at_ms, updated_at_ms)
+    VALUES (@projectId, @id, @traceId, @traceKey, @observationId, @name, @value, @stringValue, @dataType, @comment,
+      @source, @timeNs, @metadata, @nowMs, @nowMs)
     ON CONFLICT (project_id, id) DO UPDATE SET
-      trace_id = excluded.trace_id, observation_id = excluded.observation_id, name = excluded.name,
+      trace_id = excluded.trace_id, trace_key = excluded.trace_key, observation_id = excluded.observation_id, name = excluded.name,
       value = excluded.value, string_value = excluded.string_value, data_type = excluded.data_type,
       comment = excluded.comment, source = excluded.source, time_ns = excluded.time_ns,
       metadata = excluded.metadata, updated_at_ms = excluded.updated_at_ms`);
   const remove = db.prepare(`DELETE FROM scores WHERE project_id = ? AND id = ?`);
+  const traceKeys = createTraceKeys(db);
   const upsertNoted = db.transaction((projectId: string, score: Score) => {
+    traceKeys.forget(); // a key given by a transaction that then failed is gone
     upsert.run({
       projectId,
       id: score.id,
       traceId: score.traceId,
+      traceKey: traceKeys.keyFor(projectId, score.traceId),
       observationId: score.observationId,
       name: score.name,
       value: score.value,
@@ -93,7 +97,7 @@ function scoreConditions(projectId: string, query: ScoreListQuery): SqlCondition
   };
   if (query.ids?.length) c.add(`s.id IN ${c.bindList(query.ids)}`);
   equal('s.name', query.name);
-  equal('s.trace_id', query.traceId);
+  if (query.traceId !== undefined) c.add(`s.trace_key = ${traceKeyOf('@projectId', c.bind(query.traceId))}`);
   equal('s.observation_id', query.observationId);
   equal('s.source', query.source);
   equal('s.data_type', query.dataType);
@@ -106,10 +110,10 @@ function scoreConditions(projectId: string, query: ScoreListQuery): SqlCondition
   if (query.fromTimeUnixNano !== undefined) c.add(`s.time_ns >= ${c.bind(query.fromTimeUnixNano)}`);
   if (query.toTimeUnixNano !== undefined) c.add(`s.time_ns < ${c.bind(query.toTimeUnixNano)}`);
   if (query.userId !== undefined) {
-    c.add(`s.trace_id IN (SELECT tu.id FROM traces tu WHERE tu.project_id = @projectId AND tu.user_id = ${c.bind(query.userId)})`);
+    c.add(`s.trace_key IN (SELECT ${traceKeyOf('tu.project_id', 'tu.id')} FROM traces tu WHERE tu.project_id = @projectId AND tu.user_id = ${c.bind(query.userId)})`);
   }
   if (query.sessionId !== undefined) {
-    c.add(`s.trace_id IN (SELECT ts.id FROM traces ts WHERE ts.project_id = @projectId AND ts.session_id = ${c.bind(query.sessionId)})`);
+    c.add(`s.trace_key IN (SELECT ${traceKeyOf('ts.project_id', 'ts.id')} FROM traces ts WHERE ts.project_id = @projectId AND ts.session_id = ${c.bind(query.sessionId)})`);
   }
   return c;
 }

@@ -48,9 +48,10 @@ export function createTraceDelete(db: Database, observationIds: ObservationIdInd
   const documents = db.prepare(`SELECT doc_id FROM search_docs WHERE project_id = ? AND trace_id = ?`).pluck().safeIntegers(true);
   const unindexWords = db.prepare(`DELETE FROM search_words WHERE rowid = ?`);
   const unindexNoSpace = db.prepare(`DELETE FROM search_cjk WHERE rowid = ?`);
-  const tables = ['scores', 'trace_tags', 'search_docs', ...optionalTables(db, ['gen_ai_log_messages'])];
+  const keyedTables = ['observations', 'scores', 'trace_tags'];
+  const tables = ['search_docs', ...optionalTables(db, ['gen_ai_log_messages'])];
   const deleteRows = [
-    db.prepare(`DELETE FROM observations WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')}`),
+    ...keyedTables.map((table) => db.prepare(`DELETE FROM ${table} WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')}`)),
     ...tables.map((table) => db.prepare(`DELETE FROM ${table} WHERE project_id = @projectId AND trace_id = @traceId`)),
   ];
   const deleteTrace = db.prepare('DELETE FROM traces WHERE project_id = @projectId AND id = @traceId');

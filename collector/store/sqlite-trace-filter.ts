@@ -38,7 +38,7 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
     c.add(form === 'set' ? `t.id IN (${subquery})` : `EXISTS (${subquery} AND ${probe})`);
   };
   for (const tag of filter.tags ?? []) {
-    onTraceIds(`SELECT g.trace_id FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)}`, 'g');
+    onTraceIds(`SELECT g.trace_id FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)}`, 'g', 'trace key');
   }
   const latency = '(t.end_time_ns - t.start_time_ns)';
   if (filter.minLatencyMs !== undefined) c.add(`${latency} >= ${c.bind(msToNs(filter.minLatencyMs))}`);
@@ -47,7 +47,7 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   if (filter.maxCostUsd !== undefined) c.add(`t.total_cost <= ${c.bind(filter.maxCostUsd)}`);
   if (filter.level !== undefined) onTraceIds(levelTraceIds(c, filter.level), 'o');
   if (filter.model !== undefined) onTraceIds(modelTraceIds(c, filter.model), 'o', 'trace key');
-  for (const condition of filter.scores ?? []) onTraceIds(scoreTraceIds(c, condition), 's');
+  for (const condition of filter.scores ?? []) onTraceIds(scoreTraceIds(c, condition), 's', 'trace key');
   for (const { key, value } of filter.metadata ?? []) {
     c.add(`EXISTS (SELECT 1 FROM json_each(t.metadata) m WHERE m.key = ${c.bind(key)} AND ${metadataText('m')} = ${c.bind(value)})`);
   }

@@ -1,6 +1,8 @@
 /**
- * Migration 12: trace keys (sqlite-trace-keys.ts) in the keys of the observation indexes.
+ * Migrations 12 and 13: trace keys (sqlite-trace-keys.ts) in the keys of the indexes that were
+ * keyed by trace id.
  *
+ * 12, observations.
  * Every trace and every trace id an observation names gets a key, in the order of the traces'
  * start times. Observations are then copied into a table with a `trace_key` column, since the old
  * primary key (project_id, trace_id, id) cannot be dropped in place; the copy takes a few minutes
@@ -9,6 +11,10 @@
  * - the primary key becomes the unique index observations_by_trace (project_id, trace_key, id);
  * - observations_by_model becomes (project_id, model, trace_key, trace_id): a model's new rows are
  *   appended, and the trace id stays in the index for the lists that select it.
+ *
+ * 13, scores and tags. Scores gain a `trace_key` column (filled in place) and scores_by_trace is
+ * rebuilt on it. trace_tags, whose rows are their primary key, is copied into a table keyed by
+ * (project_id, tag, trace_key) that keeps the trace id as a column for the lists that select it.
  */
 import type { Database } from 'better-sqlite3';
 import { TRACE_KEYS_TABLE } from './sqlite-trace-keys.js';
@@ -49,4 +55,35 @@ export function keyObservationsByTraceKey(db: Database): void {
   db.exec(OBSERVATIONS_BY_MODEL);
   for (const { sql } of kept.filter((entry) => entry.type === 'index')) db.exec(sql);
   for (const { sql } of kept.filter((entry) => entry.type === 'trigger')) db.exec(sql);
+}
+
+const SCORES_BY_TRACE = `CREATE INDEX scores_by_trace ON scores (project_id, trace_key, name, value, string_value, data_type, source, observation_id, id)`;
+
+export function keyScoresAndTagsByTraceKey(db: Database): void {
+  db.exec(`
+    INSERT OR IGNORE INTO trace_keys (project_id, trace_id) SELECT DISTINCT project_id, trace_id FROM scores;
+    INSERT OR IGNORE INTO trace_keys (project_id, trace_id) SELECT DISTINCT project_id, trace_id FROM trace_tags;
+    ALTER TABLE scores ADD COLUMN trace_key INTEGER;
+    UPDATE scores SET trace_key = (SELECT k.key FROM trace_keys k WHERE k.project_id = scores.project_id AND k.trace_id = scores.trace_id);
+    DROP INDEX scores_by_trace;
+    ${SCORES_BY_TRACE};`);
+
+  const triggers = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE tbl_name = 'trace_tags' AND type = 'trigger'`)
+    .all() as Array<{ name: string; sql: string }>;
+  for (const { name } of triggers) db.exec(`DROP TRIGGER ${name}`);
+  db.exec(`
+    CREATE TABLE trace_tags_keyed (
+      project_id TEXT NOT NULL,
+      tag TEXT NOT NULL,
+      trace_key INTEGER NOT NULL,
+      trace_id TEXT NOT NULL,
+      PRIMARY KEY (project_id, tag, trace_key)
+    ) WITHOUT ROWID;
+    INSERT INTO trace_tags_keyed (project_id, tag, trace_key, trace_id)
+    SELECT g.project_id, g.tag, (SELECT k.key FROM trace_keys k WHERE k.project_id = g.project_id AND k.trace_id = g.trace_id), g.trace_id
+    FROM trace_tags g;
+    DROP TABLE trace_tags;
+    ALTER TABLE trace_tags_keyed RENAME TO trace_tags;`);
+  for (const { sql } of triggers) db.exec(sql);
 }

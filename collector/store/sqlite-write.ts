@@ -232,6 +232,7 @@ function upsertScore(statements: Statements, projectId: string, s: Score): void 
     projectId,
     s.id,
     s.traceId,
+    statements.traceKeys.keyFor(projectId, s.traceId),
     s.observationId,
     s.name,
     s.value,
@@ -293,7 +294,7 @@ function upsertTrace(
   );
   for (const tag of facts.tags) {
     if (storedTags.includes(tag)) continue;
-    if (statements.insertTag.run(projectId, traceId, tag).changes === 1) newTags.set(tag, (newTags.get(tag) ?? 0) + 1);
+    if (statements.insertTag.run(projectId, traceId, statements.traceKeys.keyFor(projectId, traceId), tag).changes === 1) newTags.set(tag, (newTags.get(tag) ?? 0) + 1);
   }
 }
 
@@ -331,11 +332,11 @@ function prepareStatements(db: Database) {
       ON CONFLICT DO NOTHING`),
     upsertScore: statement(`
       INSERT INTO scores (
-        project_id, id, trace_id, observation_id, name, value, string_value, data_type, comment, source,
+        project_id, id, trace_id, trace_key, observation_id, name, value, string_value, data_type, comment, source,
         time_ns, metadata, created_at_ms, updated_at_ms
-      ) VALUES (${placeholders(14)})
+      ) VALUES (${placeholders(15)})
       ON CONFLICT (project_id, id) DO UPDATE SET
-        trace_id = excluded.trace_id, observation_id = excluded.observation_id, name = excluded.name,
+        trace_id = excluded.trace_id, trace_key = excluded.trace_key, observation_id = excluded.observation_id, name = excluded.name,
         value = excluded.value, string_value = excluded.string_value, data_type = excluded.data_type,
         comment = excluded.comment, source = excluded.source, time_ns = excluded.time_ns,
         metadata = excluded.metadata, updated_at_ms = excluded.updated_at_ms`),
@@ -357,7 +358,7 @@ function prepareStatements(db: Database) {
         total_cost = excluded.total_cost, input_tokens = excluded.input_tokens,
         output_tokens = excluded.output_tokens, total_tokens = excluded.total_tokens,
         fact_ranks = excluded.fact_ranks, updated_at_ms = excluded.updated_at_ms`),
-    insertTag: statement(`INSERT INTO trace_tags (project_id, trace_id, tag) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
+    insertTag: statement(`INSERT INTO trace_tags (project_id, trace_id, trace_key, tag) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     traceKeys: createTraceKeys(db),
   };
 }

@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
 import { TRACE_KEYS_TABLE } from '../../collector/store/sqlite-trace-keys.js';
-import { keyObservationsByTraceKey } from '../../collector/store/sqlite-trace-key-migration.js';
+import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey } from '../../collector/store/sqlite-trace-key-migration.js';
 
-/** The schema version that gave observations trace keys, which today's batch writer needs. */
-const TRACE_KEYS_VERSION = MIGRATIONS.indexOf(keyObservationsByTraceKey) + 1;
+/** The tables today's batch writer writes trace keys into, and the schema version that gave them their key column. */
+const KEYED_TABLES = ['observations', 'scores', 'trace_tags'];
+const TRACE_KEYS_VERSIONS = [keyObservationsByTraceKey, keyScoresAndTagsByTraceKey, keyScoresAndTagsByTraceKey].map(
+  (migration) => MIGRATIONS.indexOf(migration) + 1,
+);
 
 /**
  * Creates a database with migrations 1..`version` applied, lets `write` fill it as that version
@@ -28,10 +31,16 @@ export async function withDatabaseAtSchema(
     try {
       for (const migration of MIGRATIONS.slice(0, version)) applyMigration(old, migration);
       old.pragma(`user_version = ${version}`);
-      const lendTraceKeys = version < TRACE_KEYS_VERSION;
-      if (lendTraceKeys) old.exec(`${TRACE_KEYS_TABLE}; ALTER TABLE observations ADD COLUMN trace_key INTEGER`);
+      const lentTo = KEYED_TABLES.filter((_, i) => version < TRACE_KEYS_VERSIONS[i]!);
+      if (lentTo.length > 0) {
+        if (version < TRACE_KEYS_VERSIONS[0]!) old.exec(TRACE_KEYS_TABLE);
+        for (const table of lentTo) old.exec(`ALTER TABLE ${table} ADD COLUMN trace_key INTEGER`);
+      }
       write(old);
-      if (lendTraceKeys) old.exec(`DROP TABLE trace_keys; ALTER TABLE observations DROP COLUMN trace_key`);
+      if (lentTo.length > 0) {
+        if (version < TRACE_KEYS_VERSIONS[0]!) old.exec('DROP TABLE trace_keys');
+        for (const table of lentTo) old.exec(`ALTER TABLE ${table} DROP COLUMN trace_key`);
+      }
     } finally {
       old.close();
     }

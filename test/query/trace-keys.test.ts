@@ -1,8 +1,9 @@
 /**
- * Observations are keyed by a trace key given in first-seen order (store/sqlite-trace-keys.ts),
- * not by the random trace id. What a client sees must not change: a trace's observations, an
- * observation by id, model filters and their counts, retries, deletion; and a database written
- * before (schema 11) is upgraded to answer the same.
+ * Observations, scores and tags are keyed by a trace key given in first-seen order
+ * (store/sqlite-trace-keys.ts), not by the random trace id. What a client sees must not change:
+ * a trace's observations and scores, an observation by id, model, tag and score filters and
+ * their counts, retries, deletion; and a database written before (schema 11) is upgraded to
+ * answer the same.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -20,6 +21,7 @@ import { mapSpan } from '../../collector/mapping/map-span.js';
 import type { TraceStore, SpanBatch } from '../../collector/store/trace-store.js';
 import type { TraceListQuery } from '../../collector/store/query-store.js';
 import * as genAi from '../../semconv/gen-ai.js';
+import * as ours from '../../semconv/spanlite.js';
 
 const PROJECT = 'default';
 const SECOND_NS = 1_000_000_000n;
@@ -27,10 +29,26 @@ const T0_NS = 1_750_000_000n * SECOND_NS;
 const TRACE_LATE = 'ffff651916cd43dd8448eb211c80319c';
 const TRACE_EARLY = '0000651916cd43dd8448eb211c80319c';
 
-/** A trace of a root span and one chat call on `model`, starting `offsetS` seconds after T0. */
+/**
+ * A trace of a root span (tagged with the model, scored `quality` 0.9 for gpt-4o-mini and 0.4
+ * otherwise) and one chat call on `model`, starting `offsetS` seconds after T0.
+ */
 function traceBatch(traceId: string, offsetS: bigint, model: string, spanPrefix: string): SpanBatch {
   const start = T0_NS + offsetS * SECOND_NS;
-  const root = decodedSpan({ traceId, spanId: `${spanPrefix}000000000001`, name: 'agent', startTimeUnixNano: start, endTimeUnixNano: start + 3n * SECOND_NS });
+  const quality = {
+    name: genAi.GEN_AI_EVALUATION_RESULT_EVENT,
+    timeUnixNano: start + 3n * SECOND_NS,
+    attributes: { [genAi.GEN_AI_EVALUATION_NAME]: 'quality', [genAi.GEN_AI_EVALUATION_SCORE_VALUE]: model === 'gpt-4o-mini' ? 0.9 : 0.4 },
+  };
+  const root = decodedSpan({
+    traceId,
+    spanId: `${spanPrefix}000000000001`,
+    name: 'agent',
+    startTimeUnixNano: start,
+    endTimeUnixNano: start + 3n * SECOND_NS,
+    attributes: { [ours.SPANLITE_TRACE_TAGS]: [model] },
+    events: [quality],
+  });
   const chat = decodedSpan({
     traceId,
     spanId: `${spanPrefix}000000000002`,
@@ -43,20 +61,32 @@ function traceBatch(traceId: string, offsetS: bigint, model: string, spanPrefix:
   return { projectId: PROJECT, spans: [root, chat].map(mapSpan) };
 }
 
-const byModel = (model: string): TraceListQuery => ({ page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'desc' }, model });
+/** A filtered list's trace ids (found by probing each trace) and its count (of the matches taken as a set). */
+async function listed(store: TraceStore, filter: Partial<TraceListQuery>) {
+  const page = await store.listTraces(PROJECT, { page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'desc' }, ...filter });
+  return [page.data.map((trace) => trace.id), page.meta.totalItems];
+}
 
-/** What a client reads of the two traces: their observations, one by id, and a model filter with its count. */
+/** What a client reads of the two traces: their observations and scores, one by id, filters with their counts. */
 async function reads(store: TraceStore) {
   const late = await store.getTrace(PROJECT, TRACE_LATE);
   const early = await store.getTrace(PROJECT, TRACE_EARLY);
-  const miniList = await store.listTraces(PROJECT, byModel('gpt-4o-mini'));
   return {
     lateObservations: late?.observations.map((o) => [o.id, o.model]),
     earlyObservations: early?.observations.map((o) => [o.id, o.model]),
+    lateScores: late?.scores.map((score) => [score.name, score.value]),
     chatById: (await store.getObservation(PROJECT, 'bbbb000000000002'))?.traceId,
-    miniTraces: miniList.data.map((trace) => trace.id),
-    miniCount: miniList.meta.totalItems,
+    byMiniModel: await listed(store, { model: 'gpt-4o-mini' }),
+    byMiniTag: await listed(store, { tags: ['gpt-4o-mini'] }),
+    byBothTags: await listed(store, { tags: ['gpt-4o-mini', 'gpt-4o'] }),
+    byMiniTagAndModel: await listed(store, { tags: ['gpt-4o-mini'], model: 'gpt-4o-mini' }),
+    byGoodQuality: await listed(store, { scores: [{ name: 'quality', operator: '>', value: 0.5 }] }),
+    byGoodQualityAndTag: await listed(store, { scores: [{ name: 'quality', operator: '>', value: 0.5 }], tags: ['gpt-4o-mini'] }),
+    listRows: (await store.listTraces(PROJECT, { page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'asc' } })).data.map(
+      (trace) => [trace.observations.length, trace.scoreValues.map((score) => [score.name, score.value])],
+    ),
     observationsOfLate: (await store.listObservations(PROJECT, { page: 1, limit: 10, traceId: TRACE_LATE })).data.map((o) => o.id),
+    scoresOfEarly: (await store.listScores(PROJECT, { page: 1, limit: 10, traceId: TRACE_EARLY })).data.map((score) => score.value),
   };
 }
 
@@ -69,10 +99,20 @@ const EXPECTED = {
     ['bbbb000000000001', null],
     ['bbbb000000000002', 'gpt-4o'],
   ],
+  lateScores: [['quality', 0.9]],
   chatById: TRACE_EARLY,
-  miniTraces: [TRACE_LATE],
-  miniCount: 1,
+  byMiniModel: [[TRACE_LATE], 1],
+  byMiniTag: [[TRACE_LATE], 1],
+  byBothTags: [[], 0],
+  byMiniTagAndModel: [[TRACE_LATE], 1],
+  byGoodQuality: [[TRACE_LATE], 1],
+  byGoodQualityAndTag: [[TRACE_LATE], 1],
+  listRows: [
+    [2, [['quality', 0.4]]],
+    [2, [['quality', 0.9]]],
+  ],
   observationsOfLate: ['aaaa000000000002', 'aaaa000000000001'],
+  scoresOfEarly: [0.4],
 };
 
 describe('trace keys', () => {
@@ -111,7 +151,9 @@ describe('trace keys', () => {
     await store.writeBatches([traceBatch(TRACE_LATE, 10n, 'gpt-4o-mini', 'aaaa'), traceBatch(TRACE_EARLY, 0n, 'gpt-4o', 'bbbb')]);
     expect(await store.deleteTrace(PROJECT, TRACE_LATE)).toBe(true);
     expect(await store.getTrace(PROJECT, TRACE_LATE)).toBeNull();
-    expect((await store.listTraces(PROJECT, byModel('gpt-4o-mini'))).meta.totalItems).toBe(0);
+    expect(await listed(store, { model: 'gpt-4o-mini' })).toEqual([[], 0]);
+    expect(await listed(store, { tags: ['gpt-4o-mini'] })).toEqual([[], 0]);
+    expect(await listed(store, { scores: [{ name: 'quality', operator: '>', value: 0.5 }] })).toEqual([[], 0]);
     expect((await store.getTrace(PROJECT, TRACE_EARLY))?.observations).toHaveLength(2);
 
     await store.writeBatches([traceBatch(TRACE_LATE, 10n, 'gpt-4o-mini', 'aaaa')]);
@@ -149,7 +191,12 @@ describe('a database written before trace keys (schema 11)', () => {
         expect(upgraded.prepare(`SELECT trace_id FROM trace_keys ORDER BY key`).pluck().all()).toEqual([TRACE_EARLY, TRACE_LATE]);
         expect(upgraded.prepare(`SELECT count(*) FROM observations WHERE trace_key IS NULL`).pluck().get()).toBe(0);
         expect(upgraded.prepare(`SELECT count(*) FROM observations`).pluck().get()).toBe(4);
-        expect(upgraded.prepare(`SELECT sql FROM sqlite_master WHERE name = 'observations_by_model'`).pluck().get()).toContain('trace_key');
+        for (const table of ['observations', 'scores', 'trace_tags']) {
+          expect(upgraded.prepare(`SELECT count(*) FROM ${table} WHERE trace_key IS NULL`).pluck().get()).toBe(0);
+        }
+        for (const index of ['observations_by_model', 'scores_by_trace', 'sqlite_autoindex_trace_tags_1']) {
+          expect(upgraded.prepare(`SELECT group_concat(name) FROM pragma_index_info(?)`).pluck().get(index)).toContain('trace_key');
+        }
       } finally {
         upgraded.close();
       }
