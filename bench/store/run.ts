@@ -87,6 +87,9 @@ async function main(): Promise<void> {
         const group = Array.from({ length: config.batchesPerGroup }, () =>
           nextBatch(templates[batchNumber++ % templates.length]!, entropy),
         );
+        // As the write queue does between groups: a turn of the event loop, where the WAL
+        // checkpointer's reports arrive (store/wal-checkpointer.ts).
+        await new Promise((resolve) => setImmediate(resolve));
         const startedAt = performance.now();
         const outcomes = await store.writeBatches(group);
         const tookMs = performance.now() - startedAt;

@@ -31,11 +31,19 @@ export interface SqliteStoreOptions {
   cacheMiB?: number;
   /** Told when an existing database is upgraded (it can take minutes on a large one). */
   onMigration?: MigrationProgress;
+  /**
+   * WAL frames (pages) past which a commit waits for the background checkpointer to copy the rest,
+   * so the WAL starts over (default 20,000: 80 MiB). For tests.
+   */
+  walRestartFrames?: number;
   /** Told when the background WAL checkpointer fails; commits still checkpoint by themselves. */
   onCheckpointFailure?: (error: Error) => void;
 }
 
 const DEFAULT_CACHE_MIB = 64;
+const DEFAULT_WAL_RESTART_FRAMES = 20_000;
+/** The writer checkpoints by itself only past this many times the restart threshold: when the worker has failed. */
+const BACKSTOP_FACTOR = 4;
 
 export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -52,15 +60,21 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   // 64 MiB: measured, store alone filling to 800k spans, 256 MiB wrote between 7% slower and 29%
   // faster per 100k spans (noise is about 15%) and took 200 MiB more memory.
   db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? DEFAULT_CACHE_MIB)}`);
-  // 20,000 pages (80 MiB): less often than SQLite's 1,000, since a commit that checkpoints waits
-  // for it, and most of the copy is done ahead by the background checkpointer.
-  db.pragma('wal_autocheckpoint = 20000');
+  // The background checkpointer keeps the WAL under walRestartFrames (wal-checkpointer.ts); a
+  // commit checkpoints by itself only past a backstop well above it, or with no worker (memory).
+  const walRestartFrames = options.walRestartFrames ?? DEFAULT_WAL_RESTART_FRAMES;
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_FACTOR * walRestartFrames}`);
   migrate(db, options.file, options.onMigration);
   const optimizer = keepStatisticsCurrent(db);
   const checkpointer =
     options.file === ':memory:'
       ? null
-      : startWalCheckpointer(options.file, options.synchronous === 'normal' ? 'NORMAL' : 'FULL', options.onCheckpointFailure ?? console.warn);
+      : startWalCheckpointer(
+          options.file,
+          options.synchronous === 'normal' ? 'NORMAL' : 'FULL',
+          walRestartFrames,
+          options.onCheckpointFailure ?? console.warn,
+        );
 
   const scoreRepeats = createScoreRepeats(db);
   const observationIds = createObservationIdIndex(db);
@@ -77,7 +91,12 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
 
   return {
     async writeBatches(batches) {
-      return writeBatches(batches);
+      await checkpointer?.beforeCommit();
+      try {
+        return writeBatches(batches);
+      } finally {
+        checkpointer?.afterCommit();
+      }
     },
     deleteTracesOlderThan: async (cutoffUnixNano, maxTraces) => deleteOldTraces(cutoffUnixNano, maxTraces),
     // Query API: better-sqlite3 is synchronous; each read runs whole within one turn.
