@@ -1,13 +1,13 @@
 /**
  * Trace keys: a small integer per trace, given in the order traces are first seen, used in place
- * of the trace id in the keys of the observation indexes.
+ * of the trace id in the keys of the indexes of observations, scores and tags.
  *
  * Trace ids are random. An index keyed by them takes each new row on a random leaf page, so once
  * it outgrows the page cache every commit rewrites about one page per trace (or per row) to the
  * WAL and checkpoints it again. Keyed by a number that grows with arrival, a commit's new rows
  * land together at the end of the index. Measured with bench:store (the store alone, two runs
- * side by side to 600k spans): for the observation indexes, 9-10% less CPU per span from 400k
- * spans on, and 3-18% more spans/s.
+ * side by side to 600k spans), observations keyed so: 9-10% less CPU per span from 400k spans
+ * on, and 3-18% more spans/s.
  *
  * A key is given at first sight of a trace id, whatever arrives first (a span, an event, a score
  * sent before its trace), so `trace_keys` is its own table rather than a column of `traces`.
