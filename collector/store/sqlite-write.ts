@@ -294,7 +294,8 @@ function upsertTrace(
   );
   for (const tag of facts.tags) {
     if (storedTags.includes(tag)) continue;
-    if (statements.insertTag.run(projectId, traceId, statements.traceKeys.keyFor(projectId, traceId), tag).changes === 1) newTags.set(tag, (newTags.get(tag) ?? 0) + 1);
+    const traceKey = statements.traceKeys.keyFor(projectId, traceId);
+    if (statements.insertTag.run(projectId, traceId, traceKey, tag).changes === 1) newTags.set(tag, (newTags.get(tag) ?? 0) + 1);
   }
 }
 

@@ -3,8 +3,9 @@
  *
  * A checkpoint copies the pages committed to the WAL into the database file. A worker with its
  * own connection runs a PASSIVE checkpoint after each group commit (`afterCommit`), and every
- * CHECKPOINT_INTERVAL_MS for the API's own small writes: they take no lock the writer waits for. The WAL file starts over from its beginning only when a write transaction
- * begins with every frame already copied, which never happens by itself under steady load: the
+ * CHECKPOINT_INTERVAL_MS for the API's own small writes: they take no lock the writer waits for.
+ * The WAL file starts over from its beginning only when a write transaction begins with every
+ * frame already copied, which never happens by itself under steady load: the
  * next group commit begins as soon as the last one ends. So once the WAL holds `restartFrames`
  * frames, the worker asks the writer to wait (`beforeCommit`) until it has copied the rest; the
  * next commit then starts the WAL over. The writer waits on a promise, not on a lock: the event

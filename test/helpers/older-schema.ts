@@ -7,11 +7,15 @@ import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.
 import { TRACE_KEYS_TABLE } from '../../collector/store/sqlite-trace-keys.js';
 import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey } from '../../collector/store/sqlite-trace-key-migration.js';
 
-/** The tables today's batch writer writes trace keys into, and the schema version that gave them their key column. */
-const KEYED_TABLES = ['observations', 'scores', 'trace_tags'];
-const TRACE_KEYS_VERSIONS = [keyObservationsByTraceKey, keyScoresAndTagsByTraceKey, keyScoresAndTagsByTraceKey].map(
-  (migration) => MIGRATIONS.indexOf(migration) + 1,
-);
+/** The schema version that added a migration. */
+const versionOf = (migration: (typeof MIGRATIONS)[number]) => MIGRATIONS.indexOf(migration) + 1;
+/** When `trace_keys` appeared, and the tables today's batch writer writes trace keys into with the version that keyed each. */
+const TRACE_KEYS_SINCE = versionOf(keyObservationsByTraceKey);
+const KEYED_TABLES = [
+  { table: 'observations', since: versionOf(keyObservationsByTraceKey) },
+  { table: 'scores', since: versionOf(keyScoresAndTagsByTraceKey) },
+  { table: 'trace_tags', since: versionOf(keyScoresAndTagsByTraceKey) },
+];
 
 /**
  * Creates a database with migrations 1..`version` applied, lets `write` fill it as that version
@@ -31,16 +35,13 @@ export async function withDatabaseAtSchema(
     try {
       for (const migration of MIGRATIONS.slice(0, version)) applyMigration(old, migration);
       old.pragma(`user_version = ${version}`);
-      const lentTo = KEYED_TABLES.filter((_, i) => version < TRACE_KEYS_VERSIONS[i]!);
-      if (lentTo.length > 0) {
-        if (version < TRACE_KEYS_VERSIONS[0]!) old.exec(TRACE_KEYS_TABLE);
-        for (const table of lentTo) old.exec(`ALTER TABLE ${table} ADD COLUMN trace_key INTEGER`);
-      }
+      const lendsTable = version < TRACE_KEYS_SINCE;
+      const lentTo = KEYED_TABLES.filter(({ since }) => version < since).map(({ table }) => table);
+      if (lendsTable) old.exec(TRACE_KEYS_TABLE);
+      for (const table of lentTo) old.exec(`ALTER TABLE ${table} ADD COLUMN trace_key INTEGER`);
       write(old);
-      if (lentTo.length > 0) {
-        if (version < TRACE_KEYS_VERSIONS[0]!) old.exec('DROP TABLE trace_keys');
-        for (const table of lentTo) old.exec(`ALTER TABLE ${table} DROP COLUMN trace_key`);
-      }
+      if (lendsTable) old.exec('DROP TABLE trace_keys');
+      for (const table of lentTo) old.exec(`ALTER TABLE ${table} DROP COLUMN trace_key`);
     } finally {
       old.close();
     }
