@@ -49,13 +49,10 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
   // The unary + keeps the by-time indexes from being chosen to save the sort: without planner
   // statistics (a new database) SQLite would walk every row of the project in time order
   // rather than seek the trace's few rows and sort them.
-  // OTel JS takes a span's start from Date.now(), so siblings often start in the same
-  // millisecond; the one that ended first is then listed first (ends are sub-millisecond).
   const selectObservations = db
     .prepare(
       `SELECT ${OBSERVATION_COLUMNS} FROM observations o
-       WHERE o.project_id = @projectId AND o.trace_key = ${traceKeyOf('@projectId', '@traceId')}
-       ORDER BY +o.start_time_ns, o.end_time_ns IS NULL, +o.end_time_ns, o.id`,
+       WHERE o.project_id = @projectId AND o.trace_key = ${traceKeyOf('@projectId', '@traceId')} ORDER BY +o.start_time_ns, o.id`,
     )
     .safeIntegers(true);
   const selectScores = db
