@@ -60,6 +60,9 @@ export async function recordSeedScenario(options: SeedOptions = {}): Promise<Rea
   );
   retrieval.addEvent('rerank', { 'rerank.top_k': 2, 'rerank.model': 'bge-reranker' });
   retrieval.end();
+  // OTel JS stamps a span's start with Date.now(): the generation starts after retrieval, but
+  // in the same millisecond the two would tie, and the trace would list them by random span id.
+  await nextMillisecond();
 
   const generation = tracer.startSpan(
     'llm-answer',
@@ -99,4 +102,9 @@ export async function recordSeedScenario(options: SeedOptions = {}): Promise<Rea
   const spans = provider.finishedSpans();
   await provider.shutdown();
   return spans;
+}
+
+async function nextMillisecond(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() === now) await new Promise((resolve) => setImmediate(resolve));
 }
