@@ -32,8 +32,10 @@ describeInBrowser('web UI', () => {
   }, 60_000);
 
   afterAll(async () => {
+    // The page's connections first: a collector's close waits for the requests it has begun.
+    await page?.context().close();
     await collector?.close();
-  });
+  }, 30_000);
 
   afterEach(() => {
     expect(pageErrorsOf(page)).toEqual([]);
@@ -430,7 +432,7 @@ describeInBrowser('web UI on an empty collector', () => {
   }, 60_000);
   afterAll(async () => {
     await collector?.close();
-  });
+  }, 30_000);
 
   it('says how to send the first trace, with this collector as the endpoint', async () => {
     const page = await openPage(browser, { colorScheme: 'dark' });
@@ -442,5 +444,6 @@ describeInBrowser('web UI on an empty collector', () => {
     await page.goto(`${collector.url}/dashboard`);
     await page.getByRole('heading', { name: 'No traces yet' }).waitFor();
     expect(pageErrorsOf(page)).toEqual([]);
+    await page.context().close();
   });
 });
