@@ -14,7 +14,7 @@ import { QUERY_API_MIGRATION } from './sqlite-query-migration.js';
 import { rebuildWideTablesWithRowids } from './sqlite-rowid-migration.js';
 import { replaceObservationIdIndex } from './sqlite-observation-ids.js';
 import { rebuildMisfiledSearchIndex } from './sqlite-search-repair.js';
-import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey } from './sqlite-trace-key-migration.js';
+import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey, keyTracesByTraceKey } from './sqlite-trace-key-migration.js';
 
 /** SQL to run, or a step that needs to read the schema first. */
 export type Migration = string | ((db: Database) => void);
@@ -190,6 +190,8 @@ export const MIGRATIONS: readonly Migration[] = [
   keyObservationsByTraceKey,
   /* 13: scores and tags keyed by trace key too (store/sqlite-trace-key-migration.ts) */
   keyScoresAndTagsByTraceKey,
+  /* 14: traces as a rowid table whose rowid is the trace key, so new traces are appended (store/sqlite-trace-key-migration.ts) */
+  keyTracesByTraceKey,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 /**
- * Migrations 12 and 13: trace keys (sqlite-trace-keys.ts) in the keys of the indexes that were
- * keyed by trace id.
+ * Migrations 12, 13 and 14: trace keys (sqlite-trace-keys.ts) in the keys of the tables and
+ * indexes that were keyed by trace id.
  *
  * 12, observations.
  * Every trace and every trace id an observation names gets a key, in the order of the traces'
@@ -15,6 +15,15 @@
  * 13, scores and tags. Scores gain a `trace_key` column (filled in place) and scores_by_trace is
  * rebuilt on it. trace_tags, whose rows are their primary key, is copied into a table keyed by
  * (project_id, tag, trace_key) that keeps the trace id as a column for the lists that select it.
+ *
+ * 14, traces. The traces table was WITHOUT ROWID on (project_id, id): its wide rows (input,
+ * output, metadata) sat in trace id order, so each new trace was written into a random leaf page,
+ * read back from disk once the table outgrew the page cache. It is copied into a rowid table
+ * whose rowid is the trace key (`trace_key INTEGER PRIMARY KEY`): new traces are appended. A
+ * trace is found by id through the narrow index traces_keys (project_id, id, ...), as before for
+ * the reads; the batch writer finds its row by key. The other indexes ended in the primary key
+ * and now end in the rowid: `id` is appended to each, so that they still cover the reads that
+ * select trace ids.
  */
 import type { Database } from 'better-sqlite3';
 import { TRACE_KEYS_TABLE } from './sqlite-trace-keys.js';
@@ -86,4 +95,40 @@ export function keyScoresAndTagsByTraceKey(db: Database): void {
     DROP TABLE trace_tags;
     ALTER TABLE trace_tags_keyed RENAME TO trace_tags;`);
   for (const { sql } of triggers) db.exec(sql);
+}
+
+const TRACES_PRIMARY_KEY = /,\s*PRIMARY KEY \(project_id, id\)\s*\)\s*WITHOUT ROWID\s*$/i;
+
+export function keyTracesByTraceKey(db: Database): void {
+  const created = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'traces'`).pluck().get() as string | undefined;
+  if (created === undefined || !TRACES_PRIMARY_KEY.test(created)) {
+    throw new Error(`migration 14: the traces table is not as schema 13 defines it: ${created ?? 'missing'}`);
+  }
+  const indexes = db
+    .prepare<[], { name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE tbl_name = 'traces' AND type = 'index' AND sql IS NOT NULL`)
+    .all();
+  // Every trigger, not only the table's own: those of other tables that read traces would stop the rename.
+  const triggers = db.prepare<[], { name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`).all();
+  for (const { name } of triggers) db.exec(`DROP TRIGGER ${name}`);
+
+  const columns = (db.prepare(`SELECT name FROM pragma_table_info('traces')`).pluck().all() as string[]).join(', ');
+  db.exec(created.replace(/^CREATE TABLE "?traces"?/, 'CREATE TABLE traces_keyed').replace(TRACES_PRIMARY_KEY, ', trace_key INTEGER PRIMARY KEY)'));
+  db.exec(`
+    INSERT OR IGNORE INTO trace_keys (project_id, trace_id) SELECT project_id, id FROM traces ORDER BY start_time_ns, id;
+    INSERT INTO traces_keyed (${columns}, trace_key)
+    SELECT ${columns.replaceAll(/(^|, )/g, '$1t.')}, k.key
+    FROM traces t JOIN trace_keys k ON k.project_id = t.project_id AND k.trace_id = t.id
+    ORDER BY k.key;
+    DROP TABLE traces;
+    ALTER TABLE traces_keyed RENAME TO traces;`);
+
+  for (const { name, sql } of indexes) db.exec(indexEndingInTraceId(name, sql));
+  for (const { sql } of triggers) db.exec(sql);
+}
+
+/** The index as it was, ending in `id` where the primary key gave it the id (traces_keys names it already). */
+function indexEndingInTraceId(name: string, sql: string): string {
+  if (/\(project_id, id\b/.test(sql)) return sql;
+  if (/\bWHERE\b/i.test(sql) || !/\)\s*$/.test(sql)) throw new Error(`migration 14: index ${name} is not as schema 13 defines it: ${sql}`);
+  return sql.replace(/\)\s*$/, ', id)');
 }

@@ -1,6 +1,7 @@
 /**
  * Trace keys: a small integer per trace, given in the order traces are first seen, used in place
- * of the trace id in the keys of the indexes of observations, scores and tags.
+ * of the trace id in the keys of the indexes of observations, scores and tags, and as the rowid
+ * of the traces table.
  *
  * Trace ids are random. An index keyed by them takes each new row on a random leaf page, so once
  * it outgrows the page cache every commit rewrites about one page per trace (or per row) to the
@@ -33,6 +34,8 @@ export function traceKeyOf(projectId: string, traceId: string): string {
 export interface TraceKeys {
   /** The trace's key, given now if it has none. Cached until `forget`. */
   keyFor(projectId: string, traceId: string): number;
+  /** The trace's key if it has one (none is given). */
+  knownKeyFor(projectId: string, traceId: string): number | undefined;
   /** Drops the cache: after a rollback, keys it gave may no longer exist. */
   forget(): void;
 }
@@ -43,15 +46,26 @@ export function createTraceKeys(db: Database): TraceKeys {
     .prepare<[string, string], number>(`INSERT INTO trace_keys (project_id, trace_id) VALUES (?, ?) RETURNING key`)
     .pluck();
   const cache = new Map<string, number>();
+  const known = (projectId: string, traceId: string, cacheKey: string): number | undefined => {
+    let key = cache.get(cacheKey);
+    if (key === undefined) {
+      key = select.get(projectId, traceId);
+      if (key !== undefined) cache.set(cacheKey, key);
+    }
+    return key;
+  };
   return {
     keyFor(projectId, traceId) {
       const cacheKey = `${projectId}\u0000${traceId}`;
-      let key = cache.get(cacheKey);
+      let key = known(projectId, traceId, cacheKey);
       if (key === undefined) {
-        key = select.get(projectId, traceId) ?? insert.get(projectId, traceId)!;
+        key = insert.get(projectId, traceId)!;
         cache.set(cacheKey, key);
       }
       return key;
+    },
+    knownKeyFor(projectId, traceId) {
+      return known(projectId, traceId, `${projectId}\u0000${traceId}`);
     },
     forget() {
       cache.clear();

@@ -258,7 +258,8 @@ function upsertTrace(
   nowMs: number,
   newTags: Map<string, number>,
 ): void {
-  const stored = statements.selectTrace.get(projectId, traceId) as StoredTraceRow | undefined;
+  const knownKey = statements.traceKeys.knownKeyFor(projectId, traceId);
+  const stored = knownKey === undefined ? undefined : (statements.selectTrace.get(knownKey) as StoredTraceRow | undefined);
   let state: TraceFactsState | null = stored ? factsStateFromRow(traceId, stored) : null;
   // The merge replaces the tag list rather than changing it: this stays the stored one.
   const storedTags = state?.facts.tags ?? [];
@@ -266,35 +267,36 @@ function upsertTrace(
   if (state === null) return; // only scores or events arrived for a trace we have not seen yet
 
   const { facts } = state;
+  const traceKey = knownKey ?? statements.traceKeys.keyFor(projectId, traceId);
   const totalCost =
     trace.delta.cost === null ? (stored?.total_cost ?? null) : (stored?.total_cost ?? 0) + trace.delta.cost;
-  statements.upsertTrace.run(
+  const row = {
+    traceKey,
     projectId,
     traceId,
-    facts.name ?? null,
-    facts.userId ?? null,
-    facts.sessionId ?? null,
-    facts.release ?? null,
-    facts.version ?? null,
-    facts.environment ?? 'default',
-    JSON.stringify(facts.tags),
-    JSON.stringify(facts.metadata),
-    toJson(facts.input),
-    toJson(facts.output),
-    facts.public ? 1 : 0,
-    state.startTimeUnixNano,
-    state.endTimeUnixNano,
+    name: facts.name ?? null,
+    userId: facts.userId ?? null,
+    sessionId: facts.sessionId ?? null,
+    release: facts.release ?? null,
+    version: facts.version ?? null,
+    environment: facts.environment ?? 'default',
+    tags: JSON.stringify(facts.tags),
+    metadata: JSON.stringify(facts.metadata),
+    input: toJson(facts.input),
+    output: toJson(facts.output),
+    public: facts.public ? 1 : 0,
+    startTimeNs: state.startTimeUnixNano,
+    endTimeNs: state.endTimeUnixNano,
     totalCost,
-    Number(stored?.input_tokens ?? 0n) + trace.delta.inputTokens,
-    Number(stored?.output_tokens ?? 0n) + trace.delta.outputTokens,
-    Number(stored?.total_tokens ?? 0n) + trace.delta.totalTokens,
-    JSON.stringify(state.ranks),
+    inputTokens: Number(stored?.input_tokens ?? 0n) + trace.delta.inputTokens,
+    outputTokens: Number(stored?.output_tokens ?? 0n) + trace.delta.outputTokens,
+    totalTokens: Number(stored?.total_tokens ?? 0n) + trace.delta.totalTokens,
+    factRanks: JSON.stringify(state.ranks),
     nowMs,
-    nowMs,
-  );
+  };
+  (stored ? statements.updateTrace : statements.insertTrace).run(row);
   for (const tag of facts.tags) {
     if (storedTags.includes(tag)) continue;
-    const traceKey = statements.traceKeys.keyFor(projectId, traceId);
     if (statements.insertTag.run(projectId, traceId, traceKey, tag).changes === 1) newTags.set(tag, (newTags.get(tag) ?? 0) + 1);
   }
 }
@@ -341,24 +343,29 @@ function prepareStatements(db: Database) {
         value = excluded.value, string_value = excluded.string_value, data_type = excluded.data_type,
         comment = excluded.comment, source = excluded.source, time_ns = excluded.time_ns,
         metadata = excluded.metadata, updated_at_ms = excluded.updated_at_ms`),
+    // By key (sqlite-trace-keys.ts), the traces table's rowid: the write never probes the index by trace id.
     selectTrace: statement(`
       SELECT name, user_id, session_id, release, version, environment, tags, metadata, input, output,
         public, start_time_ns, end_time_ns, total_cost, input_tokens, output_tokens, total_tokens, fact_ranks
-      FROM traces WHERE project_id = ? AND id = ?`).safeIntegers(true),
-    upsertTrace: statement(`
+      FROM traces WHERE trace_key = ?`).safeIntegers(true),
+    insertTrace: statement(`
       INSERT INTO traces (
-        project_id, id, name, user_id, session_id, release, version, environment, tags, metadata,
+        trace_key, project_id, id, name, user_id, session_id, release, version, environment, tags, metadata,
         input, output, public, start_time_ns, end_time_ns, total_cost, input_tokens, output_tokens,
         total_tokens, fact_ranks, created_at_ms, updated_at_ms
-      ) VALUES (${placeholders(22)})
-      ON CONFLICT (project_id, id) DO UPDATE SET
-        name = excluded.name, user_id = excluded.user_id, session_id = excluded.session_id,
-        release = excluded.release, version = excluded.version, environment = excluded.environment,
-        tags = excluded.tags, metadata = excluded.metadata, input = excluded.input, output = excluded.output,
-        public = excluded.public, start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns,
-        total_cost = excluded.total_cost, input_tokens = excluded.input_tokens,
-        output_tokens = excluded.output_tokens, total_tokens = excluded.total_tokens,
-        fact_ranks = excluded.fact_ranks, updated_at_ms = excluded.updated_at_ms`),
+      ) VALUES (
+        @traceKey, @projectId, @traceId, @name, @userId, @sessionId, @release, @version, @environment, @tags, @metadata,
+        @input, @output, @public, @startTimeNs, @endTimeNs, @totalCost, @inputTokens, @outputTokens,
+        @totalTokens, @factRanks, @nowMs, @nowMs
+      )`),
+    updateTrace: statement(`
+      UPDATE traces SET
+        name = @name, user_id = @userId, session_id = @sessionId, release = @release, version = @version,
+        environment = @environment, tags = @tags, metadata = @metadata, input = @input, output = @output,
+        public = @public, start_time_ns = @startTimeNs, end_time_ns = @endTimeNs, total_cost = @totalCost,
+        input_tokens = @inputTokens, output_tokens = @outputTokens, total_tokens = @totalTokens,
+        fact_ranks = @factRanks, updated_at_ms = @nowMs
+      WHERE trace_key = @traceKey AND project_id = @projectId AND id = @traceId`),
     insertTag: statement(`INSERT INTO trace_tags (project_id, trace_id, trace_key, tag) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
     traceKeys: createTraceKeys(db),
   };

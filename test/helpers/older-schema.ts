@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
 import { TRACE_KEYS_TABLE } from '../../collector/store/sqlite-trace-keys.js';
-import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey } from '../../collector/store/sqlite-trace-key-migration.js';
+import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey, keyTracesByTraceKey } from '../../collector/store/sqlite-trace-key-migration.js';
 
 /** The schema version that added a migration. */
 const versionOf = (migration: (typeof MIGRATIONS)[number]) => MIGRATIONS.indexOf(migration) + 1;
@@ -15,6 +15,7 @@ const KEYED_TABLES = [
   { table: 'observations', since: versionOf(keyObservationsByTraceKey) },
   { table: 'scores', since: versionOf(keyScoresAndTagsByTraceKey) },
   { table: 'trace_tags', since: versionOf(keyScoresAndTagsByTraceKey) },
+  { table: 'traces', since: versionOf(keyTracesByTraceKey) },
 ];
 
 /**
