@@ -18,6 +18,7 @@ import { createScoreRepeats } from './sqlite-score-repeats.js';
 import { createBatchDerived } from './sqlite-batch-derived.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import { createObservationIdIndex } from './sqlite-observation-ids.js';
+import { keepStatisticsCurrent } from './sqlite-statistics.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -128,21 +129,3 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
     },
   };
 }
-
-/** Planner statistics are refreshed when a table has changed this much; a check is cheap. */
-const OPTIMIZE_INTERVAL_MS = 10 * 60_000;
-
-/**
- * Keeps the planner's statistics (sqlite_stat1) current. Without them SQLite assumes a project id
- * matches ten rows, and picks plans that scan every trace of the project (a trace's scores read
- * through the by-time index, the newest traces by sorting them all). `optimize` analyzes tables
- * never analyzed or grown much since; `analysis_limit` samples, so it takes well under a second
- * at millions of rows.
- */
-function keepStatisticsCurrent(db: Database.Database): NodeJS.Timeout {
-  db.pragma('analysis_limit = 1000');
-  const optimize = () => db.pragma('optimize = 0x10002');
-  optimize();
-  return setInterval(optimize, OPTIMIZE_INTERVAL_MS).unref();
-}
-
