@@ -44,7 +44,7 @@ export async function startCollector(
       phase === 'start'
         ? logger.info(`upgrading database ${config.dbFile} from schema ${from} to ${to}; on a large database this can take minutes`)
         : logger.info(`database ${config.dbFile} upgraded to schema ${to} in ${seconds.toFixed(1)} s`),
-    onCheckpointFailure: (error) => logger.warn({ err: error }, error.message),
+    onUpkeepFailure: (error) => logger.warn({ err: error }, error.message),
   });
   // After the store's open, which migrated the file; its own connection (see sqlite-keys.ts).
   let keyStore: KeyStore | undefined;

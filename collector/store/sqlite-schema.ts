@@ -15,6 +15,7 @@ import { rebuildWideTablesWithRowids } from './sqlite-rowid-migration.js';
 import { replaceObservationIdIndex } from './sqlite-observation-ids.js';
 import { rebuildMisfiledSearchIndex } from './sqlite-search-repair.js';
 import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey, keyTracesByTraceKey } from './sqlite-trace-key-migration.js';
+import { WORD_INDEX_CRISIS_SEGMENTS, WORD_INDEX_MERGE_SEGMENTS } from './sqlite-word-index-merge.js';
 
 /** SQL to run, or a step that needs to read the schema first. */
 export type Migration = string | ((db: Database) => void);
@@ -192,6 +193,13 @@ export const MIGRATIONS: readonly Migration[] = [
   keyScoresAndTagsByTraceKey,
   /* 14: traces as a rowid table whose rowid is the trace key, so new traces are appended (store/sqlite-trace-key-migration.ts) */
   keyTracesByTraceKey,
+  /*
+   * 15: the word index merges in steps of its own after each group commit (store/sqlite-word-index-merge.ts),
+   * sixteen segments at a time as before; the crisis merge inside a commit stays as a backstop.
+   */ `
+  INSERT INTO search_words (search_words, rank) VALUES ('usermerge', ${WORD_INDEX_MERGE_SEGMENTS});
+  INSERT INTO search_words (search_words, rank) VALUES ('crisismerge', ${WORD_INDEX_CRISIS_SEGMENTS});
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -19,6 +19,7 @@ import { createBatchDerived } from './sqlite-batch-derived.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import { createObservationIdIndex } from './sqlite-observation-ids.js';
 import { keepStatisticsCurrent } from './sqlite-statistics.js';
+import { createWordIndexMerge } from './sqlite-word-index-merge.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -37,8 +38,11 @@ export interface SqliteStoreOptions {
    * so the WAL starts over (default 20,000: 80 MiB). For tests.
    */
   walRestartFrames?: number;
-  /** Told when the background WAL checkpointer fails; commits still checkpoint by themselves. */
-  onCheckpointFailure?: (error: Error) => void;
+  /**
+   * Told when upkeep that no request waits for fails: the background WAL checkpointer (commits
+   * still checkpoint by themselves) or a word index merge step (the next commit's step retries).
+   */
+  onUpkeepFailure?: (error: Error) => void;
 }
 
 const DEFAULT_CACHE_MIB = 64;
@@ -67,6 +71,7 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_FACTOR * walRestartFrames}`);
   migrate(db, options.file, options.onMigration);
   const optimizer = keepStatisticsCurrent(db);
+  const onUpkeepFailure = options.onUpkeepFailure ?? console.warn;
   const checkpointer =
     options.file === ':memory:'
       ? null
@@ -74,12 +79,13 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
           options.file,
           options.synchronous === 'normal' ? 'NORMAL' : 'FULL',
           walRestartFrames,
-          options.onCheckpointFailure ?? console.warn,
+          onUpkeepFailure,
         );
 
   const scoreRepeats = createScoreRepeats(db);
   const observationIds = createObservationIdIndex(db);
   const writeBatches = createBatchWriter(db, Date.now, createBatchDerived(db, scoreRepeats, observationIds));
+  const wordIndexMerge = createWordIndexMerge(db);
   const traces = createTraceReads(db, createSearch(db), scoreRepeats);
   const deleteTrace = createTraceDelete(db, observationIds);
   const deleteOldTraces = createRetentionDelete(db, deleteTrace);
@@ -90,11 +96,22 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   const models = createCustomModelStore(db);
   let closed = false;
 
+  /** The batches are committed whatever happens here: a failed step must not fail them. */
+  function mergeWordIndex(): void {
+    try {
+      wordIndexMerge.mergeStep();
+    } catch (error) {
+      onUpkeepFailure(new Error(`database ${options.file}: a word index merge step failed (${(error as Error).message}); the next commit retries it`, { cause: error }));
+    }
+  }
+
   return {
     async writeBatches(batches) {
       await checkpointer?.beforeCommit();
       try {
-        return writeBatches(batches);
+        const outcomes = writeBatches(batches);
+        mergeWordIndex();
+        return outcomes;
       } finally {
         checkpointer?.afterCommit();
       }
