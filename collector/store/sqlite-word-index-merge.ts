@@ -5,8 +5,8 @@
  * FTS5 writes each commit's words as a new segment and merges segments to keep reads fast. Left
  * to itself (migration 11: a crisis merge when a level holds sixteen) it merges a whole level at
  * the end of the group commit that filled it. On a 2M-span database a second-level merge rewrites
- * about 34,000 pages (135 MB) inside one batch's commit, and every request of that group waits
- * for it: the first round after 2M measured a p99 of 2.5 s.
+ * sixteen segments of about 2,200 pages each (140 MB) inside one batch's commit, and every
+ * request of that group waits for it (the likely cause of a round after 2M with a p99 of 2.5 s).
  *
  * So the batch commit no longer merges (migration 15 raises crisismerge to a backstop), and
  * after each group commit `mergeStep` runs FTS5's incremental `merge` command, which writes at
