@@ -2,14 +2,13 @@
  * Lays out the loaded database's word index as ingest builds it. The query migration fills the
  * index in one transaction, which leaves it in few large segments; the batch writer adds one
  * segment per group commit, merged sixteen at a time when a level fills, in steps after each
- * commit (store/sqlite-word-index-merge.ts), so a database grown by ingest holds many more. Searches read every segment, so timing them on the
- * migration's layout would flatter them.
+ * commit (store/sqlite-word-index-merge.ts), so a database grown by ingest holds many more.
+ * Searches read every segment, so timing them on the migration's layout would flatter them.
  *
  * The index is emptied and every document's text written again under its id, from the stored
  * rows (as the search repair does), in commits of DOCUMENTS_PER_COMMIT: the traces of one
  * bench:ingest group commit (four 512-span requests of 64 traces), each followed by the store's
- * merge step. Documents and the
- * observation id index are left as they are.
+ * merge step. Documents and the observation id index are left as they are.
  */
 import type { Database } from 'better-sqlite3';
 import { documentText } from '../../collector/store/search-text.js';

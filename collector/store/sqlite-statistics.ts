@@ -37,18 +37,17 @@ export function keepStatisticsCurrent(db: Database): NodeJS.Timeout {
 
 function createFullTextStatisticsPin(db: Database): () => void {
   // The join leaves out fts5vocab tables, which have no data table.
-  const dataTables = () =>
-    db
-      .prepare(`SELECT data.name FROM sqlite_schema fts JOIN sqlite_schema data ON data.name = fts.name || '_data'
-        WHERE fts.sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%' AND data.type = 'table'`)
-      .pluck()
-      .all() as string[];
-  const analyzedBefore = () => db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'`).get() !== undefined;
+  const dataTables = db
+    .prepare(`SELECT data.name FROM sqlite_schema fts JOIN sqlite_schema data ON data.name = fts.name || '_data'
+      WHERE fts.sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%' AND data.type = 'table'`)
+    .pluck();
+  const statisticsTable = db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'`);
   return db.transaction(() => {
-    if (!analyzedBefore()) return; // no statistics at all: the planner assumes large tables
+    if (statisticsTable.get() === undefined) return; // no statistics at all: the planner assumes large tables
+    // Prepared here: sqlite_stat1 exists only once something was analyzed.
     const remove = db.prepare(`DELETE FROM sqlite_stat1 WHERE tbl = ?`);
     const insert = db.prepare(`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, NULL, ${PINNED_FULL_TEXT_ROWS})`);
-    for (const table of dataTables()) {
+    for (const table of dataTables.all() as string[]) {
       remove.run(table);
       insert.run(table);
     }
