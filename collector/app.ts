@@ -4,14 +4,14 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
-import { corsOptions } from './cors.js';
+import { corsOptions } from './receiver/cors.js';
 import type { Pipeline } from './pipeline.js';
-import type { TraceStore } from './store/trace-store.js';
-import type { PriceCatalog } from './price-catalog.js';
-import type { Admission } from './admission.js';
+import type { TraceStore } from './store/contract.js';
+import type { PriceCatalog } from './pricing/price-catalog.js';
+import type { Admission } from './receiver/admission.js';
 import { SpanliteError } from './errors.js';
-import { otlpReceiver, fromFastifyError } from './receiver.js';
-import { queryApi } from './query-api.js';
+import { otlpReceiver, fromFastifyError } from './receiver/http-receiver.js';
+import { queryApi } from './routes/query-api.js';
 import type { ProjectAccess } from './auth/project-access.js';
 import { projectOfRequest, requireProject } from './auth/request-project.js';
 import { adminApi } from './auth/admin-api.js';
@@ -76,6 +76,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await scope.register(queryApi, { store: deps.store, prices: deps.prices, projectOf: projectOfRequest });
   });
   await app.register(adminApi, deps.admin);
-  await app.register(import('./ui-routes.js'));
+  await app.register(import('./receiver/ui-routes.js'));
   return app;
 }

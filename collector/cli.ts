@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadCollectorConfig } from '../config/collector-config.js';
 import { startCollector } from './main.js';
 import { KEYS_USAGE, runKeysCommand } from './auth/keys-command.js';
-import { openSqliteKeyStore } from './store/sqlite-keys.js';
+import { openSqliteKeyStore } from './store/sqlite/keys.js';
 
 const USAGE = `usage: spanlite [start]
        spanlite keys create|list|revoke ...

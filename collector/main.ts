@@ -7,15 +7,15 @@
 import pino, { type Logger } from 'pino';
 import type { CollectorConfig } from '../config/collector-config.js';
 import { loadPricingTable } from '../config/pricing.js';
-import { createPriceCatalog } from './price-catalog.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { createPriceCatalog } from './pricing/price-catalog.js';
+import { openSqliteStore } from './store/sqlite/store.js';
 import { createWriteQueue } from './write-queue.js';
 import { createPipeline } from './pipeline.js';
 import { buildApp } from './app.js';
-import { buildGrpcServer, closeGrpcServer, listenGrpc } from './grpc-receiver.js';
-import { startRetention } from './retention.js';
-import { createAdmission } from './admission.js';
-import { openSqliteKeyStore } from './store/sqlite-keys.js';
+import { buildGrpcServer, closeGrpcServer, listenGrpc } from './receiver/grpc-receiver.js';
+import { startRetention } from './store/retention.js';
+import { createAdmission } from './receiver/admission.js';
+import { openSqliteKeyStore } from './store/sqlite/keys.js';
 import { createAccessControl, type AccessControl } from './auth/access-control.js';
 import type { KeyStore } from './auth/key-store.js';
 
@@ -46,7 +46,7 @@ export async function startCollector(
         : logger.info(`database ${config.dbFile} upgraded to schema ${to} in ${seconds.toFixed(1)} s`),
     onUpkeepFailure: (error) => logger.warn({ err: error }, error.message),
   });
-  // After the store's open, which migrated the file; its own connection (see sqlite-keys.ts).
+  // After the store's open, which migrated the file; its own connection (see store/sqlite/keys.ts).
   let keyStore: KeyStore | undefined;
   let accessControl: AccessControl;
   try {

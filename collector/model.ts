@@ -3,7 +3,7 @@
  * Langfuse's public API so its users and clients feel at home; times are ISO strings on the way
  * out and bigint nanoseconds on the way in.
  */
-import type { Attributes, AttributeValue } from './span.js';
+import type { Attributes, AttributeValue } from './decode/span.js';
 
 export const OBSERVATION_TYPES = [
   'SPAN',
@@ -140,4 +140,9 @@ export interface MappedSpan {
   scores: Score[];
   /** Null for a score carrier: a late, zero-length span must not stretch the trace's times. */
   trace: TraceContribution | null;
+}
+
+/** Keys that would reach an object's prototype when assigned; never copied anywhere. */
+export function isSafeKey(key: string): boolean {
+  return key !== '__proto__' && key !== 'constructor' && key !== 'prototype';
 }

@@ -3,13 +3,13 @@
  * prices) -> hand the batch to the write queue. A span that cannot be mapped is refused alone;
  * the rest of the request is kept. Log records take the same road without the cost stage.
  */
-import type { DecodedTraces, RefusedSpan } from './span.js';
+import type { DecodedTraces, RefusedSpan } from './decode/span.js';
 import type { MappedSpan, Observation } from './model.js';
 import type { WriteQueue } from './write-queue.js';
-import type { PriceIndex, PriceIndexes } from './cost.js';
-import { priceObservation } from './cost.js';
+import type { PriceIndex, PriceIndexes } from './pricing/cost.js';
+import { priceObservation } from './pricing/cost.js';
 import { mapSpan } from './mapping/map-span.js';
-import type { DecodedLogs, RefusedLogRecord } from './log-record.js';
+import type { DecodedLogs, RefusedLogRecord } from './decode/log-record.js';
 import { mapLogRecords } from './mapping/log-records.js';
 
 export interface IngestResult {

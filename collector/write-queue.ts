@@ -3,7 +3,7 @@
  * previous write ran goes to the store in one transaction, and each request is answered after
  * that commit. Bounded: past `maxQueuedSpans` a batch is refused at once with a retryable 503.
  */
-import type { SpanBatch, TraceStore } from './store/trace-store.js';
+import type { SpanBatch, TraceStore } from './store/contract.js';
 import { SpanliteError } from './errors.js';
 
 export interface WriteQueueOptions {
@@ -14,7 +14,7 @@ export interface WriteQueueOptions {
   /**
    * Spans per transaction at most; a larger backlog is written in several. Default 4096: a
    * commit runs on the event loop (about 0.3 ms a span), so this bounds how long the server
-   * stops answering, and lets admission (admission.ts) see a standing queue and answer 503
+   * stops answering, and lets admission (receiver/admission.ts) see a standing queue and answer 503
    * instead of exporters timing out behind one long commit.
    */
   maxSpansPerCommit?: number;

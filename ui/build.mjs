@@ -1,6 +1,6 @@
 /**
  * `npm run build:ui`: bundles the web UI (ui/src) with esbuild into dist/ui, which the collector
- * serves (collector/ui-routes.ts): index.html, and assets/ with content-hashed names (cached
+ * serves (collector/receiver/ui-routes.ts): index.html, and assets/ with content-hashed names (cached
  * for a year by browsers). Prints the size of each asset, raw and gzipped.
  *
  * The new bundle is written beside the old one and swapped in with a rename, so a running

@@ -12,8 +12,8 @@ import Fastify from 'fastify';
 import Database from 'better-sqlite3';
 import { parseArgs } from 'node:util';
 import { Buffer } from 'node:buffer';
-import { decodeProtobufTraces } from '../../collector/decode.js';
-import type { DecodedSpan } from '../../collector/span.js';
+import { decodeProtobufTraces } from '../../collector/decode/traces.js';
+import type { DecodedSpan } from '../../collector/decode/span.js';
 
 const { values } = parseArgs({
   options: {

@@ -27,14 +27,14 @@ interface CpuProfile {
 
 /** First matching rule names the stage of a frame's file. */
 const STAGE_BY_URL: readonly [RegExp, string][] = [
-  [/\/collector\/(decode|decode-logs)\.js$/, 'decode'],
+  [/\/collector\/decode\//, 'decode'],
   [/\/collector\/mapping\//, 'map'],
-  [/\/collector\/cost\.js$/, 'cost'],
-  [/\/collector\/trace-merge\.js$/, 'store write (trace merge)'],
-  [/\/collector\/store\/(sqlite-reads|sqlite-[a-z-]*-reads|query-store|sqlite-search|sqlite-keyset|sqlite-conditions|sqlite-trace-filter)\.js$/, 'store reads (REST)'],
+  [/\/collector\/pricing\//, 'cost'],
+  [/\/collector\/store\/trace-merge\.js$/, 'store write (trace merge)'],
+  [/\/collector\/store\/sqlite\/(read|search)\//, 'store reads (REST)'],
   [/\/collector\/store\//, 'store write'],
-  [/\/collector\/(routes\/|query-api|query-params)/, 'store reads (REST)'],
-  [/\/collector\/(receiver|request-body|otlp-response|otlp-export|pipeline|write-queue|app)\.js$/, 'receiver + pipeline'],
+  [/\/collector\/routes\//, 'store reads (REST)'],
+  [/\/collector\/(receiver\/|pipeline\.js$|write-queue\.js$|app\.js$)/, 'receiver + pipeline'],
   // Self time of better-sqlite3's transaction wrapper is BEGIN and COMMIT: WAL writes, fsync, FTS5 flushes.
   [/node_modules\/better-sqlite3\/lib\/methods\/transaction\.js$/, 'store: SQLite BEGIN/COMMIT'],
   [/node_modules\/better-sqlite3\//, 'store write'],

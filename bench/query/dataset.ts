@@ -13,8 +13,8 @@
  * days ending END_MS.
  */
 import Database from 'better-sqlite3';
-import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
-import { QUERY_API_MIGRATION } from '../../collector/store/sqlite-query-migration.js';
+import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite/schema/schema.js';
+import { QUERY_API_MIGRATION } from '../../collector/store/sqlite/schema/query-migration.js';
 
 export const OBSERVATIONS_PER_TRACE = 6;
 export const END_MS = Date.UTC(2025, 0, 31);

@@ -2,7 +2,7 @@
  * Lays out the loaded database's word index as ingest builds it. The query migration fills the
  * index in one transaction, which leaves it in few large segments; the batch writer adds one
  * segment per group commit, merged sixteen at a time when a level fills, in steps after each
- * commit (store/sqlite-word-index-merge.ts), so a database grown by ingest holds many more.
+ * commit (store/sqlite/upkeep/word-index-merge.ts), so a database grown by ingest holds many more.
  * Searches read every segment, so timing them on the migration's layout would flatter them.
  *
  * The index is emptied and every document's text written again under its id, from the stored
@@ -11,9 +11,9 @@
  * merge step. Documents and the observation id index are left as they are.
  */
 import type { Database } from 'better-sqlite3';
-import { documentText } from '../../collector/store/search-text.js';
-import { createStoredTraceStrings } from '../../collector/store/sqlite-search-repair.js';
-import { createWordIndexMerge } from '../../collector/store/sqlite-word-index-merge.js';
+import { documentText } from '../../collector/store/sqlite/search/search-text.js';
+import { createStoredTraceStrings } from '../../collector/store/sqlite/schema/search-repair.js';
+import { createWordIndexMerge } from '../../collector/store/sqlite/upkeep/word-index-merge.js';
 
 const DOCUMENTS_PER_COMMIT = 256;
 

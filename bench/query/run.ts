@@ -17,7 +17,7 @@ import { relayWordIndexAsIngest } from './ingest-built-index.js';
 import { benchQueries, type BenchQuery, type Samples } from './queries.js';
 import { loadCollectorConfig } from '../../config/collector-config.js';
 import { startCollector } from '../../collector/main.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 
 const WARMUP_RUNS = 5;
 const TARGET_MS = { list: 50, detail: 50, search: 200, metrics: 500 } as const;

@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { decodeProtobufTraces } from '../../collector/decode.js';
+import { decodeProtobufTraces } from '../../collector/decode/traces.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
-import type { SpanBatch } from '../../collector/store/trace-store.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
+import type { SpanBatch } from '../../collector/store/contract.js';
 import { buildBatchTemplate, stampBatch, stampEntropyBytes, type BatchTemplate } from '../ingest/payload.js';
 
 const TRACES_PER_BATCH = 64;
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
           nextBatch(templates[batchNumber++ % templates.length]!, entropy),
         );
         // As the write queue does between groups: a turn of the event loop, where the WAL
-        // checkpointer's reports arrive (store/wal-checkpointer.ts).
+        // checkpointer's reports arrive (store/sqlite/upkeep/wal-checkpointer.ts).
         await new Promise((resolve) => setImmediate(resolve));
         const startedAt = performance.now();
         const outcomes = await store.writeBatches(group);

@@ -1,6 +1,6 @@
 /**
  * Where API keys are kept: the small interface the authenticator, the admin API and the CLI use.
- * store/sqlite-keys.ts implements it over the collector's database file (its own connection).
+ * store/sqlite/keys.ts implements it over the collector's database file (its own connection).
  */
 
 /** One key pair as stored: never the secret itself, only its salted hash. */

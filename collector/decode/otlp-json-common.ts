@@ -8,8 +8,8 @@
  * `withPath`.
  */
 import { Buffer } from 'node:buffer';
-import type { AttributeValue, Attributes } from '../span.js';
-import type { ValueLimiter } from '../value-limits.js';
+import type { AttributeValue, Attributes } from './span.js';
+import type { ValueLimiter } from './value-limits.js';
 import { OtlpDecodeError, describe, withPath } from './decode-error.js';
 import {
   MAX_ANY_VALUE_DEPTH,

@@ -11,8 +11,8 @@
 import { Buffer } from 'node:buffer';
 import protobuf from 'protobufjs/minimal.js';
 import type { Reader } from 'protobufjs/minimal.js';
-import type { AttributeValue, Attributes } from '../span.js';
-import type { ValueLimiter } from '../value-limits.js';
+import type { AttributeValue, Attributes } from './span.js';
+import type { ValueLimiter } from './value-limits.js';
 import { OtlpDecodeError, describe, withPath } from './decode-error.js';
 import {
   MAX_ANY_VALUE_DEPTH,

@@ -3,9 +3,9 @@
  * id widths, how deep an AnyValue may nest, which attribute keys are never written, the latest
  * time kept, and the names of a signal's export envelope.
  */
-import type { AttributeValue, Attributes, DecodedSpan } from '../span.js';
-import { MAX_UNIX_NANO } from '../span.js';
-import type { ValueLimiter } from '../value-limits.js';
+import type { AttributeValue, Attributes, DecodedSpan } from './span.js';
+import { MAX_UNIX_NANO } from './span.js';
+import type { ValueLimiter } from './value-limits.js';
 import { OtlpDecodeError } from './decode-error.js';
 
 /** AnyValue nesting (arrays and kvlists) allowed before a body is refused; bounds recursion. */

@@ -2,8 +2,8 @@
  * What the protobuf and JSON trace decoders share beyond the OTLP readers: the envelope's names,
  * the checks that refuse a span, and the times every kept span ends up with.
  */
-import type { DecodedEvent, DecodedSpan, SpanStatusCodeValue } from '../span.js';
-import { MAX_UNIX_NANO } from '../span.js';
+import type { DecodedEvent, DecodedSpan, SpanStatusCodeValue } from './span.js';
+import { MAX_UNIX_NANO } from './span.js';
 import { SPANLITE_ORIGINAL_END_TIME } from '../../semconv/spanlite.js';
 import { expectedTime, type OtlpEnvelopeNames } from './otlp-values.js';
 

@@ -6,8 +6,8 @@
  * readable span with unusable ids, an unknown status code or a time past 2262 is put in `refused`,
  * and the rest of the request is kept.
  */
-import type { Attributes, DecodedEvent, DecodedTraces } from '../span.js';
-import { DEFAULT_DECODE_LIMITS, ValueLimiter, type DecodeLimits } from '../value-limits.js';
+import type { Attributes, DecodedEvent, DecodedTraces } from './span.js';
+import { DEFAULT_DECODE_LIMITS, ValueLimiter, type DecodeLimits } from './value-limits.js';
 import { describe, withPath } from './decode-error.js';
 import {
   ALL_ZERO_PATTERN,

@@ -8,8 +8,8 @@
  */
 import type { Buffer } from 'node:buffer';
 import type { Reader } from 'protobufjs/minimal.js';
-import type { Attributes, DecodedEvent, DecodedTraces } from '../span.js';
-import { DEFAULT_DECODE_LIMITS, ValueLimiter, type DecodeLimits } from '../value-limits.js';
+import type { Attributes, DecodedEvent, DecodedTraces } from './span.js';
+import { DEFAULT_DECODE_LIMITS, ValueLimiter, type DecodeLimits } from './value-limits.js';
 import { withPath } from './decode-error.js';
 import {
   expectEnd,
@@ -53,7 +53,7 @@ const TRACES: ProtobufEnvelope<DecodedTraces> = Object.freeze({ ...TRACE_ENVELOP
 
 /**
  * Decodes an OTLP/HTTP protobuf body (`application/x-protobuf`). An empty body is an empty export.
- * `limits` cap attribute values (value-limits.ts); `receivedAtUnixNano` is the start of a span sent
+ * `limits` cap attribute values (decode/value-limits.ts); `receivedAtUnixNano` is the start of a span sent
  * with neither start nor end time (default: now; see normaliseTimes).
  *
  * Spans of one ResourceSpans share one `resource` object, and spans of one ScopeSpans one `scope`

@@ -8,12 +8,12 @@
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadPricingTable } from '../../config/pricing.js';
-import { createPriceIndex } from '../cost.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { createPriceIndex } from '../pricing/cost.js';
+import { openSqliteStore } from '../store/sqlite/store.js';
 import { createWriteQueue } from '../write-queue.js';
 import { createPipeline } from '../pipeline.js';
 import { decodedFromReadableSpan } from './readable-span.js';
-import type { TraceStore } from '../store/trace-store.js';
+import type { TraceStore } from '../store/contract.js';
 
 /** `ExportResultCode` values (imported as numbers to keep @opentelemetry/core a type-only import). */
 const SUCCESS = 0;

@@ -4,8 +4,8 @@
  */
 import type { Attributes as OtelAttributes, HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { Attributes, AttributeValue, DecodedSpan, SpanStatusCodeValue } from '../span.js';
-import { isSafeKey } from '../mapping/attribute-readers.js';
+import type { Attributes, AttributeValue, DecodedSpan, SpanStatusCodeValue } from '../decode/span.js';
+import { isSafeKey } from '../model.js';
 
 const ALL_ZERO_SPAN_ID = '0000000000000000';
 

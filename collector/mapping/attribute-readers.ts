@@ -2,7 +2,7 @@
  * Typed reads over span attributes: "first of these keys that holds a usable value". Convention
  * fallbacks are ordered key lists, and these are the only functions that walk them.
  */
-import type { Attributes, AttributeValue } from '../span.js';
+import type { Attributes, AttributeValue } from '../decode/span.js';
 import { SPANLITE_NAMESPACE } from '../../semconv/spanlite.js';
 
 /**
@@ -124,9 +124,4 @@ export function firstObject(
 ): Record<string, AttributeValue> | undefined {
   const value = firstJson(attributes, keys, mask);
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-}
-
-/** Keys that would reach an object's prototype when assigned; never copied anywhere. */
-export function isSafeKey(key: string): boolean {
-  return key !== '__proto__' && key !== 'constructor' && key !== 'prototype';
 }

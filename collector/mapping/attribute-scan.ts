@@ -6,7 +6,7 @@
  * Indexed message lists are collected only when a cheap marker (one key lookup each, see
  * INDEXED_CONVENTIONS) says their convention is on the span: most spans pay nothing for them.
  */
-import type { Attributes, AttributeValue } from '../span.js';
+import type { Attributes, AttributeValue } from '../decode/span.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import * as langfuse from '../../semconv/langfuse.js';
 import * as oi from '../../semconv/openinference.js';

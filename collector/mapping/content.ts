@@ -9,7 +9,7 @@
  * Conventions rarely overlap on one span; when they do, the more specific and more recent one wins.
  * The attribute keys a chosen source read are reported, so they are not stored twice.
  */
-import type { Attributes, AttributeValue } from '../span.js';
+import type { Attributes, AttributeValue } from '../decode/span.js';
 import type { JsonValue } from '../model.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import * as langfuse from '../../semconv/langfuse.js';

@@ -8,10 +8,10 @@
  * (`{ message: {...} }`, `{ tool_call: {...} }`) are unwrapped, and OpenInference's multi-part
  * `contents` becomes `content`, so messages read like OpenAI's chat format.
  */
-import type { AttributeValue } from '../span.js';
+import type { AttributeValue } from '../decode/span.js';
 import type { JsonValue } from '../model.js';
 import type { PrefixedEntry } from './attribute-scan.js';
-import { isSafeKey } from './attribute-readers.js';
+import { isSafeKey } from '../model.js';
 
 /** Positions at or above this are ignored. */
 export const MAX_INDEX = 10_000;

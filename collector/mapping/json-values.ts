@@ -1,6 +1,6 @@
 /** Helpers for values that arrive as JSON text or nested objects inside one attribute. */
-import type { Attributes, AttributeValue } from '../span.js';
-import { isSafeKey } from './attribute-readers.js';
+import type { Attributes, AttributeValue } from '../decode/span.js';
+import { isSafeKey } from '../model.js';
 
 /** Nested objects deeper than this stay objects (bounds the work on hostile input). */
 const MAX_FLATTEN_DEPTH = 4;

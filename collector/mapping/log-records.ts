@@ -13,8 +13,8 @@
  *   the LLM traces under log lines.
  */
 import { createHash } from 'node:crypto';
-import type { AttributeValue, Attributes } from '../span.js';
-import type { DecodedLogRecord, DecodedLogs, GenAiMessageRecord, MappedLogs, RefusedLogRecord } from '../log-record.js';
+import type { AttributeValue, Attributes } from '../decode/span.js';
+import type { DecodedLogRecord, DecodedLogs, GenAiMessageRecord, MappedLogs, RefusedLogRecord } from '../decode/log-record.js';
 import type { JsonValue, Level, Observation } from '../model.js';
 import * as events from '../../semconv/gen-ai-events.js';
 import { GEN_AI_INPUT_MESSAGES, GEN_AI_OUTPUT_MESSAGES, GEN_AI_SYSTEM_INSTRUCTIONS } from '../../semconv/gen-ai.js';

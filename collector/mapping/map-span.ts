@@ -6,7 +6,7 @@
  * observation-type, trace-facts); the README's "Supported SDKs and conventions" sums them up.
  * Hot path: the attributes are walked once (attribute-scan); everything else is key lookups.
  */
-import type { Attributes, DecodedSpan } from '../span.js';
+import type { Attributes, DecodedSpan } from '../decode/span.js';
 import type { MappedSpan, Observation } from '../model.js';
 import { AI_WRAPPER_OPERATIONS } from '../../semconv/vercel-ai.js';
 import { firstBoolean, firstString } from './attribute-readers.js';

@@ -3,8 +3,8 @@
  * present wins: the app's explicit names (spanlite's, then Langfuse's), then the OTel GenAI
  * semconv, then SDK conventions; within one convention the more recent name comes first.
  */
-import type { Attributes, AttributeValue, DecodedSpan } from '../span.js';
-import { SpanStatusCode } from '../span.js';
+import type { Attributes, AttributeValue, DecodedSpan } from '../decode/span.js';
+import { SpanStatusCode } from '../decode/span.js';
 import type { CostDetails, JsonValue, Level, ObservationType } from '../model.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import * as langfuse from '../../semconv/langfuse.js';
@@ -13,7 +13,8 @@ import * as openllmetry from '../../semconv/openllmetry.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as vercel from '../../semconv/vercel-ai.js';
 import type { AttributeScan } from './attribute-scan.js';
-import { firstNumber, firstObject, firstString, isSafeKey, keyBit, parseJsonLoosely, toNumber } from './attribute-readers.js';
+import { firstNumber, firstObject, firstString, keyBit, parseJsonLoosely, toNumber } from './attribute-readers.js';
+import { isSafeKey } from '../model.js';
 import { flattenObject, parseJsonValue } from './json-values.js';
 import { parseLevel } from './level.js';
 import { inStoreRange, parseTimeToUnixNano } from './times.js';

@@ -4,7 +4,7 @@
  * most generic, then evidence (a tool name, a model). Plain HTTP/DB spans match nothing: SPAN.
  * Supporting a new SDK means adding a row, with a comment naming the SDK that needed it.
  */
-import type { Attributes } from '../span.js';
+import type { Attributes } from '../decode/span.js';
 import { OBSERVATION_TYPES, type ObservationType } from '../model.js';
 import { GEN_AI_OPERATION_NAME, GEN_AI_TOOL_NAME, GenAiOperation } from '../../semconv/gen-ai.js';
 import { LANGFUSE_OBSERVATION_MODEL, LANGFUSE_OBSERVATION_TYPE, LangfuseObservationType } from '../../semconv/langfuse.js';

@@ -2,7 +2,7 @@
  * A span's events: `gen_ai.evaluation.result` events become scores; every other event becomes an
  * EVENT observation under the span, as Langfuse shows them.
  */
-import type { Attributes, DecodedEvent, DecodedSpan } from '../span.js';
+import type { Attributes, DecodedEvent, DecodedSpan } from '../decode/span.js';
 import type { Level, Observation, Score, ScoreDataType } from '../model.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import * as ours from '../../semconv/spanlite.js';

@@ -12,7 +12,7 @@
  * Events whose content becomes the input or output are not also kept as EVENT observations.
  * Messages have the same shape as the ones joined from log records (see log-records).
  */
-import type { Attributes, AttributeValue, DecodedEvent } from '../span.js';
+import type { Attributes, AttributeValue, DecodedEvent } from '../decode/span.js';
 import type { JsonValue } from '../model.js';
 import * as events from '../../semconv/gen-ai-events.js';
 import * as genAi from '../../semconv/gen-ai.js';

@@ -1,5 +1,5 @@
 /** Time attributes that arrive as ISO strings or as unix nanoseconds. */
-import { MAX_UNIX_NANO } from '../span.js';
+import { MAX_UNIX_NANO } from '../decode/span.js';
 
 /**
  * ISO-8601 text, a decimal string or a number of unix nanoseconds -> bigint; null if unusable,

@@ -10,7 +10,7 @@
  * hints (`gen_ai.conversation.id`, Langfuse integrations' `langfuse_*` metadata keys).
  * Tags are the union of every source. Between spans, trace-merge decides.
  */
-import type { Attributes, DecodedSpan } from '../span.js';
+import type { Attributes, DecodedSpan } from '../decode/span.js';
 import type { JsonValue, TraceContribution, TraceFacts } from '../model.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as otel from '../../semconv/otel.js';

@@ -9,7 +9,7 @@
  * reasoning: those are then taken out, so every bucket is exclusive (unless the counts show the
  * provider did not include them, see inputEvidentlyExcludesCache).
  */
-import type { Attributes } from '../span.js';
+import type { Attributes } from '../decode/span.js';
 import type { UsageDetails } from '../model.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import * as langfuse from '../../semconv/langfuse.js';

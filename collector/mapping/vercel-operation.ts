@@ -1,5 +1,5 @@
 /** The Vercel AI SDK operation a span is, from `ai.operationId` or the `operation.name` it mirrors. */
-import type { Attributes } from '../span.js';
+import type { Attributes } from '../decode/span.js';
 import { AI_OPERATION_ID, AI_OPERATION_NAME, AI_OPERATION_PREFIX } from '../../semconv/vercel-ai.js';
 import { ANY_KEY, firstString, keyBit } from './attribute-readers.js';
 

@@ -1,7 +1,7 @@
 /** /api/public/metrics/daily: per UTC day, traces, observations, errors, usage and cost by model. */
 import type { FastifyInstance } from 'fastify';
-import type { QueryApiOptions } from '../query-api.js';
-import { splitList, unixNanoOf } from '../query-params.js';
+import type { QueryApiOptions } from './route-options.js';
+import { splitList, unixNanoOf } from './query-params.js';
 import { dailyMetricsSchema, listParam, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
 
 interface DailyMetricsQuerystring {

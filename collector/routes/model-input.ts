@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PriceTier, TokenPrices } from '../../config/pricing.js';
-import type { CustomModelRecord } from '../store/query-store.js';
+import type { CustomModelRecord } from '../store/contract.js';
 import type { ModelView, PricingTierView } from '../store/views.js';
-import { compileMatchPattern, type CatalogEntry } from '../price-catalog.js';
-import { invalidParameter } from '../query-params.js';
+import { compileMatchPattern, type CatalogEntry } from '../pricing/price-catalog.js';
+import { invalidParameter } from './query-params.js';
 
 const PRICE_KEYS = ['input', 'output', 'cachedInput', 'cacheWrite', 'reasoning'] as const;
 /** The usage buckets a tier's threshold counts, as a Langfuse usageDetailPattern. */

@@ -3,9 +3,9 @@
  * file's and the defaults, for spans ingested from then on (stored costs do not change).
  */
 import type { FastifyInstance } from 'fastify';
-import type { QueryApiOptions } from '../query-api.js';
+import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
-import { invalidParameter } from '../query-params.js';
+import { invalidParameter } from './query-params.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
 import { idParams, modelSchema, pageParams, pageSchema, withErrors } from './schemas.js';
 

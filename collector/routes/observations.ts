@@ -1,9 +1,9 @@
 /** /api/public/observations: filtered list, newest first, and one by id (Langfuse's v1 shapes). */
 import type { FastifyInstance } from 'fastify';
-import type { QueryApiOptions } from '../query-api.js';
+import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
 import { LEVELS, OBSERVATION_TYPES, type Level, type ObservationType } from '../model.js';
-import { splitList, unixNanoOf } from '../query-params.js';
+import { splitList, unixNanoOf } from './query-params.js';
 import { idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
 
 interface ObservationListQuerystring {

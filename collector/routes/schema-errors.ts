@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { SpanliteError } from '../errors.js';
-import { QueryRejectedError } from '../store/query-store.js';
+import { QueryRejectedError } from '../store/contract.js';
 
 export interface AjvError {
   instancePath: string;

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonValue, Score, ScoreDataType } from '../model.js';
-import type { QueryStore } from '../store/query-store.js';
-import { invalidParameter } from '../query-params.js';
+import type { QueryStore } from '../store/contract.js';
+import { invalidParameter } from './query-params.js';
 
 export interface ScoreBody {
   id?: string;

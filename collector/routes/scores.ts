@@ -5,11 +5,11 @@
  * `score.create()` sends those).
  */
 import type { FastifyInstance } from 'fastify';
-import type { QueryApiOptions } from '../query-api.js';
+import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
-import { COMPARISON_OPERATORS, type ComparisonOperator } from '../store/query-store.js';
+import { COMPARISON_OPERATORS, type ComparisonOperator } from '../store/contract.js';
 import type { Score, ScoreDataType } from '../model.js';
-import { invalidParameter, splitList, unixNanoOf } from '../query-params.js';
+import { invalidParameter, splitList, unixNanoOf } from './query-params.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
 import { validationMessage, type AjvError } from './schema-errors.js';
 import { idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';

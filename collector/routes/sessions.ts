@@ -1,8 +1,8 @@
 /** /api/public/sessions: sessions newest first, and one session with its traces in order. */
 import type { FastifyInstance } from 'fastify';
-import type { QueryApiOptions } from '../query-api.js';
+import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
-import { splitList, unixNanoOf } from '../query-params.js';
+import { splitList, unixNanoOf } from './query-params.js';
 import { idParams, listParam, pageParams, pageSchema, sessionDetailSchema, sessionSchema, timeParam, withErrors } from './schemas.js';
 
 interface SessionListQuerystring {

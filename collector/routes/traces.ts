@@ -1,8 +1,8 @@
 /** /api/public/traces: the filtered list (pages or cursor), one trace with its tree, deletion. */
 import type { FastifyInstance } from 'fastify';
-import type { QueryApiOptions } from '../query-api.js';
+import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
-import { TRACE_ORDER_FIELDS, type TraceListQuery } from '../store/query-store.js';
+import { TRACE_ORDER_FIELDS, type TraceListQuery } from '../store/contract.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -13,7 +13,7 @@ import {
   parseSearchTerms,
   splitList,
   unixNanoOf,
-} from '../query-params.js';
+} from './query-params.js';
 import {
   idParams,
   listParam,

@@ -1,9 +1,9 @@
 /** /api/public/users (extension): per user, trace count, first/last trace, tokens and cost. */
 import type { FastifyInstance } from 'fastify';
-import type { QueryApiOptions } from '../query-api.js';
+import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
-import { USER_ORDER_FIELDS } from '../store/query-store.js';
-import { parseOrderBy } from '../query-params.js';
+import { USER_ORDER_FIELDS } from '../store/contract.js';
+import { parseOrderBy } from './query-params.js';
 import { idParams, pageParams, pageSchema, userSchema, withErrors } from './schemas.js';
 
 interface UserListQuerystring {

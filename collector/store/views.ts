@@ -5,7 +5,7 @@
  * USD; `latency` seconds, as Langfuse; fields ending in Ms milliseconds.
  */
 import type { JsonValue, Level, ObservationType, ScoreDataType, CostMissingReason } from '../model.js';
-import type { Attributes } from '../span.js';
+import type { Attributes } from '../decode/span.js';
 
 export interface ScoreView {
   id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAdmission } from '../../collector/admission.js';
+import { createAdmission } from '../../collector/receiver/admission.js';
 import { SpanliteError } from '../../collector/errors.js';
 
 function clock() {

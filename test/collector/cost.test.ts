@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCost, createPriceIndex, priceObservation } from '../../collector/cost.js';
+import { computeCost, createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
 import type { ModelPrice, PriceTier, TokenPrices } from '../../config/pricing.js';
 import { loadPricingTable } from '../../config/pricing.js';
 

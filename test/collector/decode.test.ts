@@ -10,8 +10,8 @@ import {
 import protobuf from 'protobufjs/minimal.js';
 import { describe, expect, it } from 'vitest';
 
-import { decodeJsonTraces, decodeProtobufTraces, OtlpDecodeError } from '../../collector/decode.js';
-import type { DecodedTraces } from '../../collector/span.js';
+import { decodeJsonTraces, decodeProtobufTraces, OtlpDecodeError } from '../../collector/decode/traces.js';
+import type { DecodedTraces } from '../../collector/decode/span.js';
 
 // ---------------------------------------------------------------------------------------------
 // Real SDK exports

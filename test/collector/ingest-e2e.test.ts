@@ -7,7 +7,7 @@ import { jsonBody, startTestCollector, type TestCollector } from '../helpers/col
 import { exportSpans, otlpExporter, type ExporterEncoding } from '../helpers/otel-sdk.js';
 import { recordSeedScenario, SEED } from '../helpers/seed-scenario.js';
 import { loadPricingTable } from '../../config/pricing.js';
-import { createPriceIndex } from '../../collector/cost.js';
+import { createPriceIndex } from '../../collector/pricing/cost.js';
 
 const gpt4oMini = createPriceIndex(loadPricingTable()).find('gpt-4o-mini')!;
 

@@ -1,7 +1,7 @@
 /**
  * FTS5 removes merged segments with `DELETE FROM x_data WHERE id>=? AND id<=?`. Analyzed while
  * new (two rows), its `_data` tables were planned as a whole-table scan, so every merge read the
- * whole word index once per segment (store/sqlite-statistics.ts). Planned from the statistics
+ * whole word index once per segment (store/sqlite/upkeep/statistics.ts). Planned from the statistics
  * the store leaves in the file, the same range must read by key, new or reopened.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 

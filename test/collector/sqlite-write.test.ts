@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
-import type { SpanBatch, TraceStore } from '../../collector/store/trace-store.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
+import type { SpanBatch, TraceStore } from '../../collector/store/contract.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeTraceContribution, type TraceFactsState } from '../../collector/trace-merge.js';
+import { mergeTraceContribution, type TraceFactsState } from '../../collector/store/trace-merge.js';
 import type { TraceContribution } from '../../collector/model.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import * as ours from '../../semconv/spanlite.js';

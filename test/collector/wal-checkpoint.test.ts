@@ -8,8 +8,8 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
-import type { SpanBatch, TraceStore } from '../../collector/store/trace-store.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
+import type { SpanBatch, TraceStore } from '../../collector/store/contract.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 
@@ -82,7 +82,7 @@ describe('WAL checkpoints', () => {
 
   it('keeps the WAL under its restart threshold by having commits wait for the worker, not by checkpointing on the writer', async () => {
     const restartFrames = 200;
-    const backstopFrames = 4 * restartFrames; // the writer's own checkpoint (sqlite-store.ts)
+    const backstopFrames = 4 * restartFrames; // the writer's own checkpoint (store/sqlite/store.ts)
     const small = openSqliteStore({ file: join(dir, 'small-wal.db'), walRestartFrames: restartFrames });
     const walFrames = () => Math.floor(Math.max(0, statSync(join(dir, 'small-wal.db-wal')).size - WAL_HEADER_BYTES) / WAL_FRAME_BYTES);
     try {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createWriteQueue } from '../../collector/write-queue.js';
-import type { BatchWriteOutcome, SpanBatch, TraceStore } from '../../collector/store/trace-store.js';
+import type { BatchWriteOutcome, SpanBatch, TraceStore } from '../../collector/store/contract.js';
 import { SpanliteError } from '../../collector/errors.js';
 import type { MappedSpan } from '../../collector/model.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 

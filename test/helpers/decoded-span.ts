@@ -1,5 +1,5 @@
 /** A DecodedSpan builder for pure mapping tests: sensible defaults, override what matters. */
-import type { DecodedSpan } from '../../collector/span.js';
+import type { DecodedSpan } from '../../collector/decode/span.js';
 
 export function decodedSpan(overrides: Partial<DecodedSpan> = {}): DecodedSpan {
   return {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CollectorConfig } from '../../config/collector-config.js';
-import { openSqliteKeyStore } from '../../collector/store/sqlite-keys.js';
+import { openSqliteKeyStore } from '../../collector/store/sqlite/keys.js';
 import { createKeyManager } from '../../collector/auth/key-manager.js';
 import { startTestCollector, type TestCollector } from './collector.js';
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite-schema.js';
-import { TRACE_KEYS_TABLE } from '../../collector/store/sqlite-trace-keys.js';
-import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey, keyTracesByTraceKey } from '../../collector/store/sqlite-trace-key-migration.js';
+import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite/schema/schema.js';
+import { TRACE_KEYS_TABLE } from '../../collector/store/sqlite/write/trace-keys.js';
+import { keyObservationsByTraceKey, keyScoresAndTagsByTraceKey, keyTracesByTraceKey } from '../../collector/store/sqlite/schema/trace-key-migration.js';
 
 /** The schema version that added a migration. */
 const versionOf = (migration: (typeof MIGRATIONS)[number]) => MIGRATIONS.indexOf(migration) + 1;

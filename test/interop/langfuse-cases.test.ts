@@ -24,7 +24,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareCase, loadLangfuseCases, type ComparedField, type Mismatch } from './langfuse-cases.js';
-import { createPriceIndex, priceObservation } from '../../collector/cost.js';
+import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
 import { loadPricingTable } from '../../config/pricing.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -9,9 +9,9 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeJsonTraces } from '../../collector/decode.js';
+import { decodeJsonTraces } from '../../collector/decode/traces.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import { mergeTraceContribution, type TraceFactsState } from '../../collector/trace-merge.js';
+import { mergeTraceContribution, type TraceFactsState } from '../../collector/store/trace-merge.js';
 import type { MappedSpan, Observation, UsageDetails } from '../../collector/model.js';
 
 export interface LangfuseCase {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { loadPricingTable } from '../../config/pricing.js';
-import { computeCost, createPriceIndex } from '../../collector/cost.js';
+import { computeCost, createPriceIndex } from '../../collector/pricing/cost.js';
 import type { UsageDetails } from '../../collector/model.js';
 import { ANSWER, CHAT_USAGE, EMBEDDING_PROMPT_TOKENS, RESPONSE_MODEL_SUFFIX, TOOL_NAME, TOOL_RESULT, startMockOpenAi, type MockOpenAi } from './mock-openai.js';
 import { LANGFUSE, VERCEL, runLangfuseScenario, runVercelScenario, type VercelScenarioIds } from './in-process-scenarios.js';

@@ -9,13 +9,13 @@ import { dirname, join } from 'node:path';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../collector/store/sqlite-schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../collector/store/sqlite/schema/schema.js';
 import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { QUERY_API_MIGRATION } from '../../collector/store/sqlite-query-migration.js';
-import { createBatchWriter } from '../../collector/store/sqlite-write.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { QUERY_API_MIGRATION } from '../../collector/store/sqlite/schema/query-migration.js';
+import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import type { SpanBatch } from '../../collector/store/trace-store.js';
+import type { SpanBatch } from '../../collector/store/contract.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as genAi from '../../semconv/gen-ai.js';
 

@@ -1,7 +1,7 @@
 /**
  * Observations found by id alone (GET /api/public/observations/:id, a score POSTed with only an
  * observationId), through the full-text index of observation ids rather than a b-tree index
- * (store/sqlite-observation-ids.ts): ids of every shape, ids shared by traces, deleted traces,
+ * (store/sqlite/search/observation-ids.ts): ids of every shape, ids shared by traces, deleted traces,
  * and databases upgraded from before the index.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,13 +13,13 @@ import { startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
 import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { createBatchWriter } from '../../collector/store/sqlite-write.js';
-import { createBatchDerived } from '../../collector/store/sqlite-batch-derived.js';
-import { createScoreRepeats } from '../../collector/store/sqlite-score-repeats.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
-import type { TraceStore } from '../../collector/store/trace-store.js';
+import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
+import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
+import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
+import type { TraceStore } from '../../collector/store/contract.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import type { DecodedSpan } from '../../collector/span.js';
+import type { DecodedSpan } from '../../collector/decode/span.js';
 
 const PROJECT = 'default';
 const TRACE_A = '0af7651916cd43dd8448eb211c80319c';

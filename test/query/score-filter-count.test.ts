@@ -9,8 +9,8 @@ import { startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
 import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { createBatchWriter } from '../../collector/store/sqlite-write.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import * as genAi from '../../semconv/gen-ai.js';
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodedSpan } from '../helpers/decoded-span.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
-import type { SpanBatch, TraceStore } from '../../collector/store/trace-store.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
+import type { SpanBatch, TraceStore } from '../../collector/store/contract.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 
 const T0_NS = 1_700_000_000_000_000_000n;

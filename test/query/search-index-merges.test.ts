@@ -1,6 +1,6 @@
 /**
  * The full-text word index merges its segments sixteen at a time, only when a level fills, in a
- * step of its own after each group commit (migrations 11 and 15, store/sqlite-word-index-merge.ts):
+ * step of its own after each group commit (migrations 11 and 15, store/sqlite/upkeep/word-index-merge.ts):
  * across many commits the segments stay few and every trace's words stay found.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { decodedSpan } from '../helpers/decoded-span.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import { WORD_INDEX_CRISIS_SEGMENTS, WORD_INDEX_MERGE_SEGMENTS } from '../../collector/store/sqlite-word-index-merge.js';
+import { WORD_INDEX_CRISIS_SEGMENTS, WORD_INDEX_MERGE_SEGMENTS } from '../../collector/store/sqlite/upkeep/word-index-merge.js';
 
 const COMMITS = 40; // more than two full levels of sixteen segments
 const T0_NS = 1_700_000_000_000_000_000n;

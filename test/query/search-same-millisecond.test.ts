@@ -2,7 +2,7 @@
  * Full-text search over traces that start in the same millisecond. Their documents share the
  * millisecond's id range, and ids there exceed a double's precision: each trace's text must be
  * found under that trace, also after another is deleted, and also in a database whose documents
- * an earlier version indexed under rounded ids (store/sqlite-search-repair.ts).
+ * an earlier version indexed under rounded ids (store/sqlite/schema/search-repair.ts).
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +10,12 @@ import { startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
 import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { createBatchWriter } from '../../collector/store/sqlite-write.js';
-import { createBatchDerived } from '../../collector/store/sqlite-batch-derived.js';
-import { createScoreRepeats } from '../../collector/store/sqlite-score-repeats.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
+import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
+import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
+import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import type { TraceListQuery } from '../../collector/store/query-store.js';
+import type { TraceListQuery } from '../../collector/store/contract.js';
 
 const START_MS = Date.UTC(2025, 5, 1, 12, 0, 0, 123);
 const WORDS = ['alpha', 'bravo', 'charlie', 'delta'];

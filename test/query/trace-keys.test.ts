@@ -1,6 +1,6 @@
 /**
  * Observations, scores and tags are keyed by a trace key given in first-seen order
- * (store/sqlite-trace-keys.ts), not by the random trace id. What a client sees must not change:
+ * (store/sqlite/write/trace-keys.ts), not by the random trace id. What a client sees must not change:
  * a trace's observations and scores, an observation by id, model, tag and score filters and
  * their counts, retries, deletion; and a database written before (schema 11, schema 13 for the
  * traces table) is upgraded to answer the same.
@@ -12,14 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { createBatchWriter } from '../../collector/store/sqlite-write.js';
-import { openSqliteStore } from '../../collector/store/sqlite-store.js';
-import { createBatchDerived } from '../../collector/store/sqlite-batch-derived.js';
-import { createScoreRepeats } from '../../collector/store/sqlite-score-repeats.js';
-import { createObservationIdIndex } from '../../collector/store/sqlite-observation-ids.js';
+import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
+import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
+import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';
+import { createObservationIdIndex } from '../../collector/store/sqlite/search/observation-ids.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import type { TraceStore, SpanBatch } from '../../collector/store/trace-store.js';
-import type { TraceListQuery } from '../../collector/store/query-store.js';
+import type { TraceStore, SpanBatch } from '../../collector/store/contract.js';
+import type { TraceListQuery } from '../../collector/store/contract.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import * as ours from '../../semconv/spanlite.js';
 

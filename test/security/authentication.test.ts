@@ -21,9 +21,9 @@ import {
   type KeyedCollector,
   type ProjectKey,
 } from '../helpers/keyed-collector.js';
-import { openSqliteKeyStore } from '../../collector/store/sqlite-keys.js';
+import { openSqliteKeyStore } from '../../collector/store/sqlite/keys.js';
 import { createKeyManager } from '../../collector/auth/key-manager.js';
-import { OTLP_GRPC_METHODS } from '../../collector/grpc-receiver.js';
+import { OTLP_GRPC_METHODS } from '../../collector/receiver/grpc-receiver.js';
 
 const RECHECK_MS = 300;
 const T0 = Date.UTC(2025, 8, 2, 9, 0, 0);

@@ -10,7 +10,7 @@ import { createKeyManager, type CreatedApiKey, type KeyManager } from '../../col
 import type { KeyStore } from '../../collector/auth/key-store.js';
 import { createRateLimiter } from '../../collector/auth/rate-limiter.js';
 import { readCredentials } from '../../collector/auth/credentials.js';
-import { openSqliteKeyStore } from '../../collector/store/sqlite-keys.js';
+import { openSqliteKeyStore } from '../../collector/store/sqlite/keys.js';
 import { SpanliteError } from '../../collector/errors.js';
 
 describe('generateApiKey', () => {

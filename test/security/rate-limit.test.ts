@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { recordTraces } from '../query/trace-builder.js';
 import { apiKeyAuth, basicAuth, callApi, startKeyedCollector, type KeyedCollector } from '../helpers/keyed-collector.js';
-import { OTLP_GRPC_METHODS } from '../../collector/grpc-receiver.js';
+import { OTLP_GRPC_METHODS } from '../../collector/receiver/grpc-receiver.js';
 
 const PER_MINUTE = 3;
 /** Seconds until one request is free again: 60 / PER_MINUTE. */

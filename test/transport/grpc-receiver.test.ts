@@ -13,7 +13,7 @@ import { startTestCollector, type TestCollector } from '../helpers/collector.js'
 import { exportSpans, recordingProvider } from '../helpers/otel-sdk.js';
 import { recordingLoggerProvider } from '../helpers/otel-logs.js';
 import { recordSeedScenario, SEED } from '../helpers/seed-scenario.js';
-import { grpcErrorFor, OTLP_GRPC_METHODS } from '../../collector/grpc-receiver.js';
+import { grpcErrorFor, OTLP_GRPC_METHODS } from '../../collector/receiver/grpc-receiver.js';
 import { SpanliteError } from '../../collector/errors.js';
 import { GEN_AI_OPERATION_NAME } from '../../semconv/gen-ai.js';
 import { SPANLITE_OBSERVATION_INPUT } from '../../semconv/spanlite.js';

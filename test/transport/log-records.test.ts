@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { context, trace } from '@opentelemetry/api';
-import { decodeJsonLogs, decodeProtobufLogs } from '../../collector/decode-logs.js';
+import { decodeJsonLogs, decodeProtobufLogs } from '../../collector/decode/logs.js';
 import { mapLogRecords } from '../../collector/mapping/log-records.js';
-import type { DecodedLogRecord } from '../../collector/log-record.js';
+import type { DecodedLogRecord } from '../../collector/decode/log-record.js';
 import { recordingLoggerProvider } from '../helpers/otel-logs.js';
 import { recordingProvider } from '../helpers/otel-sdk.js';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { OTLP_LOGS_PATHS, OTLP_TRACES_PATHS } from '../../collector/receiver.js';
+import { OTLP_LOGS_PATHS, OTLP_TRACES_PATHS } from '../../collector/receiver/http-receiver.js';
 
 const config = parse(readFileSync(new URL('../../otel-collector.yaml', import.meta.url), 'utf8')) as any;
 

@@ -9,15 +9,15 @@
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import type { DecodedSpan } from '../../collector/span.js';
+import type { DecodedSpan } from '../../collector/decode/span.js';
 import type { MappedSpan } from '../../collector/model.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import { createPriceIndex, priceObservation } from '../../collector/cost.js';
-import { migrate } from '../../collector/store/sqlite-schema.js';
-import { createBatchWriter } from '../../collector/store/sqlite-write.js';
-import { createBatchDerived } from '../../collector/store/sqlite-batch-derived.js';
-import { createScoreRepeats } from '../../collector/store/sqlite-score-repeats.js';
-import { createObservationIdIndex } from '../../collector/store/sqlite-observation-ids.js';
+import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
+import { migrate } from '../../collector/store/sqlite/schema/schema.js';
+import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
+import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
+import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';
+import { createObservationIdIndex } from '../../collector/store/sqlite/search/observation-ids.js';
 import { loadPricingTable } from '../../config/pricing.js';
 import { DEFAULT_PROJECT_ID } from '../../collector/app.js';
 import * as ours from '../../semconv/spanlite.js';

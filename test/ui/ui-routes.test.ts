@@ -1,5 +1,5 @@
 /**
- * How the collector serves the web UI (collector/ui-routes.ts): pages answer index.html, assets
+ * How the collector serves the web UI (collector/receiver/ui-routes.ts): pages answer index.html, assets
  * are cached for good, nothing shadows the REST API or OTLP, and a missing build says what to do.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UI_PAGES, defaultUiRoot, uiRoutes } from '../../collector/ui-routes.js';
+import { UI_PAGES, defaultUiRoot, uiRoutes } from '../../collector/receiver/ui-routes.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 
 const INDEX = '<!doctype html><title>spanlite</title><script type="module" src="/assets/app-ABC123.js"></script>';

@@ -1,6 +1,6 @@
 /**
  * Addresses: every view has its own URL (the collector answers index.html for each; see
- * collector/ui-routes.ts UI_PAGES), and a view's filters live in its query string.
+ * collector/receiver/ui-routes.ts UI_PAGES), and a view's filters live in its query string.
  */
 import { useEffect, useState } from 'preact/hooks';
 

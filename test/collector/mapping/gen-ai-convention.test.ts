@@ -3,7 +3,7 @@ import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 import * as events from '../../../semconv/gen-ai-events.js';
-import type { Attributes } from '../../../collector/span.js';
+import type { Attributes } from '../../../collector/decode/span.js';
 
 const at = 1_700_000_000_100_000_000n;
 const event = (name: string, attributes: Attributes) => ({ name, timeUnixNano: at, attributes });

@@ -1,0 +1,136 @@
+/**
+ * The cost stage: find a model's price, then price each usage bucket at its own rate.
+ * Pure functions over the pricing table loaded by `config/pricing`; no I/O.
+ */
+import type { ModelPrice, TokenPrices } from '../../config/pricing.js';
+import { USAGE_KEYS } from '../model.js';
+import type { CostDetails, CostMissingReason, PricedUsageKey, UsageDetails } from '../model.js';
+
+/** Looks up the price entry for a model name. */
+export interface PriceIndex {
+  /** The first matching entry (user entries before defaults), or null when none matches. */
+  find(model: string): ModelPrice | null;
+}
+
+/**
+ * One price index per project: a project's custom models are matched before the shared table,
+ * and never for another project's spans. The collector's price catalog is one; a single index
+ * for every project is `{ indexFor: () => index }`.
+ */
+export interface PriceIndexes {
+  indexFor(projectId: string): PriceIndex | Promise<PriceIndex>;
+}
+
+export interface PricedObservation {
+  cost: CostDetails | null;
+  missingReason: CostMissingReason | null;
+}
+
+/** Distinct model names remembered by a price index; the oldest is forgotten past this. */
+const MAX_MEMOISED_MODELS = 10_000;
+
+/** Costs are rounded to this many decimal places of USD, to drop float noise (0.1 + 0.2). */
+const COST_DECIMALS = 12;
+const COST_SCALE = 10 ** COST_DECIMALS;
+
+/**
+ * A price index over `models`. User entries are tried before defaults, each group in the given
+ * order; the first whose pattern matches the whole (trimmed) name wins. Lookups, including
+ * misses, are memoised per name, so the per-span cost is one Map lookup for known models.
+ */
+export function createPriceIndex(models: readonly ModelPrice[]): PriceIndex {
+  const ordered = [
+    ...models.filter((entry) => entry.source === 'user'),
+    ...models.filter((entry) => entry.source !== 'user'),
+  ];
+  const memo = new Map<string, ModelPrice | null>();
+  return {
+    find(model: string): ModelPrice | null {
+      const cached = memo.get(model);
+      if (cached !== undefined) return cached;
+      const name = model.trim();
+      const found = ordered.find((entry) => entry.pattern.test(name)) ?? null;
+      if (memo.size >= MAX_MEMOISED_MODELS) {
+        const oldest = memo.keys().next();
+        if (oldest.done !== true) memo.delete(oldest.value);
+      }
+      memo.set(model, found);
+      return found;
+    },
+  };
+}
+
+/**
+ * The cost of `usage` at `price`, in USD per bucket plus `total` (their sum). Buckets are
+ * exclusive (see {@link UsageDetails}); each is priced at its own rate, falling back to the input
+ * price for `cachedInput` and `cacheWrite` and to the output price for `reasoning`. When the
+ * request's input (input + cachedInput + cacheWrite) is above a tier's threshold, the highest
+ * such tier prices the whole request. Only buckets with a non-negative finite count are priced;
+ * with none (e.g. a usage carrying only `total`) the result is `{}`, which
+ * {@link priceObservation} reports as `no_usage`.
+ */
+export function computeCost(usage: UsageDetails, price: ModelPrice): CostDetails {
+  const prices = pricesFor(usage, price);
+  const cost: CostDetails = {};
+  let total = 0;
+  let priced = false;
+  for (const key of USAGE_KEYS) {
+    const units = usage[key];
+    if (!isCount(units)) continue;
+    const amount = units * rate(prices, key);
+    cost[key] = roundUsd(amount);
+    total += amount;
+    priced = true;
+  }
+  if (priced) cost.total = roundUsd(total);
+  return cost;
+}
+
+/**
+ * Cost of one observation, or why it has none: `no_model` without a model name, `no_usage`
+ * without any usage bucket (a bare `total` cannot be split into rates), `no_price_match` when no
+ * table entry matches the model.
+ */
+export function priceObservation(model: string | null, usage: UsageDetails, index: PriceIndex): PricedObservation {
+  if (model === null || model.trim() === '') return { cost: null, missingReason: 'no_model' };
+  if (!USAGE_KEYS.some((key) => isCount(usage[key]))) return { cost: null, missingReason: 'no_usage' };
+  const price = index.find(model);
+  if (price === null) return { cost: null, missingReason: 'no_price_match' };
+  return { cost: computeCost(usage, price), missingReason: null };
+}
+
+function pricesFor(usage: UsageDetails, price: ModelPrice): TokenPrices {
+  const inputTokens = count(usage.input) + count(usage.cachedInput) + count(usage.cacheWrite);
+  let prices = price.prices;
+  for (const tier of price.tiers) {
+    if (inputTokens > tier.whenInputTokensAbove) prices = tier.prices;
+  }
+  return prices;
+}
+
+function rate(prices: TokenPrices, key: PricedUsageKey): number {
+  switch (key) {
+    case 'input':
+      return prices.input;
+    case 'output':
+      return prices.output;
+    case 'cachedInput':
+      return prices.cachedInput ?? prices.input;
+    case 'cacheWrite':
+      return prices.cacheWrite ?? prices.input;
+    case 'reasoning':
+      return prices.reasoning ?? prices.output;
+  }
+}
+
+function isCount(value: number | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function count(value: number | undefined): number {
+  return isCount(value) ? value : 0;
+}
+
+function roundUsd(amount: number): number {
+  return Math.round(amount * COST_SCALE) / COST_SCALE;
+}

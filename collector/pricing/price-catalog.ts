@@ -1,0 +1,128 @@
+/**
+ * The price catalog: every model price the collector knows, and the price index the cost stage
+ * uses. Three sources, matched in this order: custom models created through the API (stored in
+ * the database, newest first), then the pricing file (SPANLITE_PRICING_FILE), then the shipped
+ * defaults. When custom models change, the index is rebuilt; spans ingested from then on are
+ * priced with it, spans stored before keep their cost.
+ *
+ * Custom models belong to the project that created them: each project gets its own index (its
+ * custom models, then the shared table), and ingestion prices a batch with its project's.
+ *
+ * pricing/cost.ts stays pure: the catalog only chooses which entries `createPriceIndex` is built from,
+ * and is itself the pipeline's PriceIndexes.
+ */
+import type { ModelPrice } from '../../config/pricing.js';
+import { createPriceIndex, type PriceIndex, type PriceIndexes } from './cost.js';
+import type { CustomModelRecord, QueryStore } from '../store/contract.js';
+
+export type PriceOrigin = 'custom' | 'file' | 'default';
+
+export interface CatalogEntry {
+  price: ModelPrice;
+  origin: PriceOrigin;
+  /** Custom models: when created; others: when the catalog was created. */
+  createdAtMs: number;
+}
+
+export type CustomModelDeletion = 'deleted' | 'not_found' | 'not_custom';
+
+export interface PriceCatalog extends PriceIndexes {
+  /** Custom entries (newest first), then the file's, then the defaults: the matching order. */
+  list(projectId: string): Promise<CatalogEntry[]>;
+  get(projectId: string, modelId: string): Promise<CatalogEntry | null>;
+  /** Stores a custom model; it prices the project's spans ingested from now on (no other project's). */
+  createCustom(projectId: string, model: CustomModelRecord): Promise<CatalogEntry>;
+  deleteCustom(projectId: string, modelId: string): Promise<CustomModelDeletion>;
+}
+
+export interface PriceCatalogOptions {
+  /** The pricing table: file entries (source `user`) and defaults, as loadPricingTable gives it. */
+  table: readonly ModelPrice[];
+  store: Pick<QueryStore, 'listCustomModels' | 'insertCustomModel' | 'deleteCustomModel'>;
+  now?: () => number;
+}
+
+export async function createPriceCatalog(options: PriceCatalogOptions): Promise<PriceCatalog> {
+  const { store, now = Date.now } = options;
+  const loadedAtMs = now();
+  const table: CatalogEntry[] = options.table.map((price) => ({
+    price,
+    origin: price.source === 'user' ? 'file' : 'default',
+    createdAtMs: loadedAtMs,
+  }));
+  /** Shared by every project without custom models, and its memo with it. */
+  const tableIndex = createPriceIndex(options.table);
+  /**
+   * Each project's index, built on its first span and rebuilt after its custom models change.
+   * Projects are the keys' projects (and the open one), so the map stays small.
+   */
+  const indexes = new Map<string, Promise<PriceIndex>>();
+
+  async function entries(projectId: string): Promise<CatalogEntry[]> {
+    const custom = (await store.listCustomModels(projectId)).map(customEntry);
+    return [...custom, ...table];
+  }
+
+  async function buildIndex(projectId: string): Promise<PriceIndex> {
+    const custom = await store.listCustomModels(projectId);
+    if (custom.length === 0) return tableIndex;
+    return createPriceIndex([...custom.map((model) => customEntry(model).price), ...options.table]);
+  }
+
+  return {
+    indexFor(projectId) {
+      let index = indexes.get(projectId);
+      if (index === undefined) {
+        index = buildIndex(projectId);
+        indexes.set(projectId, index);
+        // A failed read is not kept: the next export reads again.
+        const built = index;
+        built.catch(() => {
+          if (indexes.get(projectId) === built) indexes.delete(projectId);
+        });
+      }
+      return index;
+    },
+    list: entries,
+    async get(projectId, modelId) {
+      return (await entries(projectId)).find((entry) => entry.price.id === modelId) ?? null;
+    },
+    async createCustom(projectId, model) {
+      const entry = customEntry(model);
+      await store.insertCustomModel(projectId, model);
+      indexes.delete(projectId);
+      return entry;
+    },
+    async deleteCustom(projectId, modelId) {
+      if (await store.deleteCustomModel(projectId, modelId)) {
+        indexes.delete(projectId);
+        return 'deleted';
+      }
+      return table.some((entry) => entry.price.id === modelId) ? 'not_custom' : 'not_found';
+    },
+  };
+}
+
+/**
+ * A match pattern as the pricing file's: a JavaScript regular expression matched
+ * case-insensitively against the whole model name. Langfuse's patterns start with `(?i)`, which
+ * JavaScript lacks and which matching always implies, so it is dropped. Throws a SyntaxError
+ * for an invalid expression.
+ */
+export function compileMatchPattern(source: string): RegExp {
+  return new RegExp(`^(?:${source.replace(/^\(\?i\)/, '')})$`, 'i');
+}
+
+function customEntry(model: CustomModelRecord): CatalogEntry {
+  const price: ModelPrice = Object.freeze({
+    id: model.id,
+    modelName: model.modelName,
+    matchPattern: model.matchPattern,
+    pattern: compileMatchPattern(model.matchPattern),
+    prices: model.prices,
+    tiers: model.tiers,
+    // Matched before the defaults, as pricing-file entries are; listed before those.
+    source: 'user',
+  });
+  return { price, origin: 'custom', createdAtMs: model.createdAtMs };
+}

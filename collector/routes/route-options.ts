@@ -1,0 +1,10 @@
+/** What every REST route is given: the store, the price catalog, and how to tell a request's project. */
+import type { FastifyRequest } from 'fastify';
+import type { QueryStore } from '../store/contract.js';
+import type { PriceCatalog } from '../pricing/price-catalog.js';
+
+export interface QueryApiOptions {
+  store: QueryStore;
+  prices: PriceCatalog;
+  projectOf: (request: FastifyRequest) => string;
+}

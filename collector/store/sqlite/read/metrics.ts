@@ -1,0 +1,226 @@
+/**
+ * Daily metrics (Langfuse's /metrics/daily): per UTC day, traces by their start, observations by
+ * theirs, with usage and cost per model. Without trace filters they come from the rollups
+ * (`daily_traces`, `daily_usage`, kept by triggers), so a month costs a few dozen rows however
+ * many spans it holds; with filters (user, trace name, tags, environment) they are summed from
+ * the matching traces and their observations.
+ *
+ * Errors (an extension): ERROR observations by their start, and traces with one by the trace's
+ * start. Both are read from the partial index of ERROR observations (observations_errors_by_time),
+ * so they cost what the errors number, not the spans. An error is looked for from the start of
+ * the first day asked: observations start no earlier than their trace.
+ *
+ * fromTimestamp/toTimestamp select days: each day overlapping the range is reported whole.
+ */
+import type { Database } from 'better-sqlite3';
+import type { DailyMetricsQuery } from '../../contract.js';
+import type { DailyMetricsView, Page, UsageByModelView } from '../../views.js';
+import { SqlConditions } from './conditions.js';
+import { StatementCache } from '../statement-cache.js';
+import { roundUsd } from './rows.js';
+import { traceKeyOf } from '../write/trace-keys.js';
+
+const NS_PER_DAY = 86_400_000_000_000n;
+const MS_PER_DAY = 86_400_000;
+/** The literal level lets SQLite use the partial index observations_errors_by_time. */
+const ERROR_OBSERVATION = `o.project_id = @projectId AND o.level = 'ERROR'`;
+
+interface DayTraces {
+  day: bigint;
+  trace_count: bigint;
+}
+
+interface DayCount {
+  day: bigint;
+  n: bigint;
+}
+
+interface DayModelUsage {
+  day: bigint;
+  model: string;
+  trace_count: bigint;
+  observation_count: bigint;
+  input_tokens: bigint;
+  output_tokens: bigint;
+  total_tokens: bigint;
+  /** A REAL sum, but read as bigint when SQLite summed only integers. */
+  total_cost: number | bigint;
+}
+
+export interface MetricsReads {
+  dailyMetrics(projectId: string, query: DailyMetricsQuery): Page<DailyMetricsView>;
+}
+
+export function createMetricsReads(db: Database): MetricsReads {
+  const statements = new StatementCache(db);
+
+  function fromRollups(projectId: string, query: DailyMetricsQuery, firstDay: bigint, lastDay: bigint) {
+    const range = { projectId, firstDay, lastDay };
+    const days = `
+      SELECT day FROM daily_traces WHERE project_id = @projectId AND day BETWEEN @firstDay AND @lastDay AND trace_count > 0
+      UNION
+      SELECT day FROM daily_usage WHERE project_id = @projectId AND day BETWEEN @firstDay AND @lastDay AND observation_count > 0`;
+    const totalItems = Number((statements.get(`SELECT count(*) AS n FROM (${days})`).get(range) as { n: bigint }).n);
+    const pageDays = (
+      statements
+        .get(`SELECT day FROM (${days}) ORDER BY day DESC LIMIT @limit OFFSET @offset`)
+        .all({ ...range, limit: query.limit, offset: (query.page - 1) * query.limit }) as Array<{ day: bigint }>
+    ).map((row) => row.day);
+    if (pageDays.length === 0) return { totalItems, pageDays, traces: [], usage: [], errors: { traces: [], observations: [] } };
+    const pageRange = { projectId, firstDay: pageDays.at(-1)!, lastDay: pageDays[0]! };
+    const traces = statements
+      .get(`SELECT day, trace_count FROM daily_traces WHERE project_id = @projectId AND day BETWEEN @firstDay AND @lastDay`)
+      .all(pageRange) as DayTraces[];
+    const usage = statements
+      .get(
+        `SELECT day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost
+         FROM daily_usage WHERE project_id = @projectId AND day BETWEEN @firstDay AND @lastDay`,
+      )
+      .all(pageRange) as DayModelUsage[];
+    const errorRange = { projectId, fromNs: pageRange.firstDay * NS_PER_DAY, toNs: (pageRange.lastDay + 1n) * NS_PER_DAY };
+    const errors = {
+      observations: statements
+        .get(
+          `SELECT o.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS n FROM observations o
+           WHERE ${ERROR_OBSERVATION} AND o.start_time_ns >= @fromNs AND o.start_time_ns < @toNs GROUP BY 1`,
+        )
+        .all(errorRange) as DayCount[],
+      // From the errors to their traces (CROSS JOIN keeps that order): a month holds far fewer errors than traces.
+      // `+o.trace_id`: otherwise SQLite walks the whole primary key for its trace_id order rather than the error index.
+      traces: statements
+        .get(
+          `SELECT t.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS n
+           FROM (SELECT DISTINCT +o.trace_id AS trace_id FROM observations o WHERE ${ERROR_OBSERVATION} AND o.start_time_ns >= @fromNs) e
+           CROSS JOIN traces t ON t.project_id = @projectId AND t.id = e.trace_id
+           WHERE t.start_time_ns >= @fromNs AND t.start_time_ns < @toNs GROUP BY 1`,
+        )
+        .all(errorRange) as DayCount[],
+    };
+    return { totalItems, pageDays, traces, usage, errors };
+  }
+
+  function fromFilteredTraces(projectId: string, query: DailyMetricsQuery, firstDay: bigint, lastDay: bigint) {
+    const c = new SqlConditions(projectId).add('t.project_id = @projectId');
+    if (query.traceName !== undefined) c.add(`t.name = ${c.bind(query.traceName)}`);
+    if (query.userId !== undefined) c.add(`t.user_id = ${c.bind(query.userId)}`);
+    if (query.environments?.length) c.add(`t.environment IN ${c.bindList(query.environments)}`);
+    for (const tag of query.tags ?? []) {
+      c.add(`EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = ${c.bind(tag)} AND g.trace_key = ${traceKeyOf('t.project_id', 't.id')})`);
+    }
+    const traceFilter = c.sql;
+    const traceRange = new SqlConditions(projectId);
+    const observationRange = new SqlConditions(projectId);
+    if (query.fromTimeUnixNano !== undefined) {
+      traceRange.add(`t.start_time_ns >= @fromNs`);
+      observationRange.add(`o.start_time_ns >= @fromNs`);
+    }
+    if (query.toTimeUnixNano !== undefined) {
+      traceRange.add(`t.start_time_ns < @toNs`);
+      observationRange.add(`o.start_time_ns < @toNs`);
+    }
+    const params = {
+      ...c.params,
+      ...(query.fromTimeUnixNano === undefined ? {} : { fromNs: firstDay * NS_PER_DAY }),
+      ...(query.toTimeUnixNano === undefined ? {} : { toNs: (lastDay + 1n) * NS_PER_DAY }),
+    };
+    const traces = statements
+      .get(
+        `SELECT t.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS trace_count FROM traces t
+         WHERE ${traceFilter} AND ${traceRange.sql} GROUP BY 1`,
+      )
+      .all(params) as DayTraces[];
+    const errorFrom = query.fromTimeUnixNano === undefined ? '' : 'AND o.start_time_ns >= @fromNs';
+    const errorTo = query.toTimeUnixNano === undefined ? '' : 'AND o.start_time_ns < @toNs';
+    const errors = {
+      observations: statements
+        .get(
+          `SELECT o.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS n FROM observations o
+           WHERE ${ERROR_OBSERVATION} ${errorFrom} ${errorTo} AND o.trace_id IN (SELECT t.id FROM traces t WHERE ${traceFilter})
+           GROUP BY 1`,
+        )
+        .all(params) as DayCount[],
+      traces: statements
+        .get(
+          `SELECT t.start_time_ns / ${NS_PER_DAY} AS day, count(*) AS n
+           FROM (SELECT DISTINCT +o.trace_id AS trace_id FROM observations o WHERE ${ERROR_OBSERVATION} ${errorFrom}) e
+           CROSS JOIN traces t ON t.project_id = @projectId AND t.id = e.trace_id
+           WHERE ${traceFilter} AND ${traceRange.sql} GROUP BY 1`,
+        )
+        .all(params) as DayCount[],
+    };
+    const counted = (expression: string) => `sum(CASE WHEN o.counts_in_trace_totals = 1 THEN ${expression} ELSE 0 END)`;
+    const usage = statements
+      .get(
+        `SELECT o.start_time_ns / ${NS_PER_DAY} AS day, coalesce(o.model, '') AS model,
+           count(DISTINCT CASE WHEN o.model IS NOT NULL THEN o.trace_id END) AS trace_count,
+           count(*) AS observation_count,
+           ${counted('coalesce(o.input_tokens, 0) + coalesce(o.cached_input_tokens, 0) + coalesce(o.cache_write_tokens, 0)')} AS input_tokens,
+           ${counted('coalesce(o.output_tokens, 0) + coalesce(o.reasoning_tokens, 0)')} AS output_tokens,
+           ${counted('coalesce(o.total_tokens, 0)')} AS total_tokens,
+           coalesce(${counted('coalesce(o.total_cost, 0.0)')}, 0.0) AS total_cost
+         FROM observations o
+         WHERE o.project_id = @projectId AND ${observationRange.sql}
+           AND o.trace_key IN (SELECT ${traceKeyOf('t.project_id', 't.id')} FROM traces t WHERE ${traceFilter})
+         GROUP BY 1, 2`,
+      )
+      .all(params) as DayModelUsage[];
+    const allDays = [...new Set([...traces.map((row) => row.day), ...usage.map((row) => row.day)])].sort((a, b) =>
+      a === b ? 0 : a > b ? -1 : 1,
+    );
+    const offset = (query.page - 1) * query.limit;
+    return { totalItems: allDays.length, pageDays: allDays.slice(offset, offset + query.limit), traces, usage, errors };
+  }
+
+  return {
+    dailyMetrics(projectId, query) {
+      const firstDay = query.fromTimeUnixNano === undefined ? -1n : dayOf(query.fromTimeUnixNano);
+      // `to` is exclusive: a range ending exactly at midnight does not touch the next day.
+      const lastDay = query.toTimeUnixNano === undefined ? BigInt(Number.MAX_SAFE_INTEGER) : dayOf(query.toTimeUnixNano - 1n);
+      const filtered =
+        query.traceName !== undefined || query.userId !== undefined || !!query.tags?.length || !!query.environments?.length;
+      const { totalItems, pageDays, traces, usage, errors } = filtered
+        ? fromFilteredTraces(projectId, query, firstDay, lastDay)
+        : fromRollups(projectId, query, firstDay, lastDay);
+      return {
+        data: pageDays.map((day) => dayView(day, traces, usage, errors)),
+        meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
+      };
+    },
+  };
+}
+
+function dayOf(unixNano: bigint): bigint {
+  const day = unixNano / NS_PER_DAY;
+  return unixNano < 0n && unixNano % NS_PER_DAY !== 0n ? day - 1n : day;
+}
+
+function dayView(
+  day: bigint,
+  traces: readonly DayTraces[],
+  usage: readonly DayModelUsage[],
+  errors: { traces: readonly DayCount[]; observations: readonly DayCount[] },
+): DailyMetricsView {
+  const onDay = (counts: readonly DayCount[]) => Number(counts.find((row) => row.day === day)?.n ?? 0n);
+  const rows = usage.filter((row) => row.day === day);
+  const models: UsageByModelView[] = rows
+    .filter((row) => row.model !== '' || row.total_tokens > 0n || Number(row.total_cost) > 0)
+    .map((row) => ({
+      model: row.model === '' ? null : row.model,
+      inputUsage: Number(row.input_tokens),
+      outputUsage: Number(row.output_tokens),
+      totalUsage: Number(row.total_tokens),
+      countTraces: Number(row.trace_count),
+      countObservations: Number(row.observation_count),
+      totalCost: roundUsd(Number(row.total_cost)),
+    }))
+    .sort((a, b) => (a.model ?? '\uffff').localeCompare(b.model ?? '\uffff'));
+  return {
+    date: new Date(Number(day) * MS_PER_DAY).toISOString().slice(0, 10),
+    countTraces: Number(traces.find((row) => row.day === day)?.trace_count ?? 0n),
+    countObservations: rows.reduce((sum, row) => sum + Number(row.observation_count), 0),
+    countErrorTraces: onDay(errors.traces),
+    countErrorObservations: onDay(errors.observations),
+    totalCost: roundUsd(rows.reduce((sum, row) => sum + Number(row.total_cost), 0)),
+    usage: models,
+  };
+}

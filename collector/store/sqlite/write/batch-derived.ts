@@ -1,0 +1,173 @@
+/**
+ * Tables derived from each written batch (the batch writer's DerivedWrites hooks) rather than by
+ * triggers: even an empty trigger on `observations` costs each insert of its wide rows about a
+ * third more, measured; a batch needs a handful of statements instead of several per row.
+ *
+ * - `tag_counts`: traces per tag, from the tags traces gained in the batch.
+ * - `daily_usage`: per (project, UTC day, model) observation count, tokens and cost as trace
+ *   totals count them, and how many traces used the model (counted once, when a trace's first
+ *   observation on the model is stored).
+ * - the full-text index: one document per trace per group of batches (one transaction) holding
+ *   the distinct strings of what the group says about the trace: its observations' names, input
+ *   and output values, and the trace facts the spans carry (name, explicit input and output).
+ *   Text repeated across a trace's spans (the user's question, a system prompt, the root's input
+ *   that is also the trace's) is indexed once. Documents only accumulate: text a later span
+ *   replaces stays searchable under its trace.
+ * - `score_name_repeats`: the score names the batch repeats within a trace (store/sqlite/write/score-repeats.ts).
+ * - the observation id index: the ids of each trace's observations, under the trace's document
+ *   (store/sqlite/search/observation-ids.ts).
+ */
+import { traceKeyOf } from './trace-keys.js';
+import type { Database } from 'better-sqlite3';
+import type { MappedSpan, Observation, TraceFacts } from '../../../model.js';
+import type { DerivedWrites } from './batch-writer.js';
+import { collectStrings } from '../search/search-text.js';
+import { createSearchDocumentWriter } from '../search/documents.js';
+import type { ScoreRepeats } from './score-repeats.js';
+import type { ObservationIdIndex } from '../search/observation-ids.js';
+
+export const NS_PER_DAY = 86_400_000_000_000n;
+
+/** What a group's batches say about one trace, to be indexed as one document. */
+interface PendingDocument {
+  projectId: string;
+  traceId: string;
+  strings: Set<string>;
+  observationIds: string[];
+  /** The earliest start seen, for a trace with no row (only scores or log records arrived with it). */
+  earliestStartNs: bigint;
+}
+
+interface DayModelUsage {
+  day: bigint;
+  model: string;
+  traceCount: number;
+  observationCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  costUsd: number;
+}
+
+export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, observationIds: ObservationIdIndex): DerivedWrites {
+  const upsertUsage = db.prepare(`
+    INSERT INTO daily_usage (project_id, day, model, trace_count, observation_count, input_tokens, output_tokens, total_tokens, total_cost)
+    VALUES (@projectId, @day, @model, @traceCount, @observationCount, @inputTokens, @outputTokens, @totalTokens, @costUsd)
+    ON CONFLICT (project_id, day, model) DO UPDATE SET
+      trace_count = trace_count + excluded.trace_count,
+      observation_count = observation_count + excluded.observation_count,
+      input_tokens = input_tokens + excluded.input_tokens,
+      output_tokens = output_tokens + excluded.output_tokens,
+      total_tokens = total_tokens + excluded.total_tokens,
+      total_cost = total_cost + excluded.total_cost`);
+  const countTag = db.prepare(`
+    INSERT INTO tag_counts (project_id, tag, trace_count) VALUES (?, ?, ?)
+    ON CONFLICT (project_id, tag) DO UPDATE SET trace_count = trace_count + excluded.trace_count`);
+  const countOnModel = db
+    .prepare(`SELECT count(*) FROM observations WHERE project_id = @projectId AND model = @model AND trace_key = ${traceKeyOf('@projectId', '@traceId')}`)
+    .pluck();
+  const traceStart = db.prepare(`SELECT start_time_ns FROM traces WHERE project_id = ? AND id = ?`).pluck().safeIntegers(true);
+  const writeDocument = createSearchDocumentWriter(db);
+
+  function writeUsage(projectId: string, observations: readonly Observation[]): void {
+    const usage = new Map<string, DayModelUsage>();
+    const onModel = new Map<string, { traceId: string; model: string; key: string; count: number }>();
+    for (const observation of observations) {
+      const day = observation.startTimeUnixNano / NS_PER_DAY;
+      const model = observation.model ?? '';
+      const key = `${day}\u0000${model}`;
+      let row = usage.get(key);
+      if (!row) {
+        row = { day, model, traceCount: 0, observationCount: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
+        usage.set(key, row);
+      }
+      row.observationCount++;
+      if (observation.countsInTraceTotals) {
+        const { usage: tokens } = observation;
+        row.inputTokens += (tokens.input ?? 0) + (tokens.cachedInput ?? 0) + (tokens.cacheWrite ?? 0);
+        row.outputTokens += (tokens.output ?? 0) + (tokens.reasoning ?? 0);
+        row.totalTokens += tokens.total ?? 0;
+        row.costUsd += observation.cost?.total ?? 0;
+      }
+      if (observation.model !== null) {
+        const pairKey = `${observation.traceId}\u0000${model}`;
+        const pair = onModel.get(pairKey);
+        if (pair) pair.count++;
+        else onModel.set(pairKey, { traceId: observation.traceId, model, key, count: 1 });
+      }
+    }
+    // A trace counts for a model the first time one of its observations on it is stored: when
+    // every stored observation of the pair is from this batch.
+    for (const pair of onModel.values()) {
+      if (Number(countOnModel.get({ projectId, model: pair.model, traceId: pair.traceId })) === pair.count) usage.get(pair.key)!.traceCount++;
+    }
+    for (const row of usage.values()) upsertUsage.run({ projectId, ...row });
+  }
+
+  /** A group's full-text documents, one per trace: written at the end of the group (finishGroup). */
+  let pendingDocuments = new Map<string, PendingDocument>();
+
+  function collectSearchDocuments(projectId: string, spans: readonly MappedSpan[], observations: readonly Observation[]): void {
+    const documentOf = (traceId: string, startNs: bigint): PendingDocument => {
+      const key = `${projectId}\u0000${traceId}`;
+      let document = pendingDocuments.get(key);
+      if (!document) {
+        document = { projectId, traceId, strings: new Set(), observationIds: [], earliestStartNs: startNs };
+        pendingDocuments.set(key, document);
+      } else if (startNs < document.earliestStartNs) {
+        document.earliestStartNs = startNs;
+      }
+      return document;
+    };
+    for (const observation of observations) {
+      const document = documentOf(observation.traceId, observation.startTimeUnixNano);
+      document.strings.add(observation.name);
+      document.observationIds.push(observation.id);
+      collectStrings(observation.input, document.strings);
+      collectStrings(observation.output, document.strings);
+    }
+    for (const { trace } of spans) {
+      if (trace === null) continue;
+      const document = documentOf(trace.traceId, trace.startTimeUnixNano);
+      addTraceFacts(trace.explicit, document.strings);
+      if (trace.implicit.name !== undefined) document.strings.add(trace.implicit.name);
+    }
+  }
+
+  /**
+   * One ascending run of document ids for the whole group: FTS5 buffers a transaction's rows
+   * while their ids ascend and writes a new segment each time one goes back, and every segment
+   * must later be merged. Batches of a group overlap in time, so written batch by batch they cost
+   * a segment each.
+   */
+  function writePendingDocuments(): void {
+    const documents = [...pendingDocuments.values()].map((document) => ({
+      ...document,
+      // The trace row's start when there is one (a trace with only scores or log records has none).
+      traceStartNs: (traceStart.get(document.projectId, document.traceId) as bigint | undefined) ?? document.earliestStartNs,
+    }));
+    pendingDocuments = new Map();
+    documents.sort((a, b) => (a.traceStartNs < b.traceStartNs ? -1 : a.traceStartNs > b.traceStartNs ? 1 : 0));
+    for (const document of documents) observationIds.add(writeDocument(document), document.observationIds);
+  }
+
+  return {
+    startGroup() {
+      pendingDocuments = new Map();
+    },
+    afterBatch(batch, { observations, newTraceTags }) {
+      for (const [tag, traces] of newTraceTags) countTag.run(batch.projectId, tag, traces);
+      if (observations.length > 0) writeUsage(batch.projectId, observations);
+      collectSearchDocuments(batch.projectId, batch.spans, observations);
+      scoreRepeats.noteWritten(batch.projectId, batch.spans.flatMap((span) => span.scores));
+    },
+    finishGroup: writePendingDocuments,
+  };
+}
+
+/** A trace's own searchable facts: its name, input and output (implicit ones are a root span's, indexed with it). */
+function addTraceFacts(facts: TraceFacts, into: Set<string>): void {
+  if (facts.name !== undefined) into.add(facts.name);
+  collectStrings(facts.input, into);
+  collectStrings(facts.output, into);
+}
