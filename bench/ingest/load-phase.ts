@@ -7,6 +7,7 @@ import type { LatencySummary } from './stats.js';
 import { sampleProcess, waitUntilQuiet } from './proc-sampler.js';
 import { startSender, type ServerProcess } from './processes.js';
 import { verifyTraces, type VerifyResult } from './verify.js';
+import type { StorageFigures } from './storage.js';
 import { SCORES_PER_TRACE, SPANS_PER_TRACE } from './payload.js';
 
 export type ServerKind = 'baseline' | 'collector';
@@ -37,7 +38,14 @@ export interface PhaseResult {
   serverWrittenBytesPerSpan: number;
   acceptedSpans: number;
   acceptedRequests: number;
+  /** Protobuf request body bytes of the requests answered 200, warm-up and tail included. */
+  acceptedBodyBytes: number;
   rejectedSpans: number;
+  /**
+   * Disk the phase's acknowledged spans take (see storage.ts for the two ways it is measured);
+   * null until the caller has measured it, after the phase.
+   */
+  storage: StorageFigures | null;
   failures: Record<string, number>;
   firstFailure: string | null;
   verify: VerifyResult | null;
@@ -95,7 +103,9 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: 
     serverWrittenBytesPerSpan: sent.acceptedSpans > 0 ? (usage.writtenMiB * 1024 * 1024) / sent.acceptedSpans : 0,
     acceptedSpans: sent.acceptedSpans,
     acceptedRequests: sent.acceptedRequests,
+    acceptedBodyBytes: sent.acceptedBodyBytes,
     rejectedSpans: sent.rejectedSpans,
+    storage: null,
     failures: sent.failures,
     firstFailure: sent.firstFailure,
     verify,

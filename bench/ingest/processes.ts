@@ -85,6 +85,9 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
   throw new Error(`${options.name} did not listen on ${baseUrl} within ${options.readyTimeoutMs} ms:\n${tail(options.logFile)}`);
 }
 
+/** What stopServer resolves with when the server exited with status 0. */
+export const CLEAN_EXIT = 'exit 0';
+
 /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. Resolves with how it ended. */
 export async function stopServer(server: ServerProcess, graceMs: number): Promise<string> {
   const { child } = server;

@@ -16,6 +16,10 @@ export interface Figures {
   serverCpuMsPer1kSpans: number;
   serverWrittenBytesPerSpan: number;
   otherCpuCores: number;
+  /** Bytes on disk per acknowledged span (PhaseResult.storage; NaN when no round measured it). */
+  diskBytesPerSpan: number;
+  /** Bytes on disk per byte of acknowledged OTLP protobuf request bodies. */
+  diskBytesPerProtobufByte: number;
 }
 
 export interface Target {
@@ -62,6 +66,8 @@ export function figuresOf(phases: readonly PhaseResult[]): Figures {
     serverCpuMsPer1kSpans: median(phases.map((p) => p.serverCpuMsPer1kSpans)),
     serverWrittenBytesPerSpan: median(phases.map((p) => p.serverWrittenBytesPerSpan)),
     otherCpuCores: median(phases.map((p) => p.otherCpuCores)),
+    diskBytesPerSpan: median(phases.map((p) => p.storage?.bytesPerSpan ?? null)),
+    diskBytesPerProtobufByte: median(phases.map((p) => p.storage?.bytesPerProtobufByte ?? null)),
   };
 }
 
@@ -113,7 +119,7 @@ export function summarise(
 }
 
 export function formatPhaseTable(phases: readonly PhaseResult[]): string {
-  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'written/span', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
+  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'written/span', 'disk/span', 'disk/protobuf', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
   const rows = phases.map((p) => [
     p.label,
     formatInt(p.spansPerSecond),
@@ -123,6 +129,8 @@ export function formatPhaseTable(phases: readonly PhaseResult[]): string {
     `${p.serverCpuCores.toFixed(2)} cores`,
     p.serverCpuMsPer1kSpans.toFixed(0),
     `${(p.serverWrittenBytesPerSpan / 1024).toFixed(1)} KiB`,
+    formatBytes(p.storage?.bytesPerSpan ?? Number.NaN),
+    formatRatio(p.storage?.bytesPerProtobufByte ?? Number.NaN),
     `${p.clientCpuCores.toFixed(2)} cores`,
     `${p.otherCpuCores.toFixed(2)} cores`,
     formatInt(p.acceptedSpans),
@@ -137,10 +145,16 @@ export function formatPhaseTable(phases: readonly PhaseResult[]): string {
   return table(header, rows);
 }
 
+/** What the disk columns mean (storage.ts). */
+const DISK_NOTE = [
+  'disk/span: database bytes per acknowledged span, warm-up included; empty database: database + WAL once the server',
+  'stopped and checkpointed; after the fill: page growth over the round. disk/protobuf: those bytes per protobuf body byte answered 200.',
+].join('\n');
+
 export function formatSummary(summary: Summary, largeNote: string): string {
   const line = (name: string, f: Figures | null) =>
     f === null
-      ? [name, '-', '-', '-', '-', '-', '-', '-', '-']
+      ? [name, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-']
       : [
           name,
           formatInt(f.spansPerSecond),
@@ -150,10 +164,12 @@ export function formatSummary(summary: Summary, largeNote: string): string {
           `${f.serverCpuCores.toFixed(2)} cores`,
           f.serverCpuMsPer1kSpans.toFixed(0),
           `${(f.serverWrittenBytesPerSpan / 1024).toFixed(1)} KiB`,
+          formatBytes(f.diskBytesPerSpan),
+          formatRatio(f.diskBytesPerProtobufByte),
           `${f.otherCpuCores.toFixed(2)} cores`,
         ];
   const medians = table(
-    ['median of rounds', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'written/span', 'other CPU'],
+    ['median of rounds', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'written/span', 'disk/span', 'disk/protobuf', 'other CPU'],
     [
       line('baseline (decode + 1 row/span)', summary.baseline),
       line('collector, empty database', summary.collectorEmpty),
@@ -164,7 +180,7 @@ export function formatSummary(summary: Summary, largeNote: string): string {
     ['target', 'measured', 'result'],
     summary.targets.map((t) => [t.name, t.actual, t.pass ? 'PASS' : 'FAIL']),
   );
-  return `${medians}\n\n${targets}`;
+  return `${medians}\n${DISK_NOTE}\n\n${targets}`;
 }
 
 /** A warning when other processes took a noticeable share of the cores during some phase. */
@@ -186,6 +202,16 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export function formatInt(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);
+}
+
+/** Whole bytes ('1,912 B'); '-' when there is no figure. */
+function formatBytes(value: number): string {
+  return Number.isFinite(value) ? `${formatInt(value)} B` : '-';
+}
+
+/** A multiple with two decimals ('2.61x'); '-' when there is no figure. */
+function formatRatio(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)}x` : '-';
 }
 
 /** Milliseconds with one decimal; '-' when there is no figure. */

@@ -6,7 +6,8 @@
  *    sender in its own process; every span the collector accepted is read back over REST.
  * 2. Unless BENCH_SKIP_LARGE=1: a collector is filled to BENCH_LARGE_SPANS by senders going as
  *    fast as they can, then measured for the same rounds.
- * Settings: see bench-config.ts. Prints tables, then the result as JSON.
+ * Each phase also reports the disk its acknowledged spans take, per span and per protobuf byte
+ * received (storage.ts). Settings: see bench-config.ts. Prints tables, then the result as JSON.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -91,7 +92,9 @@ async function main(): Promise<number> {
       machine,
       settings: { ...config, spansPerBatch, bytesPerBatch: template.body.length },
       phases,
-      large: large ? { fill: large.fill, fillCheck: large.fillCheck, databaseMiB: large.databaseMiB } : { skipped: true },
+      large: large
+        ? { fill: large.fill, fillCheck: large.fillCheck, fillStorage: large.fillStorage, databaseMiB: large.databaseMiB }
+        : { skipped: true },
       summary,
     };
     const json = JSON.stringify(result, null, 2);

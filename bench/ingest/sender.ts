@@ -42,6 +42,11 @@ export interface SendResult {
   /** Every accepted span, warm-up and tail included. */
   acceptedSpans: number;
   acceptedRequests: number;
+  /**
+   * Bytes of the protobuf request bodies answered 200, warm-up and tail included (a request with
+   * partial_success.rejected_spans counts whole: it was acknowledged).
+   */
+  acceptedBodyBytes: number;
   /** Spans the server answered for with partial_success.rejected_spans. */
   rejectedSpans: number;
   /** Requests answered with a non-200 status or failing on the socket, by status ('error' for the socket). */
@@ -132,6 +137,7 @@ async function send(command: SendCommand, templatesByConnection: BatchTemplate[]
   let measuredSpans = 0;
   let acceptedSpans = 0;
   let acceptedRequests = 0;
+  let acceptedBodyBytes = 0;
   let rejectedSpans = 0;
   let batchNumber = 0;
 
@@ -171,6 +177,7 @@ async function send(command: SendCommand, templatesByConnection: BatchTemplate[]
       rejectedSpans += rejected;
       acceptedSpans += accepted;
       acceptedRequests += 1;
+      acceptedBodyBytes += template.body.length;
       if (rejected === 0 && command.traceIdsEveryNthBatch > 0 && batchNumber % command.traceIdsEveryNthBatch === 0) {
         for (const id of ids) traceIds.push(id);
       }
@@ -194,6 +201,7 @@ async function send(command: SendCommand, templatesByConnection: BatchTemplate[]
     latency: summariseLatencies(latenciesMs),
     acceptedSpans,
     acceptedRequests,
+    acceptedBodyBytes,
     rejectedSpans,
     failures,
     firstFailure,

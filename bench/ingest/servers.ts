@@ -3,7 +3,7 @@
  * through SPANLITE_* variables) or the baseline, each on a free port of 127.0.0.1 and its own
  * database file.
  */
-import { rmSync, statSync, mkdirSync } from 'node:fs';
+import { rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchConfig } from './bench-config.js';
@@ -67,12 +67,4 @@ export async function startTarget(context: Context, kind: ServerKind, name: stri
 
 export function removeDatabase(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-}
-
-export function fileMiB(file: string): number {
-  try {
-    return statSync(file).size / (1024 * 1024);
-  } catch {
-    return 0;
-  }
 }
