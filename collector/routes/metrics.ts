@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { splitList, unixNanoOf } from './query-params.js';
 import { dailyMetricsSchema, listParam, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
+import { toDailyMetricsView, toPageView } from './wire.js';
 
 interface DailyMetricsQuerystring {
   page: number;
@@ -43,7 +44,7 @@ export async function metricsRoutes(app: FastifyInstance, { store, projectOf }: 
     },
     async (request) => {
       const query = request.query;
-      return store.dailyMetrics(projectOf(request), {
+      const page = await store.dailyMetrics(projectOf(request), {
         page: query.page,
         limit: query.limit,
         traceName: query.traceName,
@@ -53,6 +54,7 @@ export async function metricsRoutes(app: FastifyInstance, { store, projectOf }: 
         fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
         toTimeUnixNano: unixNanoOf(query.toTimestamp),
       });
+      return toPageView(page, toDailyMetricsView);
     },
   );
 }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PriceTier, TokenPrices } from '../../config/pricing.js';
 import type { CustomModelRecord } from '../store/contract.js';
-import type { ModelView, PricingTierView } from '../store/views.js';
+import type { ModelView, PricingTierView } from './views.js';
 import { compileMatchPattern, type CatalogEntry } from '../pricing/price-catalog.js';
 import { invalidParameter } from './query-params.js';
 

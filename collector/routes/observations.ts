@@ -5,6 +5,7 @@ import { SpanliteError } from '../errors.js';
 import { LEVELS, OBSERVATION_TYPES, type Level, type ObservationType } from '../model.js';
 import { splitList, unixNanoOf } from './query-params.js';
 import { idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
+import { toObservationView, toPageView } from './wire.js';
 
 interface ObservationListQuerystring {
   page: number;
@@ -52,7 +53,7 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
     },
     async (request) => {
       const query = request.query;
-      return store.listObservations(projectOf(request), {
+      const page = await store.listObservations(projectOf(request), {
         page: query.page,
         limit: query.limit,
         traceId: query.traceId?.toLowerCase(),
@@ -66,6 +67,7 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
         fromTimeUnixNano: unixNanoOf(query.fromStartTime),
         toTimeUnixNano: unixNanoOf(query.toStartTime),
       });
+      return toPageView(page, toObservationView);
     },
   );
 
@@ -83,7 +85,7 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
       const { observationId } = request.params;
       const observation = await store.getObservation(projectOf(request), observationId.toLowerCase());
       if (!observation) throw new SpanliteError('notFound', `observation ${observationId} not found`);
-      return observation;
+      return toObservationView(observation);
     },
   );
 }

@@ -8,11 +8,11 @@ import { SpanliteError } from '../errors.js';
 import {
   COMPARISON_OPERATORS,
   type ComparisonOperator,
+  type KeysetPosition,
   type MetadataCondition,
   type Ordering,
   type ScoreCondition,
 } from '../store/contract.js';
-import type { KeysetPosition } from '../store/views.js';
 
 export function invalidParameter(name: string, expected: string, got: string): SpanliteError {
   return new SpanliteError('invalidParameter', `${name}: expected ${expected} (got ${got})`);

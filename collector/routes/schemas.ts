@@ -1,6 +1,6 @@
 /**
  * JSON schemas of the query API's responses and shared parameters, in the shapes of
- * store/views.ts. Fastify validates requests and serialises responses with them, and the OpenAPI
+ * routes/views.ts. Fastify validates requests and serialises responses with them, and the OpenAPI
  * document (/api/public/openapi.json) is generated from them: one source for all three.
  */
 

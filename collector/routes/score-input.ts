@@ -67,7 +67,7 @@ export async function scoreFromBody(
     dataType,
     comment: body.comment ?? null,
     source: body.source ?? 'API',
-    timeUnixNano: existing === null ? context.nowUnixNano : BigInt(Date.parse(existing.timestamp)) * 1_000_000n,
+    timeUnixNano: existing === null ? context.nowUnixNano : existing.timeUnixNano,
     metadata: body.metadata ?? {},
   };
 }

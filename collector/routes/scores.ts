@@ -13,6 +13,7 @@ import { invalidParameter, splitList, unixNanoOf } from './query-params.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
 import { validationMessage, type AjvError } from './schema-errors.js';
 import { idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
+import { toPageView, toScoreListItem, toScoreView } from './wire.js';
 
 interface ScoreListQuerystring {
   page: number;
@@ -77,7 +78,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
           const missing = query.operator === undefined ? 'operator' : 'value';
           throw invalidParameter(missing, `${missing} with ${missing === 'operator' ? 'value' : 'operator'}`, 'nothing');
         }
-        return store.listScores(projectOf(request), {
+        const page = await store.listScores(projectOf(request), {
           page: query.page,
           limit: query.limit,
           ids: splitList(query.scoreIds),
@@ -95,6 +96,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
           fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
           toTimeUnixNano: unixNanoOf(query.toTimestamp),
         });
+        return toPageView(page, toScoreListItem);
       },
     );
 
@@ -106,7 +108,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
       async (request) => {
         const score = await store.getScore(projectOf(request), request.params.scoreId);
         if (!score) throw new SpanliteError('notFound', `score ${request.params.scoreId} not found`);
-        return score;
+        return toScoreView(score);
       },
     );
   }

@@ -4,6 +4,7 @@ import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
 import { splitList, unixNanoOf } from './query-params.js';
 import { idParams, listParam, pageParams, pageSchema, sessionDetailSchema, sessionSchema, timeParam, withErrors } from './schemas.js';
+import { toPageView, toSessionDetail, toSessionView } from './wire.js';
 
 interface SessionListQuerystring {
   page: number;
@@ -35,13 +36,15 @@ export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: 
     },
     async (request) => {
       const query = request.query;
-      return store.listSessions(projectOf(request), {
+      const projectId = projectOf(request);
+      const page = await store.listSessions(projectId, {
         page: query.page,
         limit: query.limit,
         fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
         toTimeUnixNano: unixNanoOf(query.toTimestamp),
         environments: splitList(query.environment),
       });
+      return toPageView(page, (session) => toSessionView(projectId, session));
     },
   );
 
@@ -58,9 +61,10 @@ export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: 
     },
     async (request) => {
       const { sessionId } = request.params;
-      const session = await store.getSession(projectOf(request), sessionId);
+      const projectId = projectOf(request);
+      const session = await store.getSession(projectId, sessionId);
       if (!session) throw new SpanliteError('notFound', `session ${sessionId} not found`);
-      return session;
+      return toSessionDetail(projectId, session);
     },
   );
 }

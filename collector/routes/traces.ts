@@ -25,6 +25,7 @@ import {
   traceListItemSchema,
   withErrors,
 } from './schemas.js';
+import { toTraceDetail, toTraceListItem } from './wire.js';
 
 interface TraceListQuerystring {
   page: number;
@@ -161,7 +162,10 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
       };
       const page = await store.listTraces(projectOf(request), listQuery);
       const nextCursor = page.next === null ? null : encodeCursor(page.next);
-      return { data: page.data, meta: { ...page.meta, nextCursor, totalItemsIsLowerBound: page.totalItemsIsLowerBound } };
+      return {
+        data: page.data.map(toTraceListItem),
+        meta: { ...page.meta, nextCursor, totalItemsIsLowerBound: page.totalItemsIsLowerBound },
+      };
     },
   );
 
@@ -179,7 +183,7 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
       const { traceId } = request.params;
       const trace = await store.getTrace(projectOf(request), traceId.toLowerCase());
       if (!trace) throw new SpanliteError('notFound', `trace ${traceId} not found`);
-      return trace;
+      return toTraceDetail(trace);
     },
   );
 

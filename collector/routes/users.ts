@@ -5,6 +5,7 @@ import { SpanliteError } from '../errors.js';
 import { USER_ORDER_FIELDS } from '../store/contract.js';
 import { parseOrderBy } from './query-params.js';
 import { idParams, pageParams, pageSchema, userSchema, withErrors } from './schemas.js';
+import { toPageView, toUserView } from './wire.js';
 
 interface UserListQuerystring {
   page: number;
@@ -35,11 +36,12 @@ export async function userRoutes(app: FastifyInstance, { store, projectOf }: Que
     },
     async (request) => {
       const query = request.query;
-      return store.listUsers(projectOf(request), {
+      const page = await store.listUsers(projectOf(request), {
         page: query.page,
         limit: query.limit,
         orderBy: parseOrderBy('orderBy', query.orderBy, USER_ORDER_FIELDS, { field: 'lastTraceAt', direction: 'desc' }),
       });
+      return toPageView(page, toUserView);
     },
   );
 
@@ -57,7 +59,7 @@ export async function userRoutes(app: FastifyInstance, { store, projectOf }: Que
       const { userId } = request.params;
       const user = await store.getUser(projectOf(request), userId);
       if (!user) throw new SpanliteError('notFound', `user ${userId} not found`);
-      return user;
+      return toUserView(user);
     },
   );
 }

@@ -5,25 +5,23 @@
  *
  * Conventions: every call is scoped to one project; times are unix nanoseconds, `from`
  * inclusive and `to` exclusive; costs USD; an unknown id reads as null (or false for a delete).
+ * Reads return records: stored facts in plain types, never a wire format (routes/ makes
+ * Langfuse's shapes from them).
  */
-import type { MappedSpan } from '../model.js';
 import type { MappedLogs } from '../decode/log-record.js';
-import type { Level, ObservationType, Score, ScoreDataType } from '../model.js';
-import type { PriceTier, TokenPrices } from '../../config/pricing.js';
+import type { Attributes } from '../decode/span.js';
 import type {
-  DailyMetricsView,
-  KeysetPage,
-  KeysetPosition,
-  ObservationView,
-  Page,
-  ScoreListItem,
-  ScoreView,
-  SessionDetail,
-  SessionView,
-  TraceDetail,
-  TraceListItem,
-  UserView,
-} from './views.js';
+  CostDetails,
+  CostMissingReason,
+  JsonValue,
+  Level,
+  MappedSpan,
+  ObservationType,
+  Score,
+  ScoreDataType,
+  UsageDetails,
+} from '../model.js';
+import type { PriceTier, TokenPrices } from '../../config/pricing.js';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -161,6 +159,186 @@ export interface DailyMetricsQuery {
   toTimeUnixNano?: bigint;
 }
 
+/** Environment of a trace that does not say (and of scores on a trace not stored). */
+export const DEFAULT_ENVIRONMENT = 'default';
+
+/** A trace's merged facts and totals. */
+export interface TraceRecord {
+  id: string;
+  name: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  release: string | null;
+  version: string | null;
+  environment: string;
+  tags: string[];
+  metadata: Record<string, JsonValue>;
+  input: JsonValue | null;
+  output: JsonValue | null;
+  public: boolean;
+  /** The earliest start and the latest end of its spans. */
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  /** Over the observations that count in trace totals; null when none was priced. */
+  totalCostUsd: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** When the trace was first stored and last changed. */
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+export interface ObservationRecord {
+  id: string;
+  traceId: string;
+  parentObservationId: string | null;
+  type: ObservationType;
+  name: string;
+  startTimeUnixNano: bigint;
+  /** Null for a point in time (EVENT). */
+  endTimeUnixNano: bigint | null;
+  /** When the first streamed token arrived. */
+  completionStartTimeUnixNano: bigint | null;
+  level: Level;
+  statusMessage: string | null;
+  version: string | null;
+  model: string | null;
+  modelParameters: Record<string, JsonValue> | null;
+  input: JsonValue | null;
+  output: JsonValue | null;
+  metadata: Record<string, JsonValue>;
+  /** The buckets stored, in the order input, output, total, cachedInput, cacheWrite, reasoning. */
+  usage: UsageDetails;
+  /** USD per usage bucket, and total; null when not priced. */
+  costUsd: CostDetails | null;
+  totalCostUsd: number | null;
+  costMissingReason: CostMissingReason | null;
+  /** False when its usage repeats its children's: not added to trace totals. */
+  countsInTraceTotals: boolean;
+  /** Its trace's (DEFAULT_ENVIRONMENT when the trace is not stored). */
+  environment: string;
+  /** The span's attributes not mapped to another field. */
+  attributes: Attributes;
+  resourceAttributes: Attributes;
+  scope: { name: string; version: string };
+}
+
+export interface ScoreRecord extends Score {
+  /** Its trace's (DEFAULT_ENVIRONMENT when the trace is not stored). */
+  environment: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** A score in a list, with the facts of its trace (null when the trace is not stored). */
+export interface ScoreListRecord extends ScoreRecord {
+  trace: { userId: string | null; tags: string[]; environment: string } | null;
+}
+
+/** A score as a trace list row shows it (no comment or metadata: an index holds these). */
+export type ScoreSummary = Pick<ScoreRecord, 'id' | 'name' | 'value' | 'stringValue' | 'dataType' | 'source' | 'observationId'>;
+
+export type TraceListLevel = Extract<Level, 'DEFAULT' | 'WARNING' | 'ERROR'>;
+
+export interface TraceListRecord extends TraceRecord {
+  /** In id order. */
+  observationIds: string[];
+  /** ERROR when an observation is at ERROR, else WARNING when one is at WARNING, else DEFAULT. */
+  level: TraceListLevel;
+  /** Its own scores and its observations', in id order. */
+  scores: ScoreSummary[];
+}
+
+export interface TraceDetailRecord extends TraceRecord {
+  /** In start order. */
+  observations: ObservationRecord[];
+  /** In time order. */
+  scores: ScoreRecord[];
+}
+
+/** Traces in aggregate (a session's, a user's). */
+export interface TraceAggregates {
+  traceCount: number;
+  firstTraceStartUnixNano: bigint;
+  lastTraceStartUnixNano: bigint;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  totalCostUsd: number;
+}
+
+export interface SessionRecord extends TraceAggregates {
+  id: string;
+  environment: string;
+}
+
+export interface SessionDetailRecord extends SessionRecord {
+  /** In start order. */
+  traces: TraceRecord[];
+}
+
+export interface UserRecord extends TraceAggregates {
+  userId: string;
+}
+
+/** One model's usage on one day; tokens as the daily totals count them (input with cache, output with reasoning). */
+export interface ModelUsageRecord {
+  /** Null for observations without a model. */
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** Traces with an observation on this model. */
+  traceCount: number;
+  observationCount: number;
+  totalCostUsd: number;
+}
+
+/** One UTC day: traces by their start, observations by theirs. */
+export interface DailyMetricsRecord {
+  /** Midnight UTC. */
+  dayStartUnixNano: bigint;
+  traceCount: number;
+  observationCount: number;
+  /** Traces starting this day with an ERROR observation. */
+  errorTraceCount: number;
+  /** ERROR observations starting this day. */
+  errorObservationCount: number;
+  totalCostUsd: number;
+  /** By model name, observations without a model last. */
+  usageByModel: ModelUsageRecord[];
+}
+
+export interface PageMeta {
+  page: number;
+  limit: number;
+  totalItems: number;
+  totalPages: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  meta: PageMeta;
+}
+
+/** Where the next page starts: the sort value and id of the last row returned. */
+export interface KeysetPosition {
+  /** The ordering it belongs to, e.g. `timestamp.desc`. */
+  orderBy: string;
+  /** The last row's sort value: bigint nanoseconds as a decimal string, a number, text or null. */
+  value: string | number | null;
+  id: string;
+}
+
+/** A page that can also be continued by keyset (cursor) paging. */
+export interface KeysetPage<T> extends Page<T> {
+  /** Null on the last page. */
+  next: KeysetPosition | null;
+  /** True when totalItems is a lower bound: a full-text search matching more traces than it counts. */
+  totalItemsIsLowerBound: boolean;
+}
+
 /** A model price created through the API. */
 export interface CustomModelRecord {
   id: string;
@@ -173,29 +351,29 @@ export interface CustomModelRecord {
 }
 
 export interface QueryStore {
-  listTraces(projectId: string, query: TraceListQuery): Promise<KeysetPage<TraceListItem>>;
-  getTrace(projectId: string, traceId: string): Promise<TraceDetail | null>;
+  listTraces(projectId: string, query: TraceListQuery): Promise<KeysetPage<TraceListRecord>>;
+  getTrace(projectId: string, traceId: string): Promise<TraceDetailRecord | null>;
   /** Removes the trace with its observations and scores. False when it did not exist. */
   deleteTrace(projectId: string, traceId: string): Promise<boolean>;
 
-  listObservations(projectId: string, query: ObservationListQuery): Promise<Page<ObservationView>>;
-  getObservation(projectId: string, observationId: string): Promise<ObservationView | null>;
+  listObservations(projectId: string, query: ObservationListQuery): Promise<Page<ObservationRecord>>;
+  getObservation(projectId: string, observationId: string): Promise<ObservationRecord | null>;
   /** The trace an observation belongs to, or null when it is not stored. */
   findObservationTraceId(projectId: string, observationId: string): Promise<string | null>;
 
-  listSessions(projectId: string, query: SessionListQuery): Promise<Page<SessionView>>;
-  getSession(projectId: string, sessionId: string): Promise<SessionDetail | null>;
+  listSessions(projectId: string, query: SessionListQuery): Promise<Page<SessionRecord>>;
+  getSession(projectId: string, sessionId: string): Promise<SessionDetailRecord | null>;
 
-  listUsers(projectId: string, query: UserListQuery): Promise<Page<UserView>>;
-  getUser(projectId: string, userId: string): Promise<UserView | null>;
+  listUsers(projectId: string, query: UserListQuery): Promise<Page<UserRecord>>;
+  getUser(projectId: string, userId: string): Promise<UserRecord | null>;
 
-  listScores(projectId: string, query: ScoreListQuery): Promise<Page<ScoreListItem>>;
-  getScore(projectId: string, scoreId: string): Promise<ScoreView | null>;
+  listScores(projectId: string, query: ScoreListQuery): Promise<Page<ScoreListRecord>>;
+  getScore(projectId: string, scoreId: string): Promise<ScoreRecord | null>;
   /** Inserts, or replaces the score with the same id (idempotent on the id). */
   upsertScore(projectId: string, score: Score): Promise<void>;
   deleteScore(projectId: string, scoreId: string): Promise<boolean>;
 
-  dailyMetrics(projectId: string, query: DailyMetricsQuery): Promise<Page<DailyMetricsView>>;
+  dailyMetrics(projectId: string, query: DailyMetricsQuery): Promise<Page<DailyMetricsRecord>>;
 
   /** Newest first. */
   listCustomModels(projectId: string): Promise<CustomModelRecord[]>;

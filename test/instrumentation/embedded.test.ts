@@ -53,7 +53,7 @@ describe('embedded mode', () => {
       inputTokens: 120,
       outputTokens: 40,
     });
-    expect(stored!.totalCost).toBeCloseTo(120 * 0.15e-6 + 40 * 0.6e-6, 12);
+    expect(stored!.totalCostUsd).toBeCloseTo(120 * 0.15e-6 + 40 * 0.6e-6, 12);
     expect(stored!.observations.find((o) => o.name === 'llm-answer')).toMatchObject({ type: 'GENERATION', model: 'gpt-4o-mini' });
     expect(stored!.scores).toEqual([expect.objectContaining({ name: 'helpfulness', value: 0.92, comment: 'good' })]);
   });

@@ -278,7 +278,7 @@ describe('a database written before the query migration', () => {
       const upgraded = await answers(oldFile);
       expect(upgraded).toEqual(await answers(newFile));
       expect(upgraded.search).toEqual({ пароль: ['a'], 密码: ['b'], answer: ['a', 'b', 'c'], password: ['c'] });
-      expect(upgraded.sessions.data.map((session) => [session.id, session.countTraces, session.totalCost])).toEqual([
+      expect(upgraded.sessions.data.map((session) => [session.id, session.traceCount, session.totalCostUsd])).toEqual([
         ['other', 1, 0.25],
         ['conv', 2, 0.5],
       ]);

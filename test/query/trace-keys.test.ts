@@ -83,7 +83,7 @@ async function reads(store: TraceStore) {
     byGoodQuality: await listed(store, { scores: [{ name: 'quality', operator: '>', value: 0.5 }] }),
     byGoodQualityAndTag: await listed(store, { scores: [{ name: 'quality', operator: '>', value: 0.5 }], tags: ['gpt-4o-mini'] }),
     listRows: (await store.listTraces(PROJECT, { page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'asc' } })).data.map(
-      (trace) => [trace.observations.length, trace.scoreValues.map((score) => [score.name, score.value])],
+      (trace) => [trace.observationIds.length, trace.scores.map((score) => [score.name, score.value])],
     ),
     observationsOfLate: (await store.listObservations(PROJECT, { page: 1, limit: 10, traceId: TRACE_LATE })).data.map((o) => o.id),
     scoresOfEarly: (await store.listScores(PROJECT, { page: 1, limit: 10, traceId: TRACE_EARLY })).data.map((score) => score.value),

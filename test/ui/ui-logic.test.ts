@@ -14,7 +14,7 @@ import {
 } from '../../ui/src/trace-filters.js';
 import { asChatMessages, newMessages } from '../../ui/src/chat-messages.js';
 import { buildObservationTree, visibleNodes, TRACE_NODE } from '../../ui/src/observation-tree.js';
-import type { ObservationView } from '../../collector/store/views.js';
+import type { ObservationView } from '../../collector/routes/views.js';
 
 describe('traces list filters in the URL', () => {
   it('reads and writes the API parameter names, repeated ones repeated', () => {

@@ -17,11 +17,11 @@ export type {
   TraceView,
   UsageByModelView,
   UserView,
-} from '../../../collector/store/views.js';
+} from '../../../collector/routes/views.js';
 export type { JsonValue, Level, ObservationType } from '../../../collector/model.js';
 
 /** GET /api/public/traces: a page, and where the next one starts. */
 export interface TraceListPage {
-  data: import('../../../collector/store/views.js').TraceListItem[];
-  meta: import('../../../collector/store/views.js').PageMeta & { nextCursor: string | null };
+  data: import('../../../collector/routes/views.js').TraceListItem[];
+  meta: import('../../../collector/routes/views.js').PageMeta & { nextCursor: string | null };
 }

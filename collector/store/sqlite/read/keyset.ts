@@ -6,8 +6,7 @@
  * NULLs sort as SQLite sorts them: first ascending, last descending; the conditions below keep
  * to that order.
  */
-import type { SortDirection } from '../../contract.js';
-import type { KeysetPosition } from '../../views.js';
+import type { KeysetPosition, SortDirection } from '../../contract.js';
 import type { SqlConditions } from './conditions.js';
 
 export interface SortKey {

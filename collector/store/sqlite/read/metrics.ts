@@ -1,27 +1,25 @@
 /**
- * Daily metrics (Langfuse's /metrics/daily): per UTC day, traces by their start, observations by
- * theirs, with usage and cost per model. Without trace filters they come from the rollups
- * (`daily_traces`, `daily_usage`, kept by triggers), so a month costs a few dozen rows however
- * many spans it holds; with filters (user, trace name, tags, environment) they are summed from
- * the matching traces and their observations.
+ * Daily metrics: per UTC day, traces by their start, observations by theirs, with usage and cost
+ * per model. Without trace filters they come from the rollups (`daily_traces`, `daily_usage`,
+ * kept by triggers), so a month costs a few dozen rows however many spans it holds; with filters
+ * (user, trace name, tags, environment) they are summed from the matching traces and their
+ * observations.
  *
- * Errors (an extension): ERROR observations by their start, and traces with one by the trace's
- * start. Both are read from the partial index of ERROR observations (observations_errors_by_time),
- * so they cost what the errors number, not the spans. An error is looked for from the start of
- * the first day asked: observations start no earlier than their trace.
+ * Errors: ERROR observations by their start, and traces with one by the trace's start. Both are
+ * read from the partial index of ERROR observations (observations_errors_by_time), so they cost
+ * what the errors number, not the spans. An error is looked for from the start of the first day
+ * asked: observations start no earlier than their trace.
  *
- * fromTimestamp/toTimestamp select days: each day overlapping the range is reported whole.
+ * fromTimeUnixNano/toTimeUnixNano select days: each day overlapping the range is reported whole.
  */
 import type { Database } from 'better-sqlite3';
-import type { DailyMetricsQuery } from '../../contract.js';
-import type { DailyMetricsView, Page, UsageByModelView } from '../../views.js';
+import type { DailyMetricsQuery, DailyMetricsRecord, ModelUsageRecord, Page } from '../../contract.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
 import { roundUsd } from './rows.js';
 import { traceKeyOf } from '../write/trace-keys.js';
 
 const NS_PER_DAY = 86_400_000_000_000n;
-const MS_PER_DAY = 86_400_000;
 /** The literal level lets SQLite use the partial index observations_errors_by_time. */
 const ERROR_OBSERVATION = `o.project_id = @projectId AND o.level = 'ERROR'`;
 
@@ -48,7 +46,7 @@ interface DayModelUsage {
 }
 
 export interface MetricsReads {
-  dailyMetrics(projectId: string, query: DailyMetricsQuery): Page<DailyMetricsView>;
+  dailyMetrics(projectId: string, query: DailyMetricsQuery): Page<DailyMetricsRecord>;
 }
 
 export function createMetricsReads(db: Database): MetricsReads {
@@ -182,7 +180,7 @@ export function createMetricsReads(db: Database): MetricsReads {
         ? fromFilteredTraces(projectId, query, firstDay, lastDay)
         : fromRollups(projectId, query, firstDay, lastDay);
       return {
-        data: pageDays.map((day) => dayView(day, traces, usage, errors)),
+        data: pageDays.map((day) => dayRecord(day, traces, usage, errors)),
         meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
       };
     },
@@ -194,33 +192,33 @@ function dayOf(unixNano: bigint): bigint {
   return unixNano < 0n && unixNano % NS_PER_DAY !== 0n ? day - 1n : day;
 }
 
-function dayView(
+function dayRecord(
   day: bigint,
   traces: readonly DayTraces[],
   usage: readonly DayModelUsage[],
   errors: { traces: readonly DayCount[]; observations: readonly DayCount[] },
-): DailyMetricsView {
+): DailyMetricsRecord {
   const onDay = (counts: readonly DayCount[]) => Number(counts.find((row) => row.day === day)?.n ?? 0n);
   const rows = usage.filter((row) => row.day === day);
-  const models: UsageByModelView[] = rows
+  const usageByModel: ModelUsageRecord[] = rows
     .filter((row) => row.model !== '' || row.total_tokens > 0n || Number(row.total_cost) > 0)
     .map((row) => ({
       model: row.model === '' ? null : row.model,
-      inputUsage: Number(row.input_tokens),
-      outputUsage: Number(row.output_tokens),
-      totalUsage: Number(row.total_tokens),
-      countTraces: Number(row.trace_count),
-      countObservations: Number(row.observation_count),
-      totalCost: roundUsd(Number(row.total_cost)),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      totalTokens: Number(row.total_tokens),
+      traceCount: Number(row.trace_count),
+      observationCount: Number(row.observation_count),
+      totalCostUsd: roundUsd(Number(row.total_cost)),
     }))
     .sort((a, b) => (a.model ?? '\uffff').localeCompare(b.model ?? '\uffff'));
   return {
-    date: new Date(Number(day) * MS_PER_DAY).toISOString().slice(0, 10),
-    countTraces: Number(traces.find((row) => row.day === day)?.trace_count ?? 0n),
-    countObservations: rows.reduce((sum, row) => sum + Number(row.observation_count), 0),
-    countErrorTraces: onDay(errors.traces),
-    countErrorObservations: onDay(errors.observations),
-    totalCost: roundUsd(rows.reduce((sum, row) => sum + Number(row.total_cost), 0)),
-    usage: models,
+    dayStartUnixNano: day * NS_PER_DAY,
+    traceCount: Number(traces.find((row) => row.day === day)?.trace_count ?? 0n),
+    observationCount: rows.reduce((sum, row) => sum + Number(row.observation_count), 0),
+    errorTraceCount: onDay(errors.traces),
+    errorObservationCount: onDay(errors.observations),
+    totalCostUsd: roundUsd(rows.reduce((sum, row) => sum + Number(row.total_cost), 0)),
+    usageByModel,
   };
 }

@@ -1,10 +1,9 @@
 /** The SQLite read path for observations: filtered lists, newest first, and one by id. */
 import type { Database } from 'better-sqlite3';
-import type { ObservationListQuery } from '../../contract.js';
-import type { ObservationView, Page } from '../../views.js';
+import { DEFAULT_ENVIRONMENT, type ObservationListQuery, type ObservationRecord, type Page } from '../../contract.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
-import { DEFAULT_ENVIRONMENT, OBSERVATION_COLUMNS, toObservationView, type ObservationRow } from './rows.js';
+import { OBSERVATION_COLUMNS, toObservationRecord, type ObservationRow } from './rows.js';
 import type { ObservationIdIndex } from '../search/observation-ids.js';
 import { traceKeyOf } from '../write/trace-keys.js';
 
@@ -14,8 +13,8 @@ const FROM_OBSERVATIONS = `FROM observations o
   LEFT JOIN traces t ON t.project_id = o.project_id AND t.id = o.trace_id`;
 
 export interface ObservationReads {
-  listObservations(projectId: string, query: ObservationListQuery): Page<ObservationView>;
-  getObservation(projectId: string, observationId: string): ObservationView | null;
+  listObservations(projectId: string, query: ObservationListQuery): Page<ObservationRecord>;
+  getObservation(projectId: string, observationId: string): ObservationRecord | null;
   findObservationTraceId(projectId: string, observationId: string): string | null;
 }
 
@@ -41,7 +40,7 @@ export function createObservationReads(db: Database, observationIds: Observation
     return newest;
   }
 
-  function listObservations(projectId: string, query: ObservationListQuery): Page<ObservationView> {
+  function listObservations(projectId: string, query: ObservationListQuery): Page<ObservationRecord> {
     const c = observationConditions(projectId, query);
     const filtered = c.sql !== 'o.project_id = @projectId';
     const totalItems = Number(
@@ -56,7 +55,7 @@ export function createObservationReads(db: Database, observationIds: Observation
       )
       .all({ ...c.params, limit: query.limit, offset: (query.page - 1) * query.limit }) as ObservationWithEnvironment[];
     return {
-      data: rows.map((row) => toObservationView(row, row.environment ?? DEFAULT_ENVIRONMENT)),
+      data: rows.map((row) => toObservationRecord(row, row.environment ?? DEFAULT_ENVIRONMENT)),
       meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
     };
   }
@@ -65,7 +64,7 @@ export function createObservationReads(db: Database, observationIds: Observation
     listObservations,
     getObservation(projectId, observationId) {
       const row = findById(projectId, observationId);
-      return row ? toObservationView(row, row.environment ?? DEFAULT_ENVIRONMENT) : null;
+      return row ? toObservationRecord(row, row.environment ?? DEFAULT_ENVIRONMENT) : null;
     },
     findObservationTraceId(projectId, observationId) {
       return findById(projectId, observationId)?.trace_id ?? null;

@@ -1,6 +1,6 @@
-/** Stored SQLite rows -> the API's views. Integer columns are read as bigint (safeIntegers). */
-import type { CostMissingReason, Level, ObservationType, ScoreDataType } from '../../../model.js';
-import type { ObservationView, ScoreView, TraceView } from '../../views.js';
+/** Stored SQLite rows -> the store's records. Integer columns are read as bigint (safeIntegers). */
+import type { CostDetails, CostMissingReason, Level, ObservationType, Score, ScoreDataType, UsageDetails } from '../../../model.js';
+import type { ObservationRecord, ScoreRecord, TraceRecord } from '../../contract.js';
 import { fromJson } from '../json-columns.js';
 
 export interface TraceRow {
@@ -88,22 +88,9 @@ export interface ScoreRow {
 export const SCORE_COLUMNS = `s.id, s.trace_id, s.observation_id, s.name, s.value, s.string_value, s.data_type,
   s.comment, s.source, s.time_ns, s.metadata, s.created_at_ms, s.updated_at_ms`;
 
-/** Traces without a stored environment (scores on a trace not stored yet) report this one. */
-export const DEFAULT_ENVIRONMENT = 'default';
-
-export function isoFromUnixNano(ns: bigint): string {
-  return new Date(Number(ns / 1_000_000n)).toISOString();
-}
-
-export function isoFromMs(ms: bigint | number): string {
-  return new Date(Number(ms)).toISOString();
-}
-
-export function toTraceView(row: TraceRow): TraceView {
-  const latencyMs = Number(row.end_time_ns - row.start_time_ns) / 1e6;
+export function toTraceRecord(row: TraceRow): TraceRecord {
   return {
     id: row.id,
-    timestamp: isoFromUnixNano(row.start_time_ns),
     name: row.name,
     userId: row.user_id,
     sessionId: row.session_id,
@@ -111,20 +98,18 @@ export function toTraceView(row: TraceRow): TraceView {
     version: row.version,
     environment: row.environment,
     tags: JSON.parse(row.tags) as string[],
-    metadata: JSON.parse(row.metadata) as TraceView['metadata'],
+    metadata: JSON.parse(row.metadata) as TraceRecord['metadata'],
     input: fromJson(row.input),
     output: fromJson(row.output),
     public: row.public === 1n,
-    latency: latencyMs / 1000,
-    totalCost: row.total_cost,
-    htmlPath: `/traces/${row.id}`,
-    endTimestamp: isoFromUnixNano(row.end_time_ns),
-    latencyMs,
+    startTimeUnixNano: row.start_time_ns,
+    endTimeUnixNano: row.end_time_ns,
+    totalCostUsd: row.total_cost,
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
     totalTokens: Number(row.total_tokens),
-    createdAt: isoFromMs(row.created_at_ms),
-    updatedAt: isoFromMs(row.updated_at_ms),
+    createdAtMs: Number(row.created_at_ms),
+    updatedAtMs: Number(row.updated_at_ms),
   };
 }
 
@@ -137,59 +122,42 @@ const USAGE_COLUMNS = [
   ['reasoning', 'reasoning_tokens'],
 ] as const;
 
-export function toObservationView(row: ObservationRow, environment: string): ObservationView {
-  const usageDetails: Record<string, number> = {};
+export function toObservationRecord(row: ObservationRow, environment: string): ObservationRecord {
+  const usage: UsageDetails = {};
   for (const [key, column] of USAGE_COLUMNS) {
     const value = row[column];
-    if (value !== null) usageDetails[key] = Number(value);
+    if (value !== null) usage[key] = Number(value);
   }
-  const input = (usageDetails.input ?? 0) + (usageDetails.cachedInput ?? 0) + (usageDetails.cacheWrite ?? 0);
-  const output = (usageDetails.output ?? 0) + (usageDetails.reasoning ?? 0);
-  const costDetails = (fromJson(row.cost_details) ?? {}) as Record<string, number>;
   return {
     id: row.id,
     traceId: row.trace_id,
     parentObservationId: row.parent_observation_id,
     type: row.type as ObservationType,
     name: row.name,
-    startTime: isoFromUnixNano(row.start_time_ns),
-    endTime: row.end_time_ns === null ? null : isoFromUnixNano(row.end_time_ns),
-    completionStartTime: row.completion_start_time_ns === null ? null : isoFromUnixNano(row.completion_start_time_ns),
+    startTimeUnixNano: row.start_time_ns,
+    endTimeUnixNano: row.end_time_ns,
+    completionStartTimeUnixNano: row.completion_start_time_ns,
     level: row.level as Level,
     statusMessage: row.status_message,
     version: row.version,
     model: row.model,
-    modelParameters: fromJson(row.model_parameters) as ObservationView['modelParameters'],
+    modelParameters: fromJson(row.model_parameters) as ObservationRecord['modelParameters'],
     input: fromJson(row.input),
     output: fromJson(row.output),
-    metadata: JSON.parse(row.metadata) as ObservationView['metadata'],
-    usageDetails,
-    usage: { input, output, total: usageDetails.total ?? 0, unit: 'TOKENS' },
-    costDetails,
-    calculatedInputCost: costDetails.input ?? null,
-    calculatedOutputCost: costDetails.output ?? null,
-    calculatedTotalCost: row.total_cost,
-    totalCost: row.total_cost,
+    metadata: JSON.parse(row.metadata) as ObservationRecord['metadata'],
+    usage,
+    costUsd: fromJson(row.cost_details) as CostDetails | null,
+    totalCostUsd: row.total_cost,
     costMissingReason: row.cost_missing_reason as CostMissingReason | null,
     countsInTraceTotals: row.counts_in_trace_totals === 1n,
-    latency: row.end_time_ns === null ? null : Number(row.end_time_ns - row.start_time_ns) / 1e9,
-    timeToFirstToken:
-      row.completion_start_time_ns === null ? null : Number(row.completion_start_time_ns - row.start_time_ns) / 1e9,
     environment,
-    promptId: null,
-    promptName: null,
-    promptVersion: null,
-    modelId: null,
-    inputPrice: null,
-    outputPrice: null,
-    totalPrice: null,
-    attributes: JSON.parse(row.attributes) as ObservationView['attributes'],
-    resourceAttributes: JSON.parse(row.resource_attributes) as ObservationView['resourceAttributes'],
+    attributes: JSON.parse(row.attributes) as ObservationRecord['attributes'],
+    resourceAttributes: JSON.parse(row.resource_attributes) as ObservationRecord['resourceAttributes'],
     scope: { name: row.scope_name, version: row.scope_version },
   };
 }
 
-export function toScoreView(row: ScoreRow, environment: string): ScoreView {
+export function toScoreRecord(row: ScoreRow, environment: string): ScoreRecord {
   return {
     id: row.id,
     traceId: row.trace_id,
@@ -199,15 +167,12 @@ export function toScoreView(row: ScoreRow, environment: string): ScoreView {
     stringValue: row.string_value,
     dataType: row.data_type as ScoreDataType,
     comment: row.comment,
-    source: row.source,
-    timestamp: isoFromUnixNano(row.time_ns),
-    createdAt: isoFromMs(row.created_at_ms),
-    updatedAt: isoFromMs(row.updated_at_ms),
-    metadata: JSON.parse(row.metadata) as ScoreView['metadata'],
+    source: row.source as Score['source'],
+    timeUnixNano: row.time_ns,
+    metadata: JSON.parse(row.metadata) as ScoreRecord['metadata'],
     environment,
-    authorUserId: null,
-    configId: null,
-    queueId: null,
+    createdAtMs: Number(row.created_at_ms),
+    updatedAtMs: Number(row.updated_at_ms),
   };
 }
 

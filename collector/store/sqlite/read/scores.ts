@@ -1,11 +1,10 @@
 /** Scores through the API: filtered lists, one by id, upsert on the client's id, delete. */
 import type { Database } from 'better-sqlite3';
 import type { Score } from '../../../model.js';
-import type { ScoreListQuery } from '../../contract.js';
-import type { Page, ScoreListItem, ScoreView } from '../../views.js';
+import { DEFAULT_ENVIRONMENT, type Page, type ScoreListQuery, type ScoreListRecord, type ScoreRecord } from '../../contract.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
-import { DEFAULT_ENVIRONMENT, SCORE_COLUMNS, toScoreView, type ScoreRow } from './rows.js';
+import { SCORE_COLUMNS, toScoreRecord, type ScoreRow } from './rows.js';
 import type { ScoreRepeats } from '../write/score-repeats.js';
 import { createTraceKeys, traceKeyOf } from '../write/trace-keys.js';
 
@@ -15,8 +14,8 @@ const FROM_SCORES = `FROM scores s LEFT JOIN traces t ON t.project_id = s.projec
 const TRACE_FACTS = `t.user_id AS trace_user_id, t.tags AS trace_tags, t.environment AS trace_environment`;
 
 export interface ScoreStore {
-  listScores(projectId: string, query: ScoreListQuery): Page<ScoreListItem>;
-  getScore(projectId: string, scoreId: string): ScoreView | null;
+  listScores(projectId: string, query: ScoreListQuery): Page<ScoreListRecord>;
+  getScore(projectId: string, scoreId: string): ScoreRecord | null;
   upsertScore(projectId: string, score: Score): void;
   deleteScore(projectId: string, scoreId: string): boolean;
 }
@@ -70,14 +69,14 @@ export function createScoreStore(db: Database, scoreRepeats: ScoreRepeats, now: 
         )
         .all({ ...c.params, limit: query.limit, offset: (query.page - 1) * query.limit }) as ScoreWithTrace[];
       return {
-        data: rows.map(toScoreListItem),
+        data: rows.map(toScoreListRecord),
         meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
       };
     },
 
     getScore(projectId, scoreId) {
       const row = selectById.get(projectId, scoreId) as ScoreWithTrace | undefined;
-      return row ? toScoreView(row, row.trace_environment ?? DEFAULT_ENVIRONMENT) : null;
+      return row ? toScoreRecord(row, row.trace_environment ?? DEFAULT_ENVIRONMENT) : null;
     },
 
     upsertScore(projectId, score) {
@@ -118,10 +117,10 @@ function scoreConditions(projectId: string, query: ScoreListQuery): SqlCondition
   return c;
 }
 
-function toScoreListItem(row: ScoreWithTrace): ScoreListItem {
+function toScoreListRecord(row: ScoreWithTrace): ScoreListRecord {
   const environment = row.trace_environment ?? DEFAULT_ENVIRONMENT;
   return {
-    ...toScoreView(row, environment),
+    ...toScoreRecord(row, environment),
     trace:
       row.trace_environment === null
         ? null

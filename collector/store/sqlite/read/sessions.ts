@@ -3,11 +3,19 @@
  * a page of them costs a page of rows, however many traces they sum.
  */
 import type { Database } from 'better-sqlite3';
-import type { SessionListQuery, UserListQuery, UserOrderField } from '../../contract.js';
-import type { Page, SessionDetail, SessionView, UserView } from '../../views.js';
+import type {
+  Page,
+  SessionDetailRecord,
+  SessionListQuery,
+  SessionRecord,
+  TraceAggregates,
+  UserListQuery,
+  UserOrderField,
+  UserRecord,
+} from '../../contract.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
-import { isoFromUnixNano, roundUsd, TRACE_COLUMNS, toTraceView, type TraceRow } from './rows.js';
+import { roundUsd, TRACE_COLUMNS, toTraceRecord, type TraceRow } from './rows.js';
 
 interface StatsRow {
   environment: string;
@@ -31,10 +39,10 @@ const USER_ORDER_COLUMNS: Record<UserOrderField, string> = {
 };
 
 export interface SessionReads {
-  listSessions(projectId: string, query: SessionListQuery): Page<SessionView>;
-  getSession(projectId: string, sessionId: string): SessionDetail | null;
-  listUsers(projectId: string, query: UserListQuery): Page<UserView>;
-  getUser(projectId: string, userId: string): UserView | null;
+  listSessions(projectId: string, query: SessionListQuery): Page<SessionRecord>;
+  getSession(projectId: string, sessionId: string): SessionDetailRecord | null;
+  listUsers(projectId: string, query: UserListQuery): Page<UserRecord>;
+  getUser(projectId: string, userId: string): UserRecord | null;
 }
 
 export function createSessionReads(db: Database): SessionReads {
@@ -63,7 +71,7 @@ export function createSessionReads(db: Database): SessionReads {
         )
         .all({ ...c.params, limit: query.limit, offset: (query.page - 1) * query.limit }) as Array<StatsRow & { id: string }>;
       return {
-        data: rows.map((row) => toSessionView(projectId, row)),
+        data: rows.map(toSessionRecord),
         meta: pageMeta(query, totalItems),
       };
     },
@@ -71,8 +79,8 @@ export function createSessionReads(db: Database): SessionReads {
     getSession(projectId, sessionId) {
       const row = selectSession.get(projectId, sessionId) as (StatsRow & { id: string }) | undefined;
       if (!row) return null;
-      const traces = (selectSessionTraces.all(projectId, sessionId) as TraceRow[]).map(toTraceView);
-      return { ...toSessionView(projectId, row), traces };
+      const traces = (selectSessionTraces.all(projectId, sessionId) as TraceRow[]).map(toTraceRecord);
+      return { ...toSessionRecord(row), traces };
     },
 
     listUsers(projectId, query) {
@@ -87,12 +95,12 @@ export function createSessionReads(db: Database): SessionReads {
            ORDER BY ${column} ${dir}, user_id ${dir} LIMIT @limit OFFSET @offset`,
         )
         .all({ projectId, limit: query.limit, offset: (query.page - 1) * query.limit }) as Array<StatsRow & { id: string }>;
-      return { data: rows.map(toUserView), meta: pageMeta(query, totalItems) };
+      return { data: rows.map(toUserRecord), meta: pageMeta(query, totalItems) };
     },
 
     getUser(projectId, userId) {
       const row = selectUser.get(projectId, userId) as (StatsRow & { id: string }) | undefined;
-      return row ? toUserView(row) : null;
+      return row ? toUserRecord(row) : null;
     },
   };
 }
@@ -101,28 +109,22 @@ function pageMeta(query: { page: number; limit: number }, totalItems: number): P
   return { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) };
 }
 
-function aggregates(row: StatsRow) {
+function aggregates(row: StatsRow): TraceAggregates {
   return {
-    countTraces: Number(row.trace_count),
-    firstTraceAt: isoFromUnixNano(row.first_start_ns),
-    lastTraceAt: isoFromUnixNano(row.last_start_ns),
+    traceCount: Number(row.trace_count),
+    firstTraceStartUnixNano: row.first_start_ns,
+    lastTraceStartUnixNano: row.last_start_ns,
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
     totalTokens: Number(row.total_tokens),
-    totalCost: roundUsd(row.total_cost),
+    totalCostUsd: roundUsd(row.total_cost),
   };
 }
 
-function toSessionView(projectId: string, row: StatsRow & { id: string }): SessionView {
-  return {
-    id: row.id,
-    createdAt: isoFromUnixNano(row.first_start_ns),
-    projectId,
-    environment: row.environment,
-    ...aggregates(row),
-  };
+function toSessionRecord(row: StatsRow & { id: string }): SessionRecord {
+  return { id: row.id, environment: row.environment, ...aggregates(row) };
 }
 
-function toUserView(row: StatsRow & { id: string }): UserView {
+function toUserRecord(row: StatsRow & { id: string }): UserRecord {
   return { userId: row.id, ...aggregates(row) };
 }

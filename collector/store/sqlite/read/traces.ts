@@ -1,9 +1,17 @@
 /** The SQLite read path for traces: one trace with everything under it, and filtered lists. */
 import type { Database } from 'better-sqlite3';
-import type { TraceFilter, TraceListQuery, TraceOrderField } from '../../contract.js';
+import type {
+  KeysetPage,
+  ScoreSummary,
+  TraceDetailRecord,
+  TraceFilter,
+  TraceListLevel,
+  TraceListQuery,
+  TraceListRecord,
+  TraceOrderField,
+} from '../../contract.js';
 import { QueryRejectedError } from '../../contract.js';
-import type { KeysetPage, TraceDetail, TraceListItem, TraceListLevel, TraceScoreValue } from '../../views.js';
-import type { ScoreDataType } from '../../../model.js';
+import type { Score, ScoreDataType } from '../../../model.js';
 import type { Search } from '../search/search.js';
 import type { ScoreRepeats } from '../write/score-repeats.js';
 import { singleSubquery, traceConditions } from './trace-filter.js';
@@ -15,9 +23,9 @@ import {
   OBSERVATION_COLUMNS,
   SCORE_COLUMNS,
   TRACE_COLUMNS,
-  toObservationView,
-  toScoreView,
-  toTraceView,
+  toObservationRecord,
+  toScoreRecord,
+  toTraceRecord,
   type ObservationRow,
   type ScoreRow,
   type TraceRow,
@@ -40,8 +48,8 @@ const NARROWING_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof TraceListQuery>;
 
 export interface TraceReads {
-  getTrace(projectId: string, traceId: string): TraceDetail | null;
-  listTraces(projectId: string, query: TraceListQuery): KeysetPage<TraceListItem>;
+  getTrace(projectId: string, traceId: string): TraceDetailRecord | null;
+  listTraces(projectId: string, query: TraceListQuery): KeysetPage<TraceListRecord>;
 }
 
 export function createTraceReads(db: Database, search: Search, scoreRepeats: ScoreRepeats): TraceReads {
@@ -67,14 +75,14 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
   const statements = new StatementCache(db);
   const listBySearch = createSearchList(statements, search);
 
-  function getTrace(projectId: string, traceId: string): TraceDetail | null {
+  function getTrace(projectId: string, traceId: string): TraceDetailRecord | null {
     const row = selectTrace.get(projectId, traceId) as TraceRow | undefined;
     if (!row) return null;
-    const trace = toTraceView(row);
+    const trace = toTraceRecord(row);
     const observations = (selectObservations.all({ projectId, traceId }) as ObservationRow[]).map((o) =>
-      toObservationView(o, trace.environment),
+      toObservationRecord(o, trace.environment),
     );
-    const scores = (selectScores.all({ projectId, traceId }) as ScoreRow[]).map((s) => toScoreView(s, trace.environment));
+    const scores = (selectScores.all({ projectId, traceId }) as ScoreRow[]).map((s) => toScoreRecord(s, trace.environment));
     return { ...trace, observations, scores };
   }
 
@@ -112,7 +120,7 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
    * (the narrow ones of the query migration), then those rows. Reading whole trace rows only
    * for the page keeps a filtered page cheap however many traces are looked at to find it.
    */
-  function listTraces(projectId: string, query: TraceListQuery): KeysetPage<TraceListItem> {
+  function listTraces(projectId: string, query: TraceListQuery): KeysetPage<TraceListRecord> {
     const key = TRACE_SORT_KEYS[query.orderBy.field];
     const orderBy = `${query.orderBy.field}.${query.orderBy.direction}`;
     if (query.after && (query.after.orderBy !== orderBy || !isValidPosition(key, query.after))) {
@@ -141,14 +149,14 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
     return pageOf(projectId, query, found.slice(0, query.limit), hasMore, { totalItems, lowerBound: false });
   }
 
-  /** The rows of a page, in the order found, with their observation and score ids, worst level and score values. */
+  /** The rows of a page, in the order found, with their observation ids, worst level and scores. */
   function pageOf(
     projectId: string,
     query: TraceListQuery,
     found: ReadonlyArray<{ id: string; sort_value: unknown }>,
     hasMore: boolean,
     count: { totalItems: number; lowerBound: boolean },
-  ): KeysetPage<TraceListItem> {
+  ): KeysetPage<TraceListRecord> {
     const key = TRACE_SORT_KEYS[query.orderBy.field];
     const ids = found.map((row) => row.id);
     const rows = new Map((rowsById(statements, 'traces', TRACE_COLUMNS, projectId, ids) as TraceRow[]).map((row) => [row.id, row]));
@@ -161,14 +169,12 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
       data: ids.flatMap((id) => {
         const row = rows.get(id);
         if (!row) return [];
-        const scoreValues = scores.get(id) ?? [];
         return [
           {
-            ...toTraceView(row),
-            observations: observations.get(id) ?? [],
-            scores: scoreValues.map((score) => score.id),
+            ...toTraceRecord(row),
+            observationIds: observations.get(id) ?? [],
             level: levels.get(id) ?? 'DEFAULT',
-            scoreValues,
+            scores: scores.get(id) ?? [],
           },
         ];
       }),
@@ -226,8 +232,8 @@ function levelsByTrace(statements: StatementCache, projectId: string, traceIds: 
 }
 
 /** Each trace's scores as a list row shows them, in id order: from the trace keys and the index scores_by_trace alone. */
-function scoresByTrace(statements: StatementCache, projectId: string, traceIds: readonly string[]): Map<string, TraceScoreValue[]> {
-  const result = new Map<string, TraceScoreValue[]>();
+function scoresByTrace(statements: StatementCache, projectId: string, traceIds: readonly string[]): Map<string, ScoreSummary[]> {
+  const result = new Map<string, ScoreSummary[]>();
   if (traceIds.length === 0) return result;
   const rows = statements
     .get(
@@ -237,13 +243,13 @@ function scoresByTrace(statements: StatementCache, projectId: string, traceIds: 
     )
     .all(projectId, ...traceIds) as Array<Pick<ScoreRow, 'trace_id' | 'id' | 'name' | 'value' | 'string_value' | 'data_type' | 'source' | 'observation_id'>>;
   for (const row of rows) {
-    const score: TraceScoreValue = {
+    const score: ScoreSummary = {
       id: row.id,
       name: row.name,
       value: row.value,
       stringValue: row.string_value,
       dataType: row.data_type as ScoreDataType,
-      source: row.source,
+      source: row.source as Score['source'],
       observationId: row.observation_id,
     };
     const list = result.get(row.trace_id);

@@ -4,7 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { MappedSpan, Observation, Score, TraceContribution } from '../../../model.js';
-import type { BatchWriteOutcome, SpanBatch } from '../../contract.js';
+import { DEFAULT_ENVIRONMENT, type BatchWriteOutcome, type SpanBatch } from '../../contract.js';
 import { mergeTraceContribution, type TraceFactsState } from '../../trace-merge.js';
 import { toJson, fromJson } from '../json-columns.js';
 import type { MappedLogs } from '../../../decode/log-record.js';
@@ -279,7 +279,7 @@ function upsertTrace(
     sessionId: facts.sessionId ?? null,
     release: facts.release ?? null,
     version: facts.version ?? null,
-    environment: facts.environment ?? 'default',
+    environment: facts.environment ?? DEFAULT_ENVIRONMENT,
     tags: JSON.stringify(facts.tags),
     metadata: JSON.stringify(facts.metadata),
     input: toJson(facts.input),

@@ -1,8 +1,9 @@
 /**
- * What the read API returns, in the shapes of Langfuse's public API (`@langfuse/core` types:
+ * What the REST API sends, in the shapes of Langfuse's public API (`@langfuse/core` types:
  * TraceWithDetails, TraceWithFullDetails, ObservationsView, ScoreV1, Session, DailyMetrics,
  * Model, MetaResponse), plus spanlite's extensions (marked). Times are ISO-8601 strings; costs
- * USD; `latency` seconds, as Langfuse; fields ending in Ms milliseconds.
+ * USD; `latency` seconds, as Langfuse; fields ending in Ms milliseconds. routes/wire.ts makes
+ * them from the store's records; the web UI reads its types from here.
  */
 import type { JsonValue, Level, ObservationType, ScoreDataType, CostMissingReason } from '../model.js';
 import type { Attributes } from '../decode/span.js';
@@ -110,10 +111,7 @@ export interface TraceView {
   updatedAt: string;
 }
 
-/**
- * Extension: a score as a trace list row shows it (Langfuse lists only score ids). No comment:
- * the list reads these from an index (scores_by_trace), not from the score rows.
- */
+/** Extension: a score as a trace list row shows it (Langfuse lists only score ids), without comment or metadata. */
 export type TraceScoreValue = Pick<ScoreView, 'id' | 'name' | 'value' | 'stringValue' | 'dataType' | 'source' | 'observationId'>;
 
 export type TraceListLevel = Extract<Level, 'DEFAULT' | 'WARNING' | 'ERROR'>;
@@ -147,28 +145,6 @@ export interface PageMeta {
 export interface Page<T> {
   data: T[];
   meta: PageMeta;
-}
-
-/**
- * Where the next page starts: the sort value and id of the last row returned. The API encodes
- * it as an opaque cursor; a store decodes it back.
- */
-export interface KeysetPosition {
-  /** The ordering it belongs to, e.g. `timestamp.desc`. */
-  orderBy: string;
-  /** The last row's sort value: bigint nanoseconds as a decimal string, a number, text or null. */
-  value: string | number | null;
-  id: string;
-}
-
-/** A page that can also be continued by keyset (cursor) paging. */
-export interface KeysetPage<T> {
-  data: T[];
-  meta: PageMeta;
-  /** Null on the last page. */
-  next: KeysetPosition | null;
-  /** True when totalItems is a lower bound: a full-text search matching more traces than it counts. */
-  totalItemsIsLowerBound: boolean;
 }
 
 /** Langfuse's Session, with spanlite's aggregates. */
