@@ -40,13 +40,9 @@ export async function startCollector(
     file: config.dbFile,
     synchronous: config.dbSynchronous,
     cacheMiB: config.dbCacheMiB,
-    onMigration: ({ phase, from, to, seconds }) =>
-      phase === 'start'
-        ? logger.info(`upgrading database ${config.dbFile} from schema ${from} to ${to}; on a large database this can take minutes`)
-        : logger.info(`database ${config.dbFile} upgraded to schema ${to} in ${seconds.toFixed(1)} s`),
     onUpkeepFailure: (error) => logger.warn({ err: error }, error.message),
   });
-  // After the store's open, which migrated the file; its own connection (see store/sqlite/keys.ts).
+  // After the store's open, which prepared the file; its own connection (see store/sqlite/keys.ts).
   let keyStore: KeyStore | undefined;
   let accessControl: AccessControl;
   try {

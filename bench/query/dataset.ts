@@ -1,8 +1,9 @@
 /**
- * An LLM-like dataset for the query benchmark, generated deterministically and loaded in bulk:
- * rows are inserted with plain SQL into a database at the schema before the query migration,
- * then the store opens it and the migration builds its rollups and full-text index from them in
- * set-based statements. That is the fastest load, and it runs the upgrade path at scale.
+ * An LLM-like dataset for the query benchmark, generated deterministically and written through
+ * the store's own write path (`writeBatches`), so that rollups, trace keys, the full-text index
+ * and its segments are exactly what ingest builds: each commit is one group of batches as the
+ * write queue forms under bench:ingest's load (TRACES_PER_COMMIT), followed by the store's word
+ * index merge step.
  *
  * Each trace: a root chain (the user's question in, the answer out), a retriever, two
  * generations on one of five models with token usage and cost, a tool call (2% ERROR, 3%
@@ -12,9 +13,9 @@
  * 15% of questions start in Chinese, Russian or Arabic. 20,000 users, sessions of 5 traces, 60
  * days ending END_MS.
  */
-import Database from 'better-sqlite3';
-import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite/schema/schema.js';
-import { QUERY_API_MIGRATION } from '../../collector/store/sqlite/schema/query-migration.js';
+import type { CostDetails, JsonValue, MappedSpan, Observation, ObservationType, Score, TraceFacts, UsageDetails } from '../../collector/model.js';
+import type { SpanBatch } from '../../collector/store/contract.js';
+import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 
 export const OBSERVATIONS_PER_TRACE = 6;
 export const END_MS = Date.UTC(2025, 0, 31);
@@ -108,38 +109,51 @@ export interface LoadProgress {
   (loaded: number, total: number): void;
 }
 
-/** Creates `file` at the schema before the query migration and fills it with `traceCount` traces. */
-export function loadDataset(file: string, traceCount: number, progress: LoadProgress): void {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -262144');
-  db.pragma('temp_store = MEMORY');
-  // The query migration builds its rollups and full-text index from the loaded rows; migrations
-  // appended after it (API keys, indexes) run at open too.
-  const before = MIGRATIONS.indexOf(QUERY_API_MIGRATION);
-  for (let version = 1; version <= before; version++) applyMigration(db, MIGRATIONS[version - 1]!);
-  db.pragma(`user_version = ${before}`);
+const PROJECT_ID = 'default';
+/** Traces per batch (one export request of 384 spans) and batches per commit: bench:ingest's group commit of four requests. */
+const TRACES_PER_BATCH = 64;
+const BATCHES_PER_COMMIT = 4;
+export const TRACES_PER_COMMIT = TRACES_PER_BATCH * BATCHES_PER_COMMIT;
+const RESOURCE = Object.freeze({ 'service.name': 'support-bot' });
+const SCOPE = Object.freeze({ name: 'bench', version: '1.0.0' });
 
-  const insertTrace = db.prepare(`INSERT INTO traces (project_id, id, name, user_id, session_id, release, version, environment,
-    tags, metadata, input, output, public, start_time_ns, end_time_ns, total_cost, input_tokens, output_tokens, total_tokens,
-    fact_ranks, created_at_ms, updated_at_ms) VALUES ('default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, '{}', ?, ?)`);
-  const insertTag = db.prepare(`INSERT INTO trace_tags (project_id, trace_id, tag) VALUES ('default', ?, ?)`);
-  const insertObservation = db.prepare(`INSERT INTO observations (project_id, trace_id, id, parent_observation_id, type, name,
-    start_time_ns, end_time_ns, level, status_message, model, model_parameters, input, output, metadata, input_tokens,
-    output_tokens, total_tokens, cost_details, total_cost, counts_in_trace_totals, attributes, resource_attributes,
-    scope_name, scope_version) VALUES ('default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, 1, '{}',
-    '{"service.name":"support-bot"}', 'bench', '1.0.0')`);
-  const insertScore = db.prepare(`INSERT INTO scores (project_id, id, trace_id, observation_id, name, value, string_value,
-    data_type, comment, source, time_ns, metadata, created_at_ms, updated_at_ms)
-    VALUES ('default', ?, ?, NULL, ?, ?, NULL, 'NUMERIC', NULL, 'EVAL', ?, '{}', ?, ?)`);
+/** Creates `file` and fills it with `traceCount` traces through the store's write path. */
+export async function loadDataset(file: string, traceCount: number, progress: LoadProgress): Promise<void> {
+  const store = openSqliteStore({ file, synchronous: 'normal' });
+  try {
+    const nextTrace = createTraceGenerator(traceCount);
+    for (let from = 0; from < traceCount; from += TRACES_PER_COMMIT) {
+      const to = Math.min(traceCount, from + TRACES_PER_COMMIT);
+      const batches: SpanBatch[] = [];
+      for (let at = from; at < to; at += TRACES_PER_BATCH) {
+        const spans: MappedSpan[] = [];
+        for (let i = at; i < Math.min(to, at + TRACES_PER_BATCH); i++) spans.push(...nextTrace(i));
+        batches.push({ projectId: PROJECT_ID, spans });
+      }
+      // As the write queue does between groups: a turn of the event loop, where the WAL
+      // checkpointer's reports arrive (store/sqlite/upkeep/wal-checkpointer.ts).
+      await new Promise((resolve) => setImmediate(resolve));
+      const failed = (await store.writeBatches(batches)).find((outcome) => !outcome.ok);
+      if (failed !== undefined && !failed.ok) throw new Error(`load failed at trace ${from}: ${failed.error.message}`, { cause: failed.error });
+      progress(to, traceCount);
+    }
+  } finally {
+    await store.close();
+  }
+}
 
+interface Generation {
+  model: (typeof MODELS)[number];
+  input: number;
+  output: number;
+  cost: number;
+}
+
+/** Trace `i`'s spans, mapped as the pipeline maps them; call with i = 0, 1, 2... in order. */
+function createTraceGenerator(traceCount: number): (i: number) => MappedSpan[] {
   const random = prng(0x5eed);
   const firstMs = END_MS - SPAN_DAYS * DAY_MS;
   const stepMs = (SPAN_DAYS * DAY_MS) / traceCount;
-  const loadChunk = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) writeTrace(i);
-  });
 
   function question(): string {
     const pick = random();
@@ -148,125 +162,136 @@ export function loadDataset(file: string, traceCount: number, progress: LoadProg
     return script === null ? base : `${script[Math.floor(random() * script.length)]} ${base}`;
   }
 
-  function writeTrace(i: number): void {
+  return (i) => {
     const traceId = hex(random, 32);
     const startMs = Math.floor(firstMs + i * stepMs + random() * stepMs);
     const durationMs = Math.floor(500 + random() * random() * 15_000);
     const start = BigInt(startMs) * NS_PER_MS;
     const end = start + BigInt(durationMs) * NS_PER_MS;
     const session = Math.floor(i / TRACES_PER_SESSION);
-    const user = `user-${(session * 7919) % USERS}`;
     const ask = question();
     const answer = words(random, 25 + Math.floor(random() * 25));
     const tags = [random() < 0.5 ? 'production' : TAGS[1 + Math.floor(random() * (TAGS.length - 1))]!];
     if (random() < 0.3) tags.push(TAGS[Math.floor(random() * TAGS.length)]!);
-    const uniqueTags = [...new Set(tags)].sort();
     const levelDraw = random();
     const toolLevel = levelDraw < 0.02 ? 'ERROR' : levelDraw < 0.05 ? 'WARNING' : 'DEFAULT';
     const ids = Array.from({ length: OBSERVATIONS_PER_TRACE }, () => hex(random, 16));
     const [rootId, retrievalId, planId, toolId, answerId, postId] = ids as [string, string, string, string, string, string];
-
-    const generations = [0, 1].map(() => {
+    const [plan, reply] = [0, 1].map((): Generation => {
       const model = MODELS[Math.floor(random() * MODELS.length)]!;
       const input = 300 + Math.floor(random() * 1200);
       const output = 50 + Math.floor(random() * 250);
       return { model, input, output, cost: input * model.input + output * model.output };
-    });
-    const totalCost = generations[0]!.cost + generations[1]!.cost;
-    const inputTokens = generations[0]!.input + generations[1]!.input;
-    const outputTokens = generations[0]!.output + generations[1]!.output;
-
-    insertTrace.run(
-      traceId,
-      TRACE_NAMES[Math.floor(random() * TRACE_NAMES.length)],
-      user,
-      `session-${session}`,
-      `v1.${Math.floor(i / (traceCount / 12))}`,
-      '2.3.0',
-      random() < 0.9 ? 'production' : 'staging',
-      JSON.stringify(uniqueTags),
-      JSON.stringify({ plan: ['free', 'pro', 'enterprise'][Math.floor(random() * 3)], region: random() < 0.5 ? 'eu' : 'us' }),
-      JSON.stringify({ question: ask }),
-      JSON.stringify({ answer }),
-      start,
-      end,
-      totalCost,
-      inputTokens,
-      outputTokens,
-      inputTokens + outputTokens,
-      startMs,
-      startMs,
-    );
-    for (const tag of uniqueTags) insertTag.run(traceId, tag);
+    }) as [Generation, Generation];
 
     const at = (fraction: number) => start + BigInt(Math.floor(durationMs * fraction)) * NS_PER_MS;
-    const observation = (
+    const span = (
       id: string,
       parent: string | null,
-      type: string,
+      type: ObservationType,
       name: string,
       from: number,
       to: number,
-      fields: { level?: string; model?: string; input?: unknown; output?: unknown; usage?: (typeof generations)[number] } = {},
-    ) => {
-      const usage = fields.usage;
-      insertObservation.run(
-        traceId,
+      fields: {
+        level?: Observation['level'];
+        input?: JsonValue;
+        output?: JsonValue;
+        generation?: Generation;
+        traceFacts?: TraceFacts;
+        scores?: Score[];
+      } = {},
+    ): MappedSpan => {
+      const { generation } = fields;
+      const usage: UsageDetails = generation === undefined ? {} : { input: generation.input, output: generation.output, total: generation.input + generation.output };
+      const cost: CostDetails | null =
+        generation === undefined
+          ? null
+          : { input: generation.input * generation.model.input, output: generation.output * generation.model.output, total: generation.cost };
+      const observation: Observation = {
         id,
-        parent,
+        traceId,
+        parentObservationId: parent,
         type,
         name,
-        at(from),
-        at(to),
-        fields.level ?? 'DEFAULT',
-        fields.level === 'ERROR' ? 'order service timed out' : null,
-        fields.model ?? null,
-        fields.model === undefined ? null : '{"temperature":0.2}',
-        fields.input === undefined ? null : JSON.stringify(fields.input),
-        fields.output === undefined ? null : JSON.stringify(fields.output),
-        usage?.input ?? null,
-        usage?.output ?? null,
-        usage === undefined ? null : usage.input + usage.output,
-        usage === undefined ? null : JSON.stringify({ input: usage.input * usage.model.input, output: usage.output * usage.model.output, total: usage.cost }),
-        usage?.cost ?? null,
-      );
+        startTimeUnixNano: at(from),
+        endTimeUnixNano: at(to),
+        completionStartTimeUnixNano: null,
+        level: fields.level ?? 'DEFAULT',
+        statusMessage: fields.level === 'ERROR' ? 'order service timed out' : null,
+        version: null,
+        model: generation?.model.name ?? null,
+        modelParameters: generation === undefined ? null : { temperature: 0.2 },
+        input: fields.input ?? null,
+        output: fields.output ?? null,
+        metadata: {},
+        usage,
+        reportedCost: null,
+        cost,
+        costMissingReason: null,
+        countsInTraceTotals: true,
+        rawAttributes: {},
+        resourceAttributes: RESOURCE,
+        scope: SCOPE,
+      };
+      // Ranked as the mapping ranks a span: start time, then span id.
+      const rank = at(from).toString().padStart(20, '0') + id;
+      return {
+        observation,
+        events: [],
+        scores: fields.scores ?? [],
+        trace: { traceId, rank, explicit: fields.traceFacts ?? {}, implicit: {}, startTimeUnixNano: at(from), endTimeUnixNano: at(to) },
+      };
     };
-    observation(rootId, null, 'CHAIN', 'handle-request', 0, 1, { input: { question: ask }, output: { answer } });
-    observation(retrievalId, rootId, 'RETRIEVER', 'retrieve-docs', 0.02, 0.1, {
-      input: { query: ask },
-      output: [words(random, 12), words(random, 12)],
-    });
-    const [plan, reply] = generations as [(typeof generations)[number], (typeof generations)[number]];
-    observation(planId, rootId, 'GENERATION', 'llm-plan', 0.1, 0.45, {
-      model: plan.model.name,
-      usage: plan,
-      input: [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: ask }],
-      output: [{ role: 'assistant', content: words(random, 15) }],
-    });
-    observation(toolId, rootId, 'TOOL', 'lookup_order', 0.45, 0.55, {
-      level: toolLevel,
-      input: { order_id: `ORD-${Math.floor(random() * 1e8)}` },
-      output: { status: toolLevel === 'ERROR' ? 'timeout' : 'shipped' },
-    });
-    observation(answerId, rootId, 'GENERATION', 'llm-answer', 0.55, 0.95, {
-      model: reply.model.name,
-      usage: reply,
-      input: [{ role: 'user', content: ask }],
-      output: [{ role: 'assistant', content: answer }],
-    });
-    observation(postId, rootId, 'SPAN', 'postprocess', 0.95, 1);
 
+    const traceFacts: TraceFacts = {
+      name: TRACE_NAMES[Math.floor(random() * TRACE_NAMES.length)]!,
+      userId: `user-${(session * 7919) % USERS}`,
+      sessionId: `session-${session}`,
+      release: `v1.${Math.floor(i / (traceCount / 12))}`,
+      version: '2.3.0',
+      environment: random() < 0.9 ? 'production' : 'staging',
+      tags: [...new Set(tags)].sort(),
+      metadata: { plan: ['free', 'pro', 'enterprise'][Math.floor(random() * 3)]!, region: random() < 0.5 ? 'eu' : 'us' },
+      input: { question: ask },
+      output: { answer },
+    };
     const scoredAt = end + 1_000n * NS_PER_MS;
-    const scoredMs = startMs + durationMs + 1000;
-    insertScore.run(`${traceId}-h`, traceId, 'helpfulness', Math.round(random() * 1000) / 1000, scoredAt, scoredMs, scoredMs);
-    insertScore.run(`${traceId}-t`, traceId, 'toxicity', random() < 0.97 ? 0 : Math.round(random() * 100) / 100, scoredAt, scoredMs, scoredMs);
-  }
-
-  const chunk = 10_000;
-  for (let from = 0; from < traceCount; from += chunk) {
-    loadChunk(from, Math.min(traceCount, from + chunk));
-    progress(Math.min(traceCount, from + chunk), traceCount);
-  }
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
+    const score = (suffix: string, name: string, value: number): Score => ({
+      id: `${traceId}-${suffix}`,
+      traceId,
+      observationId: null,
+      name,
+      value,
+      stringValue: null,
+      dataType: 'NUMERIC',
+      comment: null,
+      source: 'EVAL',
+      timeUnixNano: scoredAt,
+      metadata: {},
+    });
+    const scores = [
+      score('h', 'helpfulness', Math.round(random() * 1000) / 1000),
+      score('t', 'toxicity', random() < 0.97 ? 0 : Math.round(random() * 100) / 100),
+    ];
+    return [
+      span(rootId, null, 'CHAIN', 'handle-request', 0, 1, { input: { question: ask }, output: { answer }, traceFacts, scores }),
+      span(retrievalId, rootId, 'RETRIEVER', 'retrieve-docs', 0.02, 0.1, { input: { query: ask }, output: [words(random, 12), words(random, 12)] }),
+      span(planId, rootId, 'GENERATION', 'llm-plan', 0.1, 0.45, {
+        generation: plan,
+        input: [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: ask }],
+        output: [{ role: 'assistant', content: words(random, 15) }],
+      }),
+      span(toolId, rootId, 'TOOL', 'lookup_order', 0.45, 0.55, {
+        level: toolLevel,
+        input: { order_id: `ORD-${Math.floor(random() * 1e8)}` },
+        output: { status: toolLevel === 'ERROR' ? 'timeout' : 'shipped' },
+      }),
+      span(answerId, rootId, 'GENERATION', 'llm-answer', 0.55, 0.95, {
+        generation: reply,
+        input: [{ role: 'user', content: ask }],
+        output: [{ role: 'assistant', content: answer }],
+      }),
+      span(postId, rootId, 'SPAN', 'postprocess', 0.95, 1),
+    ];
+  };
 }

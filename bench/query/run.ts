@@ -1,10 +1,9 @@
 /**
- * `npm run bench:query`: the query API on a large database. Loads BENCH_QUERY_TRACES (default
- * 1,000,000) LLM-like traces with 6 observations each into a scratch database (dataset.ts), lets
- * the store migrate it (building rollups and the full-text index), lays the word index out as
- * ingest commits would have (ingest-built-index.ts), starts a real collector on it
- * and times each query over HTTP, with parameters varied per request. Prints p50/p95 per query
- * against the targets: lists and detail p95 <= 50 ms, full text p95 <= 200 ms, metrics <= 500 ms.
+ * `npm run bench:query`: the query API on a large database. Writes BENCH_QUERY_TRACES (default
+ * 1,000,000) LLM-like traces with 6 observations each into a scratch database through the
+ * store's write path (dataset.ts), starts a real collector on it and times each query over
+ * HTTP, with parameters varied per request. Prints p50/p95 per query against the targets: lists
+ * and detail p95 <= 50 ms, full text p95 <= 200 ms, metrics <= 500 ms.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -12,12 +11,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { loadQueryBenchConfig } from './bench-config.js';
-import { loadDataset, OBSERVATIONS_PER_TRACE } from './dataset.js';
-import { relayWordIndexAsIngest } from './ingest-built-index.js';
+import { loadDataset, OBSERVATIONS_PER_TRACE, TRACES_PER_COMMIT } from './dataset.js';
 import { benchQueries, type BenchQuery, type Samples } from './queries.js';
 import { loadCollectorConfig } from '../../config/collector-config.js';
 import { startCollector } from '../../collector/main.js';
-import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 
 const WARMUP_RUNS = 5;
 const TARGET_MS = { list: 50, detail: 50, search: 200, metrics: 500 } as const;
@@ -34,52 +31,28 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** A fresh database is loaded, migrated and its word index laid out as ingest builds it; a reused one only migrated. */
+/** A fresh database is loaded through the store; an existing one is used as it is. */
 async function prepareDatabase(file: string, traces: number): Promise<void> {
   if (existsSync(file)) {
     log(`reusing ${file}`);
-    await migrate(file);
     return;
   }
   const started = process.hrtime.bigint();
   let lastReport = 0;
-  loadDataset(file, traces, (loaded, total) => {
+  await loadDataset(file, traces, (loaded, total) => {
     if (loaded - lastReport >= total / 10 || loaded === total) {
       lastReport = loaded;
       log(`  loaded ${loaded.toLocaleString()} / ${total.toLocaleString()} traces (${seconds(started)})`);
     }
   });
-  log(`load: ${traces.toLocaleString()} traces, ${(traces * OBSERVATIONS_PER_TRACE).toLocaleString()} observations, ${(traces * 2).toLocaleString()} scores in ${seconds(started)}`);
-  if (process.env.BENCH_QUERY_LOAD_ONLY === '1') {
-    log(`BENCH_QUERY_LOAD_ONLY=1: stopping before the query migration; ${file} holds the rows only`);
-    process.exit(0);
-  }
-  await migrate(file);
-  relayWordIndex(file);
-}
-
-async function migrate(file: string): Promise<void> {
-  const migrating = process.hrtime.bigint();
-  const store = openSqliteStore({ file, synchronous: 'normal' });
-  await store.close();
-  log(`open + migrations from the loaded schema (query indexes, rollups, full-text index, rowid tables): ${seconds(migrating)}; database ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`);
-}
-
-function relayWordIndex(file: string): void {
-  const started = process.hrtime.bigint();
-  const db = new Database(file);
-  try {
-    let lastReport = 0;
-    const { segments } = relayWordIndexAsIngest(db, (written, total) => {
-      if (written - lastReport >= total / 5 || written === total) {
-        lastReport = written;
-        log(`  word index: ${written.toLocaleString()} / ${total.toLocaleString()} documents (${seconds(started)})`);
-      }
-    });
-    log(`word index laid out as ingest commits build it: ${segments} segments, in ${seconds(started)}`);
-  } finally {
-    db.close();
-  }
+  const db = new Database(file, { readonly: true });
+  const segments = db.prepare(`SELECT count(DISTINCT segid) FROM search_words_idx`).pluck().get() as number;
+  db.close();
+  log(
+    `load: ${traces.toLocaleString()} traces, ${(traces * OBSERVATIONS_PER_TRACE).toLocaleString()} observations, ` +
+      `${(traces * 2).toLocaleString()} scores in ${seconds(started)}, ${TRACES_PER_COMMIT} traces per commit; ` +
+      `database ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB, word index in ${segments} segments`,
+  );
 }
 
 function sampleParameters(file: string): Samples {

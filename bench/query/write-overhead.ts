@@ -2,8 +2,9 @@
  * `node dist/bench/query/write-overhead.js`: what the query API's schema (filter indexes,
  * rollup triggers, full-text index) costs the write path. The same mapped, priced batches of the
  * ingest benchmark's LLM-like payload are written by the real batch writer into two databases:
- * one at the schema before the query migration (and the plain writer), one with it (and the
- * writer's DerivedWrites hooks). In-process (no HTTP, no decode), with the store's pragmas but
+ * one with only what storing spans needs (the schema's tables and keys, without its other
+ * indexes and its triggers, and the plain writer), one with the whole schema (and the writer's
+ * DerivedWrites hooks). In-process (no HTTP, no decode), with the store's pragmas but
  * synchronous=NORMAL, so the disk does not hide the CPU cost. Prints CPU microseconds per span
  * (user + system, steadier than wall time on a shared machine) and spans/s.
  *
@@ -19,19 +20,18 @@ import { decodeProtobufTraces } from '../../collector/decode/traces.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
 import { loadPricingTable } from '../../config/pricing.js';
-import { applyMigration, MIGRATIONS } from '../../collector/store/sqlite/schema/schema.js';
-import { QUERY_API_MIGRATION } from '../../collector/store/sqlite/schema/query-migration.js';
+import { migrate } from '../../collector/store/sqlite/migrate.js';
 import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
 import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
 import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';
 import { createObservationIdIndex } from '../../collector/store/sqlite/search/observation-ids.js';
 import type { SpanBatch } from '../../collector/store/contract.js';
-import { TRACE_KEYS_TABLE } from '../../collector/store/sqlite/write/trace-keys.js';
-import { keyObservationsByTraceKey } from '../../collector/store/sqlite/schema/trace-key-migration.js';
 
 const BATCHES = Number(process.env.WRITE_BENCH_BATCHES ?? 60);
 const ROUNDS = Number(process.env.WRITE_BENCH_ROUNDS ?? 3);
 const TRACES_PER_BATCH = 64;
+/** The one index the plain writer needs beyond the tables' keys: a re-sent span is found by it. */
+const WRITE_PATH_INDEXES = ['observations_by_trace'];
 
 function mappedBatches(count: number): SpanBatch[] {
   const prices = createPriceIndex(loadPricingTable());
@@ -56,7 +56,8 @@ function mappedBatches(count: number): SpanBatch[] {
   return batches;
 }
 
-function openAt(file: string, migrations: number): Database.Database {
+/** The whole schema, or (`bare`) its tables and keys alone. */
+function openDatabase(file: string, bare: boolean): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -64,14 +65,14 @@ function openAt(file: string, migrations: number): Database.Database {
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
   db.pragma('wal_autocheckpoint = 10000');
-  for (let version = 1; version <= migrations; version++) applyMigration(db, MIGRATIONS[version - 1]!);
-  db.pragma(`user_version = ${migrations}`);
-  // Today's writer writes trace keys (migrations 12 and 13): the schema before the query API gets them too.
-  if (migrations < MIGRATIONS.indexOf(keyObservationsByTraceKey) + 1) {
-    db.exec(`${TRACE_KEYS_TABLE};
-      ALTER TABLE observations ADD COLUMN trace_key INTEGER;
-      ALTER TABLE scores ADD COLUMN trace_key INTEGER;
-      ALTER TABLE trace_tags ADD COLUMN trace_key INTEGER;`);
+  migrate(db, file);
+  if (bare) {
+    const dropped = db
+      .prepare(`SELECT type, name FROM sqlite_master WHERE (type = 'trigger' OR (type = 'index' AND sql IS NOT NULL))`)
+      .all() as Array<{ type: 'index' | 'trigger'; name: string }>;
+    for (const { type, name } of dropped) {
+      if (!WRITE_PATH_INDEXES.includes(name)) db.exec(`DROP ${type.toUpperCase()} ${name}`);
+    }
   }
   return db;
 }
@@ -81,9 +82,8 @@ interface Measured {
   spansPerSecond: number;
 }
 
-function measure(dir: string, name: string, migrations: number, batches: readonly SpanBatch[]): Measured {
-  const db = openAt(join(dir, `${name}.db`), migrations);
-  const withQuery = migrations > MIGRATIONS.indexOf(QUERY_API_MIGRATION);
+function measure(dir: string, name: string, withQuery: boolean, batches: readonly SpanBatch[]): Measured {
+  const db = openDatabase(join(dir, `${name}.db`), !withQuery);
   const write = createBatchWriter(db, Date.now, withQuery ? createBatchDerived(db, createScoreRepeats(db), createObservationIdIndex(db)) : undefined);
   const spans = batches.reduce((sum, batch) => sum + batch.spans.length, 0);
   const started = process.hrtime.bigint();
@@ -97,18 +97,15 @@ function measure(dir: string, name: string, migrations: number, batches: readonl
 }
 
 function main(): void {
-  // Without: the schema before the query migration. With: every migration (the query API's, and the indexes appended since).
-  const queryMigration = MIGRATIONS.indexOf(QUERY_API_MIGRATION) + 1;
-  const before = queryMigration - 1;
-  console.log(`write path with and without the query migration (#${queryMigration}): ${BATCHES} batches x ${TRACES_PER_BATCH * 8} spans, ${ROUNDS} rounds`);
+  console.log(`write path with and without the query API's indexes, triggers and derived tables: ${BATCHES} batches x ${TRACES_PER_BATCH * 8} spans, ${ROUNDS} rounds`);
   const batches = mappedBatches(BATCHES);
   const dir = mkdtempSync(join(tmpdir(), 'spanlite-write-overhead-'));
   try {
     const rows: Array<{ without: Measured; with: Measured }> = [];
     const show = (m: Measured) => `${m.cpuMicrosPerSpan.toFixed(0)} µs CPU/span (${Math.round(m.spansPerSecond).toLocaleString()} spans/s)`;
     for (let round = 1; round <= ROUNDS; round++) {
-      const without = measure(dir, `without-${round}`, before, batches);
-      const withQuery = measure(dir, `with-${round}`, MIGRATIONS.length, batches);
+      const without = measure(dir, `without-${round}`, false, batches);
+      const withQuery = measure(dir, `with-${round}`, true, batches);
       rows.push({ without, with: withQuery });
       console.log(`  round ${round}: without ${show(without)}, with ${show(withQuery)}`);
     }

@@ -1,23 +1,11 @@
 /**
  * Daily metrics over traces sent over OTLP: per UTC day, traces, observations, usage and cost by
  * model; from the rollups without filters, from the traces with them (both must agree); day
- * ranges, pages, deletion. And a database written before the query migration: once upgraded, it
- * answers as one written since.
+ * ranges, pages, deletion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dirname, join } from 'node:path';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../collector/store/sqlite/schema/schema.js';
-import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { QUERY_API_MIGRATION } from '../../collector/store/sqlite/schema/query-migration.js';
-import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
-import { openSqliteStore } from '../../collector/store/sqlite/store.js';
-import { mapSpan } from '../../collector/mapping/map-span.js';
-import type { SpanBatch } from '../../collector/store/contract.js';
-import * as ours from '../../semconv/spanlite.js';
-import * as genAi from '../../semconv/gen-ai.js';
 
 const DAY_A = Date.UTC(2025, 6, 1, 9, 0, 0);
 const DAY_B = Date.UTC(2025, 6, 2, 23, 0, 0);
@@ -187,101 +175,5 @@ describe('daily metrics', () => {
     expect(day).toMatchObject({ countTraces: 1, countObservations: 3, countErrorTraces: 0, countErrorObservations: 0, totalCost: 0.6 });
     expect(day.usage.find((u: any) => u.model === 'gpt-4o')).toMatchObject({ countTraces: 1, countObservations: 1, totalCost: 0.5 });
     expect(await daily('environment=default')).toEqual(await daily());
-  });
-});
-
-describe('a database written before the query migration', () => {
-  const NS = 1_000_000n;
-  const spans = (traceId: string, startMs: number, user: string, session: string, question: string) => {
-    const start = BigInt(startMs) * NS;
-    const rootId = `${traceId.slice(0, 15)}1`;
-    return [
-      decodedSpan({
-        traceId,
-        spanId: rootId,
-        name: 'conversation',
-        startTimeUnixNano: start,
-        endTimeUnixNano: start + 2000n * NS,
-        attributes: {
-          [ours.SPANLITE_TRACE_USER_ID]: user,
-          [ours.SPANLITE_TRACE_SESSION_ID]: session,
-          [ours.SPANLITE_OBSERVATION_INPUT]: question,
-        },
-      }),
-      decodedSpan({
-        traceId,
-        spanId: `${traceId.slice(0, 15)}2`,
-        parentSpanId: rootId,
-        name: 'llm',
-        startTimeUnixNano: start + 100n * NS,
-        endTimeUnixNano: start + 900n * NS,
-        attributes: {
-          [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o',
-          [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 30,
-          [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 3,
-          [genAi.GEN_AI_USAGE_COST]: 0.25,
-          [ours.SPANLITE_OBSERVATION_OUTPUT]: `answer to ${question}`,
-        },
-      }),
-    ].map((span) => {
-      const mapped = mapSpan(span);
-      // The pipeline's cost stage: a cost the span reports is its cost.
-      if (mapped.observation) mapped.observation.cost = mapped.observation.reportedCost;
-      return mapped;
-    });
-  };
-  const batch: SpanBatch = {
-    projectId: 'default',
-    spans: [
-      ...spans('a'.repeat(32), DAY_A, 'u1', 'conv', 'Как сбросить пароль?'),
-      ...spans('b'.repeat(32), DAY_A + 60_000, 'u1', 'conv', '如何重置我的密码'),
-      ...spans('c'.repeat(32), DAY_B, 'u2', 'other', 'How do I reset my password?'),
-    ],
-  };
-
-  async function answers(file: string) {
-    const store = openSqliteStore({ file });
-    try {
-      const search = async (term: string) =>
-        (await store.listTraces('default', { page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'asc' }, searchTerms: [term] })).data.map(
-          (trace) => trace.id[0],
-        );
-      return {
-        traces: (await store.listTraces('default', { page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'asc' } })).meta,
-        sessions: await store.listSessions('default', { page: 1, limit: 10 }),
-        users: await store.listUsers('default', { page: 1, limit: 10, orderBy: { field: 'lastTraceAt', direction: 'desc' } }),
-        daily: await store.dailyMetrics('default', { page: 1, limit: 10 }),
-        observations: (await store.listObservations('default', { page: 1, limit: 1 })).meta,
-        search: { пароль: await search('пароль'), 密码: await search('密码'), answer: await search('answer'), password: await search('password') },
-      };
-    } finally {
-      await store.close();
-    }
-  }
-
-  it('is upgraded with rollups and a search index that answer as a database written since', async () => {
-    const before = MIGRATIONS.indexOf(QUERY_API_MIGRATION);
-    await withDatabaseAtSchema(before, (old) => createBatchWriter(old)([batch]), async (oldFile) => {
-      const newFile = join(dirname(oldFile), 'new.db');
-      const fresh = openSqliteStore({ file: newFile });
-      await fresh.writeBatches([batch]);
-      await fresh.close();
-
-      const migrations: unknown[] = [];
-      await openSqliteStore({ file: oldFile, onMigration: (event) => migrations.push(event) }).close();
-      await openSqliteStore({ file: oldFile, onMigration: (event) => migrations.push(event) }).close(); // up to date: silent
-      expect(migrations).toEqual([
-        { phase: 'start', from: before, to: SCHEMA_VERSION, seconds: 0 },
-        { phase: 'done', from: before, to: SCHEMA_VERSION, seconds: expect.any(Number) },
-      ]);
-
-      const upgraded = await answers(oldFile);
-      expect(upgraded).toEqual(await answers(newFile));
-      expect(upgraded.search).toEqual({ пароль: ['a'], 密码: ['b'], answer: ['a', 'b', 'c'], password: ['c'] });
-      expect(upgraded.sessions.data.map((session) => [session.id, session.traceCount, session.totalCostUsd])).toEqual([
-        ['other', 1, 0.25],
-        ['conv', 2, 0.5],
-      ]);
-    });
   });
 });

@@ -1,8 +1,7 @@
 /**
  * Observations found by id alone (GET /api/public/observations/:id, a score POSTed with only an
  * observationId), through the full-text index of observation ids rather than a b-tree index
- * (store/sqlite/search/observation-ids.ts): ids of every shape, ids shared by traces, deleted traces,
- * and databases upgraded from before the index.
+ * (store/sqlite/search/observation-ids.ts): ids of every shape, ids shared by traces, deleted traces.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +11,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
-import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
-import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
-import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import type { TraceStore } from '../../collector/store/contract.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
@@ -129,36 +124,5 @@ describe('in the store', () => {
       db.close();
     }
     store = openSqliteStore({ file: join(dir, 'spanlite.db') });
-  });
-});
-
-describe('a database written before the observation id index (schema 9)', () => {
-  it('indexes the ids it holds at upgrade, with or without full-text documents, and drops the b-tree index', async () => {
-    const write = (old: Database.Database) => {
-      // As schema 9 wrote: with documents (the derived tables) ...
-      const derived = createBatchDerived(old, createScoreRepeats(old), { add() {}, remove() {}, candidateTraceIds: () => [] });
-      createBatchWriter(old, Date.now, derived)([{ projectId: PROJECT, spans: [mapSpan(span(TRACE_A, 'aaaa000000000001', T0_NS))] }]);
-      // ... and without: a trace with no document at all.
-      createBatchWriter(old)([{ projectId: PROJECT, spans: [mapSpan(span(TRACE_B, 'bbbb000000000002', T0_NS))] }]);
-    };
-    await withDatabaseAtSchema(9, write, async (file) => {
-      const store = openSqliteStore({ file });
-      try {
-        expect(await store.findObservationTraceId(PROJECT, 'aaaa000000000001')).toBe(TRACE_A);
-        expect(await store.findObservationTraceId(PROJECT, 'bbbb000000000002')).toBe(TRACE_B);
-        // A trace written after the upgrade is found too.
-        const [outcome] = await store.writeBatches([{ projectId: PROJECT, spans: [mapSpan(span(TRACE_B, 'cccc000000000003', T0_NS))] }]);
-        expect(outcome).toEqual({ ok: true });
-        expect(await store.findObservationTraceId(PROJECT, 'cccc000000000003')).toBe(TRACE_B);
-      } finally {
-        await store.close();
-      }
-      const upgraded = new Database(file, { readonly: true });
-      try {
-        expect(upgraded.prepare(`SELECT name FROM sqlite_master WHERE name = 'observations_by_id'`).all()).toEqual([]);
-      } finally {
-        upgraded.close();
-      }
-    });
   });
 });

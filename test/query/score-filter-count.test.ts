@@ -6,13 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { decodedSpan } from '../helpers/decoded-span.js';
 import { sendTraces } from './trace-builder.js';
-import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
-import { openSqliteStore } from '../../collector/store/sqlite/store.js';
-import { mapSpan } from '../../collector/mapping/map-span.js';
-import * as genAi from '../../semconv/gen-ai.js';
 
 const T0 = Date.UTC(2025, 8, 1, 9, 0, 0);
 const MINUTE = 60_000;
@@ -61,36 +55,5 @@ describe('the total of a list filtered by one score condition', () => {
     await postScore(ids[0]!, 'helpfulness', 0.9);
     expect(await matching('helpfulness>0.5')).toEqual({ traces: 1, totalItems: 1 });
     expect(await matching('helpfulness>=0')).toEqual({ traces: 2, totalItems: 2 });
-  });
-});
-
-describe('a database written before the repeats were recorded (schema 7)', () => {
-  it('learns at upgrade which names its traces repeat, and counts each trace once', async () => {
-    const evaluation = (value: number) => ({
-      name: genAi.GEN_AI_EVALUATION_RESULT_EVENT,
-      timeUnixNano: 1_700_000_000_500_000_000n,
-      attributes: { [genAi.GEN_AI_EVALUATION_NAME]: 'relevance', [genAi.GEN_AI_EVALUATION_SCORE_VALUE]: value },
-    });
-    const span = mapSpan(decodedSpan({ events: [evaluation(0.7), evaluation(0.9)] }));
-    expect(span.scores).toHaveLength(2);
-    await withDatabaseAtSchema(
-      7,
-      (old) => createBatchWriter(old)([{ projectId: 'default', spans: [span] }]),
-      async (file) => {
-        const store = openSqliteStore({ file });
-        try {
-          const page = await store.listTraces('default', {
-            page: 1,
-            limit: 10,
-            orderBy: { field: 'timestamp', direction: 'desc' },
-            scores: [{ name: 'relevance', operator: '>', value: 0.5 }],
-          });
-          expect(page.data).toHaveLength(1);
-          expect(page.meta.totalItems).toBe(1);
-        } finally {
-          await store.close();
-        }
-      },
-    );
   });
 });

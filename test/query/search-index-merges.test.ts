@@ -1,7 +1,8 @@
 /**
  * The full-text word index merges its segments sixteen at a time, only when a level fills, in a
- * step of its own after each group commit (migrations 11 and 15, store/sqlite/upkeep/word-index-merge.ts):
- * across many commits the segments stay few and every trace's words stay found.
+ * step of its own after each group commit (store/sqlite/upkeep/word-index-merge.ts; the settings
+ * are in store/sqlite/schema.ts): across many commits the segments stay few and every trace's
+ * words stay found.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,8 +2,7 @@
  * Observations, scores and tags are keyed by a trace key given in first-seen order
  * (store/sqlite/write/trace-keys.ts), not by the random trace id. What a client sees must not change:
  * a trace's observations and scores, an observation by id, model, tag and score filters and
- * their counts, retries, deletion; and a database written before (schema 11, schema 13 for the
- * traces table) is upgraded to answer the same.
+ * their counts, retries, deletion.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -11,12 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodedSpan } from '../helpers/decoded-span.js';
-import { withDatabaseAtSchema } from '../helpers/older-schema.js';
-import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
-import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
-import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';
-import { createObservationIdIndex } from '../../collector/store/sqlite/search/observation-ids.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import type { TraceStore, SpanBatch } from '../../collector/store/contract.js';
 import type { TraceListQuery } from '../../collector/store/contract.js';
@@ -115,30 +109,6 @@ const EXPECTED = {
   scoresOfEarly: [0.4],
 };
 
-/**
- * Written with an older schema: the late trace first (keys follow start times, not the order rows
- * were written), then the early trace's chat span without its root.
- */
-function writeLateTraceAndEarlyChat(old: Database.Database): void {
-  const writeAsOlderSchema = createBatchWriter(old, Date.now, createBatchDerived(old, createScoreRepeats(old), createObservationIdIndex(old)));
-  writeAsOlderSchema([traceBatch(TRACE_LATE, 10n, 'gpt-4o-mini', 'aaaa')]);
-  writeAsOlderSchema([{ projectId: PROJECT, spans: traceBatch(TRACE_EARLY, 0n, 'gpt-4o', 'bbbb').spans.slice(1) }]);
-}
-
-/** Opens the older file with today's store, sends what is left of both traces, and checks what a client reads. */
-async function finishBothTracesAndRead(file: string): Promise<void> {
-  const store = openSqliteStore({ file });
-  try {
-    // The early trace's root arrives after the upgrade and joins the observation stored before it.
-    await store.writeBatches([{ projectId: PROJECT, spans: traceBatch(TRACE_EARLY, 0n, 'gpt-4o', 'bbbb').spans.slice(0, 1) }]);
-    // A retry of a span stored before the upgrade adds nothing.
-    await store.writeBatches([traceBatch(TRACE_LATE, 10n, 'gpt-4o-mini', 'aaaa')]);
-    expect(await reads(store)).toEqual(EXPECTED);
-  } finally {
-    await store.close();
-  }
-}
-
 describe('trace keys', () => {
   let dir: string | undefined;
   let store: TraceStore | undefined;
@@ -193,61 +163,5 @@ describe('trace keys', () => {
     } finally {
       db.close();
     }
-  });
-});
-
-describe('a database written before trace keys (schema 11)', () => {
-  it('gives its traces keys in start order at upgrade and answers as before, old traces and new spans alike', async () => {
-    await withDatabaseAtSchema(11, writeLateTraceAndEarlyChat, async (file) => {
-      await finishBothTracesAndRead(file);
-      const upgraded = new Database(file, { readonly: true });
-      try {
-        expect(upgraded.prepare(`SELECT trace_id FROM trace_keys ORDER BY key`).pluck().all()).toEqual([TRACE_EARLY, TRACE_LATE]);
-        expect(upgraded.prepare(`SELECT count(*) FROM observations WHERE trace_key IS NULL`).pluck().get()).toBe(0);
-        expect(upgraded.prepare(`SELECT count(*) FROM observations`).pluck().get()).toBe(4);
-        for (const table of ['observations', 'scores', 'trace_tags']) {
-          expect(upgraded.prepare(`SELECT count(*) FROM ${table} WHERE trace_key IS NULL`).pluck().get()).toBe(0);
-        }
-        for (const index of ['observations_by_model', 'scores_by_trace', 'sqlite_autoindex_trace_tags_1']) {
-          expect(upgraded.prepare(`SELECT group_concat(name) FROM pragma_index_info(?)`).pluck().get(index)).toContain('trace_key');
-        }
-      } finally {
-        upgraded.close();
-      }
-    });
-  });
-});
-
-describe('a database whose traces table is keyed by trace id (schema 13)', () => {
-  it('moves the traces into trace key order at upgrade, keeps its indexes covering the trace id, and answers as before', async () => {
-    await withDatabaseAtSchema(13, writeLateTraceAndEarlyChat, async (file) => {
-      const before = new Database(file, { readonly: true });
-      try {
-        expect(before.prepare(`SELECT sql FROM sqlite_master WHERE name = 'traces'`).pluck().get()).toMatch(/WITHOUT ROWID\s*$/);
-      } finally {
-        before.close();
-      }
-      await finishBothTracesAndRead(file);
-      const upgraded = new Database(file, { readonly: true });
-      try {
-        expect(upgraded.prepare(`SELECT sql FROM sqlite_master WHERE name = 'traces'`).pluck().get()).toContain('trace_key INTEGER PRIMARY KEY');
-        expect(upgraded.prepare(`SELECT t.id FROM traces t JOIN trace_keys k ON k.key = t.rowid AND k.trace_id = t.id ORDER BY t.rowid`).pluck().all()).toEqual([
-          TRACE_LATE,
-          TRACE_EARLY,
-        ]);
-        for (const index of ['traces_by_time', 'traces_by_user', 'traces_by_session', 'traces_by_name', 'traces_by_cost', 'traces_by_latency', 'traces_keys']) {
-          expect(upgraded.prepare(`SELECT group_concat(name) FROM pragma_index_info(?)`).pluck().get(index)).toMatch(/(^|,)id(,|$)/);
-        }
-        // The trace list's newest page is read from the time index alone, as before.
-        const plan = upgraded
-          .prepare(`EXPLAIN QUERY PLAN SELECT id FROM traces WHERE project_id = ? ORDER BY start_time_ns DESC LIMIT 10`)
-          .all(PROJECT) as Array<{ detail: string }>;
-        expect(plan.map((step) => step.detail).join('; ')).toContain('USING COVERING INDEX traces_by_time');
-        // Triggers that read traces from other tables came back with it.
-        expect(upgraded.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'observations_search_update'`).pluck().get()).toBe(1);
-      } finally {
-        upgraded.close();
-      }
-    });
   });
 });

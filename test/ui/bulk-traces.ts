@@ -1,6 +1,6 @@
 /**
  * A big database, fast: traces generated as decoded spans, mapped and priced by the real
- * pipeline stages, and written by the store's own batch writer and migrations straight into the
+ * pipeline stages, and written by the store's own batch writer straight into the
  * file (no HTTP, no OTLP encoding), as bench/query/write-overhead does. The connection is set up
  * for a one-off bulk build (rollback journal in memory, no fsync, a page cache holding the whole
  * file, large transactions); the collector then opens the file as usual. Each trace is a root
@@ -13,7 +13,7 @@ import type { DecodedSpan } from '../../collector/decode/span.js';
 import type { MappedSpan } from '../../collector/model.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
-import { migrate } from '../../collector/store/sqlite/schema/schema.js';
+import { migrate } from '../../collector/store/sqlite/migrate.js';
 import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
 import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
 import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';

@@ -2,14 +2,14 @@
  * The SQLite KeyStore, on its own connection to the collector's database file: the `spanlite
  * keys` CLI opens it while a collector may be running (WAL lets both in; busy_timeout waits out
  * the writer's commits), and it does not share the trace store's connection, wherever that one
- * writes from. Migrations run at open: a no-op after the trace store's open, and what prepares a
- * new file when the CLI is first.
+ * writes from. The schema is checked and migrated at open (migrate.ts): a no-op after the trace
+ * store's open, and what creates it in a new file when the CLI is first.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApiKeyRecord, KeyStore } from '../../auth/key-store.js';
-import { migrate } from './schema/schema.js';
+import { migrate } from './migrate.js';
 
 export interface SqliteKeyStoreOptions {
   /** Database file, or ':memory:' (then the keys live in a database of their own). */

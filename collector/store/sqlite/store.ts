@@ -1,9 +1,9 @@
-/** The SQLite TraceStore: open with WAL and migrations, group-commit writes, the query API's reads and writes. */
+/** The SQLite TraceStore: open with WAL and the schema (migrate.ts), group-commit writes, the query API's reads and writes. */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TraceStore } from '../contract.js';
-import { migrate, type MigrationProgress } from './schema/schema.js';
+import { migrate } from './migrate.js';
 import { createBatchWriter } from './write/batch-writer.js';
 import { createTraceReads } from './read/traces.js';
 import { createSearch } from './search/search.js';
@@ -31,8 +31,6 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
   /** Page cache limit in MiB (default 64). */
   cacheMiB?: number;
-  /** Told when an existing database is upgraded (it can take minutes on a large one). */
-  onMigration?: MigrationProgress;
   /**
    * WAL frames (pages) past which a commit waits for the background checkpointer to copy the rest,
    * so the WAL starts over (default 20,000: 80 MiB). For tests.
@@ -58,18 +56,23 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   } catch (error) {
     throw new Error(`database ${options.file}: cannot open (${(error as Error).message})`, { cause: error });
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  db.pragma('busy_timeout = 5000');
-  db.pragma('temp_store = MEMORY');
-  // 64 MiB: measured, store alone filling to 800k spans, 256 MiB wrote between 7% slower and 29%
-  // faster per 100k spans (noise is about 15%) and took 200 MiB more memory.
-  db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? DEFAULT_CACHE_MIB)}`);
   // The background checkpointer keeps the WAL under walRestartFrames (store/sqlite/upkeep/wal-checkpointer.ts); a
   // commit checkpoints by itself only past a backstop well above it, or with no worker (memory).
   const walRestartFrames = options.walRestartFrames ?? DEFAULT_WAL_RESTART_FRAMES;
-  db.pragma(`wal_autocheckpoint = ${BACKSTOP_FACTOR * walRestartFrames}`);
-  migrate(db, options.file, options.onMigration);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('temp_store = MEMORY');
+    // 64 MiB: measured, store alone filling to 800k spans, 256 MiB wrote between 7% slower and 29%
+    // faster per 100k spans (noise is about 15%) and took 200 MiB more memory.
+    db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? DEFAULT_CACHE_MIB)}`);
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_FACTOR * walRestartFrames}`);
+    migrate(db, options.file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const optimizer = keepStatisticsCurrent(db);
   const onUpkeepFailure = options.onUpkeepFailure ?? console.warn;
   const checkpointer =

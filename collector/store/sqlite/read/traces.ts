@@ -117,7 +117,7 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
 
   /**
    * A page in two steps: the ids of its rows, found from indexes alone where the filters allow
-   * (the narrow ones of the query migration), then those rows. Reading whole trace rows only
+   * (the narrow trace indexes of store/sqlite/schema.ts), then those rows. Reading whole trace rows only
    * for the page keeps a filtered page cheap however many traces are looked at to find it.
    */
   function listTraces(projectId: string, query: TraceListQuery): KeysetPage<TraceListRecord> {

@@ -1,13 +1,13 @@
 /**
  * Writing one full-text document (store/sqlite/search/search-text.ts): its `search_docs` row, numbered in its
  * trace's start millisecond, and its text in the word index, and in the trigram index when it
- * holds no-space script. Used by the batch writer (store/sqlite/write/batch-derived.ts) and by migrations:
- * the rebuild of an index with misfiled documents (store/sqlite/schema/search-repair.ts), and the observation
- * id index's fill (store/sqlite/search/observation-ids.ts).
+ * holds no-space script. Used by the batch writer (store/sqlite/write/batch-derived.ts); the
+ * trigger that indexes an observation's rewritten text numbers its document the same way
+ * (store/sqlite/schema.ts).
  *
  * Document ids are about 2^60 (a millisecond times DOC_IDS_PER_MS): beyond a double's 2^53, so
- * the id is read back as a BigInt. As a number it came back rounded to a multiple of 256, and
- * the text went into the index under another document's id.
+ * the id is read back as a BigInt. As a number it would come back rounded to a multiple of 256,
+ * and the text would go into the index under another document's id.
  */
 import type { Database } from 'better-sqlite3';
 import { DOC_IDS_PER_MS, documentText, NO_SPACE_SCRIPT } from './search-text.js';

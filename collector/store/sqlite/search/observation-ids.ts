@@ -14,14 +14,10 @@
  * A lookup finds the candidate traces there, then reads the observation by its primary key.
  * A token may stand for more than one id (case folding, long ids cut short): the key read
  * checks the id itself, so such a collision costs a read, never a wrong answer.
+ *
+ * The index is the FTS5 table `observation_ids` (store/sqlite/schema.ts): one token per id.
  */
 import type { Database } from 'better-sqlite3';
-import { createSearchDocumentWriter } from './documents.js';
-
-/** Every token written is one run of ASCII letters and digits, which the ascii tokenizer keeps whole (folding case). */
-const CREATE_TABLE = `CREATE VIRTUAL TABLE observation_ids USING fts5 (
-  ids, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii'
-)`;
 
 const PLAIN_ID = /^[0-9A-Za-z]{1,64}$/;
 const MAX_TOKEN_CHARS = 128;
@@ -58,35 +54,4 @@ export function createObservationIdIndex(db: Database): ObservationIdIndex {
       return candidates.all(`"${observationIdToken(observationId)}"`, projectId) as string[];
     },
   };
-}
-
-/**
- * Migration: creates the index, fills it from the stored observations (one row per trace, under
- * its first document), and drops the b-tree index `observations_by_id` it replaces. A trace with
- * observations but no document (only a writer without the derived tables leaves one so) gets an
- * empty one first, numbered as the batch writer numbers documents.
- */
-export function replaceObservationIdIndex(db: Database): void {
-  db.exec(CREATE_TABLE);
-  const withoutDocument = db
-    .prepare(`
-      SELECT o.project_id, o.trace_id, min(o.start_time_ns) FROM observations o
-      WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.project_id = o.project_id AND d.trace_id = o.trace_id)
-      GROUP BY o.project_id, o.trace_id ORDER BY 3`)
-    .raw()
-    .safeIntegers(true)
-    .all() as Array<[string, string, bigint]>;
-  const writeDocument = createSearchDocumentWriter(db);
-  for (const [projectId, traceId, traceStartNs] of withoutDocument) writeDocument({ projectId, traceId, traceStartNs, strings: [] });
-
-  db.function('spanlite_observation_id_token', { deterministic: true }, (id) => observationIdToken(String(id)));
-  // In document id order: FTS5 writes a segment each time a transaction's ids go back.
-  db.exec(`
-    INSERT INTO observation_ids (rowid, ids)
-    SELECT doc_id, ids FROM (
-      SELECT (SELECT min(d.doc_id) FROM search_docs d WHERE d.project_id = o.project_id AND d.trace_id = o.trace_id) AS doc_id,
-        group_concat(spanlite_observation_id_token(o.id), ' ') AS ids
-      FROM observations o GROUP BY o.project_id, o.trace_id
-    ) ORDER BY doc_id`);
-  db.exec(`DROP INDEX observations_by_id`);
 }

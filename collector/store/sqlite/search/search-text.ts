@@ -30,7 +30,7 @@ export const NO_SPACE_SCRIPT = new RegExp(
   'u',
 );
 
-/** The same ranges as an SQLite GLOB pattern, for the SQL side (triggers, backfill). */
+/** The same ranges as an SQLite GLOB pattern, for the SQL side (the trigger that indexes rewritten observation text). */
 export const NO_SPACE_SCRIPT_GLOB = `*[${NO_SPACE_RANGES.map(([from, to]) => `${String.fromCodePoint(from)}-${String.fromCodePoint(to)}`).join('')}]*`;
 
 /**

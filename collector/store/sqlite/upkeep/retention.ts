@@ -12,10 +12,10 @@
  *   observations, scores and waiting log messages without a trace are deleted by trace id too.
  * - One call is one transaction, so a call is all or nothing and its size bounds how long it
  *   holds the (single) connection.
- * - With `auto_vacuum = INCREMENTAL` (every database created by this version, see sqlite-schema),
- *   free pages are returned with `incremental_vacuum`, a bounded number per call. A database
- *   created before keeps `auto_vacuum = NONE`: its free pages are reused by new rows, so it stops
- *   growing once retention keeps pace, but it does not shrink without an offline `VACUUM`.
+ * - With `auto_vacuum = INCREMENTAL` (set when the database is created, store/sqlite/migrate.ts),
+ *   free pages are returned with `incremental_vacuum`, a bounded number per call. A file whose
+ *   mode is NONE reuses its free pages for new rows, so it stops growing once retention keeps
+ *   pace, but it does not shrink without an offline `VACUUM`.
  */
 import type { Database } from 'better-sqlite3';
 import type { DeleteTrace } from './trace-delete.js';

@@ -49,7 +49,7 @@ export function createTraceDelete(db: Database, observationIds: ObservationIdInd
   const unindexWords = db.prepare(`DELETE FROM search_words WHERE rowid = ?`);
   const unindexNoSpace = db.prepare(`DELETE FROM search_cjk WHERE rowid = ?`);
   const keyedTables = ['observations', 'scores', 'trace_tags'];
-  const tables = ['search_docs', ...optionalTables(db, ['gen_ai_log_messages'])];
+  const tables = ['search_docs', 'gen_ai_log_messages'];
   const deleteRows = [
     ...keyedTables.map((table) => db.prepare(`DELETE FROM ${table} WHERE project_id = @projectId AND trace_key = ${traceKeyOf('@projectId', '@traceId')}`)),
     ...tables.map((table) => db.prepare(`DELETE FROM ${table} WHERE project_id = @projectId AND trace_id = @traceId`)),
@@ -74,10 +74,4 @@ export function createTraceDelete(db: Database, observationIds: ObservationIdInd
     deleteTraceKey.run({ projectId, traceId });
     return removed;
   });
-}
-
-/** Tables other features add (GenAI log messages): deleted with the trace when they exist. */
-function optionalTables(db: Database, names: readonly string[]): string[] {
-  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).pluck();
-  return names.filter((name) => exists.get(name) !== undefined);
 }

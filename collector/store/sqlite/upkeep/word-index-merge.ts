@@ -2,25 +2,26 @@
  * The word index's merges, in steps of bounded size, each in a transaction of its own right
  * after a group commit.
  *
- * FTS5 writes each commit's words as a new segment and merges segments to keep reads fast. Left
- * to itself (migration 11: a crisis merge when a level holds sixteen) it merges a whole level at
- * the end of the group commit that filled it. On a 2M-span database a second-level merge rewrites
- * sixteen segments of about 2,200 pages each (140 MB) inside one batch's commit, and every
- * request of that group waits for it (the likely cause of a round after 2M with a p99 of 2.5 s).
+ * FTS5 writes each commit's words as a new segment and merges segments to keep reads fast. Merged
+ * by FTS5 inside the commit (a crisis merge when a level holds sixteen), a whole level is merged
+ * at the end of the group commit that filled it. On a 2M-span database a second-level merge
+ * rewrites sixteen segments of about 2,200 pages each (140 MB) inside one batch's commit, and
+ * every request of that group waits for it.
  *
- * So the batch commit no longer merges (migration 15 raises crisismerge to a backstop), and
- * after each group commit `mergeStep` runs FTS5's incremental `merge` command, which writes at
- * most MERGE_PAGES_PER_STEP pages. It merges only once a level holds sixteen segments
- * (usermerge), as before, and carries a merge on across steps until it is done; with nothing to
- * merge it writes nothing. Measured, bench:ingest at 2M (3 rounds each, same machine, one run
- * after the other): p99 556-752 ms against 677-2,495 ms, 5,291 against 4,881 spans/s; the store
- * alone side by side to 400k spans: within 1% but for one slice 9% faster.
+ * So the batch commit does not merge (the index's crisismerge is a backstop far above usermerge,
+ * and automerge is off: store/sqlite/schema.ts), and after each group commit `mergeStep` runs
+ * FTS5's incremental `merge` command, which writes at most MERGE_PAGES_PER_STEP pages. It merges
+ * only once a level holds sixteen segments (usermerge), and carries a merge on across steps until
+ * it is done; with nothing to merge it writes nothing. Measured against merges inside the commit,
+ * bench:ingest at 2M (3 rounds each, same machine, one run after the other): p99 556-752 ms
+ * against 677-2,495 ms, 5,291 against 4,881 spans/s; the store alone side by side to 400k spans:
+ * within 1% but for one slice 9% faster.
  */
 import type { Database } from 'better-sqlite3';
 
 /**
- * Segments per level that start a merge (FTS5's usermerge: 16 is its maximum), as migration 11's
- * crisis merges did. Migration 15 writes it into the index's config.
+ * Segments per level that start a merge (FTS5's usermerge: 16 is its maximum); written into the
+ * index's config by the schema.
  */
 export const WORD_INDEX_MERGE_SEGMENTS = 16;
 

@@ -1,5 +1,5 @@
 /**
- * Which score names some trace has more than once (`score_name_repeats`, migration 8), so that a
+ * Which score names some trace has more than once (`score_name_repeats`), so that a
  * trace list filtered by one score condition can count its traces cheaply. When no trace repeats
  * the name, the number of traces matching equals the number of scores matching, a count over
  * the score index alone; otherwise each match's trace must be told apart, which sorts them all

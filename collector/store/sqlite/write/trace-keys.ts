@@ -15,14 +15,6 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 
-export const TRACE_KEYS_TABLE = `
-  CREATE TABLE trace_keys (
-    key INTEGER PRIMARY KEY,
-    project_id TEXT NOT NULL,
-    trace_id TEXT NOT NULL,
-    UNIQUE (project_id, trace_id)
-  )`;
-
 /**
  * SQL for the key of a trace, or NULL for a trace never seen: `projectId` and `traceId` are SQL
  * expressions (a parameter, or a column of the enclosing query).
