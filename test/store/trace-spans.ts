@@ -1,0 +1,232 @@
+/**
+ * Traces for the store contract, described as data and turned into what the pipeline hands the
+ * store: decoded spans mapped by the collector's own mapSpan, then priced as the cost stage
+ * prices them (a reported cost wins; otherwise the test price table below). Ids are derived
+ * from the trace id, so the same spec always gives the same spans.
+ */
+import type { DecodedEvent, DecodedSpan } from '../../collector/decode/span.js';
+import type { MappedSpan, Observation } from '../../collector/model.js';
+import type { BatchWriteOutcome, SpanBatch, TraceStore } from '../../collector/store/contract.js';
+import { mapSpan } from '../../collector/mapping/map-span.js';
+import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
+import type { ModelPrice } from '../../config/pricing.js';
+import * as ours from '../../semconv/spanlite.js';
+import * as genAi from '../../semconv/gen-ai.js';
+import { decodedSpan } from '../helpers/decoded-span.js';
+
+export const NS_PER_MS = 1_000_000n;
+
+/** USD per token for the models the suite uses without a reported cost. */
+const TEST_PRICES: ModelPrice[] = [
+  {
+    id: 'test-mini',
+    modelName: 'test-mini',
+    matchPattern: 'test-mini',
+    pattern: /^(?:test-mini)$/i,
+    prices: { input: 0.000001, output: 0.000002 },
+    tiers: [],
+    source: 'default',
+  },
+];
+const PRICE_INDEX = createPriceIndex(TEST_PRICES);
+
+export interface GenerationSpec {
+  name?: string;
+  model: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** USD, reported by the span (wins over the price table). */
+  costUsd?: number;
+  input?: unknown;
+  output?: unknown;
+  level?: 'DEBUG' | 'WARNING' | 'ERROR';
+  /** From the trace's start; default 10 ms times (index + 1). */
+  startOffsetMs?: number;
+  durationMs?: number;
+}
+
+export interface ScoreSpec {
+  name: string;
+  value?: number;
+  label?: string;
+  dataType?: 'NUMERIC' | 'CATEGORICAL' | 'BOOLEAN';
+  /** Default `<span id>-s<n>`, as the mapper names scores. */
+  id?: string;
+  /** The generation (by index) the score is on; default the trace itself. */
+  generation?: number;
+  comment?: string;
+  source?: 'API' | 'EVAL' | 'ANNOTATION';
+  /** From the trace's start; default its end. */
+  offsetMs?: number;
+}
+
+export interface TraceSpec {
+  id: string;
+  /** Unix ms of the root span's start. */
+  startMs: number;
+  /** Root span (and trace) duration; default 1000. */
+  durationMs?: number;
+  /** The trace name, given explicitly; the root span is named so too. */
+  name?: string;
+  userId?: string;
+  sessionId?: string;
+  tags?: string[];
+  environment?: string;
+  release?: string;
+  version?: string;
+  metadata?: Record<string, string | number | boolean>;
+  input?: unknown;
+  output?: unknown;
+  /** The root span ends with status ERROR and this message. */
+  error?: string;
+  generations?: GenerationSpec[];
+  scores?: ScoreSpec[];
+  /** Leave the root span out: the generations' parent never arrives, so the trace has no name. */
+  withoutRoot?: boolean;
+}
+
+/** A 32-hex-digit trace id from a number. */
+export function traceIdOf(n: number): string {
+  return n.toString(16).padStart(32, '0');
+}
+
+/** The id of the n-th span of a trace (1 the root, 2.. its generations). */
+export function spanIdOf(traceId: string, n: number): string {
+  return `${traceId.slice(-12)}${n.toString(16).padStart(4, '0')}`;
+}
+
+export const msToNs = (ms: number): bigint => BigInt(ms) * NS_PER_MS;
+
+/** A decoded span of the collector's decoder, mapped and priced as the pipeline does it. */
+export function mapped(span: Partial<DecodedSpan>): MappedSpan {
+  const result = mapSpan(decodedSpan(span));
+  if (result.observation) applyCost(result.observation);
+  return result;
+}
+
+/** The trace's spans, root first, mapped and priced. */
+export function traceSpans(spec: TraceSpec): MappedSpan[] {
+  return decodedTraceSpans(spec).map(mapped);
+}
+
+/** The trace's spans as the decoder gives them, root first. */
+export function decodedTraceSpans(spec: TraceSpec): Array<Partial<DecodedSpan>> {
+  const rootId = spanIdOf(spec.id, 1);
+  const startNs = msToNs(spec.startMs);
+  const endNs = startNs + msToNs(spec.durationMs ?? 1000);
+  const generations = (spec.generations ?? []).map((generation, index) => {
+    const start = startNs + msToNs(generation.startOffsetMs ?? 10 * (index + 1));
+    const end = start + msToNs(generation.durationMs ?? 100);
+    return {
+      traceId: spec.id,
+      spanId: spanIdOf(spec.id, index + 2),
+      parentSpanId: rootId,
+      name: generation.name ?? `generation-${index}`,
+      startTimeUnixNano: start,
+      endTimeUnixNano: end < endNs ? end : endNs,
+      attributes: generationAttributes(generation),
+      events: [] as DecodedEvent[],
+    };
+  });
+  const rootEvents: DecodedEvent[] = [];
+  (spec.scores ?? []).forEach((score) => {
+    const event = scoreEvent(score, score.offsetMs === undefined ? endNs : startNs + msToNs(score.offsetMs));
+    if (score.generation === undefined) rootEvents.push(event);
+    else generations[score.generation]!.events.push(event);
+  });
+  const root: Partial<DecodedSpan> = {
+    traceId: spec.id,
+    spanId: rootId,
+    parentSpanId: null,
+    name: spec.name ?? 'root',
+    startTimeUnixNano: startNs,
+    endTimeUnixNano: endNs,
+    attributes: rootAttributes(spec),
+    events: rootEvents,
+    status: spec.error === undefined ? { code: 0, message: '' } : { code: 2, message: spec.error },
+  };
+  return spec.withoutRoot ? generations : [root, ...generations];
+}
+
+/** One batch of the given traces' spans. */
+export function batchOf(projectId: string, specs: readonly TraceSpec[]): SpanBatch {
+  return { projectId, spans: specs.flatMap(traceSpans) };
+}
+
+/** Writes the traces, one batch, and checks that the store took it. */
+export async function writeTraces(store: TraceStore, projectId: string, specs: readonly TraceSpec[]): Promise<void> {
+  expectStored(await store.writeBatches([batchOf(projectId, specs)]));
+}
+
+/** Writes the spans, one batch, and checks that the store took it. */
+export async function writeSpans(store: TraceStore, projectId: string, spans: readonly MappedSpan[]): Promise<void> {
+  expectStored(await store.writeBatches([{ projectId, spans }]));
+}
+
+function expectStored(outcomes: BatchWriteOutcome[]): void {
+  const failed = outcomes.find((outcome) => !outcome.ok);
+  if (failed && !failed.ok) throw new Error(`the store refused a batch: ${failed.error.message}`, { cause: failed.error });
+}
+
+/** The cost stage (collector/pipeline.ts): a reported cost wins; an LLM call is priced from the table. */
+function applyCost(observation: Observation): void {
+  if (observation.reportedCost) {
+    observation.cost = observation.reportedCost;
+    return;
+  }
+  if (observation.model === null && observation.usage.total === undefined) return;
+  const { cost, missingReason } = priceObservation(observation.model, observation.usage, PRICE_INDEX);
+  observation.cost = cost;
+  observation.costMissingReason = missingReason;
+}
+
+function rootAttributes(spec: TraceSpec): Record<string, string | number | boolean | string[]> {
+  const attributes: Record<string, string | number | boolean | string[]> = {};
+  const set = (key: string, value: string | string[] | undefined) => {
+    if (value !== undefined) attributes[key] = value;
+  };
+  set(ours.SPANLITE_TRACE_NAME, spec.name);
+  set(ours.SPANLITE_TRACE_USER_ID, spec.userId);
+  set(ours.SPANLITE_TRACE_SESSION_ID, spec.sessionId);
+  set(ours.SPANLITE_TRACE_TAGS, spec.tags);
+  set(ours.SPANLITE_TRACE_ENVIRONMENT, spec.environment);
+  set(ours.SPANLITE_TRACE_RELEASE, spec.release);
+  set(ours.SPANLITE_TRACE_VERSION, spec.version);
+  if (spec.input !== undefined) attributes[ours.SPANLITE_OBSERVATION_INPUT] = attributeText(spec.input);
+  if (spec.output !== undefined) attributes[ours.SPANLITE_OBSERVATION_OUTPUT] = attributeText(spec.output);
+  for (const [key, value] of Object.entries(spec.metadata ?? {})) {
+    attributes[`${ours.SPANLITE_TRACE_METADATA_PREFIX}${key}`] = value;
+  }
+  return attributes;
+}
+
+function generationAttributes(generation: GenerationSpec): Record<string, string | number> {
+  const attributes: Record<string, string | number> = {
+    [genAi.GEN_AI_OPERATION_NAME]: 'chat',
+    [genAi.GEN_AI_REQUEST_MODEL]: generation.model,
+  };
+  if (generation.inputTokens !== undefined) attributes[genAi.GEN_AI_USAGE_INPUT_TOKENS] = generation.inputTokens;
+  if (generation.outputTokens !== undefined) attributes[genAi.GEN_AI_USAGE_OUTPUT_TOKENS] = generation.outputTokens;
+  if (generation.costUsd !== undefined) attributes[genAi.GEN_AI_USAGE_COST] = generation.costUsd;
+  if (generation.input !== undefined) attributes[ours.SPANLITE_OBSERVATION_INPUT] = attributeText(generation.input);
+  if (generation.output !== undefined) attributes[ours.SPANLITE_OBSERVATION_OUTPUT] = attributeText(generation.output);
+  if (generation.level !== undefined) attributes[ours.SPANLITE_OBSERVATION_LEVEL] = generation.level;
+  return attributes;
+}
+
+function scoreEvent(score: ScoreSpec, timeUnixNano: bigint): DecodedEvent {
+  const attributes: Record<string, string | number> = { [genAi.GEN_AI_EVALUATION_NAME]: score.name };
+  if (score.generation === undefined) attributes[ours.SPANLITE_SCORE_TARGET] = 'trace';
+  if (score.value !== undefined) attributes[genAi.GEN_AI_EVALUATION_SCORE_VALUE] = score.value;
+  if (score.label !== undefined) attributes[genAi.GEN_AI_EVALUATION_SCORE_LABEL] = score.label;
+  if (score.dataType !== undefined) attributes[ours.SPANLITE_SCORE_DATA_TYPE] = score.dataType;
+  if (score.id !== undefined) attributes[ours.SPANLITE_SCORE_ID] = score.id;
+  if (score.comment !== undefined) attributes[genAi.GEN_AI_EVALUATION_EXPLANATION] = score.comment;
+  if (score.source !== undefined) attributes[ours.SPANLITE_SCORE_SOURCE] = score.source;
+  return { name: genAi.GEN_AI_EVALUATION_RESULT_EVENT, timeUnixNano, attributes };
+}
+
+/** Text as an instrumentation sends it: strings as they are, anything else as JSON. */
+function attributeText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
