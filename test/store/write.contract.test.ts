@@ -319,7 +319,10 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
   });
 
   describe('a batch the store refuses', () => {
-    /** A batch that adds to trace B and starts trace C, with a span whose end no 64-bit time can hold. */
+    /**
+     * A batch that adds to trace B, adds to trace D (which a batch committed with it starts) and
+     * starts trace C, with a span whose end no 64-bit time can hold.
+     */
     function refusedBatch(): SpanBatch {
       const unstorable = mapped({
         traceId: traceIdOf(0xc3),
@@ -330,13 +333,20 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
       });
       unstorable.observation!.endTimeUnixNano = 2n ** 70n;
       const traceC = traceSpans({ id: traceIdOf(0xc3), name: 'refused', startMs: T0, userId: 'u3', sessionId: 's3', tags: ['refused'], input: 'zanzibar' });
-      return { projectId: PROJECT, spans: [SPANS[6]!, ...traceC, unstorable] };
+      const traceDStep = mapped({
+        traceId: traceIdOf(0xd4),
+        spanId: spanIdOf(traceIdOf(0xd4), 2),
+        parentSpanId: spanIdOf(traceIdOf(0xd4), 1),
+        name: 'wombat-step',
+        startTimeUnixNano: msToNs(T0 + 5000),
+      });
+      return { projectId: PROJECT, spans: [SPANS[6]!, traceDStep, ...traceC, unstorable] };
     }
 
     it('is reported as not retryable and stores nothing of it, while the batches committed with it are stored', async () => {
       await writeSpans(store(), PROJECT, [SPANS[5]!]); // trace B's root
       const traceBBefore = await store().getTrace(PROJECT, TRACE_B);
-      const traceD = traceSpans({ id: traceIdOf(0xd4), name: 'kept', startMs: T0 + 5000, tags: ['refused'] });
+      const traceD = traceSpans({ id: traceIdOf(0xd4), name: 'kept', startMs: T0 + 5000, tags: ['refused'], input: 'quokka' });
 
       const outcomes = await store().writeBatches([batches([SPANS.slice(0, 5)])[0]!, refusedBatch(), { projectId: PROJECT, spans: traceD }]);
 
@@ -352,6 +362,10 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
       expect((await list({ tags: ['refused'] })).data.map((trace) => trace.id)).toEqual([traceIdOf(0xd4)]);
       expect((await list({ tags: ['refused'] })).meta.totalItems).toBe(1);
       expect((await list({ searchTerms: ['zanzibar'] })).data).toEqual([]);
+      expect((await list({ searchTerms: ['wombat'] })).data).toEqual([]);
+      expect((await list({ searchTerms: ['quokka'] })).data.map((trace) => trace.id)).toEqual([traceIdOf(0xd4)]);
+      expect((await list({ searchTerms: ['password'] })).data.map((trace) => trace.id)).toEqual([TRACE_A]);
+      expect((await store().getTrace(PROJECT, traceIdOf(0xd4)))?.observations.map((o) => o.name)).toEqual(['kept']);
       expect((await list({ model: 'gpt-4o' })).meta.totalItems).toBe(0);
       expect(await store().getSession(PROJECT, 's3')).toBeNull();
       expect(await store().getUser(PROJECT, 'u3')).toBeNull();
