@@ -8,7 +8,7 @@ import type { Score } from '../../collector/model.js';
 import type { SpanBatch, TraceStore } from '../../collector/store/contract.js';
 import { mapLogRecords } from '../../collector/mapping/log-records.js';
 import { GEN_AI_USER_MESSAGE_EVENT } from '../../semconv/gen-ai-events.js';
-import { ENGINES } from './engines.js';
+import { ENGINES, type StoreEngine } from './engines.js';
 import { storePerTest, withStore } from './lifecycle.js';
 import { everythingReadable } from './everything-readable.js';
 import { msToNs, spanIdOf, traceIdOf, traceSpans, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
@@ -83,7 +83,7 @@ function messageFor(traceId: string, spanId: string, atMs: number, content: stri
 }
 
 /** What the store reads after `write` into a new store of the engine. */
-async function readsAfter(engine: (typeof ENGINES)[number], write: (store: TraceStore) => Promise<void>) {
+async function readsAfter(engine: StoreEngine, write: (store: TraceStore) => Promise<void>) {
   return withStore(engine, async (reference) => {
     await write(reference);
     return everythingReadable(reference, PROJECT, SEARCH_TERMS);

@@ -153,8 +153,8 @@ describe.each(ENGINES)('sessions ($name)', (engine) => {
 
 describe.each(ENGINES)('users ($name)', (engine) => {
   const store = storePerTest(engine);
-  const usersBy = (store: TraceStore, field: UserOrderField, direction: 'asc' | 'desc', page = 1, limit = 50) =>
-    store.listUsers(PROJECT, { page, limit, orderBy: { field, direction } });
+  const usersBy = (target: TraceStore, field: UserOrderField, direction: 'asc' | 'desc', page = 1, limit = 50) =>
+    target.listUsers(PROJECT, { page, limit, orderBy: { field, direction } });
 
   it('lists users by their last trace, newest first, with their aggregates', async () => {
     await writeTraces(store(), PROJECT, SPECS);

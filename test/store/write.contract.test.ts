@@ -172,6 +172,12 @@ async function deliver(store: TraceStore, arrival: Arrival): Promise<void> {
 
 describe.each(ENGINES)('writes ($name)', (engine) => {
   const store = storePerTest(engine);
+  /** What a new store reads after taking every span in order, in one batch. */
+  const readsInOrder = () =>
+    withStore(engine, async (reference) => {
+      await deliver(reference, [batches([[...SPANS]])]);
+      return everythingReadable(reference, PROJECT, SEARCH_TERMS);
+    });
 
   describe('in any arrival order', () => {
     it('merges the facts spread over a trace\'s spans by rank, its times by min and max, its tags by union', async () => {
@@ -202,10 +208,7 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
     });
 
     it.each(arrivals())('stores the same traces when the spans arrive %s', async (_arrival, arrival) => {
-      const expected = await withStore(engine, async (reference) => {
-        await deliver(reference, [batches([[...SPANS]])]);
-        return everythingReadable(reference, PROJECT, SEARCH_TERMS);
-      });
+      const expected = await readsInOrder();
       await deliver(store(), arrival);
       expect(await everythingReadable(store(), PROJECT, SEARCH_TERMS)).toEqual(expected);
     });
@@ -249,33 +252,17 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
       expect(await store().getSession(PROJECT, 's1')).toMatchObject({ environment: 'production' });
     });
 
-    it('joins GenAI message log records to their span whether they arrive before it, after it or with it', async () => {
-      const chat = SPANS[2]!;
-      const logs = messageLogs(TRACE_A, spanIdOf(TRACE_A, 3));
-      const read = async (target: TraceStore) => {
-        const observation = await target.getObservation(PROJECT, spanIdOf(TRACE_A, 3));
-        const found = await target.listTraces(PROJECT, { page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'desc' }, searchTerms: ['hi there'] });
-        return { input: observation?.input, output: observation?.output, found: found.data.map((trace) => trace.id) };
-      };
-      const orders: Array<[string, SpanBatch[][]]> = [
-        ['logs first', [[logs], [{ projectId: PROJECT, spans: [chat] }]]],
-        ['span first', [[{ projectId: PROJECT, spans: [chat] }], [logs]]],
-        ['together', [[logs, { projectId: PROJECT, spans: [chat] }]]],
-      ];
-      const results = [];
-      for (const [, order] of orders) {
-        results.push(await withStore(engine, async (target) => {
-          for (const group of order) expect(await target.writeBatches(group)).toEqual(group.map(() => ({ ok: true })));
-          return read(target);
-        }));
-      }
-      expect(results[0]).toEqual({
-        input: [{ role: 'user', content: 'hello' }],
-        output: [{ role: 'assistant', content: 'hi there', index: 0, finish_reason: 'stop' }],
-        found: [TRACE_A],
-      });
-      expect(results[1]).toEqual(results[0]);
-      expect(results[2]).toEqual(results[0]);
+    it.each<[string, (logs: SpanBatch, span: SpanBatch) => SpanBatch[][]]>([
+      ['before it', (logs, span) => [[logs], [span]]],
+      ['after it', (logs, span) => [[span], [logs]]],
+      ['in the same commit', (logs, span) => [[logs, span]]],
+    ])('joins GenAI message log records to their span when they arrive %s', async (_when, arrival) => {
+      await deliver(store(), arrival(messageLogs(TRACE_A, spanIdOf(TRACE_A, 3)), { projectId: PROJECT, spans: [SPANS[2]!] }));
+      const observation = await store().getObservation(PROJECT, spanIdOf(TRACE_A, 3));
+      expect(observation?.input).toEqual([{ role: 'user', content: 'hello' }]);
+      expect(observation?.output).toEqual([{ role: 'assistant', content: 'hi there', index: 0, finish_reason: 'stop' }]);
+      const found = await store().listTraces(PROJECT, { page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'desc' }, searchTerms: ['hi there'] });
+      expect(found.data.map((trace) => trace.id)).toEqual([TRACE_A]);
     });
   });
 
@@ -290,19 +277,13 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
     });
 
     it('stores nothing twice when the retry is committed together with the original', async () => {
-      const expected = await withStore(engine, async (reference) => {
-        await deliver(reference, [batches([[...SPANS]])]);
-        return everythingReadable(reference, PROJECT, SEARCH_TERMS);
-      });
+      const expected = await readsInOrder();
       await deliver(store(), [batches([[...SPANS], [...SPANS]])]);
       expect(await everythingReadable(store(), PROJECT, SEARCH_TERMS)).toEqual(expected);
     });
 
     it('stores nothing twice when part of a trace is re-sent with its new spans', async () => {
-      const expected = await withStore(engine, async (reference) => {
-        await deliver(reference, [batches([[...SPANS]])]);
-        return everythingReadable(reference, PROJECT, SEARCH_TERMS);
-      });
+      const expected = await readsInOrder();
       await deliver(store(), [batches([SPANS.slice(0, 4)]), batches([SPANS.slice(2)]), batches([SPANS.slice(1, 3)])]);
       expect(await everythingReadable(store(), PROJECT, SEARCH_TERMS)).toEqual(expected);
     });
