@@ -90,26 +90,4 @@ describe('full-text documents of a group of batches', () => {
     expect(await tracesWith(word(2))).toEqual([traceId(2)]);
     expect(await tracesWith(word(4))).toEqual([traceId(3)]);
   });
-
-  it('leaves out the words of a batch the database refuses, and indexes the rest of its group', async () => {
-    const refused: SpanBatch = { projectId: 'default', spans: [span(2, 2, 1), span(2, 3, 2)] };
-    // The last span's end does not fit SQLite's 64-bit integer: the group's one transaction
-    // fails, and it is written again batch by batch.
-    refused.spans[1]!.observation!.endTimeUnixNano = 2n ** 70n;
-    const kept: SpanBatch[] = [
-      { projectId: 'default', spans: [span(1, 1, 3)] },
-      { projectId: 'default', spans: [span(2, 4, 0), span(3, 5, 4)] },
-    ];
-
-    const outcomes = await store.writeBatches([kept[0]!, refused, kept[1]!]);
-
-    expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, true]);
-    expect(await tracesWith(word(2))).toEqual([]);
-    expect(await tracesWith(word(3))).toEqual([]);
-    expect(await tracesWith(word(1))).toEqual([traceId(1)]);
-    expect(await tracesWith(word(4))).toEqual([traceId(2)]);
-    expect(await tracesWith(word(5))).toEqual([traceId(3)]);
-    expect(await store.getObservation('default', spanId(3))).toBeNull();
-    expect((await store.getObservation('default', spanId(5)))?.traceId).toBe(traceId(2));
-  });
 });

@@ -14,7 +14,7 @@ import * as ours from '../../semconv/spanlite.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 
-export const NS_PER_MS = 1_000_000n;
+const NS_PER_MS = 1_000_000n;
 
 /** USD per token for the models the suite uses without a reported cost. */
 const TEST_PRICES: ModelPrice[] = [
@@ -110,7 +110,7 @@ export function traceSpans(spec: TraceSpec): MappedSpan[] {
 }
 
 /** The trace's spans as the decoder gives them, root first. */
-export function decodedTraceSpans(spec: TraceSpec): Array<Partial<DecodedSpan>> {
+function decodedTraceSpans(spec: TraceSpec): Array<Partial<DecodedSpan>> {
   const rootId = spanIdOf(spec.id, 1);
   const startNs = msToNs(spec.startMs);
   const endNs = startNs + msToNs(spec.durationMs ?? 1000);
