@@ -2,10 +2,9 @@
  * Everything a client can read of one project through the QueryStore, in one value: every list,
  * every item by id, every filter that a stored tag, model, level or score name gives, and the
  * searches asked for. Two stores holding the same data read the same; fields set from the write
- * clock (a trace's or score's createdAt and updatedAt) are left out.
+ * clock (a trace's or score's createdAtMs and updatedAtMs) are left out.
  */
-import type { QueryStore, TraceListQuery } from '../../collector/store/contract.js';
-import type { ScoreView, TraceView } from '../../collector/store/views.js';
+import type { QueryStore, ScoreRecord, TraceListQuery, TraceRecord } from '../../collector/store/contract.js';
 
 const ALL = { page: 1, limit: 1000 } as const;
 const NEWEST_FIRST: TraceListQuery['orderBy'] = { field: 'timestamp', direction: 'desc' };
@@ -65,11 +64,11 @@ export async function everythingReadable(store: QueryStore, projectId: string, s
   };
 }
 
-function withoutClock<T extends TraceView | ScoreView>(view: T): Omit<T, 'createdAt' | 'updatedAt'> {
-  const { createdAt: _createdAt, updatedAt: _updatedAt, ...rest } = view;
+function withoutClock<T extends TraceRecord | ScoreRecord>(record: T): Omit<T, 'createdAtMs' | 'updatedAtMs'> {
+  const { createdAtMs: _createdAtMs, updatedAtMs: _updatedAtMs, ...rest } = record;
   return rest;
 }
 
-function withoutClockOrNull<T extends TraceView | ScoreView>(view: T | null): Omit<T, 'createdAt' | 'updatedAt'> | null {
-  return view === null ? null : withoutClock(view);
+function withoutClockOrNull<T extends TraceRecord | ScoreRecord>(record: T | null): Omit<T, 'createdAtMs' | 'updatedAtMs'> | null {
+  return record === null ? null : withoutClock(record);
 }

@@ -4,8 +4,7 @@
  * trace filters; day ranges, pages, and traces that are deleted.
  */
 import { describe, expect, it } from 'vitest';
-import type { DailyMetricsQuery } from '../../collector/store/contract.js';
-import type { DailyMetricsView } from '../../collector/store/views.js';
+import type { DailyMetricsQuery, DailyMetricsRecord } from '../../collector/store/contract.js';
 import { ENGINES } from './engines.js';
 import { storePerTest } from './lifecycle.js';
 import { msToNs, traceIdOf, writeTraces, type TraceSpec } from './trace-spans.js';
@@ -15,6 +14,8 @@ const DAY_A = Date.UTC(2025, 6, 1, 9, 0, 0);
 const DAY_B = Date.UTC(2025, 6, 2, 23, 0, 0);
 const DAY_C = Date.UTC(2025, 6, 4, 0, 30, 0);
 const at = (iso: string) => msToNs(Date.parse(iso));
+/** Midnight UTC of a `YYYY-MM-DD` day. */
+const day = (date: string) => at(`${date}T00:00:00Z`);
 
 const SPECS: TraceSpec[] = [
   {
@@ -46,27 +47,27 @@ const SPECS: TraceSpec[] = [
   { id: traceIdOf(0xd4), name: 'ping', startMs: DAY_C, userId: 'u2' },
 ];
 
-const DAYS: DailyMetricsView[] = [
-  { date: '2025-07-04', countTraces: 1, countObservations: 1, countErrorTraces: 0, countErrorObservations: 0, totalCost: 0, usage: [] },
+const DAYS: DailyMetricsRecord[] = [
+  { dayStartUnixNano: day('2025-07-04'), traceCount: 1, observationCount: 1, errorTraceCount: 0, errorObservationCount: 0, totalCostUsd: 0, usageByModel: [] },
   {
-    date: '2025-07-02',
-    countTraces: 1,
-    countObservations: 2,
-    countErrorTraces: 1,
-    countErrorObservations: 2,
-    totalCost: 0.2,
-    usage: [{ model: 'gpt-4o-mini', inputUsage: 70, outputUsage: 7, totalUsage: 77, countTraces: 1, countObservations: 1, totalCost: 0.2 }],
+    dayStartUnixNano: day('2025-07-02'),
+    traceCount: 1,
+    observationCount: 2,
+    errorTraceCount: 1,
+    errorObservationCount: 2,
+    totalCostUsd: 0.2,
+    usageByModel: [{ model: 'gpt-4o-mini', inputTokens: 70, outputTokens: 7, totalTokens: 77, traceCount: 1, observationCount: 1, totalCostUsd: 0.2 }],
   },
   {
-    date: '2025-07-01',
-    countTraces: 2,
-    countObservations: 5,
-    countErrorTraces: 1,
-    countErrorObservations: 1,
-    totalCost: 0.9,
-    usage: [
-      { model: 'gpt-4o', inputUsage: 250, outputUsage: 25, totalUsage: 275, countTraces: 2, countObservations: 2, totalCost: 0.8 },
-      { model: 'gpt-4o-mini', inputUsage: 100, outputUsage: 10, totalUsage: 110, countTraces: 1, countObservations: 1, totalCost: 0.1 },
+    dayStartUnixNano: day('2025-07-01'),
+    traceCount: 2,
+    observationCount: 5,
+    errorTraceCount: 1,
+    errorObservationCount: 1,
+    totalCostUsd: 0.9,
+    usageByModel: [
+      { model: 'gpt-4o', inputTokens: 250, outputTokens: 25, totalTokens: 275, traceCount: 2, observationCount: 2, totalCostUsd: 0.8 },
+      { model: 'gpt-4o-mini', inputTokens: 100, outputTokens: 10, totalTokens: 110, traceCount: 1, observationCount: 1, totalCostUsd: 0.1 },
     ],
   },
 ];
@@ -97,22 +98,22 @@ describe.each(ENGINES)('daily metrics ($name)', (engine) => {
   ])('filters by %s', async (_filter, query, days, totalCost) => {
     await writeTraces(store(), PROJECT, SPECS);
     const { data, meta } = await daily(query);
-    expect(data.map((day) => day.date)).toEqual(days);
+    expect(data.map((d) => d.dayStartUnixNano)).toEqual(days.map(day));
     expect(meta.totalItems).toBe(days.length);
-    expect(data.reduce((sum, day) => sum + day.totalCost, 0)).toBeCloseTo(totalCost, 10);
+    expect(data.reduce((sum, d) => sum + d.totalCostUsd, 0)).toBeCloseTo(totalCost, 10);
   });
 
   it('counts only the filtered traces and their observations', async () => {
     await writeTraces(store(), PROJECT, SPECS);
     expect((await daily({ traceName: 'batch' })).data).toEqual([
       {
-        date: '2025-07-01',
-        countTraces: 1,
-        countObservations: 2,
-        countErrorTraces: 1,
-        countErrorObservations: 1,
-        totalCost: 0.3,
-        usage: [{ model: 'gpt-4o', inputUsage: 50, outputUsage: 5, totalUsage: 55, countTraces: 1, countObservations: 1, totalCost: 0.3 }],
+        dayStartUnixNano: day('2025-07-01'),
+        traceCount: 1,
+        observationCount: 2,
+        errorTraceCount: 1,
+        errorObservationCount: 1,
+        totalCostUsd: 0.3,
+        usageByModel: [{ model: 'gpt-4o', inputTokens: 50, outputTokens: 5, totalTokens: 55, traceCount: 1, observationCount: 1, totalCostUsd: 0.3 }],
       },
     ]);
   });
@@ -120,14 +121,14 @@ describe.each(ENGINES)('daily metrics ($name)', (engine) => {
   it('counts errors only in the filtered traces', async () => {
     await writeTraces(store(), PROJECT, SPECS);
     const errors = async (query: Partial<DailyMetricsQuery>) =>
-      (await daily(query)).data.map((day) => [day.date, day.countErrorTraces, day.countErrorObservations]);
+      (await daily(query)).data.map((d) => [d.dayStartUnixNano, d.errorTraceCount, d.errorObservationCount]);
     expect(await errors({ userId: 'u1' })).toEqual([
-      ['2025-07-02', 1, 2],
-      ['2025-07-01', 0, 0],
+      [day('2025-07-02'), 1, 2],
+      [day('2025-07-01'), 0, 0],
     ]);
     expect(await errors({ userId: 'u2' })).toEqual([
-      ['2025-07-04', 0, 0],
-      ['2025-07-01', 1, 1],
+      [day('2025-07-04'), 0, 0],
+      [day('2025-07-01'), 1, 1],
     ]);
   });
 
@@ -137,10 +138,10 @@ describe.each(ENGINES)('daily metrics ($name)', (engine) => {
       { id: traceIdOf(0xd5), name: 'overnight', startMs: late, durationMs: 7_200_000, generations: [{ model: 'gpt-4o', level: 'ERROR', startOffsetMs: 3_600_000 }] },
     ]);
     const errors = async (query: Partial<DailyMetricsQuery>) =>
-      (await daily(query)).data.map((day) => [day.date, day.countTraces, day.countErrorTraces, day.countErrorObservations]);
+      (await daily(query)).data.map((d) => [d.dayStartUnixNano, d.traceCount, d.errorTraceCount, d.errorObservationCount]);
     const expected = [
-      ['2025-07-11', 0, 0, 1],
-      ['2025-07-10', 1, 1, 0],
+      [day('2025-07-11'), 0, 0, 1],
+      [day('2025-07-10'), 1, 1, 0],
     ];
     expect(await errors({})).toEqual(expected);
     expect(await errors({ environments: ['default'] })).toEqual(expected);
@@ -150,10 +151,10 @@ describe.each(ENGINES)('daily metrics ($name)', (engine) => {
   it('pages the days, then gives an empty page', async () => {
     await writeTraces(store(), PROJECT, SPECS);
     const second = await daily({ limit: 1, page: 2 });
-    expect(second.data.map((day) => day.date)).toEqual(['2025-07-02']);
+    expect(second.data.map((d) => d.dayStartUnixNano)).toEqual([day('2025-07-02')]);
     expect(second.meta).toEqual({ page: 2, limit: 1, totalItems: 3, totalPages: 3 });
     expect((await daily({ limit: 1, page: 4 })).data).toEqual([]);
-    expect((await daily({ userId: 'u1', limit: 1, page: 2 })).data.map((day) => day.date)).toEqual(['2025-07-01']);
+    expect((await daily({ userId: 'u1', limit: 1, page: 2 })).data.map((d) => d.dayStartUnixNano)).toEqual([day('2025-07-01')]);
   });
 
   it('has no days for a project without traces', async () => {
@@ -163,16 +164,16 @@ describe.each(ENGINES)('daily metrics ($name)', (engine) => {
   it('takes a deleted trace out of its day, with and without filters', async () => {
     await writeTraces(store(), PROJECT, SPECS);
     expect(await store().deleteTrace(PROJECT, SPECS[1]!.id)).toBe(true);
-    const day = (await daily()).data.find((d) => d.date === '2025-07-01')!;
-    expect(day).toMatchObject({ countTraces: 1, countObservations: 3, countErrorTraces: 0, countErrorObservations: 0, totalCost: 0.6 });
-    expect(day.usage.find((u) => u.model === 'gpt-4o')).toMatchObject({ countTraces: 1, countObservations: 1, totalCost: 0.5 });
+    const firstDay = (await daily()).data.find((d) => d.dayStartUnixNano === day('2025-07-01'))!;
+    expect(firstDay).toMatchObject({ traceCount: 1, observationCount: 3, errorTraceCount: 0, errorObservationCount: 0, totalCostUsd: 0.6 });
+    expect(firstDay.usageByModel.find((u) => u.model === 'gpt-4o')).toMatchObject({ traceCount: 1, observationCount: 1, totalCostUsd: 0.5 });
     expect(await daily({ environments: ['default'] })).toEqual(await daily());
   });
 
   it('drops a day whose only trace is deleted', async () => {
     await writeTraces(store(), PROJECT, SPECS);
     await store().deleteTrace(PROJECT, SPECS[3]!.id);
-    expect((await daily()).data.map((d) => d.date)).toEqual(['2025-07-02', '2025-07-01']);
+    expect((await daily()).data.map((d) => d.dayStartUnixNano)).toEqual([day('2025-07-02'), day('2025-07-01')]);
     expect(await daily({ environments: ['default'] })).toEqual(await daily());
   });
 });

@@ -3,8 +3,7 @@
  * observation by id (span ids are unique only within a trace); the trace an observation is in.
  */
 import { describe, expect, it } from 'vitest';
-import type { ObservationListQuery } from '../../collector/store/contract.js';
-import type { ObservationView } from '../../collector/store/views.js';
+import type { ObservationListQuery, ObservationRecord } from '../../collector/store/contract.js';
 import { ENGINES } from './engines.js';
 import { sharedStore, storePerTest } from './lifecycle.js';
 import { mapped, msToNs, spanIdOf, traceIdOf, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
@@ -41,7 +40,7 @@ const SPECS: TraceSpec[] = [
 ];
 const IDS = SPECS.map((spec) => spec.id);
 /** `<name>@<trace index>` */
-const names = (observations: readonly ObservationView[]) => observations.map((o) => `${o.name}@${IDS.indexOf(o.traceId)}`);
+const names = (observations: readonly ObservationRecord[]) => observations.map((o) => `${o.name}@${IDS.indexOf(o.traceId)}`);
 
 describe.each(ENGINES)('observation lists ($name)', (engine) => {
   const store = sharedStore(engine, (opened) => writeTraces(opened, PROJECT, SPECS));
@@ -92,16 +91,13 @@ describe.each(ENGINES)('observation lists ($name)', (engine) => {
       parentObservationId: spanIdOf(IDS[1]!, 1),
       type: 'GENERATION',
       model: 'gpt-4o-mini',
-      usageDetails: { input: 200, output: 20 },
-      usage: { input: 200, output: 20, unit: 'TOKENS' },
-      costDetails: { total: 0.2 },
-      totalCost: 0.2,
-      calculatedTotalCost: 0.2,
+      usage: { input: 200, output: 20 },
+      costUsd: { total: 0.2 },
+      totalCostUsd: 0.2,
       countsInTraceTotals: true,
       environment: 'production',
-      startTime: new Date(T0 + MINUTE + 10).toISOString(),
-      endTime: new Date(T0 + MINUTE + 110).toISOString(),
-      latency: 0.1,
+      startTimeUnixNano: msToNs(T0 + MINUTE + 10),
+      endTimeUnixNano: msToNs(T0 + MINUTE + 110),
     });
     expect(await store().findObservationTraceId(PROJECT, id)).toBe(IDS[1]);
   });

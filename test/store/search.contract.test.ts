@@ -6,10 +6,10 @@
  * substring, one or two characters too. A term with spaces is a phrase; every term must match.
  */
 import { describe, expect, it } from 'vitest';
-import { QueryRejectedError, type TraceListQuery } from '../../collector/store/contract.js';
-import type { TraceListItem } from '../../collector/store/views.js';
+import { QueryRejectedError, type TraceListQuery, type TraceListRecord } from '../../collector/store/contract.js';
 import { ENGINES } from './engines.js';
 import { sharedStore, storePerTest } from './lifecycle.js';
+import { latencyMs } from './trace-order.js';
 import { batchOf, traceIdOf, traceSpans, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'search-project';
@@ -181,10 +181,10 @@ describe.each(ENGINES)('paging a search ($name)', (engine) => {
     searchTerms: terms,
     ...rest,
   });
-  const names = (rows: readonly TraceListItem[]) => rows.map((trace) => trace.name);
+  const names = (rows: readonly TraceListRecord[]) => rows.map((trace) => trace.name);
 
-  async function walk(first: TraceListQuery): Promise<TraceListItem[]> {
-    const rows: TraceListItem[] = [];
+  async function walk(first: TraceListQuery): Promise<TraceListRecord[]> {
+    const rows: TraceListRecord[] = [];
     let page = await store().listTraces(PROJECT, first);
     rows.push(...page.data);
     for (let pages = 1; page.next !== null && pages < 10; pages++) {
@@ -218,7 +218,7 @@ describe.each(ENGINES)('paging a search ($name)', (engine) => {
     const alone = names((await store().listTraces(PROJECT, query(['zephyr'], 'desc'))).data);
     expect(names((await store().listTraces(PROJECT, query(['zephyr'], 'desc', { environments: ['default'] }))).data)).toEqual(alone);
     const byLatency = await store().listTraces(PROJECT, query(['zephyr'], 'desc', { orderBy: { field: 'latency', direction: 'asc' } }));
-    const latencies = byLatency.data.map((trace) => trace.latencyMs);
+    const latencies = byLatency.data.map(latencyMs);
     expect(latencies).toEqual([...latencies].sort((a, b) => a - b));
     expect(byLatency.meta.totalItems).toBe(5);
     expect(names(await walk(query(['zephyr'], 'desc', { orderBy: { field: 'name', direction: 'desc' }, limit: 2 })))).toEqual([

@@ -4,8 +4,7 @@
  * following traces that arrive, grow and are deleted.
  */
 import { describe, expect, it } from 'vitest';
-import { USER_ORDER_FIELDS, type SessionListQuery, type TraceStore, type UserOrderField } from '../../collector/store/contract.js';
-import type { UserView } from '../../collector/store/views.js';
+import { USER_ORDER_FIELDS, type SessionListQuery, type TraceStore, type UserOrderField, type UserRecord } from '../../collector/store/contract.js';
 import { ENGINES, itUnlessKnownGap } from './engines.js';
 import { storePerTest } from './lifecycle.js';
 import { mapped, msToNs, spanIdOf, traceIdOf, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
@@ -13,7 +12,6 @@ import { mapped, msToNs, spanIdOf, traceIdOf, writeSpans, writeTraces, type Trac
 const PROJECT = 'sessions-project';
 const T0 = Date.UTC(2025, 5, 2, 8, 0, 0);
 const MINUTE = 60_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 const turn = (n: number, startMs: number, costUsd: number): TraceSpec => ({
   id: traceIdOf(0x600 + n),
@@ -57,18 +55,16 @@ describe.each(ENGINES)('sessions ($name)', (engine) => {
     expect(page.data.map((s) => s.id)).toEqual(['conv-2', 'conv-3', 'conv-1']);
     expect(page.data[2]).toEqual({
       id: 'conv-1',
-      createdAt: iso(T0),
-      projectId: PROJECT,
       environment: 'production',
-      countTraces: 3,
-      firstTraceAt: iso(T0),
-      lastTraceAt: iso(T0 + 2 * MINUTE),
+      traceCount: 3,
+      firstTraceStartUnixNano: msToNs(T0),
+      lastTraceStartUnixNano: msToNs(T0 + 2 * MINUTE),
       inputTokens: 600,
       outputTokens: 60,
       totalTokens: 660,
-      totalCost: 0.6,
+      totalCostUsd: 0.6,
     });
-    expect(page.data[1]).toMatchObject({ id: 'conv-3', countTraces: 1, totalCost: 0, inputTokens: 0, environment: 'default' });
+    expect(page.data[1]).toMatchObject({ id: 'conv-3', traceCount: 1, totalCostUsd: 0, inputTokens: 0, environment: 'default' });
   });
 
   it.each<[string, Partial<SessionListQuery>, string[]]>([
@@ -94,7 +90,7 @@ describe.each(ENGINES)('sessions ($name)', (engine) => {
   it('returns a session with its traces in start order, to replay the conversation', async () => {
     await writeTraces(store(), PROJECT, [...SPECS].reverse());
     const session = await store().getSession(PROJECT, 'conv-1');
-    expect(session).toMatchObject({ id: 'conv-1', countTraces: 3, totalCost: 0.6 });
+    expect(session).toMatchObject({ id: 'conv-1', traceCount: 3, totalCostUsd: 0.6 });
     expect(session!.traces.map((t) => [t.id, t.input, t.output])).toEqual([
       [IDS[0], 'turn 1 question', 'turn 1 answer'],
       [IDS[1], 'turn 2 question', 'turn 2 answer'],
@@ -111,7 +107,7 @@ describe.each(ENGINES)('sessions ($name)', (engine) => {
   it('adds a later trace to its session, and moves the session\'s start when an earlier span of its first trace arrives', async () => {
     await writeTraces(store(), PROJECT, SPECS);
     await writeTraces(store(), PROJECT, [turn(4, T0 + 20 * MINUTE, 0.4)]);
-    expect(await store().getSession(PROJECT, 'conv-1')).toMatchObject({ countTraces: 4, lastTraceAt: iso(T0 + 20 * MINUTE), totalCost: 1 });
+    expect(await store().getSession(PROJECT, 'conv-1')).toMatchObject({ traceCount: 4, lastTraceStartUnixNano: msToNs(T0 + 20 * MINUTE), totalCostUsd: 1 });
     expect(await sessionIds()).toEqual(['conv-2', 'conv-3', 'conv-1']);
 
     const early = mapped({
@@ -122,7 +118,7 @@ describe.each(ENGINES)('sessions ($name)', (engine) => {
       endTimeUnixNano: msToNs(T0),
     });
     await writeSpans(store(), PROJECT, [early]);
-    expect(await store().getSession(PROJECT, 'conv-1')).toMatchObject({ countTraces: 4, createdAt: iso(T0 - 30_000), firstTraceAt: iso(T0 - 30_000) });
+    expect(await store().getSession(PROJECT, 'conv-1')).toMatchObject({ traceCount: 4, firstTraceStartUnixNano: msToNs(T0 - 30_000) });
   });
 
   itUnlessKnownGap(engine, 'session-environment')('gives a session the environment of the traces it has left when the others are deleted', async () => {
@@ -131,7 +127,7 @@ describe.each(ENGINES)('sessions ($name)', (engine) => {
       { id: traceIdOf(0x6f1), startMs: T0 + MINUTE, sessionId: 'mixed', environment: 'production' },
     ]);
     await store().deleteTrace(PROJECT, traceIdOf(0x6f0));
-    expect(await store().getSession(PROJECT, 'mixed')).toMatchObject({ countTraces: 1, environment: 'production' });
+    expect(await store().getSession(PROJECT, 'mixed')).toMatchObject({ traceCount: 1, environment: 'production' });
     expect((await store().listSessions(PROJECT, { page: 1, limit: 10, environments: ['production'] })).data.map((s) => s.id)).toEqual(['mixed']);
   });
 
@@ -139,17 +135,24 @@ describe.each(ENGINES)('sessions ($name)', (engine) => {
     await writeTraces(store(), PROJECT, SPECS);
     await store().deleteTrace(PROJECT, IDS[0]!);
     expect(await store().getSession(PROJECT, 'conv-1')).toMatchObject({
-      countTraces: 2,
-      firstTraceAt: iso(T0 + MINUTE),
-      createdAt: iso(T0 + MINUTE),
+      traceCount: 2,
+      firstTraceStartUnixNano: msToNs(T0 + MINUTE),
       inputTokens: 500,
-      totalCost: 0.5,
+      totalCostUsd: 0.5,
     });
     await store().deleteTrace(PROJECT, IDS[4]!);
     expect(await store().getSession(PROJECT, 'conv-2')).toBeNull();
     expect(await sessionIds()).toEqual(['conv-3', 'conv-1']);
   });
 });
+
+/** The field of a user record each user ordering sorts by. */
+const USER_ORDER_VALUES = {
+  lastTraceAt: 'lastTraceStartUnixNano',
+  firstTraceAt: 'firstTraceStartUnixNano',
+  countTraces: 'traceCount',
+  totalCost: 'totalCostUsd',
+} as const satisfies Record<UserOrderField, keyof UserRecord>;
 
 describe.each(ENGINES)('users ($name)', (engine) => {
   const store = storePerTest(engine);
@@ -163,13 +166,13 @@ describe.each(ENGINES)('users ($name)', (engine) => {
     expect(page.data.map((u) => u.userId)).toEqual(['u2', 'u1', 'u3']);
     expect(page.data[1]).toEqual({
       userId: 'u1',
-      countTraces: 4,
-      firstTraceAt: iso(T0),
-      lastTraceAt: iso(T0 + 5 * MINUTE),
+      traceCount: 4,
+      firstTraceStartUnixNano: msToNs(T0),
+      lastTraceStartUnixNano: msToNs(T0 + 5 * MINUTE),
       inputTokens: 605,
       outputTokens: 65,
       totalTokens: 670,
-      totalCost: 0.65,
+      totalCostUsd: 0.65,
     });
   });
 
@@ -178,9 +181,10 @@ describe.each(ENGINES)('users ($name)', (engine) => {
     async ({ field, direction }) => {
       await writeTraces(store(), PROJECT, [...SPECS, { id: traceIdOf(0x6e8), name: 'tie', startMs: T0 + 3 * MINUTE, userId: 'u0' }]);
       const users = (await usersBy(store(), field, direction)).data;
-      const value = (user: UserView) => (field === 'countTraces' || field === 'totalCost' ? user[field] : Date.parse(user[field]));
+      const value = (user: UserRecord) => user[USER_ORDER_VALUES[field]];
+      const compare = <T extends bigint | number | string>(x: T, y: T) => (x < y ? -1 : x > y ? 1 : 0);
       const sign = direction === 'asc' ? 1 : -1;
-      const expected = [...users].sort((a, b) => sign * (value(a) - value(b) || (a.userId < b.userId ? -1 : 1))).map((u) => u.userId);
+      const expected = [...users].sort((a, b) => sign * (compare(value(a), value(b)) || compare(a.userId, b.userId))).map((u) => u.userId);
       expect(users.map((u) => u.userId)).toEqual(expected);
       expect(new Set(users.map(value)).size).toBeLessThan(users.length); // a tie on the field, ordered by id
     },
@@ -204,14 +208,14 @@ describe.each(ENGINES)('users ($name)', (engine) => {
 
   it('returns one user, or null', async () => {
     await writeTraces(store(), PROJECT, SPECS);
-    expect(await store().getUser(PROJECT, 'u2')).toMatchObject({ userId: 'u2', countTraces: 1, totalCost: 0.4, inputTokens: 40 });
+    expect(await store().getUser(PROJECT, 'u2')).toMatchObject({ userId: 'u2', traceCount: 1, totalCostUsd: 0.4, inputTokens: 40 });
     expect(await store().getUser(PROJECT, 'nobody')).toBeNull();
   });
 
   it('follows new and deleted traces, and removes a user with the last one', async () => {
     await writeTraces(store(), PROJECT, SPECS);
     await writeTraces(store(), PROJECT, [turn(4, T0 + 20 * MINUTE, 0.4)]);
-    expect(await store().getUser(PROJECT, 'u1')).toMatchObject({ countTraces: 5, lastTraceAt: iso(T0 + 20 * MINUTE), totalCost: 1.05 });
+    expect(await store().getUser(PROJECT, 'u1')).toMatchObject({ traceCount: 5, lastTraceStartUnixNano: msToNs(T0 + 20 * MINUTE), totalCostUsd: 1.05 });
     await store().deleteTrace(PROJECT, IDS[4]!);
     expect(await store().getUser(PROJECT, 'u2')).toBeNull();
     expect((await usersBy(store(), 'lastTraceAt', 'desc')).data.map((u) => u.userId)).toEqual(['u1', 'u3']);

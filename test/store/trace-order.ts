@@ -3,30 +3,34 @@
  * field, then by id, both in the asked direction; traces without a value (no cost, no name) first
  * ascending and last descending.
  */
-import type { SortDirection, TraceOrderField } from '../../collector/store/contract.js';
-import type { TraceListItem } from '../../collector/store/views.js';
+import type { SortDirection, TraceOrderField, TraceRecord } from '../../collector/store/contract.js';
 
 export const ORDERINGS: ReadonlyArray<{ field: TraceOrderField; direction: SortDirection }> = (
   ['timestamp', 'latency', 'totalCost', 'name'] as const
 ).flatMap((field) => (['asc', 'desc'] as const).map((direction) => ({ field, direction })));
 
-export function sortValue(trace: TraceListItem, field: TraceOrderField): number | string | null {
+/** The trace's end minus its start (what `latency` orders by), in milliseconds. */
+export function latencyMs(trace: TraceRecord): number {
+  return Number(trace.endTimeUnixNano - trace.startTimeUnixNano) / 1e6;
+}
+
+export function sortValue(trace: TraceRecord, field: TraceOrderField): bigint | number | string | null {
   switch (field) {
     case 'timestamp':
-      return Date.parse(trace.timestamp);
+      return trace.startTimeUnixNano;
     case 'latency':
-      return trace.latencyMs;
+      return latencyMs(trace);
     case 'totalCost':
-      return trace.totalCost;
+      return trace.totalCostUsd;
     case 'name':
       return trace.name;
   }
 }
 
 /** The ids of `traces` in the contract's order. */
-export function expectedOrder(traces: readonly TraceListItem[], field: TraceOrderField, direction: SortDirection): string[] {
+export function expectedOrder(traces: readonly TraceRecord[], field: TraceOrderField, direction: SortDirection): string[] {
   const sign = direction === 'asc' ? 1 : -1;
-  const compare = (x: number | string | null, y: number | string | null): number => {
+  const compare = (x: bigint | number | string | null, y: bigint | number | string | null): number => {
     if (x === y) return 0;
     if (x === null) return -1;
     if (y === null) return 1;

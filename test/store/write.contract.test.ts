@@ -192,10 +192,9 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
         tags: ['alpha', 'beta', 'gamma'],
         metadata: { plan: 'team', seats: 3 },
         input: 'How do I reset my password?',
-        timestamp: new Date(T0 - 5).toISOString(),
-        endTimestamp: new Date(T0 + 3500).toISOString(),
-        latencyMs: 3505,
-        totalCost: 0.0212,
+        startTimeUnixNano: msToNs(T0 - 5),
+        endTimeUnixNano: msToNs(T0 + 3500),
+        totalCostUsd: 0.0212,
         inputTokens: 1100,
         outputTokens: 120,
         totalTokens: 1220,
@@ -349,7 +348,7 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
       expect(await store().getSession(PROJECT, 's3')).toBeNull();
       expect(await store().getUser(PROJECT, 'u3')).toBeNull();
       const [day] = (await store().dailyMetrics(PROJECT, { page: 1, limit: 10 })).data;
-      expect(day).toMatchObject({ countTraces: 3, countObservations: 6 + 1 + 1 });
+      expect(day).toMatchObject({ traceCount: 3, observationCount: 6 + 1 + 1 });
     });
 
     it('stores the batch once it is sent again without the span the store refused', async () => {
@@ -357,9 +356,9 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
       expect((await store().writeBatches([refusedBatch()]))[0]!.ok).toBe(false);
       const fixed = refusedBatch();
       await writeSpans(store(), PROJECT, fixed.spans.slice(0, -1));
-      expect(await store().getTrace(PROJECT, TRACE_B)).toMatchObject({ totalCost: 0.5, inputTokens: 10 });
+      expect(await store().getTrace(PROJECT, TRACE_B)).toMatchObject({ totalCostUsd: 0.5, inputTokens: 10 });
       expect((await store().getTrace(PROJECT, traceIdOf(0xc3)))?.name).toBe('refused');
-      expect(await store().getUser(PROJECT, 'u3')).toMatchObject({ countTraces: 1 });
+      expect(await store().getUser(PROJECT, 'u3')).toMatchObject({ traceCount: 1 });
     });
   });
 });
