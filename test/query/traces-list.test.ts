@@ -162,10 +162,11 @@ describe('filters', () => {
     expect(body.meta).toEqual({ page: 1, limit: 1, totalItems: 2, totalPages: 2, nextCursor: expect.any(String), totalItemsIsLowerBound: false });
   });
 
-  it('lists each trace with its observation and score ids, and its cost and latency', async () => {
+  it('lists each trace with its observation and score ids, its cost and latency, and its web UI path', async () => {
     const { body } = await list('userId=alice&limit=1');
     const [trace] = body.data;
     expect(trace).toMatchObject({ name: 'support-query', totalCost: 0.5, latency: 3, latencyMs: 3000, environment: 'production' });
+    expect(trace.htmlPath).toBe(`/traces/${trace.id}`);
     expect(trace.observations).toHaveLength(2);
     expect(trace.scores).toHaveLength(2);
   });
