@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
+import { observationOf } from '../../helpers/mapped-span.js';
 import * as langfuse from '../../../semconv/langfuse.js';
 import * as oi from '../../../semconv/openinference.js';
 import * as genAi from '../../../semconv/gen-ai.js';
@@ -8,22 +9,18 @@ import * as ours from '../../../semconv/spanlite.js';
 
 describe('mapSpan with Langfuse SDK attributes', () => {
   it('reads a Langfuse generation: type, level, status, model, parameters, I/O, start of completion', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [langfuse.LANGFUSE_OBSERVATION_TYPE]: 'generation',
-          [langfuse.LANGFUSE_OBSERVATION_LEVEL]: 'WARNING',
-          [langfuse.LANGFUSE_OBSERVATION_STATUS_MESSAGE]: 'slow',
-          [langfuse.LANGFUSE_OBSERVATION_MODEL]: 'gpt-4o',
-          [langfuse.LANGFUSE_OBSERVATION_MODEL_PARAMETERS]: '{"temperature":1,"top_p":"0.2"}',
-          [langfuse.LANGFUSE_OBSERVATION_INPUT]: '[{"role":"user","content":"hello"}]',
-          [langfuse.LANGFUSE_OBSERVATION_OUTPUT]: '{"role":"assistant","content":"hi"}',
-          // The Python SDK double-encodes it.
-          [langfuse.LANGFUSE_OBSERVATION_COMPLETION_START_TIME]: '"2025-04-30T15:28:50.686Z"',
-          [langfuse.LANGFUSE_VERSION]: 'v2',
-        },
-      }),
-    );
+    const observation = observationOf({
+      [langfuse.LANGFUSE_OBSERVATION_TYPE]: 'generation',
+      [langfuse.LANGFUSE_OBSERVATION_LEVEL]: 'WARNING',
+      [langfuse.LANGFUSE_OBSERVATION_STATUS_MESSAGE]: 'slow',
+      [langfuse.LANGFUSE_OBSERVATION_MODEL]: 'gpt-4o',
+      [langfuse.LANGFUSE_OBSERVATION_MODEL_PARAMETERS]: '{"temperature":1,"top_p":"0.2"}',
+      [langfuse.LANGFUSE_OBSERVATION_INPUT]: '[{"role":"user","content":"hello"}]',
+      [langfuse.LANGFUSE_OBSERVATION_OUTPUT]: '{"role":"assistant","content":"hi"}',
+      // The Python SDK double-encodes it.
+      [langfuse.LANGFUSE_OBSERVATION_COMPLETION_START_TIME]: '"2025-04-30T15:28:50.686Z"',
+      [langfuse.LANGFUSE_VERSION]: 'v2',
+    });
     expect(observation).toMatchObject({
       type: 'GENERATION',
       level: 'WARNING',
@@ -35,7 +32,7 @@ describe('mapSpan with Langfuse SDK attributes', () => {
       completionStartTimeUnixNano: BigInt(Date.parse('2025-04-30T15:28:50.686Z')) * 1_000_000n,
       version: 'v2',
     });
-    expect(observation!.rawAttributes).not.toHaveProperty(langfuse.LANGFUSE_OBSERVATION_INPUT);
+    expect(observation.rawAttributes).not.toHaveProperty(langfuse.LANGFUSE_OBSERVATION_INPUT);
   });
 
   it.each([
@@ -51,23 +48,19 @@ describe('mapSpan with Langfuse SDK attributes', () => {
       160,
     ],
   ])('reads usage_details given as %s into exclusive buckets', (_name, details, total) => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [langfuse.LANGFUSE_OBSERVATION_USAGE_DETAILS]: JSON.stringify(details) } }),
-    );
-    expect(observation!.usage).toEqual({ input: 20, cachedInput: 100, output: 30, reasoning: 10, total });
+    const observation = observationOf({ [langfuse.LANGFUSE_OBSERVATION_USAGE_DETAILS]: JSON.stringify(details) });
+    expect(observation.usage).toEqual({ input: 20, cachedInput: 100, output: 30, reasoning: 10, total });
   });
 
   it('reads an Anthropic usage object as exclusive of its cache counts', () => {
     const details = { input_tokens: 7, output_tokens: 40, cache_read_input_tokens: 100, cache_creation_input_tokens: 50 };
-    const { observation } = mapSpan(decodedSpan({ attributes: { [langfuse.LANGFUSE_OBSERVATION_USAGE_DETAILS]: JSON.stringify(details) } }));
-    expect(observation!.usage).toEqual({ input: 7, output: 40, cachedInput: 100, cacheWrite: 50, total: 197 });
+    const observation = observationOf({ [langfuse.LANGFUSE_OBSERVATION_USAGE_DETAILS]: JSON.stringify(details) });
+    expect(observation.usage).toEqual({ input: 7, output: 40, cachedInput: 100, cacheWrite: 50, total: 197 });
   });
 
   it('takes cost_details as the reported cost, whatever usage-type names it uses', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [langfuse.LANGFUSE_OBSERVATION_COST_DETAILS]: '{"input_tokens":0.0001,"output_tokens":0.002}' } }),
-    );
-    expect(observation!.reportedCost).toEqual({ input: 0.0001, output: 0.002, total: 0.0021 });
+    const observation = observationOf({ [langfuse.LANGFUSE_OBSERVATION_COST_DETAILS]: '{"input_tokens":0.0001,"output_tokens":0.002}' });
+    expect(observation.reportedCost).toEqual({ input: 0.0001, output: 0.002, total: 0.0021 });
   });
 
   it('lets langfuse.observation.type win over an OpenInference kind, and spanlite over both', () => {
@@ -77,14 +70,12 @@ describe('mapSpan with Langfuse SDK attributes', () => {
   });
 
   it('reads type span with a Langfuse model name as a generation (Python SDK <= 3.3.0)', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [langfuse.LANGFUSE_OBSERVATION_TYPE]: 'span', [langfuse.LANGFUSE_OBSERVATION_MODEL]: 'gpt-4o' } }),
-    );
-    expect(observation!.type).toBe('GENERATION');
+    const observation = observationOf({ [langfuse.LANGFUSE_OBSERVATION_TYPE]: 'span', [langfuse.LANGFUSE_OBSERVATION_MODEL]: 'gpt-4o' });
+    expect(observation.type).toBe('GENERATION');
   });
 
   it('stores a Langfuse event as an EVENT observation at a point in time', () => {
-    const { observation } = mapSpan(decodedSpan({ attributes: { [langfuse.LANGFUSE_OBSERVATION_TYPE]: 'event' } }));
+    const observation = observationOf({ [langfuse.LANGFUSE_OBSERVATION_TYPE]: 'event' });
     expect(observation).toMatchObject({ type: 'EVENT', endTimeUnixNano: null });
   });
 

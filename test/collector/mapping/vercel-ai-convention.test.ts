@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
+import { observationOf } from '../../helpers/mapped-span.js';
 import * as vercel from '../../../semconv/vercel-ai.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 
@@ -14,7 +15,7 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
     ['ai.embedMany.doEmbed', 'EMBEDDING'],
     ['ai.toolCall', 'TOOL'],
   ])('maps ai.operationId %s to %s', (operation, type) => {
-    expect(mapSpan(decodedSpan({ attributes: { [vercel.AI_OPERATION_ID]: operation } })).observation!.type).toBe(type);
+    expect(observationOf({ [vercel.AI_OPERATION_ID]: operation }).type).toBe(type);
   });
 
   it('reads the operation from operation.name when ai.operationId is missing, and types an outer call by its model', () => {
@@ -26,22 +27,18 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
   });
 
   it('reads ai 6 usage with cached and reasoning tokens, preferred over the gen_ai.usage copy', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [vercel.AI_OPERATION_ID]: 'ai.generateText.doGenerate',
-          [vercel.AI_MODEL_ID]: 'gpt-4o-mini',
-          [vercel.AI_RESPONSE_MODEL]: 'gpt-4o-mini-2024-07-18',
-          [vercel.AI_USAGE_INPUT_TOKENS]: 120,
-          [vercel.AI_USAGE_INPUT_CACHE_READ_TOKENS]: 100,
-          [vercel.AI_USAGE_OUTPUT_TOKENS]: 40,
-          [vercel.AI_USAGE_OUTPUT_REASONING_TOKENS]: 10,
-          [vercel.AI_USAGE_TOTAL_TOKENS]: 160,
-          [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 120,
-          [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 40,
-        },
-      }),
-    );
+    const observation = observationOf({
+      [vercel.AI_OPERATION_ID]: 'ai.generateText.doGenerate',
+      [vercel.AI_MODEL_ID]: 'gpt-4o-mini',
+      [vercel.AI_RESPONSE_MODEL]: 'gpt-4o-mini-2024-07-18',
+      [vercel.AI_USAGE_INPUT_TOKENS]: 120,
+      [vercel.AI_USAGE_INPUT_CACHE_READ_TOKENS]: 100,
+      [vercel.AI_USAGE_OUTPUT_TOKENS]: 40,
+      [vercel.AI_USAGE_OUTPUT_REASONING_TOKENS]: 10,
+      [vercel.AI_USAGE_TOTAL_TOKENS]: 160,
+      [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 120,
+      [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 40,
+    });
     expect(observation).toMatchObject({
       model: 'gpt-4o-mini-2024-07-18',
       usage: { input: 20, cachedInput: 100, output: 30, reasoning: 10, total: 160 },
@@ -49,31 +46,23 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
   });
 
   it('reads ai 4 prompt/completion token names', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [vercel.AI_USAGE_PROMPT_TOKENS]: 12, [vercel.AI_USAGE_COMPLETION_TOKENS]: 3 } }),
-    );
-    expect(observation!.usage).toEqual({ input: 12, output: 3, total: 15 });
+    const observation = observationOf({ [vercel.AI_USAGE_PROMPT_TOKENS]: 12, [vercel.AI_USAGE_COMPLETION_TOKENS]: 3 });
+    expect(observation.usage).toEqual({ input: 12, output: 3, total: 15 });
   });
 
   it('finds Anthropic cache writes in the provider metadata (ai 4-5)', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 18_495,
-          [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 445,
-          [vercel.AI_USAGE_CACHED_INPUT_TOKENS]: 16_399,
-          [vercel.AI_RESPONSE_PROVIDER_METADATA]: '{"anthropic":{"cacheCreationInputTokens":2089}}',
-        },
-      }),
-    );
-    expect(observation!.usage).toEqual({ input: 7, cachedInput: 16_399, cacheWrite: 2089, output: 445, total: 18_940 });
+    const observation = observationOf({
+      [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 18_495,
+      [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 445,
+      [vercel.AI_USAGE_CACHED_INPUT_TOKENS]: 16_399,
+      [vercel.AI_RESPONSE_PROVIDER_METADATA]: '{"anthropic":{"cacheCreationInputTokens":2089}}',
+    });
+    expect(observation.usage).toEqual({ input: 7, cachedInput: 16_399, cacheWrite: 2089, output: 445, total: 18_940 });
   });
 
   it('leaves input whole when the cache count shows it was never part of it (ai 5 + Anthropic)', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [vercel.AI_USAGE_INPUT_TOKENS]: 7, [vercel.AI_USAGE_CACHED_INPUT_TOKENS]: 16_399, [vercel.AI_USAGE_OUTPUT_TOKENS]: 5 } }),
-    );
-    expect(observation!.usage).toMatchObject({ input: 7, cachedInput: 16_399, output: 5 });
+    const observation = observationOf({ [vercel.AI_USAGE_INPUT_TOKENS]: 7, [vercel.AI_USAGE_CACHED_INPUT_TOKENS]: 16_399, [vercel.AI_USAGE_OUTPUT_TOKENS]: 5 });
+    expect(observation.usage).toMatchObject({ input: 7, cachedInput: 16_399, output: 5 });
   });
 
   it('reads prompt messages, response text and tool calls, and the time to first chunk', () => {
@@ -113,16 +102,12 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
   });
 
   it('decodes embedded values and vectors the SDK JSON-encodes one by one', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [vercel.AI_OPERATION_ID]: 'ai.embedMany.doEmbed',
-          [vercel.AI_VALUES]: ['"Paris"', '"Rome"'],
-          [vercel.AI_EMBEDDINGS]: ['[0.1,0.2]', '[0.3,0.4]'],
-          [vercel.AI_USAGE_TOKENS]: 4,
-        },
-      }),
-    );
+    const observation = observationOf({
+      [vercel.AI_OPERATION_ID]: 'ai.embedMany.doEmbed',
+      [vercel.AI_VALUES]: ['"Paris"', '"Rome"'],
+      [vercel.AI_EMBEDDINGS]: ['[0.1,0.2]', '[0.3,0.4]'],
+      [vercel.AI_USAGE_TOKENS]: 4,
+    });
     expect(observation).toMatchObject({
       input: ['Paris', 'Rome'],
       output: [[0.1, 0.2], [0.3, 0.4]],
@@ -151,9 +136,7 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
   });
 
   it('reads call settings as model parameters', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [`${vercel.AI_SETTINGS_PREFIX}maxRetries`]: 2, [`${vercel.AI_SETTINGS_PREFIX}temperature`]: 0.3 } }),
-    );
-    expect(observation!.modelParameters).toEqual({ maxRetries: 2, temperature: 0.3 });
+    const observation = observationOf({ [`${vercel.AI_SETTINGS_PREFIX}maxRetries`]: 2, [`${vercel.AI_SETTINGS_PREFIX}temperature`]: 0.3 });
+    expect(observation.modelParameters).toEqual({ maxRetries: 2, temperature: 0.3 });
   });
 });
