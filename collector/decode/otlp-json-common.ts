@@ -11,16 +11,8 @@ import { Buffer } from 'node:buffer';
 import type { AttributeValue, Attributes } from './span.js';
 import type { ValueLimiter } from './value-limits.js';
 import { OtlpDecodeError, describe, withPath } from './decode-error.js';
-import {
-  MAX_ANY_VALUE_DEPTH,
-  emptyAttributes,
-  emptyScope,
-  isZeroId,
-  setAttribute,
-  tooDeep,
-  type ItemContext,
-  type OtlpEnvelopeNames,
-} from './otlp-values.js';
+import type { ItemContext, OtlpEnvelopeNames } from './otlp-values.js';
+import { checkDepth, emptyAttributes, emptyScope, isZeroId, setAttribute } from './otlp-values.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -239,7 +231,7 @@ function readJsonKeyValue(value: unknown, into: Attributes, depth: number, limit
 }
 
 export function readJsonAnyValue(value: unknown, depth: number, limiter: ValueLimiter): AttributeValue {
-  if (depth > MAX_ANY_VALUE_DEPTH) throw tooDeep();
+  checkDepth(depth);
   const message = expectObject(value);
   let field: unknown;
   if ((field = get(message, 'stringValue', 'string_value')) !== undefined) {

@@ -14,16 +14,8 @@ import type { Reader } from 'protobufjs/minimal.js';
 import type { AttributeValue, Attributes } from './span.js';
 import type { ValueLimiter } from './value-limits.js';
 import { OtlpDecodeError, describe, withPath } from './decode-error.js';
-import {
-  MAX_ANY_VALUE_DEPTH,
-  emptyAttributes,
-  emptyScope,
-  isZeroId,
-  setAttribute,
-  tooDeep,
-  type ItemContext,
-  type OtlpEnvelopeNames,
-} from './otlp-values.js';
+import type { ItemContext, OtlpEnvelopeNames } from './otlp-values.js';
+import { checkDepth, emptyAttributes, emptyScope, isZeroId, setAttribute } from './otlp-values.js';
 
 const { Reader: ProtobufReader } = protobuf;
 
@@ -355,7 +347,7 @@ export function readKeyValue(reader: Reader, buf: Buffer, into: Attributes, dept
 }
 
 export function readAnyValue(reader: Reader, buf: Buffer, depth: number, limiter: ValueLimiter): AttributeValue {
-  if (depth > MAX_ANY_VALUE_DEPTH) throw tooDeep();
+  checkDepth(depth);
   const end = readEnd(reader);
   let value: AttributeValue = null;
   while (reader.pos < end) {

@@ -88,8 +88,9 @@ export function setAttribute(
   else limiter.record(into, key);
 }
 
-export function tooDeep(): OtlpDecodeError {
-  return new OtlpDecodeError('', `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
+/** Refuses an AnyValue nested deeper than MAX_ANY_VALUE_DEPTH (`depth` 1: a top-level value). */
+export function checkDepth(depth: number): void {
+  if (depth > MAX_ANY_VALUE_DEPTH) throw new OtlpDecodeError('', `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
 }
 
 export function expectedTime(): string {

@@ -80,6 +80,17 @@ function addTimeProblems(span: DecodedSpan, problems: string[]): void {
 }
 
 /**
+ * One export's spans as an encoding's reader keeps or refuses them (`read` fills `out`), with the
+ * kept spans' times normalised (normaliseTimes).
+ */
+export function decodeTraces(read: (out: DecodedTraces) => void, receivedAtUnixNano: bigint | undefined): DecodedTraces {
+  const out: DecodedTraces = { spans: [], refused: [] };
+  read(out);
+  normaliseTimes(out.spans, receivedAtUnixNano);
+  return out;
+}
+
+/**
  * Times every span keeps, whatever it was sent with (after keepOrRefuse refused those past 2262):
  * - no start (0): its end, or when it has none either the time the export was received, as
  *   Langfuse does (test/interop: missing timestamps are never a reason to refuse a span);
@@ -88,7 +99,7 @@ function addTimeProblems(span: DecodedSpan, problems: string[]): void {
  *   with the end it was sent with recorded in SPANLITE_ORIGINAL_END_TIME. Its content and usage
  *   are worth more than its duration.
  */
-export function normaliseTimes(spans: readonly DecodedSpan[], receivedAtUnixNano: bigint | undefined): void {
+function normaliseTimes(spans: readonly DecodedSpan[], receivedAtUnixNano: bigint | undefined): void {
   for (const span of spans) {
     if (span.startTimeUnixNano === 0n) {
       span.startTimeUnixNano = span.endTimeUnixNano !== 0n ? span.endTimeUnixNano : (receivedAtUnixNano ?? nowUnixNano());

@@ -25,7 +25,7 @@ import {
   type JsonEnvelope,
 } from './otlp-json-common.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES, emptyAttributes, type ItemContext } from './otlp-values.js';
-import { TRACE_ENVELOPE_NAMES, emptySpan, keepOrRefuse, normaliseTimes } from './traces-common.js';
+import { TRACE_ENVELOPE_NAMES, decodeTraces, emptySpan, keepOrRefuse } from './traces-common.js';
 
 const SPAN_KIND_BY_NAME: ReadonlyMap<string, number> = new Map([
   ['SPAN_KIND_UNSPECIFIED', 0],
@@ -59,10 +59,7 @@ export function decodeJsonTraces(
   limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS,
   receivedAtUnixNano?: bigint,
 ): DecodedTraces {
-  const out: DecodedTraces = { spans: [], refused: [] };
-  readJsonExport(body, TRACES, out, new ValueLimiter(limits));
-  normaliseTimes(out.spans, receivedAtUnixNano);
-  return out;
+  return decodeTraces((out) => readJsonExport(body, TRACES, out, new ValueLimiter(limits)), receivedAtUnixNano);
 }
 
 /** A span's id: lowercase hex, or '' when it is unusable, with a problem naming `field`. */

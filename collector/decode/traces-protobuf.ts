@@ -25,7 +25,7 @@ import {
   type ProtobufEnvelope,
 } from './otlp-protobuf-common.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES, emptyAttributes, isZeroId, type ItemContext } from './otlp-values.js';
-import { TRACE_ENVELOPE_NAMES, emptySpan, keepOrRefuse, normaliseTimes } from './traces-common.js';
+import { TRACE_ENVELOPE_NAMES, decodeTraces, emptySpan, keepOrRefuse } from './traces-common.js';
 
 /** Tags (field number << 3 | wire type); a known number with another wire type is skipped. */
 const Tag = Object.freeze({
@@ -54,7 +54,7 @@ const TRACES: ProtobufEnvelope<DecodedTraces> = Object.freeze({ ...TRACE_ENVELOP
 /**
  * Decodes an OTLP/HTTP protobuf body (`application/x-protobuf`). An empty body is an empty export.
  * `limits` cap attribute values (decode/value-limits.ts); `receivedAtUnixNano` is the start of a span sent
- * with neither start nor end time (default: now; see normaliseTimes).
+ * with neither start nor end time (default: now; see normaliseTimes in traces-common).
  *
  * Spans of one ResourceSpans share one `resource` object, and spans of one ScopeSpans one `scope`
  * object: treat them as read-only.
@@ -66,10 +66,7 @@ export function decodeProtobufTraces(
   limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS,
   receivedAtUnixNano?: bigint,
 ): DecodedTraces {
-  const out: DecodedTraces = { spans: [], refused: [] };
-  readProtobufExport(body, TRACES, out, new ValueLimiter(limits));
-  normaliseTimes(out.spans, receivedAtUnixNano);
-  return out;
+  return decodeTraces((out) => readProtobufExport(body, TRACES, out, new ValueLimiter(limits)), receivedAtUnixNano);
 }
 
 function readSpan(reader: Reader, buf: Buffer, context: ItemContext, spanIndex: number, out: DecodedTraces): void {
