@@ -84,16 +84,14 @@ describe('mapSpan with OTel GenAI semantic conventions', () => {
   });
 
   it('reads a tool execution span: named for its tool, arguments in, result out', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        name: 'execute_tool get_weather',
-        attributes: {
-          [genAi.GEN_AI_OPERATION_NAME]: 'execute_tool',
-          [genAi.GEN_AI_TOOL_NAME]: 'get_weather',
-          [genAi.GEN_AI_TOOL_CALL_ARGUMENTS]: '{"location":"Berlin"}',
-          [genAi.GEN_AI_TOOL_CALL_RESULT]: '{"temperature":21}',
-        },
-      }),
+    const observation = observationOf(
+      {
+        [genAi.GEN_AI_OPERATION_NAME]: 'execute_tool',
+        [genAi.GEN_AI_TOOL_NAME]: 'get_weather',
+        [genAi.GEN_AI_TOOL_CALL_ARGUMENTS]: '{"location":"Berlin"}',
+        [genAi.GEN_AI_TOOL_CALL_RESULT]: '{"temperature":21}',
+      },
+      { name: 'execute_tool get_weather' },
     );
     expect(observation).toMatchObject({ type: 'TOOL', name: 'get_weather', input: { location: 'Berlin' }, output: { temperature: 21 } });
   });

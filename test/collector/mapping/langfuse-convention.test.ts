@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
-import { observationOf } from '../../helpers/mapped-span.js';
+import { observationOf, traceOf } from '../../helpers/mapped-span.js';
 import * as langfuse from '../../../semconv/langfuse.js';
 import * as oi from '../../../semconv/openinference.js';
 import * as genAi from '../../../semconv/gen-ai.js';
@@ -64,7 +64,7 @@ describe('mapSpan with Langfuse SDK attributes', () => {
   });
 
   it('lets langfuse.observation.type win over an OpenInference kind, and spanlite over both', () => {
-    const type = (attributes: Record<string, string>) => mapSpan(decodedSpan({ attributes })).observation!.type;
+    const type = (attributes: Record<string, string>) => observationOf(attributes).type;
     expect(type({ [langfuse.LANGFUSE_OBSERVATION_TYPE]: 'span', [oi.OPENINFERENCE_SPAN_KIND]: 'AGENT', [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4' })).toBe('SPAN');
     expect(type({ [langfuse.LANGFUSE_OBSERVATION_TYPE]: 'tool', [ours.SPANLITE_OBSERVATION_TYPE]: 'agent' })).toBe('AGENT');
   });
@@ -95,25 +95,25 @@ describe('mapSpan with Langfuse SDK attributes', () => {
   });
 
   it('reads the trace facts the SDKs send, on any span, in their order of precedence', () => {
-    const { trace } = mapSpan(
-      decodedSpan({
+    const trace = traceOf(
+      {
+        [langfuse.LANGFUSE_TRACE_NAME]: 'checkout',
+        'user.id': 'user-1',
+        [langfuse.LANGFUSE_SESSION_ID]: 'langfuse-session',
+        'session.id': 'otel-session',
+        [genAi.GEN_AI_CONVERSATION_ID]: 'conversation',
+        [langfuse.LANGFUSE_TRACE_TAGS]: ['a', 'b'],
+        [langfuse.LANGFUSE_TAGS]: 'b,c',
+        [langfuse.LANGFUSE_TRACE_PUBLIC]: true,
+        [langfuse.LANGFUSE_TRACE_INPUT]: '{"q":1}',
+        [langfuse.LANGFUSE_VERSION]: '1.0',
+      },
+      {
         parentSpanId: '1111111111111111',
-        attributes: {
-          [langfuse.LANGFUSE_TRACE_NAME]: 'checkout',
-          'user.id': 'user-1',
-          [langfuse.LANGFUSE_SESSION_ID]: 'langfuse-session',
-          'session.id': 'otel-session',
-          [genAi.GEN_AI_CONVERSATION_ID]: 'conversation',
-          [langfuse.LANGFUSE_TRACE_TAGS]: ['a', 'b'],
-          [langfuse.LANGFUSE_TAGS]: 'b,c',
-          [langfuse.LANGFUSE_TRACE_PUBLIC]: true,
-          [langfuse.LANGFUSE_TRACE_INPUT]: '{"q":1}',
-          [langfuse.LANGFUSE_VERSION]: '1.0',
-        },
         resource: { [langfuse.LANGFUSE_ENVIRONMENT]: 'production', [langfuse.LANGFUSE_RELEASE]: 'r42' },
-      }),
+      },
     );
-    expect(trace!.explicit).toMatchObject({
+    expect(trace.explicit).toMatchObject({
       name: 'checkout',
       userId: 'user-1',
       sessionId: 'langfuse-session',
@@ -123,26 +123,20 @@ describe('mapSpan with Langfuse SDK attributes', () => {
       version: '1.0',
     });
     // the SDK puts environment and release on the resource: implied, so a span naming them wins
-    expect(trace!.implicit).toEqual({ environment: 'production', release: 'r42' });
+    expect(trace.implicit).toEqual({ environment: 'production', release: 'r42' });
   });
 
   it('promotes the langfuse_user_id / _session_id / _tags metadata keys of its integrations', () => {
-    const { trace } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [langfuse.LANGFUSE_TRACE_METADATA_USER_ID]: 'user-123',
-          [langfuse.LANGFUSE_OBSERVATION_METADATA_SESSION_ID]: 'session-456',
-          [langfuse.LANGFUSE_TRACE_METADATA_TAGS]: 'tag1,tag2',
-        },
-      }),
-    );
-    expect(trace!.explicit).toMatchObject({ userId: 'user-123', sessionId: 'session-456', tags: ['tag1', 'tag2'] });
+    const trace = traceOf({
+      [langfuse.LANGFUSE_TRACE_METADATA_USER_ID]: 'user-123',
+      [langfuse.LANGFUSE_OBSERVATION_METADATA_SESSION_ID]: 'session-456',
+      [langfuse.LANGFUSE_TRACE_METADATA_TAGS]: 'tag1,tag2',
+    });
+    expect(trace.explicit).toMatchObject({ userId: 'user-123', sessionId: 'session-456', tags: ['tag1', 'tag2'] });
   });
 
   it('treats a span marked langfuse.internal.as_root as the root for the trace name', () => {
-    const { trace } = mapSpan(
-      decodedSpan({ name: 'my-root', parentSpanId: '1111111111111111', attributes: { [langfuse.LANGFUSE_INTERNAL_AS_ROOT]: true } }),
-    );
-    expect(trace!.implicit).toEqual({ name: 'my-root' });
+    const trace = traceOf({ [langfuse.LANGFUSE_INTERNAL_AS_ROOT]: true }, { name: 'my-root', parentSpanId: '1111111111111111' });
+    expect(trace.implicit).toEqual({ name: 'my-root' });
   });
 });

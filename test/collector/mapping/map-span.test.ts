@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
-import { observationOf } from '../../helpers/mapped-span.js';
+import { itMapsToType, observationOf } from '../../helpers/mapped-span.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 import * as ours from '../../../semconv/spanlite.js';
 
@@ -57,14 +57,12 @@ describe('mapSpan', () => {
     expect(observation.usage).toEqual({ input: 12, output: 3, total: 15 });
   });
 
-  it.each([
+  itMapsToType(genAi.GEN_AI_OPERATION_NAME, [
     ['embeddings', 'EMBEDDING'],
     ['execute_tool', 'TOOL'],
     ['invoke_agent', 'AGENT'],
     ['text_completion', 'GENERATION'],
-  ])('maps gen_ai.operation.name %s to %s', (operation, type) => {
-    expect(observationOf({ [genAi.GEN_AI_OPERATION_NAME]: operation }).type).toBe(type);
-  });
+  ]);
 
   it('lets spanlite.observation.type win over the operation name, in any letter case', () => {
     const observation = observationOf({ [ours.SPANLITE_OBSERVATION_TYPE]: 'guardrail', [genAi.GEN_AI_OPERATION_NAME]: 'chat' });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
-import { observationOf } from '../../helpers/mapped-span.js';
+import { itMapsToType, observationOf } from '../../helpers/mapped-span.js';
 import * as oi from '../../../semconv/openinference.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 
 const message = (list: string, index: number, path: string) => `${list}${index}.message.${path}`;
 
 describe('mapSpan with OpenInference attributes', () => {
-  it.each([
+  itMapsToType(oi.OPENINFERENCE_SPAN_KIND, [
     ['LLM', 'GENERATION'],
     ['EMBEDDING', 'EMBEDDING'],
     ['CHAIN', 'CHAIN'],
@@ -20,9 +20,7 @@ describe('mapSpan with OpenInference attributes', () => {
     ['EVALUATOR', 'EVALUATOR'],
     ['PROMPT', 'SPAN'],
     ['UNKNOWN', 'SPAN'],
-  ])('maps openinference.span.kind %s to %s', (kind, type) => {
-    expect(observationOf({ [oi.OPENINFERENCE_SPAN_KIND]: kind }).type).toBe(type);
-  });
+  ]);
 
   it('lets the OpenInference kind win over gen_ai.operation.name and a model', () => {
     const observation = observationOf({ [oi.OPENINFERENCE_SPAN_KIND]: 'TOOL', [genAi.GEN_AI_OPERATION_NAME]: 'chat', [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4' });

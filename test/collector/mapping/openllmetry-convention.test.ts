@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
-import { observationOf } from '../../helpers/mapped-span.js';
+import { itMapsToType, observationOf, traceOf } from '../../helpers/mapped-span.js';
 import * as openllmetry from '../../../semconv/openllmetry.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 
@@ -38,21 +38,17 @@ describe('mapSpan with OpenLLMetry / Traceloop attributes', () => {
     expect(Object.keys(observation.rawAttributes).some((key) => key.startsWith(P) || key.startsWith(C))).toBe(false);
   });
 
-  it.each([
+  itMapsToType(openllmetry.TRACELOOP_SPAN_KIND, [
     ['workflow', 'CHAIN'],
     ['task', 'SPAN'],
     ['agent', 'AGENT'],
     ['tool', 'TOOL'],
-  ])('maps traceloop.span.kind %s to %s', (kind, type) => {
-    expect(observationOf({ [openllmetry.TRACELOOP_SPAN_KIND]: kind }).type).toBe(type);
-  });
+  ]);
 
-  it.each([
+  itMapsToType(openllmetry.LLM_REQUEST_TYPE, [
     ['embedding', 'EMBEDDING'],
     ['rerank', 'RETRIEVER'],
-  ])('maps llm.request.type %s to %s', (requestType, type) => {
-    expect(observationOf({ [openllmetry.LLM_REQUEST_TYPE]: requestType }).type).toBe(type);
-  });
+  ]);
 
   it('names a root workflow trace for its workflow and a tool for its entity', () => {
     const workflow = mapSpan(
@@ -75,17 +71,15 @@ describe('mapSpan with OpenLLMetry / Traceloop attributes', () => {
   });
 
   it('reads user and session from association properties, and keeps them all as trace metadata', () => {
-    const { trace } = mapSpan(
-      decodedSpan({
-        parentSpanId: '1111111111111111',
-        attributes: {
-          [openllmetry.TRACELOOP_ASSOCIATION_USER_ID]: 'u1',
-          [openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID]: 's1',
-          [`${openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX}chat_id`]: 'c1',
-        },
-      }),
+    const trace = traceOf(
+      {
+        [openllmetry.TRACELOOP_ASSOCIATION_USER_ID]: 'u1',
+        [openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID]: 's1',
+        [`${openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX}chat_id`]: 'c1',
+      },
+      { parentSpanId: '1111111111111111' },
     );
-    expect(trace!.explicit).toMatchObject({
+    expect(trace.explicit).toMatchObject({
       userId: 'u1',
       sessionId: 's1',
       metadata: { user_id: 'u1', session_id: 's1', chat_id: 'c1' },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
-import { observationOf } from '../../helpers/mapped-span.js';
+import { itMapsToType, observationOf } from '../../helpers/mapped-span.js';
 import * as vercel from '../../../semconv/vercel-ai.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 
 describe('mapSpan with Vercel AI SDK attributes', () => {
-  it.each([
+  itMapsToType(vercel.AI_OPERATION_ID, [
     ['ai.generateText.doGenerate', 'GENERATION'],
     ['ai.streamText.doStream', 'GENERATION'],
     ['ai.generateObject.doGenerate', 'GENERATION'],
@@ -14,12 +14,10 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
     ['ai.embed', 'EMBEDDING'],
     ['ai.embedMany.doEmbed', 'EMBEDDING'],
     ['ai.toolCall', 'TOOL'],
-  ])('maps ai.operationId %s to %s', (operation, type) => {
-    expect(observationOf({ [vercel.AI_OPERATION_ID]: operation }).type).toBe(type);
-  });
+  ]);
 
   it('reads the operation from operation.name when ai.operationId is missing, and types an outer call by its model', () => {
-    const type = (attributes: Record<string, string>) => mapSpan(decodedSpan({ attributes })).observation!.type;
+    const type = (attributes: Record<string, string>) => observationOf(attributes).type;
     expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.embed.doEmbed generate-document-embedding' })).toBe('EMBEDDING');
     expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.generateText', [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-4' })).toBe('GENERATION');
     expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.generateText' })).toBe('SPAN');
@@ -67,17 +65,15 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
 
   it('reads prompt messages, response text and tool calls, and the time to first chunk', () => {
     const start = 1_700_000_000_000_000_000n;
-    const { observation } = mapSpan(
-      decodedSpan({
-        startTimeUnixNano: start,
-        attributes: {
-          [vercel.AI_OPERATION_ID]: 'ai.streamText.doStream',
-          [vercel.AI_PROMPT_MESSAGES]: '[{"role":"user","content":"hi"}]',
-          [vercel.AI_RESPONSE_TEXT]: 'Let me check.',
-          [vercel.AI_RESPONSE_TOOL_CALLS]: '[{"toolCallId":"c1","toolName":"get_weather","input":"{}"}]',
-          [vercel.AI_RESPONSE_MS_TO_FIRST_CHUNK]: 30.5,
-        },
-      }),
+    const observation = observationOf(
+      {
+        [vercel.AI_OPERATION_ID]: 'ai.streamText.doStream',
+        [vercel.AI_PROMPT_MESSAGES]: '[{"role":"user","content":"hi"}]',
+        [vercel.AI_RESPONSE_TEXT]: 'Let me check.',
+        [vercel.AI_RESPONSE_TOOL_CALLS]: '[{"toolCallId":"c1","toolName":"get_weather","input":"{}"}]',
+        [vercel.AI_RESPONSE_MS_TO_FIRST_CHUNK]: 30.5,
+      },
+      { startTimeUnixNano: start },
     );
     expect(observation).toMatchObject({
       input: [{ role: 'user', content: 'hi' }],
