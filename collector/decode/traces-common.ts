@@ -56,7 +56,7 @@ export function keepOrRefuse(
   addTimeProblems(span, problems);
   // The status test repeats only to narrow `statusCode`.
   if (problems.length > 0 || !isStatusCode(statusCode)) {
-    const name = span.spanId !== '' ? span.spanId : `${context.scopePosition}.spans[${spanIndex}]`;
+    const name = span.spanId !== '' ? span.spanId : `${context.scopePosition}.${TRACE_ENVELOPE_NAMES.items}[${spanIndex}]`;
     out.refused.push({ span: name, reason: problems.join('; ') });
     return;
   }
