@@ -2,6 +2,8 @@
  * Collector configuration: read from the environment once, validated, frozen, passed down.
  * Every problem is reported at once so a bad deployment is fixed in one go.
  */
+import { envReader } from './env-reader.js';
+
 export interface CollectorConfig {
   /** SPANLITE_HOST, default 127.0.0.1. */
   host: string;
@@ -83,38 +85,7 @@ const MIN_ADMIN_TOKEN_LENGTH = 16;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Readonly<CollectorConfig> {
-  const problems: string[] = [];
-
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}: expected an integer ${min}-${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = raw.toLowerCase();
-    if (!(allowed as readonly string[]).includes(value)) {
-      problems.push(`${name}: expected one of ${allowed.join(', ')} (got "${raw}")`);
-      return fallback;
-    }
-    return value as T;
-  };
-
-  const flag = (name: string, fallback: boolean): boolean => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = raw.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-    if (['0', 'false', 'no', 'off'].includes(value)) return false;
-    problems.push(`${name}: expected 1 or 0 (or true / false) (got "${raw}")`);
-    return fallback;
-  };
+  const { problems, integer, oneOf, flag } = envReader(env);
 
   const config: CollectorConfig = {
     host: env.SPANLITE_HOST || '127.0.0.1',

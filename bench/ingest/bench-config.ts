@@ -2,6 +2,8 @@
  * Benchmark settings, read from the environment once and validated (every problem listed).
  */
 
+import { envReader } from '../../config/env-reader.js';
+
 export interface BenchConfig {
   /** BENCH_SECONDS, default 15: measured seconds per round. */
   seconds: number;
@@ -38,28 +40,7 @@ export interface BenchConfig {
 }
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<BenchConfig> {
-  const problems: string[] = [];
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}: expected an integer ${min}-${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
-  const flag = (name: string): boolean => {
-    const raw = env[name];
-    if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
-    if (raw === '1' || raw === 'true') return true;
-    problems.push(`${name}: expected 1 or 0 (got "${raw}")`);
-    return false;
-  };
-  const syncRaw = (env.BENCH_DB_SYNC || env.SPANLITE_DB_SYNC || 'full').toLowerCase();
-  if (syncRaw !== 'full' && syncRaw !== 'normal') {
-    problems.push(`BENCH_DB_SYNC: expected full or normal (got "${syncRaw}")`);
-  }
+  const { problems, integer, oneOf, flag } = envReader(env);
 
   const config: BenchConfig = {
     seconds: integer('BENCH_SECONDS', 15, 1, 3600),
@@ -67,8 +48,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<
     rounds: integer('BENCH_ROUNDS', 3, 1, 20),
     concurrency: integer('BENCH_CONCURRENCY', 4, 1, 256),
     tracesPerBatch: integer('BENCH_TRACES_PER_BATCH', 64, 1, 1024),
-    dbSync: syncRaw === 'normal' ? 'normal' : 'full',
-    skipLarge: flag('BENCH_SKIP_LARGE'),
+    dbSync: oneOf(env.BENCH_DB_SYNC ? 'BENCH_DB_SYNC' : 'SPANLITE_DB_SYNC', ['full', 'normal'] as const, 'full'),
+    skipLarge: flag('BENCH_SKIP_LARGE', false),
     largeSpans: integer('BENCH_LARGE_SPANS', 2_000_000, 1, 100_000_000),
     fillMaxSeconds: integer('BENCH_FILL_MAX_SECONDS', 900, 1, 7200),
     fillConcurrency: integer('BENCH_FILL_CONCURRENCY', 8, 1, 256),
@@ -76,7 +57,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<
     verifyLargeTraces: integer('BENCH_VERIFY_LARGE_TRACES', 2000, 0, 100_000_000),
     verifyMaxSeconds: integer('BENCH_VERIFY_MAX_SECONDS', 180, 1, 7200),
     cpuProfileDir: env.BENCH_CPU_PROF || undefined,
-    keepDir: flag('BENCH_KEEP_DIR'),
+    keepDir: flag('BENCH_KEEP_DIR', false),
     resultFile: env.BENCH_RESULT_FILE || undefined,
   };
   if (problems.length > 0) throw new Error(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);

@@ -2,6 +2,8 @@
  * Overload benchmark settings, read from the environment once and validated (every problem listed).
  */
 
+import { envReader } from '../../config/env-reader.js';
+
 export interface OverloadConfig {
   /** BENCH_OVERLOAD_SECONDS, default 10: how long each flood offers load. */
   floodSeconds: number;
@@ -31,26 +33,12 @@ export interface OverloadConfig {
 }
 
 export function loadOverloadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<OverloadConfig> {
-  const problems: string[] = [];
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}: expected an integer ${min}-${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
+  const { problems, integer, oneOf, flag } = envReader(env);
   const factorsRaw = env.BENCH_OVERLOAD_FACTORS || '1,2,4';
   const factors = factorsRaw.split(',').map((part) => Number(part.trim()));
   if (factors.some((factor) => !Number.isFinite(factor) || factor <= 0 || factor > 100)) {
     problems.push(`BENCH_OVERLOAD_FACTORS: expected a comma list of numbers 0-100 (got "${factorsRaw}")`);
   }
-  const syncRaw = (env.BENCH_DB_SYNC || env.SPANLITE_DB_SYNC || 'full').toLowerCase();
-  if (syncRaw !== 'full' && syncRaw !== 'normal') problems.push(`BENCH_DB_SYNC: expected full or normal (got "${syncRaw}")`);
-  const keepRaw = env.BENCH_KEEP_DIR ?? '';
-  if (!['', '0', '1', 'true', 'false'].includes(keepRaw)) problems.push(`BENCH_KEEP_DIR: expected 1 or 0 (got "${keepRaw}")`);
 
   const config: OverloadConfig = {
     floodSeconds: integer('BENCH_OVERLOAD_SECONDS', 10, 1, 3600),
@@ -61,9 +49,9 @@ export function loadOverloadConfig(env: NodeJS.ProcessEnv = process.env): Readon
     exporterQueueBatches: integer('BENCH_EXPORTER_QUEUE_BATCHES', 64, 1, 100_000),
     tracesPerBatch: integer('BENCH_TRACES_PER_BATCH', 16, 1, 1024),
     drainSeconds: integer('BENCH_DRAIN_SECONDS', 15, 1, 600),
-    dbSync: syncRaw === 'normal' ? 'normal' : 'full',
+    dbSync: oneOf(env.BENCH_DB_SYNC ? 'BENCH_DB_SYNC' : 'SPANLITE_DB_SYNC', ['full', 'normal'] as const, 'full'),
     maxQueuedSpans: env.SPANLITE_MAX_QUEUED_SPANS || undefined,
-    keepDir: keepRaw === '1' || keepRaw === 'true',
+    keepDir: flag('BENCH_KEEP_DIR', false),
   };
   if (problems.length > 0) throw new Error(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
   return Object.freeze(config);

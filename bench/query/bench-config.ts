@@ -1,5 +1,7 @@
 /** Query benchmark settings, read from the environment once and validated (every problem listed). */
 
+import { envReader } from '../../config/env-reader.js';
+
 export interface QueryBenchConfig {
   /** BENCH_QUERY_TRACES, default 1,000,000 (6 observations and 2 scores each). */
   traces: number;
@@ -13,17 +15,7 @@ export interface QueryBenchConfig {
 }
 
 export function loadQueryBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<QueryBenchConfig> {
-  const problems: string[] = [];
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}: expected an integer ${min}-${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
+  const { problems, integer } = envReader(env);
   const config: QueryBenchConfig = {
     traces: integer('BENCH_QUERY_TRACES', 1_000_000, 1000, 50_000_000),
     runs: integer('BENCH_QUERY_RUNS', 40, 5, 10_000),

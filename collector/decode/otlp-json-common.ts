@@ -11,20 +11,12 @@ import { Buffer } from 'node:buffer';
 import type { AttributeValue, Attributes } from './span.js';
 import type { ValueLimiter } from './value-limits.js';
 import { OtlpDecodeError, describe, withPath } from './decode-error.js';
-import {
-  MAX_ANY_VALUE_DEPTH,
-  emptyAttributes,
-  emptyScope,
-  setAttribute,
-  tooDeep,
-  type DecodedScope,
-  type OtlpEnvelopeNames,
-} from './otlp-values.js';
+import type { ItemContext, OtlpEnvelopeNames } from './otlp-values.js';
+import { checkDepth, emptyAttributes, emptyScope, isZeroId, setAttribute } from './otlp-values.js';
 
 export type JsonObject = Record<string, unknown>;
 
 const HEX_PATTERN = /^[0-9a-fA-F]*$/;
-export const ALL_ZERO_PATTERN = /^0*$/;
 const UINT_PATTERN = /^\d+$/;
 const INT_PATTERN = /^-?\d+$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/\-_]*={0,2}$/;
@@ -34,19 +26,8 @@ const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 const NO_ITEMS: readonly unknown[] = Object.freeze([]);
 
-/**
- * Reads one item (span, log record) of a Scope<Items> message into `out`. `scopePosition` is
- * `resourceSpans[i].scopeSpans[j]`, for naming the item by position when it is refused.
- */
-export type JsonItemReader<Out> = (
-  value: unknown,
-  resource: Attributes,
-  scope: DecodedScope,
-  scopePosition: string,
-  itemIndex: number,
-  out: Out,
-  limiter: ValueLimiter,
-) => void;
+/** Reads one item (span, log record) of a Scope<Items> message into `out`. */
+export type JsonItemReader<Out> = (value: unknown, context: ItemContext, itemIndex: number, out: Out) => void;
 
 /** One signal's export envelope: its names and the reader of its items. */
 export interface JsonEnvelope<Out> extends OtlpEnvelopeNames {
@@ -77,14 +58,9 @@ export function readJsonExport<Out>(body: unknown, envelope: JsonEnvelope<Out>, 
     throw new OtlpDecodeError('', `expected an ${envelope.request} object (got ${describe(request)})`);
   }
   try {
-    const resourceList = getArray(request, envelope.resources, envelope.resourcesProto);
-    for (let i = 0; i < resourceList.length; i++) {
-      try {
-        readJsonResourceItems(resourceList[i], envelope, i, out, limiter);
-      } catch (error) {
-        throw withPath(error, `${envelope.resources}[${i}]`);
-      }
-    }
+    readChildren(getArray(request, envelope.resources, envelope.resourcesProto), envelope.resources, (value, index) =>
+      readJsonResourceItems(value, envelope, `${envelope.resources}[${index}]`, out, limiter),
+    );
   } catch (error) {
     throw withPath(error, '');
   }
@@ -93,57 +69,53 @@ export function readJsonExport<Out>(body: unknown, envelope: JsonEnvelope<Out>, 
 function readJsonResourceItems<Out>(
   value: unknown,
   envelope: JsonEnvelope<Out>,
-  resourceIndex: number,
+  resourcePosition: string,
   out: Out,
   limiter: ValueLimiter,
 ): void {
   const message = expectObject(value);
   const resource = emptyAttributes();
-  const resourceMessage = getObject(message, 'resource');
-  if (resourceMessage !== undefined) {
-    try {
-      readJsonAttributes(getArray(resourceMessage, 'attributes'), resource, limiter);
-    } catch (error) {
-      throw withPath(error, 'resource');
-    }
-  }
-  const scopeList = getArray(message, envelope.scopes, envelope.scopesProto);
-  for (let j = 0; j < scopeList.length; j++) {
-    const at = `${envelope.scopes}[${j}]`;
-    try {
-      readJsonScopeItems(scopeList[j], envelope, resource, `${envelope.resources}[${resourceIndex}].${at}`, out, limiter);
-    } catch (error) {
-      throw withPath(error, at);
-    }
+  readHeader(message, 'resource', (header) => readJsonAttributes(getArray(header, 'attributes'), resource, limiter));
+  readChildren(getArray(message, envelope.scopes, envelope.scopesProto), envelope.scopes, (scopeValue, index) => {
+    const scopePosition = `${resourcePosition}.${envelope.scopes}[${index}]`;
+    readJsonScopeItems(scopeValue, envelope, { resource, scope: emptyScope(), scopePosition, limiter }, out);
+  });
+}
+
+function readJsonScopeItems<Out>(value: unknown, envelope: JsonEnvelope<Out>, context: ItemContext, out: Out): void {
+  const message = expectObject(value);
+  const { scope } = context;
+  readHeader(message, 'scope', (header) => {
+    scope.name = getString(header, 'name');
+    scope.version = getString(header, 'version');
+    readJsonAttributes(getArray(header, 'attributes'), scope.attributes, context.limiter);
+  });
+  const items = getArray(message, envelope.items, envelope.itemsProto);
+  readChildren(items, envelope.items, (item, index) => envelope.readItem(item, context, index, out));
+}
+
+/** Reads the header object (`resource`, `scope`) of a Resource<Items> or Scope<Items>, if sent. */
+function readHeader(message: JsonObject, name: string, read: (header: JsonObject) => void): void {
+  const header = getObject(message, name);
+  if (header === undefined) return;
+  try {
+    read(header);
+  } catch (error) {
+    throw withPath(error, name);
   }
 }
 
-function readJsonScopeItems<Out>(
-  value: unknown,
-  envelope: JsonEnvelope<Out>,
-  resource: Attributes,
-  scopePosition: string,
-  out: Out,
-  limiter: ValueLimiter,
+/** Reads each element of a repeated field named `name`; errors are prefixed with `name[index]`. */
+function readChildren(
+  list: readonly unknown[],
+  name: string,
+  read: (value: unknown, index: number) => void,
 ): void {
-  const message = expectObject(value);
-  const scope = emptyScope();
-  const scopeMessage = getObject(message, 'scope');
-  if (scopeMessage !== undefined) {
+  for (let index = 0; index < list.length; index++) {
     try {
-      scope.name = getString(scopeMessage, 'name');
-      scope.version = getString(scopeMessage, 'version');
-      readJsonAttributes(getArray(scopeMessage, 'attributes'), scope.attributes, limiter);
+      read(list[index], index);
     } catch (error) {
-      throw withPath(error, 'scope');
-    }
-  }
-  const items = getArray(message, envelope.items, envelope.itemsProto);
-  for (let k = 0; k < items.length; k++) {
-    try {
-      envelope.readItem(items[k], resource, scope, scopePosition, k, out, limiter);
-    } catch (error) {
-      throw withPath(error, `${envelope.items}[${k}]`);
+      throw withPath(error, `${name}[${index}]`);
     }
   }
 }
@@ -210,10 +182,27 @@ export function getUint64(message: JsonObject, camel: string, snake: string): bi
   throw new OtlpDecodeError(camel, `expected an unsigned 64-bit integer as a decimal string or number (got ${describe(value)})`);
 }
 
+/** Whether `value` is an id of `hexLength` zeros, which OTLP uses for "none". */
+export function isAllZeroHex(value: unknown, hexLength: number): boolean {
+  return typeof value === 'string' && value.length === hexLength && isZeroId(value);
+}
+
 /** Lowercase hex of a valid, non-zero id, or undefined. */
 export function jsonHexId(value: unknown, hexLength: number): string | undefined {
   if (typeof value !== 'string' || value.length !== hexLength || !HEX_PATTERN.test(value)) return undefined;
-  return ALL_ZERO_PATTERN.test(value) ? undefined : value.toLowerCase();
+  return isZeroId(value) ? undefined : value.toLowerCase();
+}
+
+/**
+ * An optional id: lowercase hex, or null when absent, empty or all zeros; a malformed one adds a
+ * problem naming `field`.
+ */
+export function optionalJsonId(value: unknown, field: string, hexLength: number, problems: string[]): string | null {
+  if (value === undefined || value === '' || isAllZeroHex(value, hexLength)) return null;
+  const id = jsonHexId(value, hexLength);
+  if (id !== undefined) return id;
+  problems.push(`${field}: expected ${hexLength} hex characters or none (got ${describe(value)})`);
+  return null;
 }
 
 /** KeyValues into `into`; errors name `attributes[index]`. */
@@ -242,7 +231,7 @@ function readJsonKeyValue(value: unknown, into: Attributes, depth: number, limit
 }
 
 export function readJsonAnyValue(value: unknown, depth: number, limiter: ValueLimiter): AttributeValue {
-  if (depth > MAX_ANY_VALUE_DEPTH) throw tooDeep();
+  checkDepth(depth);
   const message = expectObject(value);
   let field: unknown;
   if ((field = get(message, 'stringValue', 'string_value')) !== undefined) {

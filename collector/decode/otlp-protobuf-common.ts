@@ -14,15 +14,8 @@ import type { Reader } from 'protobufjs/minimal.js';
 import type { AttributeValue, Attributes } from './span.js';
 import type { ValueLimiter } from './value-limits.js';
 import { OtlpDecodeError, describe, withPath } from './decode-error.js';
-import {
-  MAX_ANY_VALUE_DEPTH,
-  emptyAttributes,
-  emptyScope,
-  setAttribute,
-  tooDeep,
-  type DecodedScope,
-  type OtlpEnvelopeNames,
-} from './otlp-values.js';
+import type { ItemContext, OtlpEnvelopeNames } from './otlp-values.js';
+import { checkDepth, emptyAttributes, emptyScope, isZeroId, setAttribute } from './otlp-values.js';
 
 const { Reader: ProtobufReader } = protobuf;
 
@@ -38,12 +31,10 @@ const HEX_BY_BYTE: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
 const Tag = Object.freeze({
   // Export<Signal>ServiceRequest
   requestResources: (1 << 3) | 2,
-  // Resource<Items>
-  resourceResource: (1 << 3) | 2,
-  resourceScopes: (2 << 3) | 2,
-  // Scope<Items>
-  scopeScope: (1 << 3) | 2,
-  scopeItems: (2 << 3) | 2,
+  // Resource<Items> (header: Resource; children: Scope<Items>) and Scope<Items> (header:
+  // InstrumentationScope; children: the items)
+  levelHeader: (1 << 3) | 2,
+  levelChildren: (2 << 3) | 2,
   // Resource
   resourceAttributes: (1 << 3) | 2,
   // InstrumentationScope
@@ -65,19 +56,13 @@ const Tag = Object.freeze({
   listValues: (1 << 3) | 2,
 });
 
-/**
- * Reads one item (span, log record) of a Scope<Items> message into `out`. `scopePosition` is
- * `resourceSpans[i].scopeSpans[j]`, for naming the item by position when it is refused.
- */
+/** Reads one item (span, log record) of a Scope<Items> message into `out`. */
 export type ProtobufItemReader<Out> = (
   reader: Reader,
   buf: Buffer,
-  resource: Attributes,
-  scope: DecodedScope,
-  scopePosition: string,
+  context: ItemContext,
   itemIndex: number,
   out: Out,
-  limiter: ValueLimiter,
 ) => void;
 
 /** One signal's export envelope: its names and the reader of its items. */
@@ -109,7 +94,7 @@ export function readProtobufExport<Out>(
       const tag = reader.uint32();
       if (tag === Tag.requestResources) {
         at = `${envelope.resources}[${resourceIndex}]`;
-        readResourceItems(reader, buf, envelope, resourceIndex, out, limiter);
+        readResourceItems(reader, buf, envelope, at, out, limiter);
         resourceIndex++;
       } else {
         skipField(reader, tag);
@@ -125,60 +110,71 @@ function readResourceItems<Out>(
   reader: Reader,
   buf: Buffer,
   envelope: ProtobufEnvelope<Out>,
-  resourceIndex: number,
+  resourcePosition: string,
   out: Out,
   limiter: ValueLimiter,
 ): void {
-  const end = readEnd(reader);
   // Filled in place, so a `resource` field sent after the scopes still reaches every item.
   const resource = emptyAttributes();
-  let scopeIndex = 0;
-  let at = '';
-  try {
-    while (reader.pos < end) {
-      const tag = reader.uint32();
-      if (tag === Tag.resourceScopes) {
-        at = `${envelope.scopes}[${scopeIndex}]`;
-        const scopePosition = `${envelope.resources}[${resourceIndex}].${at}`;
-        readScopeItems(reader, buf, envelope, resource, scopePosition, out, limiter);
-        scopeIndex++;
-      } else if (tag === Tag.resourceResource) {
-        at = 'resource';
-        readResource(reader, buf, resource, limiter);
-      } else {
-        skipField(reader, tag);
-      }
-      at = '';
-    }
-    expectEnd(reader, end);
-  } catch (error) {
-    throw withPath(error, at);
-  }
+  readLevel(
+    reader,
+    'resource',
+    () => readAttributedMessage(reader, buf, Tag.resourceAttributes, resource, limiter),
+    envelope.scopes,
+    (scopeIndex) => {
+      const scopePosition = `${resourcePosition}.${envelope.scopes}[${scopeIndex}]`;
+      readScopeItems(reader, buf, envelope, { resource, scope: emptyScope(), scopePosition, limiter }, out);
+    },
+  );
 }
 
 function readScopeItems<Out>(
   reader: Reader,
   buf: Buffer,
   envelope: ProtobufEnvelope<Out>,
-  resource: Attributes,
-  scopePosition: string,
+  context: ItemContext,
   out: Out,
-  limiter: ValueLimiter,
+): void {
+  const { scope, limiter } = context;
+  readLevel(
+    reader,
+    'scope',
+    () =>
+      readAttributedMessage(reader, buf, Tag.scopeAttributes, scope.attributes, limiter, (tag) => {
+        if (tag === Tag.scopeName) scope.name = readString(reader, buf);
+        else if (tag === Tag.scopeVersion) scope.version = readString(reader, buf);
+        else skipField(reader, tag);
+      }),
+    envelope.items,
+    (itemIndex) => envelope.readItem(reader, buf, context, itemIndex, out),
+  );
+}
+
+/**
+ * Reads a Resource<Items> or Scope<Items> message, which nest alike: field 1 its header (Resource,
+ * InstrumentationScope), field 2 each of its children. Errors are prefixed with `headerName` or
+ * `childrenName[index]`.
+ */
+function readLevel(
+  reader: Reader,
+  headerName: string,
+  readHeader: () => void,
+  childrenName: string,
+  readChild: (childIndex: number) => void,
 ): void {
   const end = readEnd(reader);
-  const scope = emptyScope();
-  let itemIndex = 0;
+  let childIndex = 0;
   let at = '';
   try {
     while (reader.pos < end) {
       const tag = reader.uint32();
-      if (tag === Tag.scopeItems) {
-        at = `${envelope.items}[${itemIndex}]`;
-        envelope.readItem(reader, buf, resource, scope, scopePosition, itemIndex, out, limiter);
-        itemIndex++;
-      } else if (tag === Tag.scopeScope) {
-        at = 'scope';
-        readScope(reader, buf, scope, limiter);
+      if (tag === Tag.levelChildren) {
+        at = `${childrenName}[${childIndex}]`;
+        readChild(childIndex);
+        childIndex++;
+      } else if (tag === Tag.levelHeader) {
+        at = headerName;
+        readHeader();
       } else {
         skipField(reader, tag);
       }
@@ -190,37 +186,30 @@ function readScopeItems<Out>(
   }
 }
 
-function readResource(reader: Reader, buf: Buffer, into: Attributes, limiter: ValueLimiter): void {
+/**
+ * Reads a message that has attributes (Resource, InstrumentationScope, Span.Event): those at
+ * `attributesTag` into `attributes`, any other field with `readOther` (default: skipped). Errors
+ * are prefixed with `attributes[index]`, the attribute being read or the next one.
+ */
+export function readAttributedMessage(
+  reader: Reader,
+  buf: Buffer,
+  attributesTag: number,
+  attributes: Attributes,
+  limiter: ValueLimiter,
+  readOther: (tag: number) => void = (tag) => skipField(reader, tag),
+): void {
   const end = readEnd(reader);
   let attributeIndex = 0;
   try {
     while (reader.pos < end) {
       const tag = reader.uint32();
-      if (tag === Tag.resourceAttributes) {
-        readKeyValue(reader, buf, into, 1, limiter);
+      if (tag === attributesTag) {
+        readKeyValue(reader, buf, attributes, 1, limiter);
         attributeIndex++;
       } else {
-        skipField(reader, tag);
+        readOther(tag);
       }
-    }
-  } catch (error) {
-    throw withPath(error, `attributes[${attributeIndex}]`);
-  }
-  expectEnd(reader, end);
-}
-
-function readScope(reader: Reader, buf: Buffer, scope: DecodedScope, limiter: ValueLimiter): void {
-  const end = readEnd(reader);
-  let attributeIndex = 0;
-  try {
-    while (reader.pos < end) {
-      const tag = reader.uint32();
-      if (tag === Tag.scopeName) scope.name = readString(reader, buf);
-      else if (tag === Tag.scopeVersion) scope.version = readString(reader, buf);
-      else if (tag === Tag.scopeAttributes) {
-        readKeyValue(reader, buf, scope.attributes, 1, limiter);
-        attributeIndex++;
-      } else skipField(reader, tag);
     }
   } catch (error) {
     throw withPath(error, `attributes[${attributeIndex}]`);
@@ -260,15 +249,24 @@ export function skipField(reader: Reader, tag: number): void {
   reader.skipType(wireType);
 }
 
-/**
- * Steps over a length-delimited field and returns where its content starts; it ends at the new
- * `reader.pos`. Ids are kept as such offsets until their span or record is known to be usable.
- */
-export function skipBytes(reader: Reader): number {
+/** A bytes field (an id) as lowercase hex, whatever its length: the caller checks it. */
+export function readBytesAsHex(reader: Reader, buf: Buffer): string {
   const end = readEnd(reader);
-  const start = reader.pos;
+  const hex = readHex(buf, reader.pos, end);
   reader.pos = end;
-  return start;
+  return hex;
+}
+
+/**
+ * An optional id (read with readBytesAsHex): `hex` when it has `bytes` bytes, null when it is
+ * absent or all zeros; any other length adds a problem naming `field`.
+ */
+export function optionalId(hex: string, field: string, bytes: number, problems: string[]): string | null {
+  if (hex.length !== 0 && hex.length !== bytes * 2) {
+    problems.push(`${field}: expected ${bytes} bytes or none (got ${hex.length / 2})`);
+    return null;
+  }
+  return isZeroId(hex) ? null : hex;
 }
 
 export function readString(reader: Reader, buf: Buffer): string {
@@ -278,15 +276,10 @@ export function readString(reader: Reader, buf: Buffer): string {
   return buf.toString('utf8', start, end);
 }
 
-export function readHex(buf: Buffer, start: number, end: number): string {
+function readHex(buf: Buffer, start: number, end: number): string {
   let hex = '';
   for (let i = start; i < end; i++) hex += HEX_BY_BYTE[buf[i]!];
   return hex;
-}
-
-export function isAllZero(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i] !== 0) return false;
-  return true;
 }
 
 /** fixed64 read as two uint32 halves (low first), so no Long is allocated. */
@@ -354,7 +347,7 @@ export function readKeyValue(reader: Reader, buf: Buffer, into: Attributes, dept
 }
 
 export function readAnyValue(reader: Reader, buf: Buffer, depth: number, limiter: ValueLimiter): AttributeValue {
-  if (depth > MAX_ANY_VALUE_DEPTH) throw tooDeep();
+  checkDepth(depth);
   const end = readEnd(reader);
   let value: AttributeValue = null;
   while (reader.pos < end) {

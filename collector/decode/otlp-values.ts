@@ -12,9 +12,21 @@ import { OtlpDecodeError } from './decode-error.js';
 export const MAX_ANY_VALUE_DEPTH = 32;
 export const TRACE_ID_BYTES = 16;
 export const SPAN_ID_BYTES = 8;
+const ALL_ZERO_PATTERN = /^0*$/;
 
 /** An InstrumentationScope as spans and log records carry it. */
 export type DecodedScope = DecodedSpan['scope'];
+
+/** What the items (spans, log records) of one Scope<Items> message share, as their readers get it. */
+export interface ItemContext {
+  /** The Resource<Items>' attributes: one object for all its items, treat as read-only. */
+  readonly resource: Attributes;
+  /** One object for all the scope's items, treat as read-only. */
+  readonly scope: DecodedScope;
+  /** `resourceSpans[i].scopeSpans[j]`, for naming an item by position when it is refused. */
+  readonly scopePosition: string;
+  readonly limiter: ValueLimiter;
+}
 
 /**
  * The field names of one signal's export envelope, for error paths and JSON keys. Every OTLP
@@ -34,6 +46,11 @@ export interface OtlpEnvelopeNames {
   readonly items: string;
   /** Absent when it is the same as `items`. */
   readonly itemsProto?: string;
+}
+
+/** Whether a hex id is all zeros (or empty), which OTLP uses for "none". */
+export function isZeroId(hex: string): boolean {
+  return ALL_ZERO_PATTERN.test(hex);
 }
 
 export function emptyAttributes(): Attributes {
@@ -71,8 +88,9 @@ export function setAttribute(
   else limiter.record(into, key);
 }
 
-export function tooDeep(): OtlpDecodeError {
-  return new OtlpDecodeError('', `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
+/** Refuses an AnyValue nested deeper than MAX_ANY_VALUE_DEPTH (`depth` 1: a top-level value). */
+export function checkDepth(depth: number): void {
+  if (depth > MAX_ANY_VALUE_DEPTH) throw new OtlpDecodeError('', `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
 }
 
 export function expectedTime(): string {

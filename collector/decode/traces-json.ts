@@ -6,11 +6,10 @@
  * readable span with unusable ids, an unknown status code or a time past 2262 is put in `refused`,
  * and the rest of the request is kept.
  */
-import type { Attributes, DecodedEvent, DecodedTraces } from './span.js';
+import type { DecodedEvent, DecodedTraces } from './span.js';
 import { DEFAULT_DECODE_LIMITS, ValueLimiter, type DecodeLimits } from './value-limits.js';
 import { describe, withPath } from './decode-error.js';
 import {
-  ALL_ZERO_PATTERN,
   expectObject,
   get,
   getArray,
@@ -18,13 +17,15 @@ import {
   getObject,
   getString,
   getUint64,
+  optionalJsonId,
+  isAllZeroHex,
   jsonHexId,
   readJsonAttributes,
   readJsonExport,
   type JsonEnvelope,
 } from './otlp-json-common.js';
-import { SPAN_ID_BYTES, TRACE_ID_BYTES, emptyAttributes, type DecodedScope } from './otlp-values.js';
-import { TRACE_ENVELOPE_NAMES, addTimeProblems, isStatusCode, normaliseTimes, spanPosition } from './traces-common.js';
+import { SPAN_ID_BYTES, TRACE_ID_BYTES, emptyAttributes, type ItemContext } from './otlp-values.js';
+import { TRACE_ENVELOPE_NAMES, decodeTraces, emptySpan, keepOrRefuse } from './traces-common.js';
 
 const SPAN_KIND_BY_NAME: ReadonlyMap<string, number> = new Map([
   ['SPAN_KIND_UNSPECIFIED', 0],
@@ -58,88 +59,45 @@ export function decodeJsonTraces(
   limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS,
   receivedAtUnixNano?: bigint,
 ): DecodedTraces {
-  const out: DecodedTraces = { spans: [], refused: [] };
-  readJsonExport(body, TRACES, out, new ValueLimiter(limits));
-  normaliseTimes(out.spans, receivedAtUnixNano);
-  return out;
+  return decodeTraces((out) => readJsonExport(body, TRACES, out, new ValueLimiter(limits)), receivedAtUnixNano);
 }
 
-function jsonIdProblem(field: string, value: unknown, hexLength: number): string {
-  if (typeof value === 'string' && value.length === hexLength && ALL_ZERO_PATTERN.test(value)) {
-    return `${field}: expected a non-zero id (got all zeros)`;
-  }
-  return `${field}: expected ${hexLength} hex characters (got ${describe(value)})`;
+/** A span's id: lowercase hex, or '' when it is unusable, with a problem naming `field`. */
+function requiredJsonId(value: unknown, field: string, hexLength: number, problems: string[]): string {
+  const id = jsonHexId(value, hexLength);
+  if (id !== undefined) return id;
+  if (isAllZeroHex(value, hexLength)) problems.push(`${field}: expected a non-zero id (got all zeros)`);
+  else problems.push(`${field}: expected ${hexLength} hex characters (got ${describe(value)})`);
+  return '';
 }
 
-function readJsonSpan(
-  value: unknown,
-  resource: Attributes,
-  scope: DecodedScope,
-  scopePosition: string,
-  spanIndex: number,
-  out: DecodedTraces,
-  limiter: ValueLimiter,
-): void {
+function readJsonSpan(value: unknown, context: ItemContext, spanIndex: number, out: DecodedTraces): void {
+  const { limiter } = context;
   const message = expectObject(value);
-  const rawTraceId = get(message, 'traceId', 'trace_id');
-  const rawSpanId = get(message, 'spanId', 'span_id');
-  const rawParentSpanId = get(message, 'parentSpanId', 'parent_span_id');
-  const traceId = jsonHexId(rawTraceId, TRACE_ID_BYTES * 2);
-  const spanId = jsonHexId(rawSpanId, SPAN_ID_BYTES * 2);
-  let parentSpanId: string | null = null;
-  let parentUsable = true;
-  if (rawParentSpanId !== undefined && rawParentSpanId !== '') {
-    parentSpanId = jsonHexId(rawParentSpanId, SPAN_ID_BYTES * 2) ?? null;
-    parentUsable = parentSpanId !== null || (typeof rawParentSpanId === 'string'
-      && rawParentSpanId.length === SPAN_ID_BYTES * 2 && ALL_ZERO_PATTERN.test(rawParentSpanId));
-  }
-
-  const name = getString(message, 'name');
-  const kind = getEnum(message, 'kind', SPAN_KIND_BY_NAME);
-  const startTimeUnixNano = getUint64(message, 'startTimeUnixNano', 'start_time_unix_nano');
-  const endTimeUnixNano = getUint64(message, 'endTimeUnixNano', 'end_time_unix_nano');
-  const attributes = emptyAttributes();
-  readJsonAttributes(getArray(message, 'attributes'), attributes, limiter);
-  const events = readJsonEvents(getArray(message, 'events'), limiter);
+  const span = emptySpan(context);
+  span.name = getString(message, 'name');
+  span.kind = getEnum(message, 'kind', SPAN_KIND_BY_NAME);
+  span.startTimeUnixNano = getUint64(message, 'startTimeUnixNano', 'start_time_unix_nano');
+  span.endTimeUnixNano = getUint64(message, 'endTimeUnixNano', 'end_time_unix_nano');
+  readJsonAttributes(getArray(message, 'attributes'), span.attributes, limiter);
+  span.events = readJsonEvents(getArray(message, 'events'), limiter);
   const statusMessage = getObject(message, 'status');
   let statusCode = 0;
-  let statusText = '';
   if (statusMessage !== undefined) {
     try {
       statusCode = getEnum(statusMessage, 'code', STATUS_CODE_BY_NAME);
-      statusText = getString(statusMessage, 'message');
+      span.status.message = getString(statusMessage, 'message');
     } catch (error) {
       throw withPath(error, 'status');
     }
   }
 
   const problems: string[] = [];
-  if (traceId === undefined) problems.push(jsonIdProblem('traceId', rawTraceId, TRACE_ID_BYTES * 2));
-  if (spanId === undefined) problems.push(jsonIdProblem('spanId', rawSpanId, SPAN_ID_BYTES * 2));
-  if (!parentUsable) {
-    problems.push(`parentSpanId: expected ${SPAN_ID_BYTES * 2} hex characters or none (got ${describe(rawParentSpanId)})`);
-  }
-  if (!isStatusCode(statusCode)) problems.push(`status.code: expected 0, 1 or 2 (got ${statusCode})`);
-  addTimeProblems(startTimeUnixNano, endTimeUnixNano, events, problems);
-  // The id and status tests repeat only to narrow their types for the push below.
-  if (problems.length > 0 || traceId === undefined || spanId === undefined || !isStatusCode(statusCode)) {
-    out.refused.push({ span: spanId ?? spanPosition(scopePosition, spanIndex), reason: problems.join('; ') });
-    return;
-  }
-  out.spans.push({
-    traceId,
-    spanId,
-    parentSpanId,
-    name,
-    kind,
-    startTimeUnixNano,
-    endTimeUnixNano,
-    attributes,
-    events,
-    status: { code: statusCode, message: statusText },
-    resource,
-    scope,
-  });
+  span.traceId = requiredJsonId(get(message, 'traceId', 'trace_id'), 'traceId', TRACE_ID_BYTES * 2, problems);
+  span.spanId = requiredJsonId(get(message, 'spanId', 'span_id'), 'spanId', SPAN_ID_BYTES * 2, problems);
+  const parentSpanId = get(message, 'parentSpanId', 'parent_span_id');
+  span.parentSpanId = optionalJsonId(parentSpanId, 'parentSpanId', SPAN_ID_BYTES * 2, problems);
+  keepOrRefuse(out, span, statusCode, problems, context, spanIndex);
 }
 
 function readJsonEvents(list: readonly unknown[], limiter: ValueLimiter): DecodedEvent[] {

@@ -8,24 +8,24 @@
  */
 import type { Buffer } from 'node:buffer';
 import type { Reader } from 'protobufjs/minimal.js';
-import type { Attributes, DecodedEvent, DecodedTraces } from './span.js';
+import type { DecodedEvent, DecodedTraces } from './span.js';
 import { DEFAULT_DECODE_LIMITS, ValueLimiter, type DecodeLimits } from './value-limits.js';
 import { withPath } from './decode-error.js';
 import {
   expectEnd,
-  isAllZero,
+  optionalId,
+  readAttributedMessage,
+  readBytesAsHex,
   readEnd,
   readFixed64,
-  readHex,
   readKeyValue,
   readProtobufExport,
   readString,
-  skipBytes,
   skipField,
   type ProtobufEnvelope,
 } from './otlp-protobuf-common.js';
-import { SPAN_ID_BYTES, TRACE_ID_BYTES, emptyAttributes, type DecodedScope } from './otlp-values.js';
-import { TRACE_ENVELOPE_NAMES, addTimeProblems, isStatusCode, normaliseTimes, spanPosition } from './traces-common.js';
+import { SPAN_ID_BYTES, TRACE_ID_BYTES, emptyAttributes, isZeroId, type ItemContext } from './otlp-values.js';
+import { TRACE_ENVELOPE_NAMES, decodeTraces, emptySpan, keepOrRefuse } from './traces-common.js';
 
 /** Tags (field number << 3 | wire type); a known number with another wire type is skipped. */
 const Tag = Object.freeze({
@@ -54,7 +54,7 @@ const TRACES: ProtobufEnvelope<DecodedTraces> = Object.freeze({ ...TRACE_ENVELOP
 /**
  * Decodes an OTLP/HTTP protobuf body (`application/x-protobuf`). An empty body is an empty export.
  * `limits` cap attribute values (decode/value-limits.ts); `receivedAtUnixNano` is the start of a span sent
- * with neither start nor end time (default: now; see normaliseTimes).
+ * with neither start nor end time (default: now; see normaliseTimes in traces-common).
  *
  * Spans of one ResourceSpans share one `resource` object, and spans of one ScopeSpans one `scope`
  * object: treat them as read-only.
@@ -66,35 +66,17 @@ export function decodeProtobufTraces(
   limits: Readonly<DecodeLimits> = DEFAULT_DECODE_LIMITS,
   receivedAtUnixNano?: bigint,
 ): DecodedTraces {
-  const out: DecodedTraces = { spans: [], refused: [] };
-  readProtobufExport(body, TRACES, out, new ValueLimiter(limits));
-  normaliseTimes(out.spans, receivedAtUnixNano);
-  return out;
+  return decodeTraces((out) => readProtobufExport(body, TRACES, out, new ValueLimiter(limits)), receivedAtUnixNano);
 }
 
-function readSpan(
-  reader: Reader,
-  buf: Buffer,
-  resource: Attributes,
-  scope: DecodedScope,
-  scopePosition: string,
-  spanIndex: number,
-  out: DecodedTraces,
-  limiter: ValueLimiter,
-): void {
+function readSpan(reader: Reader, buf: Buffer, context: ItemContext, spanIndex: number, out: DecodedTraces): void {
+  const { limiter } = context;
   const end = readEnd(reader);
-  let traceIdStart = 0;
-  let traceIdEnd = 0;
-  let spanIdStart = 0;
-  let spanIdEnd = 0;
-  let parentStart = 0;
-  let parentEnd = 0;
-  let name = '';
-  let kind = 0;
-  let startTimeUnixNano = 0n;
-  let endTimeUnixNano = 0n;
-  const attributes = emptyAttributes();
-  const events: DecodedEvent[] = [];
+  const span = emptySpan(context);
+  // Ids are checked once the whole span is read.
+  let traceId = '';
+  let spanId = '';
+  let parentSpanId = '';
   const status = { code: 0, message: '' };
   let attributeIndex = 0;
   let at = '';
@@ -104,36 +86,33 @@ function readSpan(
       switch (tag) {
         case Tag.spanAttributes:
           at = 'attributes';
-          readKeyValue(reader, buf, attributes, 1, limiter);
+          readKeyValue(reader, buf, span.attributes, 1, limiter);
           attributeIndex++;
           break;
         case Tag.spanTraceId:
-          traceIdStart = skipBytes(reader);
-          traceIdEnd = reader.pos;
+          traceId = readBytesAsHex(reader, buf);
           break;
         case Tag.spanSpanId:
-          spanIdStart = skipBytes(reader);
-          spanIdEnd = reader.pos;
+          spanId = readBytesAsHex(reader, buf);
           break;
         case Tag.spanParentSpanId:
-          parentStart = skipBytes(reader);
-          parentEnd = reader.pos;
+          parentSpanId = readBytesAsHex(reader, buf);
           break;
         case Tag.spanName:
-          name = readString(reader, buf);
+          span.name = readString(reader, buf);
           break;
         case Tag.spanKind:
-          kind = reader.int32();
+          span.kind = reader.int32();
           break;
         case Tag.spanStartTime:
-          startTimeUnixNano = readFixed64(reader);
+          span.startTimeUnixNano = readFixed64(reader);
           break;
         case Tag.spanEndTime:
-          endTimeUnixNano = readFixed64(reader);
+          span.endTimeUnixNano = readFixed64(reader);
           break;
         case Tag.spanEvents:
-          at = `events[${events.length}]`;
-          events.push(readEvent(reader, buf, limiter));
+          at = `events[${span.events.length}]`;
+          span.events.push(readEvent(reader, buf, limiter));
           break;
         case Tag.spanStatus:
           at = 'status';
@@ -150,64 +129,28 @@ function readSpan(
   }
 
   const problems: string[] = [];
-  const traceIdBytes = traceIdEnd - traceIdStart;
-  if (traceIdBytes !== TRACE_ID_BYTES) problems.push(`traceId: expected ${TRACE_ID_BYTES} bytes (got ${traceIdBytes})`);
-  else if (isAllZero(buf, traceIdStart, traceIdEnd)) problems.push('traceId: expected a non-zero id (got all zeros)');
-  const spanIdBytes = spanIdEnd - spanIdStart;
-  let spanIdUsable = false;
-  if (spanIdBytes !== SPAN_ID_BYTES) problems.push(`spanId: expected ${SPAN_ID_BYTES} bytes (got ${spanIdBytes})`);
-  else if (isAllZero(buf, spanIdStart, spanIdEnd)) problems.push('spanId: expected a non-zero id (got all zeros)');
-  else spanIdUsable = true;
-  const parentBytes = parentEnd - parentStart;
-  if (parentBytes !== 0 && parentBytes !== SPAN_ID_BYTES) {
-    problems.push(`parentSpanId: expected ${SPAN_ID_BYTES} bytes or none (got ${parentBytes})`);
-  }
-  const statusCode = status.code;
-  if (!isStatusCode(statusCode)) problems.push(`status.code: expected 0, 1 or 2 (got ${statusCode})`);
-  addTimeProblems(startTimeUnixNano, endTimeUnixNano, events, problems);
+  span.traceId = requiredId(traceId, 'traceId', TRACE_ID_BYTES, problems);
+  span.spanId = requiredId(spanId, 'spanId', SPAN_ID_BYTES, problems);
+  span.parentSpanId = optionalId(parentSpanId, 'parentSpanId', SPAN_ID_BYTES, problems);
+  span.status.message = status.message;
+  keepOrRefuse(out, span, status.code, problems, context, spanIndex);
+}
 
-  // The status test repeats only to narrow `statusCode` for the push below.
-  if (problems.length > 0 || !isStatusCode(statusCode)) {
-    out.refused.push({
-      span: spanIdUsable ? readHex(buf, spanIdStart, spanIdEnd) : spanPosition(scopePosition, spanIndex),
-      reason: problems.join('; '),
-    });
-    return;
-  }
-  out.spans.push({
-    traceId: readHex(buf, traceIdStart, traceIdEnd),
-    spanId: readHex(buf, spanIdStart, spanIdEnd),
-    parentSpanId: parentBytes === 0 || isAllZero(buf, parentStart, parentEnd) ? null : readHex(buf, parentStart, parentEnd),
-    name,
-    kind,
-    startTimeUnixNano,
-    endTimeUnixNano,
-    attributes,
-    events,
-    status: { code: statusCode, message: status.message },
-    resource,
-    scope,
-  });
+/** A span's id (read with readBytesAsHex), or '' when it is unusable, with a problem naming `field`. */
+function requiredId(hex: string, field: string, bytes: number, problems: string[]): string {
+  if (hex.length !== bytes * 2) problems.push(`${field}: expected ${bytes} bytes (got ${hex.length / 2})`);
+  else if (isZeroId(hex)) problems.push(`${field}: expected a non-zero id (got all zeros)`);
+  else return hex;
+  return '';
 }
 
 function readEvent(reader: Reader, buf: Buffer, limiter: ValueLimiter): DecodedEvent {
-  const end = readEnd(reader);
   const event: DecodedEvent = { name: '', timeUnixNano: 0n, attributes: emptyAttributes() };
-  let attributeIndex = 0;
-  try {
-    while (reader.pos < end) {
-      const tag = reader.uint32();
-      if (tag === Tag.eventAttributes) {
-        readKeyValue(reader, buf, event.attributes, 1, limiter);
-        attributeIndex++;
-      } else if (tag === Tag.eventName) event.name = readString(reader, buf);
-      else if (tag === Tag.eventTime) event.timeUnixNano = readFixed64(reader);
-      else skipField(reader, tag);
-    }
-  } catch (error) {
-    throw withPath(error, `attributes[${attributeIndex}]`);
-  }
-  expectEnd(reader, end);
+  readAttributedMessage(reader, buf, Tag.eventAttributes, event.attributes, limiter, (tag) => {
+    if (tag === Tag.eventName) event.name = readString(reader, buf);
+    else if (tag === Tag.eventTime) event.timeUnixNano = readFixed64(reader);
+    else skipField(reader, tag);
+  });
   return event;
 }
 

@@ -3,7 +3,7 @@
  * receivers and tests import. The decoders live in decode/:
  * - traces-protobuf.ts and traces-json.ts, one per encoding, over traces-common.ts;
  * - otlp-protobuf-common.ts and otlp-json-common.ts, the readers every signal shares (envelope,
- *   AnyValue, KeyValue, Resource, InstrumentationScope), also used by decode/logs.ts;
+ *   AnyValue, KeyValue, Resource, InstrumentationScope), also used by the log decoders (decode/logs.ts);
  * - otlp-values.ts (ids, depth limit, attribute keys) and decode-error.ts (`OtlpDecodeError`).
  *
  * Two kinds of failure:

@@ -7,7 +7,7 @@
  * array or kvlist count, and bytes values are cut without a marker (it would make the base64
  * invalid). Each cut is recorded in the attribute set that held it, under SPANLITE_TRUNCATED: a
  * list of `{ key, originalBytes }`, `key` being the top-level attribute key (`(body)` for a log
- * record's body). Nothing is dropped silently. (Times are checked in decode/traces.ts.)
+ * record's body). Nothing is dropped silently. (Times are checked in decode/traces-common.ts and logs-common.ts.)
  */
 import { Buffer } from 'node:buffer';
 import type { AttributeValue, Attributes } from './span.js';

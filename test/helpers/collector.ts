@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { loadCollectorConfig, type CollectorConfig } from '../../config/collector-config.js';
 import { startCollector } from '../../collector/main.js';
 
@@ -47,6 +48,41 @@ export async function startTestCollector(overrides: Partial<CollectorConfig> = {
       if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body)}`);
       return body as any;
     },
+  };
+}
+
+/**
+ * One collector for the calling suite (a file, or the describe it is called in): started before
+ * its tests, closed after them. The returned collector stands for the running one.
+ */
+export function collectorPerSuite(overrides: Partial<CollectorConfig> = {}): TestCollector {
+  let current: TestCollector | undefined;
+  beforeAll(async () => {
+    current = await startTestCollector(overrides);
+  });
+  afterAll(async () => current?.close());
+  const running = (): TestCollector => {
+    if (current === undefined) throw new Error('collectorPerSuite: used before the suite started');
+    return current;
+  };
+  return {
+    get url() {
+      return running().url;
+    },
+    get tracesEndpoint() {
+      return running().tracesEndpoint;
+    },
+    get logsEndpoint() {
+      return running().logsEndpoint;
+    },
+    get grpcUrl() {
+      return running().grpcUrl;
+    },
+    get dbFile() {
+      return running().dbFile;
+    },
+    close: () => running().close(),
+    getJson: (path) => running().getJson(path),
   };
 }
 

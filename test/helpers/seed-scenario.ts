@@ -25,6 +25,17 @@ export const SEED = {
   answer: 'Go to Settings > Security > Reset password; you will get an email link.',
 } as const;
 
+/** What the seed scenario's trace is stored with, as GET /api/public/traces/:id answers it. */
+export const SEED_TRACE_FIELDS = {
+  name: SEED.traceName,
+  userId: SEED.userId,
+  sessionId: SEED.sessionId,
+  metadata: { plan: 'pro' },
+  tags: ['production', 'support'],
+  input: { query: SEED.query },
+  output: { answer: SEED.answer },
+} as const;
+
 export interface SeedOptions {
   /** Adds an ERROR child span `escalate` with this status message. */
   failingChild?: string;

@@ -1,15 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SPANLITE_TRACE_USER_ID } from '../../semconv/spanlite.js';
 import { updateCurrentTrace } from '../../instrumentation/context-helpers.js';
 import { observe } from '../../instrumentation/observe.js';
-import { startTracing, treeOf, type Harness, type Tree } from './tracing-harness.js';
+import { tracingPerTest, treeOf, type Tree } from './tracing-harness.js';
 
-let harness: Harness;
-beforeEach(() => {
-  harness = startTracing({ batch: { maxQueueSize: 10_000, maxExportBatchSize: 1_000 } });
-});
-afterEach(async () => harness.close());
+const harness = tracingPerTest({ batch: { maxQueueSize: 10_000, maxExportBatchSize: 1_000 } });
 
 const TRACES = 100;
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   GEN_AI_EVALUATION_NAME,
   GEN_AI_EVALUATION_RESULT_EVENT,
@@ -23,13 +23,9 @@ import {
   updateCurrentTrace,
 } from '../../instrumentation/context-helpers.js';
 import { observe } from '../../instrumentation/observe.js';
-import { spanId, startTracing, type Harness } from './tracing-harness.js';
+import { spanId, tracingPerTest } from './tracing-harness.js';
 
-let harness: Harness;
-beforeEach(() => {
-  harness = startTracing();
-});
-afterEach(async () => harness.close());
+const harness = tracingPerTest();
 
 describe('context helpers', () => {
   it('updates the active observation with usage, model, metadata and output', async () => {

@@ -1,7 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   GEN_AI_EVALUATION_EXPLANATION,
   GEN_AI_EVALUATION_NAME,
@@ -17,44 +17,14 @@ import {
   GEN_AI_USAGE_TOTAL_TOKENS,
 } from '../../semconv/gen-ai.js';
 import { SESSION_ID, USER_ID } from '../../semconv/otel.js';
-import {
-  SPANLITE_EVENT_LEVEL,
-  SPANLITE_OBSERVATION_COST,
-  SPANLITE_OBSERVATION_INPUT,
-  SPANLITE_OBSERVATION_LEVEL,
-  SPANLITE_OBSERVATION_METADATA_PREFIX,
-  SPANLITE_OBSERVATION_MODEL_PARAMETERS,
-  SPANLITE_OBSERVATION_OUTPUT,
-  SPANLITE_OBSERVATION_STATUS_MESSAGE,
-  SPANLITE_OBSERVATION_TYPE,
-  SPANLITE_SCORE_CARRIER,
-  SPANLITE_SCORE_DATA_TYPE,
-  SPANLITE_SCORE_ID,
-  SPANLITE_SCORE_OBSERVATION_ID,
-  SPANLITE_SCORE_SOURCE,
-  SPANLITE_SCORE_TARGET,
-  SPANLITE_TRACE_ENVIRONMENT,
-  SPANLITE_TRACE_INPUT,
-  SPANLITE_TRACE_METADATA_PREFIX,
-  SPANLITE_TRACE_NAME,
-  SPANLITE_TRACE_OUTPUT,
-  SPANLITE_TRACE_RELEASE,
-  SPANLITE_TRACE_SESSION_ID,
-  SPANLITE_TRACE_TAGS,
-  SPANLITE_TRACE_USER_ID,
-  SPANLITE_TRACE_VERSION,
-} from '../../semconv/spanlite.js';
+import * as ours from '../../semconv/spanlite.js';
 import { getCurrentTraceId } from '../../instrumentation/context-helpers.js';
 import { endOpenTraces, startObservation, startTrace } from '../../instrumentation/manual.js';
 import { observe } from '../../instrumentation/observe.js';
 import { SCORE_CARRIER_SPAN_NAME } from '../../instrumentation/scores.js';
-import { parentId, spanId, startTracing, type Harness } from './tracing-harness.js';
+import { parentId, spanId, tracingPerTest } from './tracing-harness.js';
 
-let harness: Harness;
-beforeEach(() => {
-  harness = startTracing();
-});
-afterEach(async () => harness.close());
+const harness = tracingPerTest();
 
 const scoreEvents = (span: ReadableSpan): TimedEvent[] => span.events.filter((event) => event.name === GEN_AI_EVALUATION_RESULT_EVENT);
 
@@ -85,56 +55,56 @@ describe('manual traces', () => {
 
     const root = await harness.span('support-query');
     expect(root.attributes).toMatchObject({
-      [SPANLITE_OBSERVATION_TYPE]: 'SPAN',
-      [SPANLITE_TRACE_NAME]: 'support-query',
-      [SPANLITE_TRACE_USER_ID]: 'user_123',
+      [ours.SPANLITE_OBSERVATION_TYPE]: 'SPAN',
+      [ours.SPANLITE_TRACE_NAME]: 'support-query',
+      [ours.SPANLITE_TRACE_USER_ID]: 'user_123',
       [USER_ID]: 'user_123',
-      [SPANLITE_TRACE_SESSION_ID]: 'session_abc',
+      [ours.SPANLITE_TRACE_SESSION_ID]: 'session_abc',
       [SESSION_ID]: 'session_abc',
-      [`${SPANLITE_TRACE_METADATA_PREFIX}plan`]: 'pro',
-      [SPANLITE_TRACE_TAGS]: ['support', 'production'],
-      [SPANLITE_TRACE_RELEASE]: 'v1.2.0',
-      [SPANLITE_TRACE_VERSION]: '3',
-      [SPANLITE_TRACE_ENVIRONMENT]: 'production',
-      [SPANLITE_TRACE_INPUT]: '{"question":"How do I reset my password?"}',
-      [SPANLITE_TRACE_OUTPUT]: '{"answer":"Use the reset link."}',
+      [`${ours.SPANLITE_TRACE_METADATA_PREFIX}plan`]: 'pro',
+      [ours.SPANLITE_TRACE_TAGS]: ['support', 'production'],
+      [ours.SPANLITE_TRACE_RELEASE]: 'v1.2.0',
+      [ours.SPANLITE_TRACE_VERSION]: '3',
+      [ours.SPANLITE_TRACE_ENVIRONMENT]: 'production',
+      [ours.SPANLITE_TRACE_INPUT]: '{"question":"How do I reset my password?"}',
+      [ours.SPANLITE_TRACE_OUTPUT]: '{"answer":"Use the reset link."}',
     });
     expect(parentId(root)).toBeUndefined();
 
     const retrievalSpan = await harness.span('retrieval');
     expect(parentId(retrievalSpan)).toBe(spanId(root));
     expect(retrievalSpan.attributes).toMatchObject({
-      [SPANLITE_OBSERVATION_TYPE]: 'SPAN',
-      [SPANLITE_OBSERVATION_INPUT]: '{"query":"reset password"}',
-      [SPANLITE_OBSERVATION_OUTPUT]: '{"documents":["doc-1","doc-2"]}',
-      [SPANLITE_TRACE_USER_ID]: 'user_123',
-      [SPANLITE_TRACE_TAGS]: ['support', 'production'],
+      [ours.SPANLITE_OBSERVATION_TYPE]: 'SPAN',
+      [ours.SPANLITE_OBSERVATION_INPUT]: '{"query":"reset password"}',
+      [ours.SPANLITE_OBSERVATION_OUTPUT]: '{"documents":["doc-1","doc-2"]}',
+      [ours.SPANLITE_TRACE_USER_ID]: 'user_123',
+      [ours.SPANLITE_TRACE_TAGS]: ['support', 'production'],
     });
 
     const generationSpan = await harness.span('llm-answer');
     expect(generationSpan.attributes).toMatchObject({
-      [SPANLITE_OBSERVATION_TYPE]: 'GENERATION',
+      [ours.SPANLITE_OBSERVATION_TYPE]: 'GENERATION',
       [GEN_AI_OPERATION_NAME]: 'chat',
       [GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini',
       [GEN_AI_USAGE_INPUT_TOKENS]: 120,
       [GEN_AI_USAGE_OUTPUT_TOKENS]: 40,
       [GEN_AI_USAGE_TOTAL_TOKENS]: 160,
       [GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 20,
-      [SPANLITE_OBSERVATION_MODEL_PARAMETERS]: '{"temperature":0.2}',
-      [SPANLITE_OBSERVATION_COST]: '{"input":0.000018,"output":0.000024,"total":0.000042}',
-      [SPANLITE_OBSERVATION_OUTPUT]: '"Use the reset link."',
-      [SPANLITE_TRACE_SESSION_ID]: 'session_abc',
+      [ours.SPANLITE_OBSERVATION_MODEL_PARAMETERS]: '{"temperature":0.2}',
+      [ours.SPANLITE_OBSERVATION_COST]: '{"input":0.000018,"output":0.000024,"total":0.000042}',
+      [ours.SPANLITE_OBSERVATION_OUTPUT]: '"Use the reset link."',
+      [ours.SPANLITE_TRACE_SESSION_ID]: 'session_abc',
     });
 
     const rerank = root.events.find((event) => event.name === 'rerank');
-    expect(rerank?.attributes).toEqual({ kept: 2, ids: ['doc-1', 'doc-2'], [SPANLITE_EVENT_LEVEL]: 'DEBUG' });
+    expect(rerank?.attributes).toEqual({ kept: 2, ids: ['doc-1', 'doc-2'], [ours.SPANLITE_EVENT_LEVEL]: 'DEBUG' });
     expect(scoreEvents(root).map((event) => event.attributes)).toEqual([
       {
         [GEN_AI_EVALUATION_NAME]: 'helpfulness',
         [GEN_AI_EVALUATION_SCORE_VALUE]: 0.92,
-        [SPANLITE_SCORE_DATA_TYPE]: 'NUMERIC',
+        [ours.SPANLITE_SCORE_DATA_TYPE]: 'NUMERIC',
         [GEN_AI_EVALUATION_EXPLANATION]: 'clear and correct',
-        [SPANLITE_SCORE_TARGET]: 'trace',
+        [ours.SPANLITE_SCORE_TARGET]: 'trace',
       },
     ]);
   });
@@ -153,8 +123,8 @@ describe('manual traces', () => {
     expect(parentId(byName.get('summarise')!)).toBe(spanId(byName.get('web-search')!));
     expect(parentId(byName.get('web-search')!)).toBe(spanId(byName.get('planner')!));
     expect(parentId(byName.get('planner')!)).toBe(spanId(byName.get('agent-run')!));
-    expect(byName.get('web-search')!.attributes).toMatchObject({ [SPANLITE_OBSERVATION_TYPE]: 'TOOL', [GEN_AI_TOOL_NAME]: 'web-search' });
-    expect(byName.get('planner')!.attributes[SPANLITE_OBSERVATION_TYPE]).toBe('AGENT');
+    expect(byName.get('web-search')!.attributes).toMatchObject({ [ours.SPANLITE_OBSERVATION_TYPE]: 'TOOL', [GEN_AI_TOOL_NAME]: 'web-search' });
+    expect(byName.get('planner')!.attributes[ours.SPANLITE_OBSERVATION_TYPE]).toBe('AGENT');
     expect(new Set(spans.map((span) => span.spanContext().traceId))).toEqual(new Set([trace.id]));
   });
 
@@ -165,9 +135,9 @@ describe('manual traces', () => {
     const span = await harness.span('failing');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'upstream 500' });
     expect(span.attributes).toMatchObject({
-      [SPANLITE_OBSERVATION_LEVEL]: 'ERROR',
-      [SPANLITE_OBSERVATION_STATUS_MESSAGE]: 'upstream 500',
-      [`${SPANLITE_OBSERVATION_METADATA_PREFIX}attempt`]: 3,
+      [ours.SPANLITE_OBSERVATION_LEVEL]: 'ERROR',
+      [ours.SPANLITE_OBSERVATION_STATUS_MESSAGE]: 'upstream 500',
+      [`${ours.SPANLITE_OBSERVATION_METADATA_PREFIX}attempt`]: 3,
     });
   });
 
@@ -177,9 +147,9 @@ describe('manual traces', () => {
     trace.update({ userId: 'late-user' });
     trace.span({ name: 'after' }).end();
     trace.end();
-    expect((await harness.span('before')).attributes[SPANLITE_TRACE_USER_ID]).toBeUndefined();
-    expect((await harness.span('after')).attributes[SPANLITE_TRACE_USER_ID]).toBe('late-user');
-    expect((await harness.span('anon')).attributes[SPANLITE_TRACE_USER_ID]).toBe('late-user');
+    expect((await harness.span('before')).attributes[ours.SPANLITE_TRACE_USER_ID]).toBeUndefined();
+    expect((await harness.span('after')).attributes[ours.SPANLITE_TRACE_USER_ID]).toBe('late-user');
+    expect((await harness.span('anon')).attributes[ours.SPANLITE_TRACE_USER_ID]).toBe('late-user');
   });
 
   it('runs code with an observation active, so observe()d calls nest under it', async () => {
@@ -207,7 +177,7 @@ describe('manual traces', () => {
     span.end({ output: 'first' });
     span.end({ output: 'second' });
     trace.end();
-    expect((await harness.span('twice')).attributes[SPANLITE_OBSERVATION_OUTPUT]).toBe('"first"');
+    expect((await harness.span('twice')).attributes[ours.SPANLITE_OBSERVATION_OUTPUT]).toBe('"first"');
   });
 
   it('ends traces never ended at shutdown, where their last observation ended', async () => {
@@ -233,11 +203,11 @@ describe('scores', () => {
       {
         [GEN_AI_EVALUATION_NAME]: 'tone',
         [GEN_AI_EVALUATION_SCORE_LABEL]: 'friendly',
-        [SPANLITE_SCORE_DATA_TYPE]: 'CATEGORICAL',
-        [SPANLITE_SCORE_ID]: 'score-1',
-        [SPANLITE_SCORE_SOURCE]: 'ANNOTATION',
+        [ours.SPANLITE_SCORE_DATA_TYPE]: 'CATEGORICAL',
+        [ours.SPANLITE_SCORE_ID]: 'score-1',
+        [ours.SPANLITE_SCORE_SOURCE]: 'ANNOTATION',
       },
-      { [GEN_AI_EVALUATION_NAME]: 'grounded', [GEN_AI_EVALUATION_SCORE_VALUE]: 1, [SPANLITE_SCORE_DATA_TYPE]: 'BOOLEAN' },
+      { [GEN_AI_EVALUATION_NAME]: 'grounded', [GEN_AI_EVALUATION_SCORE_VALUE]: 1, [ours.SPANLITE_SCORE_DATA_TYPE]: 'BOOLEAN' },
     ]);
   });
 
@@ -252,16 +222,16 @@ describe('scores', () => {
     const carriers = (await harness.spans()).filter((span) => span.name === SCORE_CARRIER_SPAN_NAME);
     expect(carriers).toHaveLength(2);
     const [forGeneration, forTrace] = carriers;
-    expect(forGeneration!.attributes[SPANLITE_SCORE_CARRIER]).toBe(true);
+    expect(forGeneration!.attributes[ours.SPANLITE_SCORE_CARRIER]).toBe(true);
     expect(parentId(forGeneration!)).toBe(generation.id);
     expect(forGeneration!.duration).toEqual([0, 0]);
     expect(scoreEvents(forGeneration!)[0]?.attributes).toMatchObject({
       [GEN_AI_EVALUATION_NAME]: 'accuracy',
-      [SPANLITE_SCORE_OBSERVATION_ID]: generation.id,
+      [ours.SPANLITE_SCORE_OBSERVATION_ID]: generation.id,
     });
     expect(parentId(forTrace!)).toBe(spanId(await harness.span('late-scores')));
-    expect(scoreEvents(forTrace!)[0]?.attributes).toMatchObject({ [GEN_AI_EVALUATION_NAME]: 'overall', [SPANLITE_SCORE_TARGET]: 'trace' });
-    expect(scoreEvents(forTrace!)[0]?.attributes?.[SPANLITE_SCORE_OBSERVATION_ID]).toBeUndefined();
+    expect(scoreEvents(forTrace!)[0]?.attributes).toMatchObject({ [GEN_AI_EVALUATION_NAME]: 'overall', [ours.SPANLITE_SCORE_TARGET]: 'trace' });
+    expect(scoreEvents(forTrace!)[0]?.attributes?.[ours.SPANLITE_SCORE_OBSERVATION_ID]).toBeUndefined();
   });
 
   it('records an event given after its span ended as a zero-duration EVENT child span', async () => {
@@ -273,9 +243,9 @@ describe('scores', () => {
     const event = await harness.span('cache-evicted');
     expect(parentId(event)).toBe(span.id);
     expect(event.attributes).toMatchObject({
-      [SPANLITE_OBSERVATION_TYPE]: 'EVENT',
-      [SPANLITE_OBSERVATION_LEVEL]: 'WARNING',
-      [SPANLITE_OBSERVATION_INPUT]: '{"key":"k1"}',
+      [ours.SPANLITE_OBSERVATION_TYPE]: 'EVENT',
+      [ours.SPANLITE_OBSERVATION_LEVEL]: 'WARNING',
+      [ours.SPANLITE_OBSERVATION_INPUT]: '{"key":"k1"}',
     });
     expect(event.duration).toEqual([0, 0]);
   });

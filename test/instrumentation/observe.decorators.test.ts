@@ -2,16 +2,12 @@
  * TC39 method decorators: this file's name ends in `.decorators.test.ts` so vitest.config.ts
  * lowers the decorator syntax with TypeScript (Node 20 and vite's oxc transform cannot).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SPANLITE_OBSERVATION_INPUT, SPANLITE_OBSERVATION_OUTPUT, SPANLITE_OBSERVATION_TYPE } from '../../semconv/spanlite.js';
 import { observeMethod } from '../../instrumentation/observe.js';
-import { parentId, spanId, startTracing, type Harness } from './tracing-harness.js';
+import { parentId, spanId, tracingPerTest } from './tracing-harness.js';
 
-let harness: Harness;
-beforeEach(() => {
-  harness = startTracing();
-});
-afterEach(async () => harness.close());
+const harness = tracingPerTest();
 
 class Retriever {
   constructor(private readonly corpus: string[]) {}

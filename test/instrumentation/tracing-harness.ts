@@ -5,6 +5,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { afterEach, beforeEach } from 'vitest';
 import { SpanliteSpanProcessor, type SpanliteSpanProcessorOptions } from '../../instrumentation/span-processor.js';
 
 export interface Harness {
@@ -44,6 +45,23 @@ export function startTracing(options: Omit<SpanliteSpanProcessorOptions, 'export
       propagation.disable();
     },
   };
+}
+
+/**
+ * A fresh pipeline for each test of the calling file: started before each test, closed after it.
+ * What it returns reads the current test's spans.
+ */
+export function tracingPerTest(options: Omit<SpanliteSpanProcessorOptions, 'exporter'> = {}): Pick<Harness, 'spans' | 'span'> {
+  let current: Harness | undefined;
+  beforeEach(() => {
+    current = startTracing(options);
+  });
+  afterEach(async () => current?.close());
+  const harness = (): Harness => {
+    if (current === undefined) throw new Error('tracingPerTest: spans read outside a test');
+    return current;
+  };
+  return { spans: () => harness().spans(), span: (name) => harness().span(name) };
 }
 
 export function parentId(span: ReadableSpan): string | undefined {

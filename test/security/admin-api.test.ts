@@ -4,20 +4,14 @@
  * secret is shown once, never listed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { collectorPerSuite, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { basicAuth, bearerAuth, callApi, type ProjectKey } from '../helpers/keyed-collector.js';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 describe('without SPANLITE_ADMIN_TOKEN', () => {
-  let collector: TestCollector;
-  beforeAll(async () => {
-    collector = await startTestCollector();
-  });
-  afterAll(async () => {
-    await collector.close();
-  });
+  const collector = collectorPerSuite();
 
   it('answers every admin route 404, saying how to enable the admin API', async () => {
     for (const [method, path] of [['GET', '/api/admin/keys'], ['POST', '/api/admin/keys'], ['DELETE', '/api/admin/keys/pk-sl-x']]) {

@@ -2,8 +2,8 @@
  * CORS for browser exporters: preflight and actual requests from an allowed origin get the CORS
  * headers, other origins none, and without SPANLITE_CORS_ORIGINS nothing changes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { describe, expect, it } from 'vitest';
+import { collectorPerSuite } from '../helpers/collector.js';
 
 const ALLOWED = 'https://app.example.com';
 
@@ -19,13 +19,7 @@ function preflight(url: string, origin: string, method = 'POST'): Promise<Respon
 }
 
 describe('with SPANLITE_CORS_ORIGINS set', () => {
-  let collector: TestCollector;
-  beforeAll(async () => {
-    collector = await startTestCollector({ corsOrigins: [ALLOWED] });
-  });
-  afterAll(async () => {
-    await collector.close();
-  });
+  const collector = collectorPerSuite({ corsOrigins: [ALLOWED] });
 
   it.each(['/v1/traces', '/v1/logs', '/api/public/otel/v1/traces'])(
     'answers the preflight for %s from an allowed origin with the OTLP request headers allowed',
@@ -65,13 +59,7 @@ describe('with SPANLITE_CORS_ORIGINS set', () => {
 });
 
 describe('without SPANLITE_CORS_ORIGINS', () => {
-  let collector: TestCollector;
-  beforeAll(async () => {
-    collector = await startTestCollector({ grpcPort: null });
-  });
-  afterAll(async () => {
-    await collector.close();
-  });
+  const collector = collectorPerSuite({ grpcPort: null });
 
   it('sends no CORS headers, to a preflight or to an export', async () => {
     const options = await preflight(`${collector.url}/v1/traces`, ALLOWED);

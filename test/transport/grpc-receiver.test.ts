@@ -9,10 +9,10 @@ import protobuf from 'protobufjs/minimal.js';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { collectorPerSuite, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { exportSpans, recordingProvider } from '../helpers/otel-sdk.js';
 import { recordingLoggerProvider } from '../helpers/otel-logs.js';
-import { recordSeedScenario, SEED } from '../helpers/seed-scenario.js';
+import { recordSeedScenario, SEED, SEED_TRACE_FIELDS } from '../helpers/seed-scenario.js';
 import { grpcErrorFor, OTLP_GRPC_METHODS } from '../../collector/receiver/grpc-receiver.js';
 import { SpanliteError } from '../../collector/errors.js';
 import { GEN_AI_OPERATION_NAME } from '../../semconv/gen-ai.js';
@@ -20,13 +20,7 @@ import { SPANLITE_OBSERVATION_INPUT } from '../../semconv/spanlite.js';
 
 type GrpcCompression = NonNullable<NonNullable<ConstructorParameters<typeof GrpcTraceExporter>[0]>['compression']>;
 
-let collector: TestCollector;
-beforeAll(async () => {
-  collector = await startTestCollector();
-});
-afterAll(async () => {
-  await collector.close();
-});
+const collector = collectorPerSuite();
 
 function grpcAddress(url: string): string {
   return new URL(url).host;
@@ -89,16 +83,7 @@ describe('the seed scenario sent by the real OTLP/gRPC exporter', () => {
   });
 
   it('stores the trace with its name, user, session, metadata and tags', () => {
-    expect(stored).toMatchObject({
-      id: traceId,
-      name: SEED.traceName,
-      userId: SEED.userId,
-      sessionId: SEED.sessionId,
-      metadata: { plan: 'pro' },
-      tags: ['production', 'support'],
-      input: { query: SEED.query },
-      output: { answer: SEED.answer },
-    });
+    expect(stored).toMatchObject({ id: traceId, ...SEED_TRACE_FIELDS });
   });
 
   it('stores the generation with its model, tokens and cost, the event and the score', () => {

@@ -2,13 +2,13 @@
  * OTLP logs end to end: records emitted with the real OTel logs SDK inside a span, sent by the
  * real OTLP log exporters (protobuf and JSON) before, after or around the span, read back over REST.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { collectorPerSuite, jsonBody } from '../helpers/collector.js';
 import { exportSpans, otlpExporter, recordingProvider } from '../helpers/otel-sdk.js';
 import { exportLogRecords, otlpLogExporter, recordingLoggerProvider } from '../helpers/otel-logs.js';
 import * as genAi from '../../semconv/gen-ai.js';
@@ -92,13 +92,7 @@ const EXPECTED_INPUT = [
 ];
 const EXPECTED_OUTPUT = [{ role: 'assistant', content: ANSWER, index: 0, finish_reason: 'stop' }];
 
-let collector: TestCollector;
-beforeAll(async () => {
-  collector = await startTestCollector();
-});
-afterAll(async () => {
-  await collector.close();
-});
+const collector = collectorPerSuite();
 
 type Arrival = 'before' | 'after' | 'around';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_PAGES, defaultUiRoot, uiRoutes } from '../../collector/receiver/ui-routes.js';
-import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { collectorPerSuite } from '../helpers/collector.js';
 
 const INDEX = '<!doctype html><title>spanlite</title><script type="module" src="/assets/app-ABC123.js"></script>';
 
@@ -89,13 +89,7 @@ describe('assets', () => {
 });
 
 describe('inside the collector', () => {
-  let collector: TestCollector;
-  beforeAll(async () => {
-    collector = await startTestCollector({ grpcPort: null });
-  });
-  afterAll(async () => {
-    await collector.close();
-  });
+  const collector = collectorPerSuite({ grpcPort: null });
 
   it('leaves the REST API and OTLP to their routes', async () => {
     const traces = await fetch(`${collector.url}/api/public/traces`);

@@ -141,26 +141,28 @@ async function recordAgentTrace(startMs: number): Promise<{ spans: ReadableSpan[
     },
   });
   const inRoot = trace.setSpan(context.active(), root);
-  const first = tracer.startSpan(
-    'chat gpt-4.1',
-    {
-      startTime: startMs + 20,
-      attributes: {
-        [genAi.GEN_AI_OPERATION_NAME]: 'chat',
-        [genAi.GEN_AI_REQUEST_MODEL]: AGENT.model,
-        [genAi.GEN_AI_REQUEST_TEMPERATURE]: 0,
-        [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 310,
-        [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 22,
-        [ours.SPANLITE_OBSERVATION_INPUT]: JSON.stringify([
-          { role: 'system', content: 'You help people dress for the weather. Use the tools.' },
-          { role: 'user', content: question },
-        ]),
-        [ours.SPANLITE_OBSERVATION_OUTPUT]: JSON.stringify([{ role: 'assistant', content: null, tool_calls: [toolCall] }]),
-      },
-    },
-    inRoot,
-  );
-  first.end(startMs + 820);
+  const system = { role: 'system', content: 'You help people dress for the weather. Use the tools.' };
+  /** A chat call on AGENT.model, from `fromMs` to `toMs` after the start. */
+  const chat = (fromMs: number, toMs: number, tokens: [number, number], input: unknown[], output: unknown[]) =>
+    tracer
+      .startSpan(
+        'chat gpt-4.1',
+        {
+          startTime: startMs + fromMs,
+          attributes: {
+            [genAi.GEN_AI_OPERATION_NAME]: 'chat',
+            [genAi.GEN_AI_REQUEST_MODEL]: AGENT.model,
+            [genAi.GEN_AI_REQUEST_TEMPERATURE]: 0,
+            [genAi.GEN_AI_USAGE_INPUT_TOKENS]: tokens[0],
+            [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: tokens[1],
+            [ours.SPANLITE_OBSERVATION_INPUT]: JSON.stringify(input),
+            [ours.SPANLITE_OBSERVATION_OUTPUT]: JSON.stringify(output),
+          },
+        },
+        inRoot,
+      )
+      .end(startMs + toMs);
+  chat(20, 820, [310, 22], [system, { role: 'user', content: question }], [{ role: 'assistant', content: null, tool_calls: [toolCall] }]);
   const tool = tracer.startSpan(
     `execute_tool ${AGENT.tool}`,
     {
@@ -175,28 +177,18 @@ async function recordAgentTrace(startMs: number): Promise<{ spans: ReadableSpan[
     inRoot,
   );
   tool.end(startMs + 1130);
-  const second = tracer.startSpan(
-    'chat gpt-4.1',
-    {
-      startTime: startMs + 1140,
-      attributes: {
-        [genAi.GEN_AI_OPERATION_NAME]: 'chat',
-        [genAi.GEN_AI_REQUEST_MODEL]: AGENT.model,
-        [genAi.GEN_AI_REQUEST_TEMPERATURE]: 0,
-        [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 365,
-        [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 31,
-        [ours.SPANLITE_OBSERVATION_INPUT]: JSON.stringify([
-          { role: 'system', content: 'You help people dress for the weather. Use the tools.' },
-          { role: 'user', content: question },
-          { role: 'assistant', content: null, tool_calls: [toolCall] },
-          { role: 'tool', tool_call_id: 'call_1', content: toolResult },
-        ]),
-        [ours.SPANLITE_OBSERVATION_OUTPUT]: JSON.stringify([{ role: 'assistant', content: answer }]),
-      },
-    },
-    inRoot,
+  chat(
+    1140,
+    2040,
+    [365, 31],
+    [
+      system,
+      { role: 'user', content: question },
+      { role: 'assistant', content: null, tool_calls: [toolCall] },
+      { role: 'tool', tool_call_id: 'call_1', content: toolResult },
+    ],
+    [{ role: 'assistant', content: answer }],
   );
-  second.end(startMs + 2040);
   root.addEvent(genAi.GEN_AI_EVALUATION_RESULT_EVENT, {
     [genAi.GEN_AI_EVALUATION_NAME]: 'helpfulness',
     [genAi.GEN_AI_EVALUATION_SCORE_VALUE]: 0.85,

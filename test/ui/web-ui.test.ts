@@ -57,14 +57,19 @@ describeInBrowser('web UI', () => {
     return (body.data as Array<{ id: string }>).map((trace) => trace.id);
   };
   const urlParams = () => new URL(page.url()).searchParams;
-
-  it('lists the traces sent over OTLP, newest first, with their scores and error markers', async () => {
-    const apiRequests: string[] = [];
+  /** The REST API paths the page requests from now until `stop()`. */
+  const recordApiRequests = () => {
+    const paths: string[] = [];
     const record = (request: { url(): string }) => {
       const { pathname } = new URL(request.url());
-      if (pathname.startsWith('/api/')) apiRequests.push(pathname);
+      if (pathname.startsWith('/api/')) paths.push(pathname);
     };
     page.on('request', record);
+    return { paths, stop: () => page.off('request', record) };
+  };
+
+  it('lists the traces sent over OTLP, newest first, with their scores and error markers', async () => {
+    const apiRequests = recordApiRequests();
     await open('/');
     await expect.poll(async () => (await shownTraceIds())?.length).toBe(TOTAL_TRACES);
     expect(await shownTraceIds()).toEqual(await apiTraceIds(''));
@@ -79,8 +84,8 @@ describeInBrowser('web UI', () => {
     await expect.poll(() => failingRow.locator('.level-dot.level-error').count()).toBe(1);
     expect(await seedRow.locator('.level-dot').count()).toBe(0);
     // scores and levels come with the list: one request, none per row or per level
-    page.off('request', record);
-    expect(apiRequests).toEqual(['/api/public/traces']);
+    apiRequests.stop();
+    expect(apiRequests.paths).toEqual(['/api/public/traces']);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'traces.png') });
   });
@@ -356,12 +361,7 @@ describeInBrowser('web UI', () => {
   });
 
   it('charts traces, errors, tokens and cost per day on the dashboard', async () => {
-    const apiRequests: string[] = [];
-    const record = (request: { url(): string }) => {
-      const { pathname } = new URL(request.url());
-      if (pathname.startsWith('/api/')) apiRequests.push(pathname);
-    };
-    page.on('request', record);
+    const apiRequests = recordApiRequests();
     await open('/dashboard');
     await expect.poll(() => page.locator('.chart canvas').count()).toBe(4);
     const tiles = await page.locator('.tiles').innerText();
@@ -371,8 +371,8 @@ describeInBrowser('web UI', () => {
     const rate = (100 * days.reduce((sum, day) => sum + day.countErrorTraces, 0)) / days.reduce((sum, day) => sum + day.countTraces, 0);
     expect(rate).toBeGreaterThan(0);
     await expect.poll(async () => page.locator('.tiles').innerText()).toContain(`Error rate\n${rate.toFixed(1)}%`);
-    page.off('request', record);
-    expect(apiRequests).toEqual(['/api/public/metrics/daily']);
+    apiRequests.stop();
+    expect(apiRequests.paths).toEqual(['/api/public/metrics/daily']);
     expect(await page.locator('.chart figcaption').allTextContents()).toEqual([
       'Traces per day',
       'Error rate per day (traces with an error)',

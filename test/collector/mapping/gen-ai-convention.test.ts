@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
+import { observationOf } from '../../helpers/mapped-span.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 import * as events from '../../../semconv/gen-ai-events.js';
 import type { Attributes } from '../../../collector/decode/span.js';
@@ -83,30 +84,28 @@ describe('mapSpan with OTel GenAI semantic conventions', () => {
   });
 
   it('reads a tool execution span: named for its tool, arguments in, result out', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        name: 'execute_tool get_weather',
-        attributes: {
-          [genAi.GEN_AI_OPERATION_NAME]: 'execute_tool',
-          [genAi.GEN_AI_TOOL_NAME]: 'get_weather',
-          [genAi.GEN_AI_TOOL_CALL_ARGUMENTS]: '{"location":"Berlin"}',
-          [genAi.GEN_AI_TOOL_CALL_RESULT]: '{"temperature":21}',
-        },
-      }),
+    const observation = observationOf(
+      {
+        [genAi.GEN_AI_OPERATION_NAME]: 'execute_tool',
+        [genAi.GEN_AI_TOOL_NAME]: 'get_weather',
+        [genAi.GEN_AI_TOOL_CALL_ARGUMENTS]: '{"location":"Berlin"}',
+        [genAi.GEN_AI_TOOL_CALL_RESULT]: '{"temperature":21}',
+      },
+      { name: 'execute_tool get_weather' },
     );
     expect(observation).toMatchObject({ type: 'TOOL', name: 'get_weather', input: { location: 'Berlin' }, output: { temperature: 21 } });
   });
 
   it('reads a span with only gen_ai.tool.name as a tool (Pydantic AI < 1.0) and an agent span as AGENT', () => {
-    expect(mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_TOOL_NAME]: 'roulette' } })).observation!.type).toBe('TOOL');
+    expect(observationOf({ [genAi.GEN_AI_TOOL_NAME]: 'roulette' }).type).toBe('TOOL');
     expect(
-      mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_OPERATION_NAME]: 'invoke_agent', [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o' } })).observation!.type,
+      observationOf({ [genAi.GEN_AI_OPERATION_NAME]: 'invoke_agent', [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o' }).type,
     ).toBe('AGENT');
   });
 
   it('types a span that names a model as a generation, with or without token counts', () => {
-    expect(mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4' } })).observation!.type).toBe('GENERATION');
-    expect(mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 5 } })).observation!.type).toBe('SPAN');
+    expect(observationOf({ [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4' }).type).toBe('GENERATION');
+    expect(observationOf({ [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 5 }).type).toBe('SPAN');
   });
 
   it('keeps a plain HTTP span a SPAN with nothing read into input or output', () => {

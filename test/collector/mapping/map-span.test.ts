@@ -1,26 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
+import { itMapsToType, observationOf } from '../../helpers/mapped-span.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 import * as ours from '../../../semconv/spanlite.js';
 
 describe('mapSpan', () => {
   it('reads a GenAI chat span as a GENERATION with model, parameters and messages', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [genAi.GEN_AI_OPERATION_NAME]: 'chat',
-          [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o',
-          [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-4o-2024-08-06',
-          [genAi.GEN_AI_REQUEST_TEMPERATURE]: 0.5,
-          [genAi.GEN_AI_REQUEST_MAX_TOKENS]: 256,
-          [genAi.GEN_AI_SYSTEM_INSTRUCTIONS]: '[{"type":"text","content":"be brief"}]',
-          [genAi.GEN_AI_INPUT_MESSAGES]: '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]',
-          [genAi.GEN_AI_OUTPUT_MESSAGES]: '[{"role":"assistant","parts":[{"type":"text","content":"hello"}]}]',
-          'custom.flag': true,
-        },
-      }),
-    );
+    const observation = observationOf({
+      [genAi.GEN_AI_OPERATION_NAME]: 'chat',
+      [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+      [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-4o-2024-08-06',
+      [genAi.GEN_AI_REQUEST_TEMPERATURE]: 0.5,
+      [genAi.GEN_AI_REQUEST_MAX_TOKENS]: 256,
+      [genAi.GEN_AI_SYSTEM_INSTRUCTIONS]: '[{"type":"text","content":"be brief"}]',
+      [genAi.GEN_AI_INPUT_MESSAGES]: '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]',
+      [genAi.GEN_AI_OUTPUT_MESSAGES]: '[{"role":"assistant","parts":[{"type":"text","content":"hello"}]}]',
+      'custom.flag': true,
+    });
     expect(observation).toMatchObject({
       type: 'GENERATION',
       model: 'gpt-4o-2024-08-06',
@@ -32,60 +29,48 @@ describe('mapSpan', () => {
       output: [{ role: 'assistant', parts: [{ type: 'text', content: 'hello' }] }],
     });
     // the messages are stored once, as input/output; everything else is kept raw
-    expect(observation!.rawAttributes).not.toHaveProperty(genAi.GEN_AI_INPUT_MESSAGES);
-    expect(observation!.rawAttributes).toMatchObject({ 'custom.flag': true, [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o' });
-    expect(observation!.resourceAttributes).toEqual({ 'service.name': 'test-service' });
+    expect(observation.rawAttributes).not.toHaveProperty(genAi.GEN_AI_INPUT_MESSAGES);
+    expect(observation.rawAttributes).toMatchObject({ 'custom.flag': true, [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o' });
+    expect(observation.resourceAttributes).toEqual({ 'service.name': 'test-service' });
   });
 
   it("reads spanlite's own input and output as whole JSON documents", () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [ours.SPANLITE_OBSERVATION_INPUT]: '"plain text"', [ours.SPANLITE_OBSERVATION_OUTPUT]: '42' } }),
-    );
+    const observation = observationOf({ [ours.SPANLITE_OBSERVATION_INPUT]: '"plain text"', [ours.SPANLITE_OBSERVATION_OUTPUT]: '42' });
     expect(observation).toMatchObject({ input: 'plain text', output: 42 });
   });
 
   it('takes cached and cache-write tokens out of input, and reasoning out of output', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [genAi.GEN_AI_REQUEST_MODEL]: 'o3',
-          [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 1000,
-          [genAi.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 600,
-          [genAi.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 100,
-          [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 500,
-          [genAi.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: 300,
-        },
-      }),
-    );
-    expect(observation!.usage).toEqual({ input: 300, cachedInput: 600, cacheWrite: 100, output: 200, reasoning: 300, total: 1500 });
-    expect(observation!.type).toBe('GENERATION');
+    const observation = observationOf({
+      [genAi.GEN_AI_REQUEST_MODEL]: 'o3',
+      [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 1000,
+      [genAi.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 600,
+      [genAi.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 100,
+      [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 500,
+      [genAi.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: 300,
+    });
+    expect(observation.usage).toEqual({ input: 300, cachedInput: 600, cacheWrite: 100, output: 200, reasoning: 300, total: 1500 });
+    expect(observation.type).toBe('GENERATION');
   });
 
   it('reads the deprecated prompt_tokens / completion_tokens names', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [genAi.GEN_AI_USAGE_PROMPT_TOKENS]: '12', [genAi.GEN_AI_USAGE_COMPLETION_TOKENS]: 3 } }),
-    );
-    expect(observation!.usage).toEqual({ input: 12, output: 3, total: 15 });
+    const observation = observationOf({ [genAi.GEN_AI_USAGE_PROMPT_TOKENS]: '12', [genAi.GEN_AI_USAGE_COMPLETION_TOKENS]: 3 });
+    expect(observation.usage).toEqual({ input: 12, output: 3, total: 15 });
   });
 
-  it.each([
+  itMapsToType(genAi.GEN_AI_OPERATION_NAME, [
     ['embeddings', 'EMBEDDING'],
     ['execute_tool', 'TOOL'],
     ['invoke_agent', 'AGENT'],
     ['text_completion', 'GENERATION'],
-  ])('maps gen_ai.operation.name %s to %s', (operation, type) => {
-    expect(mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_OPERATION_NAME]: operation } })).observation!.type).toBe(type);
-  });
+  ]);
 
   it('lets spanlite.observation.type win over the operation name, in any letter case', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [ours.SPANLITE_OBSERVATION_TYPE]: 'guardrail', [genAi.GEN_AI_OPERATION_NAME]: 'chat' } }),
-    );
-    expect(observation!.type).toBe('GUARDRAIL');
+    const observation = observationOf({ [ours.SPANLITE_OBSERVATION_TYPE]: 'guardrail', [genAi.GEN_AI_OPERATION_NAME]: 'chat' });
+    expect(observation.type).toBe('GUARDRAIL');
   });
 
   it('is a plain SPAN when nothing says otherwise', () => {
-    expect(mapSpan(decodedSpan({ attributes: { 'http.method': 'GET' } })).observation!.type).toBe('SPAN');
+    expect(observationOf({ 'http.method': 'GET' }).type).toBe('SPAN');
   });
 
   it('turns an ERROR status into level ERROR with its message, unless a level is named', () => {
@@ -98,15 +83,13 @@ describe('mapSpan', () => {
   });
 
   it('takes a cost the span reports over any computed one', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [ours.SPANLITE_OBSERVATION_COST]: '{"input":0.01,"output":0.02}' } }),
-    );
-    expect(observation!.reportedCost).toEqual({ input: 0.01, output: 0.02, total: 0.03 });
+    const observation = observationOf({ [ours.SPANLITE_OBSERVATION_COST]: '{"input":0.01,"output":0.02}' });
+    expect(observation.reportedCost).toEqual({ input: 0.01, output: 0.02, total: 0.03 });
   });
 
   it('keeps a Vercel AI SDK wrapper out of trace totals, since its children repeat its usage', () => {
-    const wrapper = mapSpan(decodedSpan({ attributes: { 'ai.operationId': 'ai.generateText' } })).observation!;
-    const inner = mapSpan(decodedSpan({ attributes: { 'ai.operationId': 'ai.generateText.doGenerate' } })).observation!;
+    const wrapper = observationOf({ 'ai.operationId': 'ai.generateText' });
+    const inner = observationOf({ 'ai.operationId': 'ai.generateText.doGenerate' });
     expect(wrapper.countsInTraceTotals).toBe(false);
     expect(inner.countsInTraceTotals).toBe(true);
   });
@@ -214,8 +197,8 @@ describe('mapSpan on the hot path', () => {
       indexed[`llm.input_messages.${i}.message.content`] = `message ${i}`;
     }
     const withContent = countingWalks(indexed);
-    const { observation } = mapSpan(decodedSpan({ attributes: withContent.proxy }));
-    expect((observation!.input as unknown[]).length).toBe(50);
+    const observation = observationOf(withContent.proxy);
+    expect((observation.input as unknown[]).length).toBe(50);
     expect(withContent.walks()).toBe(2);
   });
 });

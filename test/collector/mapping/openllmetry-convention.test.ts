@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
+import { itMapsToType, observationOf, traceOf } from '../../helpers/mapped-span.js';
 import * as openllmetry from '../../../semconv/openllmetry.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 
@@ -9,26 +10,22 @@ const C = openllmetry.GEN_AI_COMPLETION_PREFIX;
 
 describe('mapSpan with OpenLLMetry / Traceloop attributes', () => {
   it('rebuilds indexed prompt and completion messages, with tool calls, and reads its usage names', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [openllmetry.LLM_REQUEST_TYPE]: 'chat',
-          [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-3.5-turbo',
-          [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-3.5-turbo-0125',
-          [`${P}0.role`]: 'user',
-          [`${P}0.content`]: 'Weather in Paris?',
-          [`${C}0.role`]: 'assistant',
-          [`${C}0.finish_reason`]: 'tool_calls',
-          [`${C}0.tool_calls.0.id`]: 'call_1',
-          [`${C}0.tool_calls.0.name`]: 'get_weather',
-          [`${C}0.tool_calls.0.arguments`]: '{"city":"Paris"}',
-          [genAi.GEN_AI_USAGE_PROMPT_TOKENS]: 14,
-          [genAi.GEN_AI_USAGE_COMPLETION_TOKENS]: 173,
-          [genAi.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD]: 4,
-          [openllmetry.LLM_USAGE_TOTAL_TOKENS]: 187,
-        },
-      }),
-    );
+    const observation = observationOf({
+      [openllmetry.LLM_REQUEST_TYPE]: 'chat',
+      [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-3.5-turbo',
+      [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-3.5-turbo-0125',
+      [`${P}0.role`]: 'user',
+      [`${P}0.content`]: 'Weather in Paris?',
+      [`${C}0.role`]: 'assistant',
+      [`${C}0.finish_reason`]: 'tool_calls',
+      [`${C}0.tool_calls.0.id`]: 'call_1',
+      [`${C}0.tool_calls.0.name`]: 'get_weather',
+      [`${C}0.tool_calls.0.arguments`]: '{"city":"Paris"}',
+      [genAi.GEN_AI_USAGE_PROMPT_TOKENS]: 14,
+      [genAi.GEN_AI_USAGE_COMPLETION_TOKENS]: 173,
+      [genAi.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD]: 4,
+      [openllmetry.LLM_USAGE_TOTAL_TOKENS]: 187,
+    });
     expect(observation).toMatchObject({
       type: 'GENERATION',
       model: 'gpt-3.5-turbo-0125',
@@ -38,24 +35,20 @@ describe('mapSpan with OpenLLMetry / Traceloop attributes', () => {
       ],
       usage: { input: 10, cachedInput: 4, output: 173, total: 187 },
     });
-    expect(Object.keys(observation!.rawAttributes).some((key) => key.startsWith(P) || key.startsWith(C))).toBe(false);
+    expect(Object.keys(observation.rawAttributes).some((key) => key.startsWith(P) || key.startsWith(C))).toBe(false);
   });
 
-  it.each([
+  itMapsToType(openllmetry.TRACELOOP_SPAN_KIND, [
     ['workflow', 'CHAIN'],
     ['task', 'SPAN'],
     ['agent', 'AGENT'],
     ['tool', 'TOOL'],
-  ])('maps traceloop.span.kind %s to %s', (kind, type) => {
-    expect(mapSpan(decodedSpan({ attributes: { [openllmetry.TRACELOOP_SPAN_KIND]: kind } })).observation!.type).toBe(type);
-  });
+  ]);
 
-  it.each([
+  itMapsToType(openllmetry.LLM_REQUEST_TYPE, [
     ['embedding', 'EMBEDDING'],
     ['rerank', 'RETRIEVER'],
-  ])('maps llm.request.type %s to %s', (requestType, type) => {
-    expect(mapSpan(decodedSpan({ attributes: { [openllmetry.LLM_REQUEST_TYPE]: requestType } })).observation!.type).toBe(type);
-  });
+  ]);
 
   it('names a root workflow trace for its workflow and a tool for its entity', () => {
     const workflow = mapSpan(
@@ -69,30 +62,24 @@ describe('mapSpan with OpenLLMetry / Traceloop attributes', () => {
   });
 
   it('reads a decorated function entity input and output', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [openllmetry.TRACELOOP_SPAN_KIND]: 'task',
-          [openllmetry.TRACELOOP_ENTITY_INPUT]: '{"args":["Paris"],"kwargs":{}}',
-          [openllmetry.TRACELOOP_ENTITY_OUTPUT]: '"sunny"',
-        },
-      }),
-    );
+    const observation = observationOf({
+      [openllmetry.TRACELOOP_SPAN_KIND]: 'task',
+      [openllmetry.TRACELOOP_ENTITY_INPUT]: '{"args":["Paris"],"kwargs":{}}',
+      [openllmetry.TRACELOOP_ENTITY_OUTPUT]: '"sunny"',
+    });
     expect(observation).toMatchObject({ input: { args: ['Paris'], kwargs: {} }, output: '"sunny"' });
   });
 
   it('reads user and session from association properties, and keeps them all as trace metadata', () => {
-    const { trace } = mapSpan(
-      decodedSpan({
-        parentSpanId: '1111111111111111',
-        attributes: {
-          [openllmetry.TRACELOOP_ASSOCIATION_USER_ID]: 'u1',
-          [openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID]: 's1',
-          [`${openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX}chat_id`]: 'c1',
-        },
-      }),
+    const trace = traceOf(
+      {
+        [openllmetry.TRACELOOP_ASSOCIATION_USER_ID]: 'u1',
+        [openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID]: 's1',
+        [`${openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX}chat_id`]: 'c1',
+      },
+      { parentSpanId: '1111111111111111' },
     );
-    expect(trace!.explicit).toMatchObject({
+    expect(trace.explicit).toMatchObject({
       userId: 'u1',
       sessionId: 's1',
       metadata: { user_id: 'u1', session_id: 's1', chat_id: 'c1' },
@@ -100,7 +87,7 @@ describe('mapSpan with OpenLLMetry / Traceloop attributes', () => {
   });
 
   it('maps OpenLLMetry guardrail spans to GUARDRAIL', () => {
-    const type = (operation: string) => mapSpan(decodedSpan({ attributes: { [genAi.GEN_AI_OPERATION_NAME]: operation } })).observation!.type;
+    const type = (operation: string) => observationOf({ [genAi.GEN_AI_OPERATION_NAME]: operation }).type;
     expect([type('guardrail.run'), type('guard')]).toEqual(['GUARDRAIL', 'GUARDRAIL']);
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
+import { itMapsToType, observationOf } from '../../helpers/mapped-span.js';
 import * as vercel from '../../../semconv/vercel-ai.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 
 describe('mapSpan with Vercel AI SDK attributes', () => {
-  it.each([
+  itMapsToType(vercel.AI_OPERATION_ID, [
     ['ai.generateText.doGenerate', 'GENERATION'],
     ['ai.streamText.doStream', 'GENERATION'],
     ['ai.generateObject.doGenerate', 'GENERATION'],
@@ -13,12 +14,10 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
     ['ai.embed', 'EMBEDDING'],
     ['ai.embedMany.doEmbed', 'EMBEDDING'],
     ['ai.toolCall', 'TOOL'],
-  ])('maps ai.operationId %s to %s', (operation, type) => {
-    expect(mapSpan(decodedSpan({ attributes: { [vercel.AI_OPERATION_ID]: operation } })).observation!.type).toBe(type);
-  });
+  ]);
 
   it('reads the operation from operation.name when ai.operationId is missing, and types an outer call by its model', () => {
-    const type = (attributes: Record<string, string>) => mapSpan(decodedSpan({ attributes })).observation!.type;
+    const type = (attributes: Record<string, string>) => observationOf(attributes).type;
     expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.embed.doEmbed generate-document-embedding' })).toBe('EMBEDDING');
     expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.generateText', [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-4' })).toBe('GENERATION');
     expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.generateText' })).toBe('SPAN');
@@ -26,22 +25,18 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
   });
 
   it('reads ai 6 usage with cached and reasoning tokens, preferred over the gen_ai.usage copy', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [vercel.AI_OPERATION_ID]: 'ai.generateText.doGenerate',
-          [vercel.AI_MODEL_ID]: 'gpt-4o-mini',
-          [vercel.AI_RESPONSE_MODEL]: 'gpt-4o-mini-2024-07-18',
-          [vercel.AI_USAGE_INPUT_TOKENS]: 120,
-          [vercel.AI_USAGE_INPUT_CACHE_READ_TOKENS]: 100,
-          [vercel.AI_USAGE_OUTPUT_TOKENS]: 40,
-          [vercel.AI_USAGE_OUTPUT_REASONING_TOKENS]: 10,
-          [vercel.AI_USAGE_TOTAL_TOKENS]: 160,
-          [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 120,
-          [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 40,
-        },
-      }),
-    );
+    const observation = observationOf({
+      [vercel.AI_OPERATION_ID]: 'ai.generateText.doGenerate',
+      [vercel.AI_MODEL_ID]: 'gpt-4o-mini',
+      [vercel.AI_RESPONSE_MODEL]: 'gpt-4o-mini-2024-07-18',
+      [vercel.AI_USAGE_INPUT_TOKENS]: 120,
+      [vercel.AI_USAGE_INPUT_CACHE_READ_TOKENS]: 100,
+      [vercel.AI_USAGE_OUTPUT_TOKENS]: 40,
+      [vercel.AI_USAGE_OUTPUT_REASONING_TOKENS]: 10,
+      [vercel.AI_USAGE_TOTAL_TOKENS]: 160,
+      [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 120,
+      [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 40,
+    });
     expect(observation).toMatchObject({
       model: 'gpt-4o-mini-2024-07-18',
       usage: { input: 20, cachedInput: 100, output: 30, reasoning: 10, total: 160 },
@@ -49,46 +44,36 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
   });
 
   it('reads ai 4 prompt/completion token names', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [vercel.AI_USAGE_PROMPT_TOKENS]: 12, [vercel.AI_USAGE_COMPLETION_TOKENS]: 3 } }),
-    );
-    expect(observation!.usage).toEqual({ input: 12, output: 3, total: 15 });
+    const observation = observationOf({ [vercel.AI_USAGE_PROMPT_TOKENS]: 12, [vercel.AI_USAGE_COMPLETION_TOKENS]: 3 });
+    expect(observation.usage).toEqual({ input: 12, output: 3, total: 15 });
   });
 
   it('finds Anthropic cache writes in the provider metadata (ai 4-5)', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 18_495,
-          [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 445,
-          [vercel.AI_USAGE_CACHED_INPUT_TOKENS]: 16_399,
-          [vercel.AI_RESPONSE_PROVIDER_METADATA]: '{"anthropic":{"cacheCreationInputTokens":2089}}',
-        },
-      }),
-    );
-    expect(observation!.usage).toEqual({ input: 7, cachedInput: 16_399, cacheWrite: 2089, output: 445, total: 18_940 });
+    const observation = observationOf({
+      [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 18_495,
+      [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 445,
+      [vercel.AI_USAGE_CACHED_INPUT_TOKENS]: 16_399,
+      [vercel.AI_RESPONSE_PROVIDER_METADATA]: '{"anthropic":{"cacheCreationInputTokens":2089}}',
+    });
+    expect(observation.usage).toEqual({ input: 7, cachedInput: 16_399, cacheWrite: 2089, output: 445, total: 18_940 });
   });
 
   it('leaves input whole when the cache count shows it was never part of it (ai 5 + Anthropic)', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [vercel.AI_USAGE_INPUT_TOKENS]: 7, [vercel.AI_USAGE_CACHED_INPUT_TOKENS]: 16_399, [vercel.AI_USAGE_OUTPUT_TOKENS]: 5 } }),
-    );
-    expect(observation!.usage).toMatchObject({ input: 7, cachedInput: 16_399, output: 5 });
+    const observation = observationOf({ [vercel.AI_USAGE_INPUT_TOKENS]: 7, [vercel.AI_USAGE_CACHED_INPUT_TOKENS]: 16_399, [vercel.AI_USAGE_OUTPUT_TOKENS]: 5 });
+    expect(observation.usage).toMatchObject({ input: 7, cachedInput: 16_399, output: 5 });
   });
 
   it('reads prompt messages, response text and tool calls, and the time to first chunk', () => {
     const start = 1_700_000_000_000_000_000n;
-    const { observation } = mapSpan(
-      decodedSpan({
-        startTimeUnixNano: start,
-        attributes: {
-          [vercel.AI_OPERATION_ID]: 'ai.streamText.doStream',
-          [vercel.AI_PROMPT_MESSAGES]: '[{"role":"user","content":"hi"}]',
-          [vercel.AI_RESPONSE_TEXT]: 'Let me check.',
-          [vercel.AI_RESPONSE_TOOL_CALLS]: '[{"toolCallId":"c1","toolName":"get_weather","input":"{}"}]',
-          [vercel.AI_RESPONSE_MS_TO_FIRST_CHUNK]: 30.5,
-        },
-      }),
+    const observation = observationOf(
+      {
+        [vercel.AI_OPERATION_ID]: 'ai.streamText.doStream',
+        [vercel.AI_PROMPT_MESSAGES]: '[{"role":"user","content":"hi"}]',
+        [vercel.AI_RESPONSE_TEXT]: 'Let me check.',
+        [vercel.AI_RESPONSE_TOOL_CALLS]: '[{"toolCallId":"c1","toolName":"get_weather","input":"{}"}]',
+        [vercel.AI_RESPONSE_MS_TO_FIRST_CHUNK]: 30.5,
+      },
+      { startTimeUnixNano: start },
     );
     expect(observation).toMatchObject({
       input: [{ role: 'user', content: 'hi' }],
@@ -113,16 +98,12 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
   });
 
   it('decodes embedded values and vectors the SDK JSON-encodes one by one', () => {
-    const { observation } = mapSpan(
-      decodedSpan({
-        attributes: {
-          [vercel.AI_OPERATION_ID]: 'ai.embedMany.doEmbed',
-          [vercel.AI_VALUES]: ['"Paris"', '"Rome"'],
-          [vercel.AI_EMBEDDINGS]: ['[0.1,0.2]', '[0.3,0.4]'],
-          [vercel.AI_USAGE_TOKENS]: 4,
-        },
-      }),
-    );
+    const observation = observationOf({
+      [vercel.AI_OPERATION_ID]: 'ai.embedMany.doEmbed',
+      [vercel.AI_VALUES]: ['"Paris"', '"Rome"'],
+      [vercel.AI_EMBEDDINGS]: ['[0.1,0.2]', '[0.3,0.4]'],
+      [vercel.AI_USAGE_TOKENS]: 4,
+    });
     expect(observation).toMatchObject({
       input: ['Paris', 'Rome'],
       output: [[0.1, 0.2], [0.3, 0.4]],
@@ -151,9 +132,7 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
   });
 
   it('reads call settings as model parameters', () => {
-    const { observation } = mapSpan(
-      decodedSpan({ attributes: { [`${vercel.AI_SETTINGS_PREFIX}maxRetries`]: 2, [`${vercel.AI_SETTINGS_PREFIX}temperature`]: 0.3 } }),
-    );
-    expect(observation!.modelParameters).toEqual({ maxRetries: 2, temperature: 0.3 });
+    const observation = observationOf({ [`${vercel.AI_SETTINGS_PREFIX}maxRetries`]: 2, [`${vercel.AI_SETTINGS_PREFIX}temperature`]: 0.3 });
+    expect(observation.modelParameters).toEqual({ maxRetries: 2, temperature: 0.3 });
   });
 });

@@ -3,11 +3,11 @@
  * input and output, usage and cost per bucket, metadata, its events, its scores, and the span's
  * raw attributes. The trace (the tree's root): its input, output, metadata and scores.
  */
-import type { ComponentChildren } from 'preact';
 import type { ObservationView, ScoreView, TraceDetail } from '../api/types.js';
 import type { TreeNode } from '../observation-tree.js';
 import { NONE, formatCost, formatCount, formatDuration, formatScoreValue, formatTime } from '../format.js';
 import { ContentSection } from './content-view.js';
+import { Fact } from './fact.js';
 import { JsonView } from './json-view.js';
 import { TypeIcon } from './type-icon.js';
 
@@ -200,14 +200,5 @@ function KeyValues({ values }: { values: Record<string, unknown> }) {
         </Fact>
       ))}
     </dl>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ComponentChildren }) {
-  return (
-    <div class="fact">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }

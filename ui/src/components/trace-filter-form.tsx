@@ -4,7 +4,8 @@
  */
 import { useState } from 'preact/hooks';
 import { fromLocalInput, toLocalInput } from '../format.js';
-import { splitConditions, splitList, type TraceFilters } from '../trace-filters.js';
+import { LIST_FILTERS, SINGLE_FILTERS, splitConditions, splitList, type FilterName, type TraceFilters } from '../trace-filters.js';
+import { FilterInput, FilterSelect, useDraft } from './filter-fields.js';
 
 const QUICK_RANGES: Array<[string, number]> = [
   ['Last hour', 3_600_000],
@@ -13,70 +14,30 @@ const QUICK_RANGES: Array<[string, number]> = [
   ['Last 30 days', 30 * 86_400_000],
 ];
 
-interface Draft {
-  q: string;
-  name: string;
-  userId: string;
-  sessionId: string;
-  model: string;
-  tags: string;
-  environment: string;
-  level: string;
-  from: string;
-  to: string;
-  minLatencyMs: string;
-  maxLatencyMs: string;
-  minCost: string;
-  maxCost: string;
-  score: string;
-  metadata: string;
-}
+/** The panel's edits: one string per filter (lists comma-separated, times as local input). */
+type Draft = Record<FilterName, string>;
+
+const TIME_FILTERS: readonly FilterName[] = ['fromTimestamp', 'toTimestamp'];
+/** List filters typed as conditions (`helpfulness<0.5`) rather than plain values. */
+const CONDITION_FILTERS: readonly FilterName[] = ['score', 'metadata'];
 
 function draftOf(filters: TraceFilters): Draft {
-  return {
-    q: filters.q ?? '',
-    name: filters.name ?? '',
-    userId: filters.userId ?? '',
-    sessionId: filters.sessionId ?? '',
-    model: filters.model ?? '',
-    tags: filters.tags.join(', '),
-    environment: filters.environment.join(', '),
-    level: filters.level ?? '',
-    from: toLocalInput(filters.fromTimestamp),
-    to: toLocalInput(filters.toTimestamp),
-    minLatencyMs: filters.minLatencyMs ?? '',
-    maxLatencyMs: filters.maxLatencyMs ?? '',
-    minCost: filters.minCost ?? '',
-    maxCost: filters.maxCost ?? '',
-    score: filters.score.join(', '),
-    metadata: filters.metadata.join(', '),
-  };
+  const draft = {} as Draft;
+  for (const name of SINGLE_FILTERS) draft[name] = TIME_FILTERS.includes(name) ? toLocalInput(filters[name]) : (filters[name] ?? '');
+  for (const name of LIST_FILTERS) draft[name] = filters[name].join(', ');
+  return draft;
 }
 
 function filtersOf(draft: Draft, previous: TraceFilters): TraceFilters {
-  const text = (value: string) => (value.trim() === '' ? undefined : value.trim());
-  // A time typed at minute precision keeps the exact time it stood for when unchanged.
-  const time = (local: string, before: string | undefined) => (local === toLocalInput(before) ? before : fromLocalInput(local));
-  return {
-    q: text(draft.q),
-    name: text(draft.name),
-    userId: text(draft.userId),
-    sessionId: text(draft.sessionId),
-    model: text(draft.model),
-    tags: splitList(draft.tags),
-    environment: splitList(draft.environment),
-    level: text(draft.level),
-    fromTimestamp: time(draft.from, previous.fromTimestamp),
-    toTimestamp: time(draft.to, previous.toTimestamp),
-    minLatencyMs: text(draft.minLatencyMs),
-    maxLatencyMs: text(draft.maxLatencyMs),
-    minCost: text(draft.minCost),
-    maxCost: text(draft.maxCost),
-    score: splitConditions(draft.score),
-    metadata: splitConditions(draft.metadata),
-    orderBy: previous.orderBy,
-    limit: previous.limit,
-  };
+  const filters: TraceFilters = { tags: [], environment: [], score: [], metadata: [], orderBy: previous.orderBy, limit: previous.limit };
+  for (const name of SINGLE_FILTERS) {
+    const value = draft[name].trim();
+    // A time typed at minute precision keeps the exact time it stood for when unchanged.
+    if (TIME_FILTERS.includes(name)) filters[name] = value === toLocalInput(previous[name]) ? previous[name] : fromLocalInput(value);
+    else if (value !== '') filters[name] = value;
+  }
+  for (const name of LIST_FILTERS) filters[name] = (CONDITION_FILTERS.includes(name) ? splitConditions : splitList)(draft[name]);
+  return filters;
 }
 
 export interface TraceFilterFormProps {
@@ -87,16 +48,11 @@ export interface TraceFilterFormProps {
 }
 
 export function TraceFilterForm({ filters, activeCount, onApply, onClear }: TraceFilterFormProps) {
-  const [draft, setDraft] = useState<Draft>(() => draftOf(filters));
+  const { draft, setDraft, bind } = useDraft<Draft>(() => draftOf(filters));
   const [open, setOpen] = useState(false);
-  const field = (name: keyof Draft) => ({
-    name,
-    value: draft[name],
-    onInput: (event: Event) => setDraft({ ...draft, [name]: (event.currentTarget as HTMLInputElement).value }),
-  });
   const quickRange = (event: Event) => {
     const ms = Number((event.currentTarget as HTMLSelectElement).value);
-    if (ms > 0) setDraft({ ...draft, from: toLocalInput(new Date(Date.now() - ms).toISOString()), to: '' });
+    if (ms > 0) setDraft({ ...draft, fromTimestamp: toLocalInput(new Date(Date.now() - ms).toISOString()), toTimestamp: '' });
   };
   const submit = (event: Event) => {
     event.preventDefault();
@@ -111,7 +67,7 @@ export function TraceFilterForm({ filters, activeCount, onApply, onClear }: Trac
           type="search"
           aria-label="Search"
           placeholder='Search names, inputs and outputs: words, or "a phrase"'
-          {...field('q')}
+          {...bind('q')}
         />
         <button type="submit" class="button primary">
           Search
@@ -123,38 +79,13 @@ export function TraceFilterForm({ filters, activeCount, onApply, onClear }: Trac
       {open && (
         <fieldset id="trace-filters" class="filter-panel">
           <legend class="visually-hidden">Filters</legend>
-          <label>
-            Name
-            <input {...field('name')} placeholder="support-query" />
-          </label>
-          <label>
-            User
-            <input {...field('userId')} placeholder="user_123" />
-          </label>
-          <label>
-            Session
-            <input {...field('sessionId')} />
-          </label>
-          <label>
-            Model
-            <input {...field('model')} placeholder="gpt-4o-mini" />
-          </label>
-          <label>
-            Tags
-            <input {...field('tags')} placeholder="production, beta (all)" />
-          </label>
-          <label>
-            Environment
-            <input {...field('environment')} placeholder="production (any of)" />
-          </label>
-          <label>
-            Level
-            <select {...field('level')}>
-              <option value="">Any</option>
-              <option value="ERROR">Has an error</option>
-              <option value="WARNING">Has a warning</option>
-            </select>
-          </label>
+          <FilterInput label="Name" placeholder="support-query" {...bind('name')} />
+          <FilterInput label="User" placeholder="user_123" {...bind('userId')} />
+          <FilterInput label="Session" {...bind('sessionId')} />
+          <FilterInput label="Model" placeholder="gpt-4o-mini" {...bind('model')} />
+          <FilterInput label="Tags" placeholder="production, beta (all)" {...bind('tags')} />
+          <FilterInput label="Environment" placeholder="production (any of)" {...bind('environment')} />
+          <FilterSelect label="Level" options={[['', 'Any'], ['ERROR', 'Has an error'], ['WARNING', 'Has a warning']]} binding={bind('level')} />
           <label>
             Time range
             <select onChange={quickRange} value="">
@@ -166,38 +97,14 @@ export function TraceFilterForm({ filters, activeCount, onApply, onClear }: Trac
               ))}
             </select>
           </label>
-          <label>
-            From
-            <input type="datetime-local" {...field('from')} />
-          </label>
-          <label>
-            To
-            <input type="datetime-local" {...field('to')} />
-          </label>
-          <label>
-            Min latency (ms)
-            <input type="number" min="0" step="any" {...field('minLatencyMs')} />
-          </label>
-          <label>
-            Max latency (ms)
-            <input type="number" min="0" step="any" {...field('maxLatencyMs')} />
-          </label>
-          <label>
-            Min cost ($)
-            <input type="number" min="0" step="any" {...field('minCost')} />
-          </label>
-          <label>
-            Max cost ($)
-            <input type="number" min="0" step="any" {...field('maxCost')} />
-          </label>
-          <label class="wide">
-            Scores
-            <input {...field('score')} placeholder="helpfulness<0.5, sentiment=negative" />
-          </label>
-          <label class="wide">
-            Metadata
-            <input {...field('metadata')} placeholder="plan=pro, region=eu" />
-          </label>
+          <FilterInput label="From" type="datetime-local" {...bind('fromTimestamp')} />
+          <FilterInput label="To" type="datetime-local" {...bind('toTimestamp')} />
+          <FilterInput label="Min latency (ms)" type="number" min="0" step="any" {...bind('minLatencyMs')} />
+          <FilterInput label="Max latency (ms)" type="number" min="0" step="any" {...bind('maxLatencyMs')} />
+          <FilterInput label="Min cost ($)" type="number" min="0" step="any" {...bind('minCost')} />
+          <FilterInput label="Max cost ($)" type="number" min="0" step="any" {...bind('maxCost')} />
+          <FilterInput label="Scores" wide placeholder="helpfulness<0.5, sentiment=negative" {...bind('score')} />
+          <FilterInput label="Metadata" wide placeholder="plan=pro, region=eu" {...bind('metadata')} />
           <div class="filter-actions">
             <button type="submit" class="button primary">
               Apply

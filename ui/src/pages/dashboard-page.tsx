@@ -10,7 +10,8 @@ import { formatCost, formatCount } from '../format.js';
 import { href, navigate, useLocation } from '../router.js';
 import { paramsRecord } from '../trace-filters.js';
 import { Chart, type ChartSeries } from '../components/chart.js';
-import { ErrorBox, Loading } from '../components/error-box.js';
+import { DataTable } from '../components/data-table.js';
+import { Loaded } from '../components/loaded.js';
 import { FirstTraceHelp } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 
@@ -26,7 +27,7 @@ export function DashboardPage() {
   const from = search.get('fromTimestamp') ?? new Date(utcDay(Date.now()) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString();
   const filters = new URLSearchParams();
   for (const name of FILTERS) for (const value of search.getAll(name)) if (value !== '') filters.append(name, value);
-  const { data, error, reload } = useApi<Page<DailyMetricsView>>('/api/public/metrics/daily', { ...paramsRecord(filters), fromTimestamp: from, limit: 1000 });
+  const state = useApi<Page<DailyMetricsView>>('/api/public/metrics/daily', { ...paramsRecord(filters), fromTimestamp: from, limit: 1000 });
 
   const setPeriod = (days: number) => {
     const params = new URLSearchParams(filters);
@@ -54,15 +55,9 @@ export function DashboardPage() {
           <Link href="/dashboard">clear</Link>
         </p>
       )}
-      {error !== undefined ? (
-        <ErrorBox error={error} title="Could not load the daily metrics" retry={reload} />
-      ) : data === undefined ? (
-        <Loading label="Loading metrics…" />
-      ) : data.data.length === 0 ? (
-        <FirstTraceHelp />
-      ) : (
-        <DashboardCharts metrics={data.data} fromMs={Date.parse(from)} />
-      )}
+      <Loaded state={state} errorTitle="Could not load the daily metrics" loadingLabel="Loading metrics…">
+        {(data) => (data.data.length === 0 ? <FirstTraceHelp /> : <DashboardCharts metrics={data.data} fromMs={Date.parse(from)} />)}
+      </Loaded>
     </div>
   );
 }
@@ -150,34 +145,31 @@ function ModelTable({ metrics }: { metrics: DailyMetricsView[] }) {
   return (
     <section>
       <h2>By model</h2>
-      <div class="table-wrap">
-        <table class="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col" class="num">Trace-days</th>
-              <th scope="col" class="num">Observations</th>
-              <th scope="col" class="num">Input tokens</th>
-              <th scope="col" class="num">Output tokens</th>
-              <th scope="col" class="num">Cost</th>
+      <DataTable
+        head={
+          <>
+            <th scope="col">Model</th>
+            <th scope="col" class="num">Trace-days</th>
+            <th scope="col" class="num">Observations</th>
+            <th scope="col" class="num">Input tokens</th>
+            <th scope="col" class="num">Output tokens</th>
+            <th scope="col" class="num">Cost</th>
+          </>
+        }
+      >
+        {[...rows.entries()]
+          .sort((a, b) => b[1].cost - a[1].cost)
+          .map(([model, row]) => (
+            <tr key={model}>
+              <td>{model}</td>
+              <td class="num">{formatCount(row.traces)}</td>
+              <td class="num">{formatCount(row.observations)}</td>
+              <td class="num">{formatCount(row.input)}</td>
+              <td class="num">{formatCount(row.output)}</td>
+              <td class="num">{formatCost(row.cost)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {[...rows.entries()]
-              .sort((a, b) => b[1].cost - a[1].cost)
-              .map(([model, row]) => (
-                <tr key={model}>
-                  <td>{model}</td>
-                  <td class="num">{formatCount(row.traces)}</td>
-                  <td class="num">{formatCount(row.observations)}</td>
-                  <td class="num">{formatCount(row.input)}</td>
-                  <td class="num">{formatCount(row.output)}</td>
-                  <td class="num">{formatCost(row.cost)}</td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+      </DataTable>
     </section>
   );
 }

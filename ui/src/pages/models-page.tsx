@@ -6,7 +6,8 @@ import type { ModelView, Page } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { formatCount, formatPricePerMillion } from '../format.js';
 import { href, navigate, useLocation } from '../router.js';
-import { ErrorBox, Loading } from '../components/error-box.js';
+import { DataTable } from '../components/data-table.js';
+import { Loaded } from '../components/loaded.js';
 
 const SOURCE_LABELS: Record<ModelView['source'], string> = { custom: 'custom', file: 'pricing file', default: 'built-in' };
 const PRICE_COLUMNS: Array<[string, string]> = [
@@ -20,7 +21,8 @@ const PRICE_COLUMNS: Array<[string, string]> = [
 export function ModelsPage() {
   const { search } = useLocation();
   const filter = search.get('q') ?? '';
-  const { data, error, reload } = useApi<Page<ModelView>>('/api/public/models', { limit: 1000 });
+  const state = useApi<Page<ModelView>>('/api/public/models', { limit: 1000 });
+  const { data } = state;
   const models = (data?.data ?? []).filter((model) => filter === '' || model.modelName.toLowerCase().includes(filter.toLowerCase()));
   const custom = (data?.data ?? []).filter((model) => model.source === 'custom').length;
   return (
@@ -48,15 +50,12 @@ export function ModelsPage() {
         USD per million tokens. Custom prices (<code>POST /api/public/models</code>) are matched first and apply to spans ingested
         after they are added. A tier applies when a request's input tokens exceed its threshold.
       </p>
-      {error !== undefined ? (
-        <ErrorBox error={error} title="Could not list model prices" retry={reload} />
-      ) : data === undefined ? (
-        <Loading label="Loading prices…" />
-      ) : (
-        <div class="table-wrap">
-          <table class="data-table models-table">
-            <thead>
-              <tr>
+      <Loaded state={state} errorTitle="Could not list model prices" loadingLabel="Loading prices…">
+        {() => (
+          <DataTable
+            class="models-table"
+            head={
+              <>
                 <th scope="col">Model</th>
                 <th scope="col">Source</th>
                 {PRICE_COLUMNS.map(([key, label]) => (
@@ -66,43 +65,46 @@ export function ModelsPage() {
                 ))}
                 <th scope="col">Tiers</th>
                 <th scope="col">Match pattern</th>
-              </tr>
-            </thead>
-            <tbody>
-              {models.map((model) => {
-                const base = model.pricingTiers.find((tier) => tier.isDefault)?.prices ?? {};
-                const tiers = model.pricingTiers.filter((tier) => !tier.isDefault);
-                return (
-                  <tr key={model.id} data-model={model.modelName} class={model.source === 'custom' ? 'custom-model' : undefined}>
-                    <td>
-                      <strong>{model.modelName}</strong>
-                    </td>
-                    <td>
-                      <span class={`badge source-${model.source}`}>{SOURCE_LABELS[model.source]}</span>
-                    </td>
-                    {PRICE_COLUMNS.map(([key]) => (
-                      <td key={key} class="num">
-                        {formatPricePerMillion(base[key])}
-                      </td>
-                    ))}
-                    <td class="tiers-cell">
-                      {tiers.map((tier) => (
-                        <div key={tier.id}>
-                          &gt; {formatCount(tier.conditions[0]?.value ?? 0)} input: {formatPricePerMillion(tier.prices.input)} /{' '}
-                          {formatPricePerMillion(tier.prices.output)}
-                        </div>
-                      ))}
-                    </td>
-                    <td>
-                      <code class="pattern">{model.matchPattern}</code>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </>
+            }
+          >
+            {models.map((model) => (
+              <ModelRow key={model.id} model={model} />
+            ))}
+          </DataTable>
+        )}
+      </Loaded>
     </div>
+  );
+}
+
+function ModelRow({ model }: { model: ModelView }) {
+  const base = model.pricingTiers.find((tier) => tier.isDefault)?.prices ?? {};
+  const tiers = model.pricingTiers.filter((tier) => !tier.isDefault);
+  return (
+    <tr data-model={model.modelName} class={model.source === 'custom' ? 'custom-model' : undefined}>
+      <td>
+        <strong>{model.modelName}</strong>
+      </td>
+      <td>
+        <span class={`badge source-${model.source}`}>{SOURCE_LABELS[model.source]}</span>
+      </td>
+      {PRICE_COLUMNS.map(([key]) => (
+        <td key={key} class="num">
+          {formatPricePerMillion(base[key])}
+        </td>
+      ))}
+      <td class="tiers-cell">
+        {tiers.map((tier) => (
+          <div key={tier.id}>
+            &gt; {formatCount(tier.conditions[0]?.value ?? 0)} input: {formatPricePerMillion(tier.prices.input)} /{' '}
+            {formatPricePerMillion(tier.prices.output)}
+          </div>
+        ))}
+      </td>
+      <td>
+        <code class="pattern">{model.matchPattern}</code>
+      </td>
+    </tr>
   );
 }

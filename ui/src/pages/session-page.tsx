@@ -10,6 +10,7 @@ import { asChatMessages, newMessages } from '../chat-messages.js';
 import { formatCost, formatCount, formatDuration, formatTime } from '../format.js';
 import { href } from '../router.js';
 import { ErrorBox, Loading } from '../components/error-box.js';
+import { Fact } from '../components/fact.js';
 import { EmptyState } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { ContentView, Conversation } from '../components/content-view.js';
@@ -35,39 +36,21 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           <h1>Session {session.id}</h1>
         </div>
         <dl class="facts">
-          <div class="fact">
-            <dt>Turns</dt>
-            <dd>{formatCount(session.countTraces)}</dd>
-          </div>
-          <div class="fact">
-            <dt>Started</dt>
-            <dd>{formatTime(session.firstTraceAt)}</dd>
-          </div>
-          <div class="fact">
-            <dt>Last turn</dt>
-            <dd>{formatTime(session.lastTraceAt)}</dd>
-          </div>
+          <Fact label="Turns">{formatCount(session.countTraces)}</Fact>
+          <Fact label="Started">{formatTime(session.firstTraceAt)}</Fact>
+          <Fact label="Last turn">{formatTime(session.lastTraceAt)}</Fact>
           {users.length > 0 && (
-            <div class="fact">
-              <dt>User</dt>
-              <dd>
-                {users.map((user, index) => (
-                  <span key={user}>
-                    {index > 0 && ', '}
-                    <Link href={href('/', new URLSearchParams({ userId: user }))}>{user}</Link>
-                  </span>
-                ))}
-              </dd>
-            </div>
+            <Fact label="User">
+              {users.map((user, index) => (
+                <span key={user}>
+                  {index > 0 && ', '}
+                  <Link href={href('/', new URLSearchParams({ userId: user }))}>{user}</Link>
+                </span>
+              ))}
+            </Fact>
           )}
-          <div class="fact">
-            <dt>Tokens</dt>
-            <dd>{formatCount(session.totalTokens)}</dd>
-          </div>
-          <div class="fact">
-            <dt>Cost</dt>
-            <dd>{formatCost(session.totalCost)}</dd>
-          </div>
+          <Fact label="Tokens">{formatCount(session.totalTokens)}</Fact>
+          <Fact label="Cost">{formatCost(session.totalCost)}</Fact>
         </dl>
         <p>
           <Link href={href('/', new URLSearchParams({ sessionId: session.id }))}>Show these traces in the list</Link>

@@ -11,6 +11,7 @@ import { buildObservationTree, findNode, TRACE_NODE } from '../observation-tree.
 import { formatCost, formatCount, formatDuration, formatTime } from '../format.js';
 import { href, navigate, useLocation } from '../router.js';
 import { ErrorBox, Loading } from '../components/error-box.js';
+import { Fact } from '../components/fact.js';
 import { EmptyState } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { ScoreChips } from '../components/score-chips.js';
@@ -76,56 +77,25 @@ function TraceHeader({ trace }: { trace: TraceDetail }) {
         <code class="muted trace-id">{trace.id}</code>
       </div>
       <dl class="facts">
-        <div class="fact">
-          <dt>Time</dt>
-          <dd>{formatTime(trace.timestamp)}</dd>
-        </div>
+        <Fact label="Time">{formatTime(trace.timestamp)}</Fact>
         {trace.userId !== null && (
-          <div class="fact">
-            <dt>User</dt>
-            <dd>
-              <Link href={href('/', new URLSearchParams({ userId: trace.userId }))}>{trace.userId}</Link>
-            </dd>
-          </div>
+          <Fact label="User">
+            <Link href={href('/', new URLSearchParams({ userId: trace.userId }))}>{trace.userId}</Link>
+          </Fact>
         )}
         {trace.sessionId !== null && (
-          <div class="fact">
-            <dt>Session</dt>
-            <dd>
-              <Link href={`/sessions/${encodeURIComponent(trace.sessionId)}`}>{trace.sessionId}</Link>
-            </dd>
-          </div>
+          <Fact label="Session">
+            <Link href={`/sessions/${encodeURIComponent(trace.sessionId)}`}>{trace.sessionId}</Link>
+          </Fact>
         )}
-        {trace.release !== null && (
-          <div class="fact">
-            <dt>Release</dt>
-            <dd>{trace.release}</dd>
-          </div>
-        )}
-        {trace.version !== null && (
-          <div class="fact">
-            <dt>Version</dt>
-            <dd>{trace.version}</dd>
-          </div>
-        )}
-        <div class="fact">
-          <dt>Environment</dt>
-          <dd>{trace.environment}</dd>
-        </div>
-        <div class="fact">
-          <dt>Latency</dt>
-          <dd>{formatDuration(trace.latencyMs)}</dd>
-        </div>
-        <div class="fact">
-          <dt>Tokens</dt>
-          <dd title="input → output">
-            {formatCount(trace.inputTokens)} → {formatCount(trace.outputTokens)} ({formatCount(trace.totalTokens)})
-          </dd>
-        </div>
-        <div class="fact">
-          <dt>Cost</dt>
-          <dd>{formatCost(trace.totalCost)}</dd>
-        </div>
+        {trace.release !== null && <Fact label="Release">{trace.release}</Fact>}
+        {trace.version !== null && <Fact label="Version">{trace.version}</Fact>}
+        <Fact label="Environment">{trace.environment}</Fact>
+        <Fact label="Latency">{formatDuration(trace.latencyMs)}</Fact>
+        <Fact label="Tokens" title="input → output">
+          {formatCount(trace.inputTokens)} → {formatCount(trace.outputTokens)} ({formatCount(trace.totalTokens)})
+        </Fact>
+        <Fact label="Cost">{formatCost(trace.totalCost)}</Fact>
       </dl>
       <div class="chips-row">
         {trace.tags.map((tag) => (

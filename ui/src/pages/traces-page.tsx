@@ -19,6 +19,7 @@ import {
   type TraceFilters,
 } from '../trace-filters.js';
 import { useTraceList, type TraceListState } from './use-trace-list.js';
+import { DataTable, SortHeader } from '../components/data-table.js';
 import { ErrorBox, Loading } from '../components/error-box.js';
 import { EmptyState, FirstTraceHelp } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
@@ -136,8 +137,6 @@ function TraceListBody({
   );
 }
 
-const SORTABLE: Record<string, string> = { Time: 'timestamp', Name: 'name', Latency: 'latency', Cost: 'totalCost' };
-
 function TracesTable(props: {
   rows: TraceListItem[];
   list: TraceListState;
@@ -146,87 +145,74 @@ function TracesTable(props: {
   onSort(orderBy: string): void;
 }) {
   const { rows, list, orderBy, onFilter, onSort } = props;
-  const [sortField, sortDirection = 'desc'] = orderBy.split('.');
-  const header = (label: string, numeric = false) => {
-    const field = SORTABLE[label];
-    const cls = numeric ? 'num' : undefined;
-    if (field === undefined) return <th scope="col" class={cls}>{label}</th>;
-    const active = field === sortField;
-    const next = active && sortDirection === 'desc' ? `${field}.asc` : `${field}.desc`;
-    return (
-      <th scope="col" class={cls} aria-sort={active ? (sortDirection === 'asc' ? 'ascending' : 'descending') : undefined}>
-        <button type="button" class="sort-button" onClick={() => onSort(next)}>
-          {label}
-          {active ? (sortDirection === 'asc' ? ' ▲' : ' ▼') : ''}
-        </button>
-      </th>
-    );
-  };
+  const sortable = (label: string, field: string, numeric = false) => (
+    <SortHeader label={label} field={field} orderBy={orderBy} onSort={onSort} numeric={numeric} />
+  );
   return (
-    <div class="table-wrap">
-      <table class="data-table traces-table">
-        <thead>
-          <tr>
-            <th scope="col" class="marker-col">
-              <span class="visually-hidden">Level</span>
-            </th>
-            {header('Time')}
-            {header('Name')}
-            {header('User')}
-            {header('Session')}
-            {header('Tags')}
-            {header('Latency', true)}
-            {header('Tokens', true)}
-            {header('Cost', true)}
-            {header('Scores')}
+    <DataTable
+      class="traces-table"
+      head={
+        <>
+          <th scope="col" class="marker-col">
+            <span class="visually-hidden">Level</span>
+          </th>
+          {sortable('Time', 'timestamp')}
+          {sortable('Name', 'name')}
+          <th scope="col">User</th>
+          <th scope="col">Session</th>
+          <th scope="col">Tags</th>
+          {sortable('Latency', 'latency', true)}
+          <th scope="col" class="num">
+            Tokens
+          </th>
+          {sortable('Cost', 'totalCost', true)}
+          <th scope="col">Scores</th>
+        </>
+      }
+    >
+      {rows.map((row) => {
+        const marked = row.level === 'ERROR' || row.level === 'WARNING';
+        return (
+          <tr key={row.id} data-trace-id={row.id} class={list.fresh.has(row.id) ? 'fresh' : undefined}>
+            <td class="marker-col">
+              {marked && <span class={`level-dot level-${row.level.toLowerCase()}`} title={row.level === 'ERROR' ? 'Has an error' : 'Has a warning'} aria-label={row.level} />}
+            </td>
+            <td title={formatTime(row.timestamp)} class="nowrap">
+              {formatAgo(row.timestamp)}
+            </td>
+            <td class="name-cell">
+              <Link href={`/traces/${row.id}`}>{row.name ?? <span class="muted">{row.id.slice(0, 12)}</span>}</Link>
+            </td>
+            <td>
+              {row.userId === null ? (
+                <span class="muted">{NONE}</span>
+              ) : (
+                <button type="button" class="link-button" title="Only this user's traces" onClick={() => onFilter('userId', row.userId as string)}>
+                  {row.userId}
+                </button>
+              )}
+            </td>
+            <td>
+              {row.sessionId === null ? <span class="muted">{NONE}</span> : <Link href={`/sessions/${encodeURIComponent(row.sessionId)}`}>{row.sessionId}</Link>}
+            </td>
+            <td>
+              {row.tags.map((tag) => (
+                <button key={tag} type="button" class="tag" title="Only traces with this tag" onClick={() => onFilter('tags', tag)}>
+                  {tag}
+                </button>
+              ))}
+            </td>
+            <td class="num nowrap">{formatDuration(row.latencyMs)}</td>
+            <td class="num nowrap" title={`${formatCount(row.inputTokens)} in → ${formatCount(row.outputTokens)} out`}>
+              {row.totalTokens > 0 ? formatCount(row.totalTokens) : NONE}
+            </td>
+            <td class="num nowrap">{formatCost(row.totalCost)}</td>
+            <td>
+              <ScoreChips scores={row.scoreValues} />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => {
-            const marked = row.level === 'ERROR' || row.level === 'WARNING';
-            return (
-              <tr key={row.id} data-trace-id={row.id} class={list.fresh.has(row.id) ? 'fresh' : undefined}>
-                <td class="marker-col">
-                  {marked && <span class={`level-dot level-${row.level.toLowerCase()}`} title={row.level === 'ERROR' ? 'Has an error' : 'Has a warning'} aria-label={row.level} />}
-                </td>
-                <td title={formatTime(row.timestamp)} class="nowrap">
-                  {formatAgo(row.timestamp)}
-                </td>
-                <td class="name-cell">
-                  <Link href={`/traces/${row.id}`}>{row.name ?? <span class="muted">{row.id.slice(0, 12)}</span>}</Link>
-                </td>
-                <td>
-                  {row.userId === null ? (
-                    <span class="muted">{NONE}</span>
-                  ) : (
-                    <button type="button" class="link-button" title="Only this user's traces" onClick={() => onFilter('userId', row.userId as string)}>
-                      {row.userId}
-                    </button>
-                  )}
-                </td>
-                <td>
-                  {row.sessionId === null ? <span class="muted">{NONE}</span> : <Link href={`/sessions/${encodeURIComponent(row.sessionId)}`}>{row.sessionId}</Link>}
-                </td>
-                <td>
-                  {row.tags.map((tag) => (
-                    <button key={tag} type="button" class="tag" title="Only traces with this tag" onClick={() => onFilter('tags', tag)}>
-                      {tag}
-                    </button>
-                  ))}
-                </td>
-                <td class="num nowrap">{formatDuration(row.latencyMs)}</td>
-                <td class="num nowrap" title={`${formatCount(row.inputTokens)} in → ${formatCount(row.outputTokens)} out`}>
-                  {row.totalTokens > 0 ? formatCount(row.totalTokens) : NONE}
-                </td>
-                <td class="num nowrap">{formatCost(row.totalCost)}</td>
-                <td>
-                  <ScoreChips scores={row.scoreValues} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
