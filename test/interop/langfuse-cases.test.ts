@@ -73,7 +73,7 @@ const DELIBERATE_DIFFERENCES: readonly Difference[] = [
 ];
 
 /**
- * Conventions outside issue 6 (Genkit, Pydantic AI / Logfire, LiveKit, Google ADK blobs,
+ * Conventions spanlite does not map (Genkit, Pydantic AI / Logfire, LiveKit, Google ADK blobs,
  * MLflow): spanlite reads their OTel GenAI attributes but not their own. Rows can be added.
  */
 const NOT_MAPPED: readonly Difference[] = [

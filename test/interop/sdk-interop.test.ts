@@ -292,7 +292,7 @@ describe('openai under OpenAI instrumentations (child processes)', () => {
       expect(trace).toMatchObject({ userId: 'user-otel', sessionId: 'session-otel' });
     });
 
-    // Message content travels as OTLP log records joined to the span (the OTLP logs part of issue 6).
+    // Message content travels as OTLP log records joined to the span (OTLP logs).
     it('fills input and output from its gen_ai.* log records (captureMessageContent)', () => {
       const { chats } = parts('otel');
       expect(chats[0].input).toEqual([
