@@ -18,10 +18,8 @@ export interface OpenedStore {
  * (`it.fails`), so the suite stays green and turns red the day the engine is fixed.
  */
 export type KnownGap =
-  /** A session's environment is its traces' (the same whatever order they arrive in, or which are deleted). */
-  | 'session-environment'
   /** A trace list filtered by one score condition counts only stored traces. */
-  | 'score-count-of-unstored-traces';
+  'score-count-of-unstored-traces';
 
 export interface StoreEngine {
   name: string;
@@ -39,9 +37,6 @@ export const ENGINES: StoreEngine[] = [
       return { store, cleanup: () => store.close() };
     },
     knownGaps: new Set<KnownGap>([
-      // The session rollup keeps the environment of the first trace row written with the session
-      // (addTraceTo in store/sqlite/schema/query-migration.ts), whatever is written or deleted after.
-      'session-environment',
       // A single score condition is counted from the score rows (countTraces in
       // store/sqlite/read/traces.ts), which include scores sent for traces never stored.
       'score-count-of-unstored-traces',
