@@ -3,7 +3,6 @@
  * `open()` gives a new, empty store of its own, and `cleanup()` closes it and removes whatever
  * it left behind; an engine added here runs the whole contract suite.
  */
-import { it, type TestAPI } from 'vitest';
 import type { TraceStore } from '../../collector/store/contract.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 
@@ -13,20 +12,9 @@ export interface OpenedStore {
   cleanup(): Promise<void>;
 }
 
-/**
- * Contract behaviours an engine is known to miss. Their tests run as expected failures on it
- * (`it.fails`), so the suite stays green and turns red the day the engine is fixed.
- */
-export type KnownGap =
-  /** A session's environment is its traces' (the same whatever order they arrive in, or which are deleted). */
-  | 'session-environment'
-  /** A trace list filtered by one score condition counts only stored traces. */
-  | 'score-count-of-unstored-traces';
-
 export interface StoreEngine {
   name: string;
   open(): Promise<OpenedStore>;
-  knownGaps: ReadonlySet<KnownGap>;
 }
 
 export const ENGINES: StoreEngine[] = [
@@ -38,18 +26,5 @@ export const ENGINES: StoreEngine[] = [
       const store = openSqliteStore({ file: ':memory:' });
       return { store, cleanup: () => store.close() };
     },
-    knownGaps: new Set<KnownGap>([
-      // The session rollup keeps the environment of the first trace row written with the session
-      // (addTraceTo in store/sqlite/schema/query-migration.ts), whatever is written or deleted after.
-      'session-environment',
-      // A single score condition is counted from the score rows (countTraces in
-      // store/sqlite/read/traces.ts), which include scores sent for traces never stored.
-      'score-count-of-unstored-traces',
-    ]),
   },
 ];
-
-/** `it` for a contract test, or `it.fails` on an engine known to miss what the test checks. */
-export function itUnlessKnownGap(engine: StoreEngine, gap: KnownGap): TestAPI | TestAPI['fails'] {
-  return engine.knownGaps.has(gap) ? it.fails : it;
-}

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { USER_ORDER_FIELDS, type SessionListQuery, type TraceStore, type UserOrderField, type UserRecord } from '../../collector/store/contract.js';
-import { ENGINES, itUnlessKnownGap } from './engines.js';
+import { ENGINES } from './engines.js';
 import { storePerTest } from './lifecycle.js';
 import { mapped, msToNs, spanIdOf, traceIdOf, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
 
@@ -121,7 +121,7 @@ describe.each(ENGINES)('sessions ($name)', (engine) => {
     expect(await store().getSession(PROJECT, 'conv-1')).toMatchObject({ traceCount: 4, firstTraceStartUnixNano: msToNs(T0 - 30_000) });
   });
 
-  itUnlessKnownGap(engine, 'session-environment')('gives a session the environment of the traces it has left when the others are deleted', async () => {
+  it('gives a session the environment of the traces it has left when the others are deleted', async () => {
     await writeTraces(store(), PROJECT, [
       { id: traceIdOf(0x6f0), startMs: T0, sessionId: 'mixed', environment: 'staging' },
       { id: traceIdOf(0x6f1), startMs: T0 + MINUTE, sessionId: 'mixed', environment: 'production' },

@@ -37,6 +37,7 @@ const TABLES = [
   'trace_keys',
   'trace_tags',
   'traces',
+  'unstored_score_traces',
   'user_stats',
 ];
 const FULL_TEXT_TABLE = /_(config|data|docsize|idx)$/;

@@ -13,7 +13,7 @@ import * as ours from '../../semconv/spanlite.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import { GEN_AI_CHOICE_EVENT, GEN_AI_USER_MESSAGE_EVENT } from '../../semconv/gen-ai-events.js';
 import { DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_NAME, SERVICE_VERSION } from '../../semconv/otel.js';
-import { ENGINES, itUnlessKnownGap } from './engines.js';
+import { ENGINES } from './engines.js';
 import { storePerTest, withStore } from './lifecycle.js';
 import { everythingReadable } from './everything-readable.js';
 import { mapped, msToNs, spanIdOf, traceIdOf, traceSpans, writeSpans } from './trace-spans.js';
@@ -236,7 +236,7 @@ describe.each(ENGINES)('writes ($name)', (engine) => {
       });
     });
 
-    itUnlessKnownGap(engine, 'session-environment')('gives a session its trace\'s environment when the environment arrives after the session id', async () => {
+    it('gives a session its trace\'s environment when the environment arrives after the session id', async () => {
       const root = mapped({ traceId: TRACE_A, spanId: spanIdOf(TRACE_A, 1), resource: RESOURCE, attributes: { [ours.SPANLITE_TRACE_ENVIRONMENT]: 'production' } });
       const child = mapped({
         traceId: TRACE_A,

@@ -16,8 +16,8 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** A table of schema version 1 that no development build's version 1 had. */
-const VERSION_1_TABLE = 'trace_keys';
+/** The table of schema version 1 added last: a development build's version 1 lacks it. */
+const VERSION_1_TABLE = 'unstored_score_traces';
 
 /**
  * Creates the schema in a new database, applies the migrations a database lacks, and refuses a

@@ -18,7 +18,6 @@ import { StatementCache } from '../statement-cache.js';
 import { roundUsd, TRACE_COLUMNS, toTraceRecord, type TraceRow } from './rows.js';
 
 interface StatsRow {
-  environment: string;
   trace_count: bigint;
   first_start_ns: bigint;
   last_start_ns: bigint;
@@ -28,8 +27,9 @@ interface StatsRow {
   total_cost: number;
 }
 
-const STATS_COLUMNS = `environment, trace_count, first_start_ns, last_start_ns, input_tokens, output_tokens,
-  total_tokens, total_cost`;
+type SessionStatsRow = StatsRow & { id: string; environment: string };
+
+const STATS_COLUMNS = `trace_count, first_start_ns, last_start_ns, input_tokens, output_tokens, total_tokens, total_cost`;
 
 const USER_ORDER_COLUMNS: Record<UserOrderField, string> = {
   lastTraceAt: 'last_start_ns',
@@ -48,7 +48,7 @@ export interface SessionReads {
 export function createSessionReads(db: Database): SessionReads {
   const statements = new StatementCache(db);
   const selectSession = db
-    .prepare(`SELECT session_id AS id, ${STATS_COLUMNS} FROM session_stats WHERE project_id = ? AND session_id = ?`)
+    .prepare(`SELECT session_id AS id, environment, ${STATS_COLUMNS} FROM session_stats WHERE project_id = ? AND session_id = ?`)
     .safeIntegers(true);
   const selectSessionTraces = db
     .prepare(`SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.project_id = ? AND t.session_id = ? ORDER BY t.start_time_ns, t.id`)
@@ -66,10 +66,10 @@ export function createSessionReads(db: Database): SessionReads {
       const totalItems = Number((statements.get(`SELECT count(*) AS n FROM session_stats WHERE ${c.sql}`).get(c.params) as { n: bigint }).n);
       const rows = statements
         .get(
-          `SELECT session_id AS id, ${STATS_COLUMNS} FROM session_stats WHERE ${c.sql}
+          `SELECT session_id AS id, environment, ${STATS_COLUMNS} FROM session_stats WHERE ${c.sql}
            ORDER BY first_start_ns DESC, session_id DESC LIMIT @limit OFFSET @offset`,
         )
-        .all({ ...c.params, limit: query.limit, offset: (query.page - 1) * query.limit }) as Array<StatsRow & { id: string }>;
+        .all({ ...c.params, limit: query.limit, offset: (query.page - 1) * query.limit }) as SessionStatsRow[];
       return {
         data: rows.map(toSessionRecord),
         meta: pageMeta(query, totalItems),
@@ -77,7 +77,7 @@ export function createSessionReads(db: Database): SessionReads {
     },
 
     getSession(projectId, sessionId) {
-      const row = selectSession.get(projectId, sessionId) as (StatsRow & { id: string }) | undefined;
+      const row = selectSession.get(projectId, sessionId) as SessionStatsRow | undefined;
       if (!row) return null;
       const traces = (selectSessionTraces.all(projectId, sessionId) as TraceRow[]).map(toTraceRecord);
       return { ...toSessionRecord(row), traces };
@@ -121,7 +121,7 @@ function aggregates(row: StatsRow): TraceAggregates {
   };
 }
 
-function toSessionRecord(row: StatsRow & { id: string }): SessionRecord {
+function toSessionRecord(row: SessionStatsRow): SessionRecord {
   return { id: row.id, environment: row.environment, ...aggregates(row) };
 }
 

@@ -55,28 +55,44 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   return c;
 }
 
+/** One condition on another table, as countTraces counts it without reading traces. */
+export interface SingleCondition {
+  /** The matching rows, with a column `trace` that names their trace. */
+  sql: string;
+  /**
+   * For a score condition: the count of the traces not stored that have a matching score, to
+   * take out of the count of the matching rows (their scores are kept for when the trace arrives).
+   */
+  unstoredTracesSql?: string;
+  params: Record<string, unknown>;
+}
+
 /**
  * When the filter is one condition on another table (a level, a model or one score condition)
- * and nothing else: its matching rows, with a column `trace` that names their trace, to count
- * the traces without reading them. `trace` is the trace id, but for a model the trace key: the
- * model's index holds its rows in key order, so counting distinct keys needs no sort. Rows of
- * those tables exist for stored traces, but for scores or events that arrived before their
- * trace; those few are counted too.
+ * and nothing else: the condition to count the traces without reading them. `trace` is the
+ * trace id, but for a model the trace key: the model's index holds its rows in key order, so
+ * counting distinct keys needs no sort. Observations exist for stored traces, but for events
+ * that arrived before their trace; those few are counted too.
  */
 export function singleSubquery(
   projectId: string,
   filter: TraceFilter,
   narrowing: ReadonlyArray<keyof TraceFilter>,
-): { sql: string; params: Record<string, unknown> } | null {
+): SingleCondition | null {
   if (narrowing.length !== 1) return null;
   const c = new SqlConditions(projectId);
   const [field] = narrowing;
-  let sql: string;
-  if (field === 'level' && filter.level !== undefined) sql = levelTraceIds(c, filter.level, 'o.trace_id AS trace');
-  else if (field === 'model' && filter.model !== undefined) sql = modelTraceIds(c, filter.model, 'o.trace_key AS trace');
-  else if (field === 'scores' && filter.scores?.length === 1) sql = scoreTraceIds(c, filter.scores[0]!, 's.trace_id AS trace');
-  else return null;
-  return { sql, params: c.params };
+  if (field === 'level' && filter.level !== undefined) return { sql: levelTraceIds(c, filter.level, 'o.trace_id AS trace'), params: c.params };
+  if (field === 'model' && filter.model !== undefined) return { sql: modelTraceIds(c, filter.model, 'o.trace_key AS trace'), params: c.params };
+  if (field === 'scores' && filter.scores?.length === 1) {
+    const condition = filter.scores[0]!;
+    const sql = scoreTraceIds(c, condition, 's.trace_id AS trace');
+    // Over unstored_score_traces (a few rows), each probing scores_by_trace.
+    const unstoredTracesSql = `SELECT count(*) AS n FROM unstored_score_traces u WHERE u.project_id = @projectId
+      AND EXISTS (${scoreTraceIds(c, condition, '1')} AND s.trace_key = u.trace_key)`;
+    return { sql, unstoredTracesSql, params: c.params };
+  }
+  return null;
 }
 
 function levelTraceIds(c: SqlConditions, level: string, select = 'o.trace_id'): string {

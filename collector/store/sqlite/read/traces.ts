@@ -91,7 +91,8 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
    * filters; the per-tag rollup, or the tag index alone, for tags only; the covering index of a
    * single condition on another table (level, model, score), without reading traces; otherwise
    * a count over the narrow trace indexes. A single score condition on a name no trace repeats
-   * counts its matching scores: each is on a different trace.
+   * counts its matching scores: each is on a different trace. Scores of traces not stored are
+   * taken out after.
    */
   function countTraces(projectId: string, query: TraceListQuery, narrowing: ReadonlyArray<keyof TraceFilter>): number {
     const count = (sql: string, params: Record<string, unknown>) => Number((statements.get(sql).get(params) as { n: bigint }).n);
@@ -106,11 +107,14 @@ export function createTraceReads(db: Database, search: Search, scoreRepeats: Sco
       return count(`SELECT count(*) AS n FROM trace_tags g WHERE g.project_id = @projectId AND g.tag = @first ${also.join(' ')}`, { projectId, first, ...params });
     }
     const single = singleSubquery(projectId, query, narrowing);
-    if (single && narrowing[0] === 'scores' && !scoreRepeats.mayRepeat(projectId, query.scores![0]!.name)) {
-      return count(`SELECT count(*) AS n FROM (${single.sql})`, single.params);
+    if (single) {
+      const tracesRepeat = narrowing[0] !== 'scores' || scoreRepeats.mayRepeat(projectId, query.scores![0]!.name);
+      // Over `+trace`: otherwise SQLite reads a by-trace index whole, for its order, rather than the condition's range.
+      const matching = tracesRepeat
+        ? count(`SELECT count(DISTINCT id) AS n FROM (SELECT +trace AS id FROM (${single.sql}))`, single.params)
+        : count(`SELECT count(*) AS n FROM (${single.sql})`, single.params);
+      return single.unstoredTracesSql === undefined ? matching : matching - count(single.unstoredTracesSql, single.params);
     }
-    // Over `+trace`: otherwise SQLite reads a by-trace index whole, for its order, rather than the condition's range.
-    if (single) return count(`SELECT count(DISTINCT id) AS n FROM (SELECT +trace AS id FROM (${single.sql}))`, single.params);
     const conditions = traceConditions(projectId, query, search, 'set');
     return count(`SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
   }
