@@ -97,6 +97,22 @@ export interface TraceFacts {
   metadata?: Record<string, JsonValue>;
 }
 
+/** A trace's facts merged across its spans: null (or empty) where no span said. */
+export interface MergedTraceFacts {
+  id: string;
+  name: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  release: string | null;
+  version: string | null;
+  environment: string;
+  tags: string[];
+  metadata: Record<string, JsonValue>;
+  input: JsonValue | null;
+  output: JsonValue | null;
+  public: boolean;
+}
+
 /**
  * The trace-level part of one span. `explicit` facts were named as trace facts by the sender
  * (`spanlite.trace.*`, `user.id`, ...); `implicit` ones are defaults taken from a root span (its

@@ -2,21 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
-import { LEVELS, OBSERVATION_TYPES, type Level, type ObservationType } from '../model.js';
+import { LEVELS, OBSERVATION_TYPES } from '../model.js';
+import type { ObservationListQuery } from '../store/contract.js';
 import { splitList, unixNanoOf } from './query-params.js';
 import { idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
 import { toObservationView, toPageView } from './wire.js';
 
-interface ObservationListQuerystring {
-  page: number;
-  limit: number;
-  traceId?: string;
-  type?: ObservationType;
-  name?: string;
-  userId?: string;
-  level?: Level;
-  model?: string;
-  parentObservationId?: string;
+interface ObservationListQuerystring
+  extends Omit<ObservationListQuery, 'environments' | 'fromTimeUnixNano' | 'toTimeUnixNano'> {
   environment?: string[];
   fromStartTime?: string;
   toStartTime?: string;

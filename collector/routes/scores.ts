@@ -7,29 +7,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
-import { COMPARISON_OPERATORS, type ComparisonOperator } from '../store/contract.js';
-import type { Score, ScoreDataType } from '../model.js';
+import { COMPARISON_OPERATORS, type ComparisonOperator, type ScoreListQuery } from '../store/contract.js';
 import { invalidParameter, splitList, unixNanoOf } from './query-params.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
 import { validationMessage, type AjvError } from './schema-errors.js';
 import { idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
 import { toPageView, toScoreListItem, toScoreView } from './wire.js';
 
-interface ScoreListQuerystring {
-  page: number;
-  limit: number;
+interface ScoreListQuerystring
+  extends Omit<ScoreListQuery, 'ids' | 'valueCondition' | 'fromTimeUnixNano' | 'toTimeUnixNano'> {
   scoreIds?: string[];
-  name?: string;
-  traceId?: string;
-  observationId?: string;
-  userId?: string;
-  sessionId?: string;
-  source?: Score['source'];
-  dataType?: ScoreDataType;
   operator?: ComparisonOperator;
   value?: number;
-  minValue?: number;
-  maxValue?: number;
   fromTimestamp?: string;
   toTimestamp?: string;
 }

@@ -5,23 +5,15 @@
  * USD; `latency` seconds, as Langfuse; fields ending in Ms milliseconds. routes/wire.ts makes
  * them from the store's records; the web UI reads its types from here.
  */
-import type { JsonValue, Level, ObservationType, ScoreDataType, CostMissingReason } from '../model.js';
+import type { JsonValue, Level, MergedTraceFacts, ObservationType, Score, CostMissingReason } from '../model.js';
 import type { Attributes } from '../decode/span.js';
 
-export interface ScoreView {
-  id: string;
-  traceId: string;
-  observationId: string | null;
-  name: string;
-  value: number | null;
-  stringValue: string | null;
-  dataType: ScoreDataType;
-  comment: string | null;
+export interface ScoreView
+  extends Pick<Score, 'id' | 'traceId' | 'observationId' | 'name' | 'value' | 'stringValue' | 'dataType' | 'comment' | 'metadata'> {
   source: string;
   timestamp: string;
   createdAt: string;
   updatedAt: string;
-  metadata: Record<string, JsonValue>;
   environment: string;
   /** Langfuse fields spanlite has no source for: always null. */
   authorUserId: null;
@@ -83,20 +75,9 @@ export interface ObservationView {
   scope: { name: string; version: string };
 }
 
-export interface TraceView {
-  id: string;
+/** A trace's merged facts, with Langfuse's times and totals. */
+export interface TraceView extends MergedTraceFacts {
   timestamp: string;
-  name: string | null;
-  userId: string | null;
-  sessionId: string | null;
-  release: string | null;
-  version: string | null;
-  environment: string;
-  tags: string[];
-  metadata: Record<string, JsonValue>;
-  input: JsonValue | null;
-  output: JsonValue | null;
-  public: boolean;
   /** Seconds, as Langfuse. */
   latency: number;
   totalCost: number | null;
@@ -147,14 +128,8 @@ export interface Page<T> {
   meta: PageMeta;
 }
 
-/** Langfuse's Session, with spanlite's aggregates. */
-export interface SessionView {
-  id: string;
-  /** The first trace's start, as Langfuse. */
-  createdAt: string;
-  projectId: string;
-  environment: string;
-  /** Extensions. */
+/** Extension: a group of traces (a session's, a user's) in aggregate. */
+export interface TraceGroupTotals {
   countTraces: number;
   firstTraceAt: string;
   lastTraceAt: string;
@@ -162,6 +137,15 @@ export interface SessionView {
   outputTokens: number;
   totalTokens: number;
   totalCost: number;
+}
+
+/** Langfuse's Session, with spanlite's aggregates. */
+export interface SessionView extends TraceGroupTotals {
+  id: string;
+  /** The first trace's start, as Langfuse. */
+  createdAt: string;
+  projectId: string;
+  environment: string;
 }
 
 /** Langfuse's SessionWithTraces: the traces in start order, to replay a conversation. */
@@ -170,15 +154,8 @@ export interface SessionDetail extends SessionView {
 }
 
 /** Extension: one user's traces in aggregate. */
-export interface UserView {
+export interface UserView extends TraceGroupTotals {
   userId: string;
-  countTraces: number;
-  firstTraceAt: string;
-  lastTraceAt: string;
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  totalCost: number;
 }
 
 /** Langfuse's UsageByModel. Usage counts tokens. */
