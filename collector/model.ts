@@ -162,3 +162,16 @@ export interface MappedSpan {
 export function isSafeKey(key: string): boolean {
   return key !== '__proto__' && key !== 'constructor' && key !== 'prototype';
 }
+
+/** One page of a list, and where it stands in the whole. */
+export interface PageMeta {
+  page: number;
+  limit: number;
+  totalItems: number;
+  totalPages: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  meta: PageMeta;
+}

@@ -5,8 +5,9 @@
  * USD; `latency` seconds, as Langfuse; fields ending in Ms milliseconds. routes/wire.ts makes
  * them from the store's records; the web UI reads its types from here.
  */
-import type { JsonValue, Level, MergedTraceFacts, ObservationType, Score, CostMissingReason } from '../model.js';
+import type { Level, MergedTraceFacts, Observation, Score } from '../model.js';
 import type { Attributes } from '../decode/span.js';
+export type { Page, PageMeta } from '../model.js';
 
 export interface ScoreView
   extends Pick<Score, 'id' | 'traceId' | 'observationId' | 'name' | 'value' | 'stringValue' | 'dataType' | 'comment' | 'metadata'> {
@@ -26,23 +27,30 @@ export interface ScoreListItem extends ScoreView {
   trace: { userId: string | null; tags: string[]; environment: string } | null;
 }
 
-export interface ObservationView {
-  id: string;
-  traceId: string;
-  parentObservationId: string | null;
-  type: ObservationType;
-  name: string;
+export interface ObservationView
+  extends Pick<
+    Observation,
+    | 'id'
+    | 'traceId'
+    | 'parentObservationId'
+    | 'type'
+    | 'name'
+    | 'level'
+    | 'statusMessage'
+    | 'version'
+    | 'model'
+    | 'modelParameters'
+    | 'input'
+    | 'output'
+    | 'metadata'
+    | 'costMissingReason'
+    | 'countsInTraceTotals'
+    | 'resourceAttributes'
+    | 'scope'
+  > {
   startTime: string;
   endTime: string | null;
   completionStartTime: string | null;
-  level: Level;
-  statusMessage: string | null;
-  version: string | null;
-  model: string | null;
-  modelParameters: Record<string, JsonValue> | null;
-  input: JsonValue | null;
-  output: JsonValue | null;
-  metadata: Record<string, JsonValue>;
   /** Token counts in exclusive buckets (input excludes cached; output excludes reasoning). */
   usageDetails: Record<string, number>;
   /** Langfuse's legacy usage object. */
@@ -52,10 +60,6 @@ export interface ObservationView {
   calculatedOutputCost: number | null;
   calculatedTotalCost: number | null;
   totalCost: number | null;
-  /** Extension: why there is no cost (`no_model`, `no_usage`, `no_price_match`). */
-  costMissingReason: CostMissingReason | null;
-  /** Extension: false when this observation's usage repeats its children's (not in trace totals). */
-  countsInTraceTotals: boolean;
   /** Seconds, as Langfuse. */
   latency: number | null;
   /** Seconds from start to the first streamed token, as Langfuse. */
@@ -69,10 +73,8 @@ export interface ObservationView {
   inputPrice: null;
   outputPrice: null;
   totalPrice: null;
-  /** Extension: the span's attributes not mapped to another field, its resource and its scope. */
+  /** Extension: the span's attributes not mapped to another field (also extensions: costMissingReason, countsInTraceTotals, resourceAttributes, scope). */
   attributes: Attributes;
-  resourceAttributes: Attributes;
-  scope: { name: string; version: string };
 }
 
 /** A trace's merged facts, with Langfuse's times and totals. */
@@ -114,18 +116,6 @@ export interface TraceListItem extends TraceView {
 export interface TraceDetail extends TraceView {
   observations: ObservationView[];
   scores: ScoreView[];
-}
-
-export interface PageMeta {
-  page: number;
-  limit: number;
-  totalItems: number;
-  totalPages: number;
-}
-
-export interface Page<T> {
-  data: T[];
-  meta: PageMeta;
 }
 
 /** Extension: a group of traces (a session's, a user's) in aggregate. */

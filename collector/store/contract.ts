@@ -19,11 +19,13 @@ import type {
   MergedTraceFacts,
   Observation,
   ObservationType,
+  Page,
   Score,
   ScoreDataType,
   UsageDetails,
 } from '../model.js';
 import type { PriceTier, TokenPrices } from '../../config/pricing.js';
+export type { Page, PageMeta } from '../model.js';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -276,18 +278,6 @@ export interface DailyMetricsRecord {
   totalCostUsd: number;
   /** By model name, observations without a model last. */
   usageByModel: ModelUsageRecord[];
-}
-
-export interface PageMeta {
-  page: number;
-  limit: number;
-  totalItems: number;
-  totalPages: number;
-}
-
-export interface Page<T> {
-  data: T[];
-  meta: PageMeta;
 }
 
 /** Where the next page starts: the sort value and id of the last row returned. */
