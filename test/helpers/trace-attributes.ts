@@ -102,3 +102,10 @@ export function scoreAttributes(score: ScoreSpec, onTrace: boolean): Record<stri
 function attributeText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
+
+/** A trace with a name, generations and scores: what both suites' fixtures describe. */
+export interface NamedTraceSpec extends TraceFactsSpec {
+  name: string;
+  generations?: GenerationSpec[];
+  scores?: ScoreSpec[];
+}

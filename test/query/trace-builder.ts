@@ -11,16 +11,10 @@ import {
   generationAttributes,
   rootAttributes,
   scoreAttributes,
-  type GenerationSpec,
-  type ScoreSpec,
-  type TraceFactsSpec,
+  type NamedTraceSpec,
 } from '../helpers/trace-attributes.js';
 
-export interface TraceSpec extends TraceFactsSpec {
-  name: string;
-  generations?: GenerationSpec[];
-  scores?: ScoreSpec[];
-}
+export type TraceSpec = NamedTraceSpec;
 
 /** Records the traces; returns their spans and trace ids in spec order. */
 export async function recordTraces(specs: readonly TraceSpec[]): Promise<{ spans: ReadableSpan[]; traceIds: string[] }> {
