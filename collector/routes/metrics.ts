@@ -1,7 +1,7 @@
 /** /api/public/metrics/daily: per UTC day, traces, observations, errors, usage and cost by model. */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
-import { splitList, unixNanoOf } from './query-params.js';
+import { pageOf, splitList, timeRangeOf } from './query-params.js';
 import { dailyMetricsSchema, listParam, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
 import { toDailyMetricsView, toPageView } from './wire.js';
 
@@ -45,14 +45,12 @@ export async function metricsRoutes(app: FastifyInstance, { store, projectOf }: 
     async (request) => {
       const query = request.query;
       const page = await store.dailyMetrics(projectOf(request), {
-        page: query.page,
-        limit: query.limit,
+        ...pageOf(query),
         traceName: query.traceName,
         userId: query.userId,
         tags: splitList(query.tags),
         environments: splitList(query.environment),
-        fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
-        toTimeUnixNano: unixNanoOf(query.toTimestamp),
+        ...timeRangeOf(query.fromTimestamp, query.toTimestamp),
       });
       return toPageView(page, toDailyMetricsView);
     },

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
+import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
 import { idParams, modelSchema, pageParams, pageSchema, withErrors } from './schemas.js';
@@ -39,8 +40,7 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
     { schema: { summary: 'Get a model price', tags: ['models'], params: modelParams, response: withErrors({ 200: modelSchema }, 404) } },
     async (request) => {
       const entry = await prices.get(projectOf(request), request.params.id);
-      if (!entry) throw new SpanliteError('notFound', `model ${request.params.id} not found`);
-      return toModelView(entry);
+      return toModelView(found(entry, 'model', request.params.id));
     },
   );
 

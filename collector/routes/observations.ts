@@ -1,10 +1,10 @@
 /** /api/public/observations: filtered list, newest first, and one by id (Langfuse's v1 shapes). */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
-import { SpanliteError } from '../errors.js';
+import { found } from './found.js';
 import { LEVELS, OBSERVATION_TYPES } from '../model.js';
 import type { ObservationListQuery } from '../store/contract.js';
-import { splitList, unixNanoOf } from './query-params.js';
+import { pageOf, splitList, timeRangeOf } from './query-params.js';
 import { idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
 import { toObservationView, toPageView } from './wire.js';
 
@@ -47,8 +47,7 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
     async (request) => {
       const query = request.query;
       const page = await store.listObservations(projectOf(request), {
-        page: query.page,
-        limit: query.limit,
+        ...pageOf(query),
         traceId: query.traceId?.toLowerCase(),
         type: query.type,
         name: query.name,
@@ -57,8 +56,7 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
         model: query.model,
         parentObservationId: query.parentObservationId?.toLowerCase(),
         environments: splitList(query.environment),
-        fromTimeUnixNano: unixNanoOf(query.fromStartTime),
-        toTimeUnixNano: unixNanoOf(query.toStartTime),
+        ...timeRangeOf(query.fromStartTime, query.toStartTime),
       });
       return toPageView(page, toObservationView);
     },
@@ -77,8 +75,7 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
     async (request) => {
       const { observationId } = request.params;
       const observation = await store.getObservation(projectOf(request), observationId.toLowerCase());
-      if (!observation) throw new SpanliteError('notFound', `observation ${observationId} not found`);
-      return toObservationView(observation);
+      return toObservationView(found(observation, 'observation', observationId));
     },
   );
 }

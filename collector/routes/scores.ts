@@ -7,8 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
+import { found } from './found.js';
 import { COMPARISON_OPERATORS, type ComparisonOperator, type ScoreListQuery } from '../store/contract.js';
-import { invalidParameter, splitList, unixNanoOf } from './query-params.js';
+import { invalidParameter, pageOf, splitList, timeRangeOf } from './query-params.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
 import { validationMessage, type AjvError } from './schema-errors.js';
 import { idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
@@ -68,8 +69,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
           throw invalidParameter(missing, `${missing} with ${missing === 'operator' ? 'value' : 'operator'}`, 'nothing');
         }
         const page = await store.listScores(projectOf(request), {
-          page: query.page,
-          limit: query.limit,
+          ...pageOf(query),
           ids: splitList(query.scoreIds),
           name: query.name,
           traceId: query.traceId?.toLowerCase(),
@@ -82,8 +82,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
           maxValue: query.maxValue,
           valueCondition:
             query.operator !== undefined && query.value !== undefined ? { operator: query.operator, value: query.value } : undefined,
-          fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
-          toTimeUnixNano: unixNanoOf(query.toTimestamp),
+          ...timeRangeOf(query.fromTimestamp, query.toTimestamp),
         });
         return toPageView(page, toScoreListItem);
       },
@@ -96,8 +95,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
       },
       async (request) => {
         const score = await store.getScore(projectOf(request), request.params.scoreId);
-        if (!score) throw new SpanliteError('notFound', `score ${request.params.scoreId} not found`);
-        return toScoreView(score);
+        return toScoreView(found(score, 'score', request.params.scoreId));
       },
     );
   }

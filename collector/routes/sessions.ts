@@ -1,8 +1,8 @@
 /** /api/public/sessions: sessions newest first, and one session with its traces in order. */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
-import { SpanliteError } from '../errors.js';
-import { splitList, unixNanoOf } from './query-params.js';
+import { found } from './found.js';
+import { pageOf, splitList, timeRangeOf } from './query-params.js';
 import { idParams, listParam, pageParams, pageSchema, sessionDetailSchema, sessionSchema, timeParam, withErrors } from './schemas.js';
 import { toPageView, toSessionDetail, toSessionView } from './wire.js';
 
@@ -38,10 +38,8 @@ export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: 
       const query = request.query;
       const projectId = projectOf(request);
       const page = await store.listSessions(projectId, {
-        page: query.page,
-        limit: query.limit,
-        fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
-        toTimeUnixNano: unixNanoOf(query.toTimestamp),
+        ...pageOf(query),
+        ...timeRangeOf(query.fromTimestamp, query.toTimestamp),
         environments: splitList(query.environment),
       });
       return toPageView(page, (session) => toSessionView(projectId, session));
@@ -63,8 +61,7 @@ export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: 
       const { sessionId } = request.params;
       const projectId = projectOf(request);
       const session = await store.getSession(projectId, sessionId);
-      if (!session) throw new SpanliteError('notFound', `session ${sessionId} not found`);
-      return toSessionDetail(projectId, session);
+      return toSessionDetail(projectId, found(session, 'session', sessionId));
     },
   );
 }

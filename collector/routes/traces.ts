@@ -2,17 +2,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
+import { found } from './found.js';
 import { TRACE_ORDER_FIELDS, type TraceListQuery } from '../store/contract.js';
 import {
   decodeCursor,
   encodeCursor,
   invalidParameter,
+  pageOf,
   parseMetadataConditions,
   parseOrderBy,
   parseScoreConditions,
   parseSearchTerms,
   splitList,
-  unixNanoOf,
+  timeRangeOf,
 } from './query-params.js';
 import {
   idParams,
@@ -137,8 +139,7 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
         throw invalidParameter('page', 'no page with a cursor (the cursor says where to continue)', JSON.stringify(String(query.page)));
       }
       const listQuery: TraceListQuery = {
-        page: query.page,
-        limit: query.limit,
+        ...pageOf(query),
         orderBy: parseOrderBy('orderBy', query.orderBy, TRACE_ORDER_FIELDS, { field: 'timestamp', direction: 'desc' }),
         userId: query.userId,
         sessionId: query.sessionId,
@@ -147,8 +148,7 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
         environments: splitList(query.environment),
         release: query.release,
         version: query.version,
-        fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
-        toTimeUnixNano: unixNanoOf(query.toTimestamp),
+        ...timeRangeOf(query.fromTimestamp, query.toTimestamp),
         level: query.level,
         minLatencyMs: query.minLatencyMs,
         maxLatencyMs: query.maxLatencyMs,
@@ -182,8 +182,7 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
     async (request) => {
       const { traceId } = request.params;
       const trace = await store.getTrace(projectOf(request), traceId.toLowerCase());
-      if (!trace) throw new SpanliteError('notFound', `trace ${traceId} not found`);
-      return toTraceDetail(trace);
+      return toTraceDetail(found(trace, 'trace', traceId));
     },
   );
 

@@ -1,9 +1,9 @@
 /** /api/public/users (extension): per user, trace count, first/last trace, tokens and cost. */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
-import { SpanliteError } from '../errors.js';
+import { found } from './found.js';
 import { USER_ORDER_FIELDS } from '../store/contract.js';
-import { parseOrderBy } from './query-params.js';
+import { pageOf, parseOrderBy } from './query-params.js';
 import { idParams, pageParams, pageSchema, userSchema, withErrors } from './schemas.js';
 import { toPageView, toUserView } from './wire.js';
 
@@ -37,8 +37,7 @@ export async function userRoutes(app: FastifyInstance, { store, projectOf }: Que
     async (request) => {
       const query = request.query;
       const page = await store.listUsers(projectOf(request), {
-        page: query.page,
-        limit: query.limit,
+        ...pageOf(query),
         orderBy: parseOrderBy('orderBy', query.orderBy, USER_ORDER_FIELDS, { field: 'lastTraceAt', direction: 'desc' }),
       });
       return toPageView(page, toUserView);
@@ -58,8 +57,7 @@ export async function userRoutes(app: FastifyInstance, { store, projectOf }: Que
     async (request) => {
       const { userId } = request.params;
       const user = await store.getUser(projectOf(request), userId);
-      if (!user) throw new SpanliteError('notFound', `user ${userId} not found`);
-      return toUserView(user);
+      return toUserView(found(user, 'user', userId));
     },
   );
 }
