@@ -8,7 +8,7 @@ import { SpanliteError } from '../errors.js';
 import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
-import { idParams, modelSchema, pageParams, pageSchema, withErrors } from './schemas.js';
+import { byIdSchema, idParams, modelSchema, pageParams, pageSchema, withErrors } from './schemas.js';
 
 const modelParams = idParams('id', 'Model id.');
 
@@ -37,7 +37,7 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
 
   app.get<{ Params: { id: string } }>(
     '/api/public/models/:id',
-    { schema: { summary: 'Get a model price', tags: ['models'], params: modelParams, response: withErrors({ 200: modelSchema }, 404) } },
+    { schema: byIdSchema('models', 'Get a model price', modelParams, { 200: modelSchema }) },
     async (request) => {
       const entry = await prices.get(projectOf(request), request.params.id);
       return toModelView(found(entry, 'model', request.params.id));

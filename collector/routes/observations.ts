@@ -5,7 +5,7 @@ import { found } from './found.js';
 import { LEVELS, OBSERVATION_TYPES } from '../model.js';
 import type { ObservationListQuery } from '../store/contract.js';
 import { pageOf, splitList, timeRangeOf } from './query-params.js';
-import { idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
 import { toObservationView, toPageView } from './wire.js';
 
 interface ObservationListQuerystring
@@ -65,12 +65,12 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
   app.get<{ Params: { observationId: string } }>(
     '/api/public/observations/:observationId',
     {
-      schema: {
-        summary: 'Get an observation',
-        tags: ['observations'],
-        params: idParams('observationId', 'Observation id (the span id, 16 hex characters).'),
-        response: withErrors({ 200: observationSchema }, 404),
-      },
+      schema: byIdSchema(
+        'observations',
+        'Get an observation',
+        idParams('observationId', 'Observation id (the span id, 16 hex characters).'),
+        { 200: observationSchema },
+      ),
     },
     async (request) => {
       const { observationId } = request.params;

@@ -285,6 +285,17 @@ export function withErrors(success: Record<string, Schema>, ...statuses: Array<4
   return { ...success, ...errors };
 }
 
+/** The route schema of one record by id: its id parameter, its responses, or 404. */
+export function byIdSchema(
+  tag: string,
+  summary: string,
+  params: Schema,
+  success: Record<string, Schema>,
+  description?: string,
+): Schema {
+  return { summary, ...(description === undefined ? {} : { description }), tags: [tag], params, response: withErrors(success, 404) };
+}
+
 // ---- Shared parameters -------------------------------------------------------------------------
 
 export const pageParams = {

@@ -12,7 +12,7 @@ import { COMPARISON_OPERATORS, type ComparisonOperator, type ScoreListQuery } fr
 import { invalidParameter, pageOf, splitList, timeRangeOf } from './query-params.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
 import { validationMessage, type AjvError } from './schema-errors.js';
-import { idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
 import { toPageView, toScoreListItem, toScoreView } from './wire.js';
 
 interface ScoreListQuerystring
@@ -91,7 +91,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
     app.get<{ Params: { scoreId: string } }>(
       `${base}/:scoreId`,
       {
-        schema: { summary: 'Get a score', tags: ['scores'], params: scoreParams, response: withErrors({ 200: scoreSchema }, 404) },
+        schema: byIdSchema('scores', 'Get a score', scoreParams, { 200: scoreSchema }),
       },
       async (request) => {
         const score = await store.getScore(projectOf(request), request.params.scoreId);
@@ -123,7 +123,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
   app.delete<{ Params: { scoreId: string } }>(
     '/api/public/scores/:scoreId',
     {
-      schema: { summary: 'Delete a score', tags: ['scores'], params: scoreParams, response: withErrors({ 204: { type: 'null' } }, 404) },
+      schema: byIdSchema('scores', 'Delete a score', scoreParams, { 204: { type: 'null' } }),
     },
     async (request, reply) => {
       const deleted = await store.deleteScore(projectOf(request), request.params.scoreId);

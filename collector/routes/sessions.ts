@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { found } from './found.js';
 import { pageOf, splitList, timeRangeOf } from './query-params.js';
-import { idParams, listParam, pageParams, pageSchema, sessionDetailSchema, sessionSchema, timeParam, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listParam, pageParams, pageSchema, sessionDetailSchema, sessionSchema, timeParam, withErrors } from './schemas.js';
 import { toPageView, toSessionDetail, toSessionView } from './wire.js';
 
 interface SessionListQuerystring {
@@ -49,13 +49,13 @@ export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: 
   app.get<{ Params: { sessionId: string } }>(
     '/api/public/sessions/:sessionId',
     {
-      schema: {
-        summary: 'Get a session with its traces in start order',
-        description: 'To replay a conversation: its traces oldest first, each with its input and output.',
-        tags: ['sessions'],
-        params: idParams('sessionId', 'Session id.'),
-        response: withErrors({ 200: sessionDetailSchema }, 404),
-      },
+      schema: byIdSchema(
+        'sessions',
+        'Get a session with its traces in start order',
+        idParams('sessionId', 'Session id.'),
+        { 200: sessionDetailSchema },
+        'To replay a conversation: its traces oldest first, each with its input and output.',
+      ),
     },
     async (request) => {
       const { sessionId } = request.params;

@@ -17,6 +17,7 @@ import {
   timeRangeOf,
 } from './query-params.js';
 import {
+  byIdSchema,
   idParams,
   listParam,
   metaSchema,
@@ -171,14 +172,7 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
 
   app.get<{ Params: { traceId: string } }>(
     '/api/public/traces/:traceId',
-    {
-      schema: {
-        summary: 'Get a trace with its observations and scores',
-        tags: ['traces'],
-        params: traceParams,
-        response: withErrors({ 200: traceDetailSchema }, 404),
-      },
-    },
+    { schema: byIdSchema('traces', 'Get a trace with its observations and scores', traceParams, { 200: traceDetailSchema }) },
     async (request) => {
       const { traceId } = request.params;
       const trace = await store.getTrace(projectOf(request), traceId.toLowerCase());
@@ -189,12 +183,12 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
   app.delete<{ Params: { traceId: string } }>(
     '/api/public/traces/:traceId',
     {
-      schema: {
-        summary: 'Delete a trace with its observations and scores',
-        tags: ['traces'],
-        params: traceParams,
-        response: withErrors({ 200: objectSchema({ message: { type: 'string' } }) }, 404),
-      },
+      schema: byIdSchema(
+        'traces',
+        'Delete a trace with its observations and scores',
+        traceParams,
+        { 200: objectSchema({ message: { type: 'string' } }) },
+      ),
     },
     async (request) => {
       const { traceId } = request.params;

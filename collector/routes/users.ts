@@ -4,7 +4,7 @@ import type { QueryApiOptions } from './route-options.js';
 import { found } from './found.js';
 import { USER_ORDER_FIELDS } from '../store/contract.js';
 import { pageOf, parseOrderBy } from './query-params.js';
-import { idParams, pageParams, pageSchema, userSchema, withErrors } from './schemas.js';
+import { byIdSchema, idParams, pageParams, pageSchema, userSchema, withErrors } from './schemas.js';
 import { toPageView, toUserView } from './wire.js';
 
 interface UserListQuerystring {
@@ -46,14 +46,7 @@ export async function userRoutes(app: FastifyInstance, { store, projectOf }: Que
 
   app.get<{ Params: { userId: string } }>(
     '/api/public/users/:userId',
-    {
-      schema: {
-        summary: "Get a user's aggregates",
-        tags: ['users'],
-        params: idParams('userId', 'User id.'),
-        response: withErrors({ 200: userSchema }, 404),
-      },
-    },
+    { schema: byIdSchema('users', "Get a user's aggregates", idParams('userId', 'User id.'), { 200: userSchema }) },
     async (request) => {
       const { userId } = request.params;
       const user = await store.getUser(projectOf(request), userId);
