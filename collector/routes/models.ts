@@ -8,7 +8,7 @@ import { SpanliteError } from '../errors.js';
 import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
-import { byIdSchema, idParams, modelSchema, pageParams, pageSchema, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listSchema, modelSchema, withErrors } from './schemas.js';
 
 const modelParams = idParams('id', 'Model id.');
 
@@ -16,13 +16,13 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
   app.get<{ Querystring: { page: number; limit: number } }>(
     '/api/public/models',
     {
-      schema: {
-        summary: 'List model prices',
-        description: 'In matching order: custom models (newest first), then the pricing file, then the shipped defaults.',
-        tags: ['models'],
-        querystring: { type: 'object', properties: { ...pageParams } },
-        response: withErrors({ 200: pageSchema(modelSchema) }, 400),
-      },
+      schema: listSchema(
+        'models',
+        'List model prices',
+        'In matching order: custom models (newest first), then the pricing file, then the shipped defaults.',
+        {},
+        modelSchema,
+      ),
     },
     async (request) => {
       const { page, limit } = request.query;

@@ -5,7 +5,7 @@ import { found } from './found.js';
 import { LEVELS, OBSERVATION_TYPES } from '../model.js';
 import type { ObservationListQuery } from '../store/contract.js';
 import { pageOf, splitList, timeRangeOf } from './query-params.js';
-import { byIdSchema, idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listParam, listSchema, observationSchema, timeParam } from './schemas.js';
 import { toObservationView, toPageView } from './wire.js';
 
 interface ObservationListQuerystring
@@ -21,28 +21,24 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
   app.get<{ Querystring: ObservationListQuerystring }>(
     '/api/public/observations',
     {
-      schema: {
-        summary: 'List observations',
-        description: 'Newest first. Every filter given must hold.',
-        tags: ['observations'],
-        querystring: {
-          type: 'object',
-          properties: {
-            ...pageParams,
-            traceId: text('Observations of this trace.'),
-            type: { type: 'string', enum: OBSERVATION_TYPES, description: 'Observations of this type.' },
-            name: text('Observations with this name.'),
-            userId: text("Observations of this user's traces."),
-            level: { type: 'string', enum: LEVELS, description: 'Observations at this level.' },
-            model: text('Observations on this model.'),
-            parentObservationId: text('Children of this observation.'),
-            environment: listParam("Observations whose trace is in any of these environments."),
-            fromStartTime: timeParam('Observations starting at or after this time.'),
-            toStartTime: timeParam('Observations starting before this time.'),
-          },
+      schema: listSchema(
+        'observations',
+        'List observations',
+        'Newest first. Every filter given must hold.',
+        {
+          traceId: text('Observations of this trace.'),
+          type: { type: 'string', enum: OBSERVATION_TYPES, description: 'Observations of this type.' },
+          name: text('Observations with this name.'),
+          userId: text("Observations of this user's traces."),
+          level: { type: 'string', enum: LEVELS, description: 'Observations at this level.' },
+          model: text('Observations on this model.'),
+          parentObservationId: text('Children of this observation.'),
+          environment: listParam("Observations whose trace is in any of these environments."),
+          fromStartTime: timeParam('Observations starting at or after this time.'),
+          toStartTime: timeParam('Observations starting before this time.'),
         },
-        response: withErrors({ 200: pageSchema(observationSchema) }, 400),
-      },
+        observationSchema,
+      ),
     },
     async (request) => {
       const query = request.query;

@@ -285,6 +285,23 @@ export function withErrors(success: Record<string, Schema>, ...statuses: Array<4
   return { ...success, ...errors };
 }
 
+/** The route schema of a paged list: its filters besides page and limit, its item, or 400. */
+export function listSchema(
+  tag: string,
+  summary: string,
+  description: string,
+  filters: Record<string, Schema>,
+  item: Schema,
+): Schema {
+  return {
+    summary,
+    description,
+    tags: [tag],
+    querystring: { type: 'object', properties: { ...pageParams, ...filters } },
+    response: withErrors({ 200: pageSchema(item) }, 400),
+  };
+}
+
 /** The route schema of one record by id: its id parameter, its responses, or 404. */
 export function byIdSchema(
   tag: string,

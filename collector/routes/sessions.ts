@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { found } from './found.js';
 import { pageOf, splitList, timeRangeOf } from './query-params.js';
-import { byIdSchema, idParams, listParam, pageParams, pageSchema, sessionDetailSchema, sessionSchema, timeParam, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listParam, listSchema, sessionDetailSchema, sessionSchema, timeParam } from './schemas.js';
 import { toPageView, toSessionDetail, toSessionView } from './wire.js';
 
 interface SessionListQuerystring {
@@ -18,21 +18,17 @@ export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: 
   app.get<{ Querystring: SessionListQuerystring }>(
     '/api/public/sessions',
     {
-      schema: {
-        summary: 'List sessions',
-        description: 'Newest first (by their first trace), with trace count, first and last trace time, tokens and cost.',
-        tags: ['sessions'],
-        querystring: {
-          type: 'object',
-          properties: {
-            ...pageParams,
-            fromTimestamp: timeParam('Sessions whose first trace starts at or after this time.'),
-            toTimestamp: timeParam('Sessions whose first trace starts before this time.'),
-            environment: listParam('Sessions in any of these environments.'),
-          },
+      schema: listSchema(
+        'sessions',
+        'List sessions',
+        'Newest first (by their first trace), with trace count, first and last trace time, tokens and cost.',
+        {
+          fromTimestamp: timeParam('Sessions whose first trace starts at or after this time.'),
+          toTimestamp: timeParam('Sessions whose first trace starts before this time.'),
+          environment: listParam('Sessions in any of these environments.'),
         },
-        response: withErrors({ 200: pageSchema(sessionSchema) }, 400),
-      },
+        sessionSchema,
+      ),
     },
     async (request) => {
       const query = request.query;

@@ -4,7 +4,7 @@ import type { QueryApiOptions } from './route-options.js';
 import { found } from './found.js';
 import { USER_ORDER_FIELDS } from '../store/contract.js';
 import { pageOf, parseOrderBy } from './query-params.js';
-import { byIdSchema, idParams, pageParams, pageSchema, userSchema, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listSchema, userSchema } from './schemas.js';
 import { toPageView, toUserView } from './wire.js';
 
 interface UserListQuerystring {
@@ -17,22 +17,18 @@ export async function userRoutes(app: FastifyInstance, { store, projectOf }: Que
   app.get<{ Querystring: UserListQuerystring }>(
     '/api/public/users',
     {
-      schema: {
-        summary: 'List users',
-        description: 'Extension. Each user id seen on a trace, with its traces in aggregate.',
-        tags: ['users'],
-        querystring: {
-          type: 'object',
-          properties: {
-            ...pageParams,
-            orderBy: {
-              type: 'string',
-              description: `${USER_ORDER_FIELDS.join(', ')}; optionally .asc or .desc (default desc). Default lastTraceAt.desc.`,
-            },
+      schema: listSchema(
+        'users',
+        'List users',
+        'Extension. Each user id seen on a trace, with its traces in aggregate.',
+        {
+          orderBy: {
+            type: 'string',
+            description: `${USER_ORDER_FIELDS.join(', ')}; optionally .asc or .desc (default desc). Default lastTraceAt.desc.`,
           },
         },
-        response: withErrors({ 200: pageSchema(userSchema) }, 400),
-      },
+        userSchema,
+      ),
     },
     async (request) => {
       const query = request.query;
