@@ -5,9 +5,9 @@
  * ignored, phrases, text only an observation holds, and queries full of FTS and SQL syntax.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { jsonBody, type TestCollector } from '../helpers/collector.js';
 import { exportSpans, otlpExporter } from '../helpers/otel-sdk.js';
-import { recordTraces, sendTraces, type TraceSpec } from './trace-builder.js';
+import { collectorWithTraces, recordTraces, sendTraces } from './trace-builder.js';
 import { MULTILINGUAL_TRACES, T0, WORDS_FOUND } from '../helpers/multilingual-traces.js';
 
 
@@ -21,12 +21,9 @@ async function search(q: string, extra = ''): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  collector = await startTestCollector();
-  ids = await sendTraces(collector.tracesEndpoint, MULTILINGUAL_TRACES);
+  ({ collector, ids } = await collectorWithTraces(MULTILINGUAL_TRACES));
 });
-afterAll(async () => {
-  await collector.close();
-});
+afterAll(() => collector.close());
 
 describe('finds words in any script', () => {
   it.each(WORDS_FOUND)('%s: %s', async (q, expected) => {

@@ -3,9 +3,9 @@
  * filters and pages, one by id, 404s, and the aggregates following new and deleted traces.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { jsonBody, type TestCollector } from '../helpers/collector.js';
 import { CONVERSATION_TRACES, MINUTE, T0, chatTurn } from '../helpers/conversation-traces.js';
-import { sendTraces } from './trace-builder.js';
+import { collectorWithTraces, sendTraces } from './trace-builder.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -18,12 +18,9 @@ async function status(path: string): Promise<{ status: number; body: any }> {
 }
 
 beforeAll(async () => {
-  collector = await startTestCollector();
-  ids = await sendTraces(collector.tracesEndpoint, CONVERSATION_TRACES);
+  ({ collector, ids } = await collectorWithTraces(CONVERSATION_TRACES));
 });
-afterAll(async () => {
-  await collector.close();
-});
+afterAll(() => collector.close());
 
 describe('sessions', () => {
   it('lists sessions newest first with trace count, first and last trace time, tokens and cost', async () => {

@@ -6,6 +6,7 @@
 import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as genAi from '../../semconv/gen-ai.js';
+import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { recordingProvider, exportSpans, otlpExporter } from '../helpers/otel-sdk.js';
 import {
   generationAttributes,
@@ -51,4 +52,10 @@ export async function sendTraces(tracesEndpoint: string, specs: readonly TraceSp
   const { spans, traceIds } = await recordTraces(specs);
   await exportSpans(otlpExporter('protobuf', tracesEndpoint), spans);
   return traceIds;
+}
+
+/** A test collector that has stored the traces; `ids` are their trace ids in spec order. */
+export async function collectorWithTraces(specs: readonly TraceSpec[]): Promise<{ collector: TestCollector; ids: string[] }> {
+  const collector = await startTestCollector();
+  return { collector, ids: await sendTraces(collector.tracesEndpoint, specs) };
 }

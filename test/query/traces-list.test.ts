@@ -3,9 +3,9 @@
  * over OTLP by the real exporter to a real collector.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { jsonBody, type TestCollector } from '../helpers/collector.js';
 import { LISTED_TRACES, MINUTE, T0 } from '../helpers/listed-traces.js';
-import { sendTraces } from './trace-builder.js';
+import { collectorWithTraces, sendTraces } from './trace-builder.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -33,12 +33,9 @@ async function badRequest(query: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  collector = await startTestCollector();
-  ids = await sendTraces(collector.tracesEndpoint, LISTED_TRACES);
+  ({ collector, ids } = await collectorWithTraces(LISTED_TRACES));
 });
-afterAll(async () => {
-  await collector.close();
-});
+afterAll(() => collector.close());
 
 describe('filters', () => {
   it('lists every trace newest first by default', async () => {
