@@ -8,7 +8,7 @@ import { SpanliteError } from '../errors.js';
 import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
-import { byIdSchema, idParams, listSchema, modelSchema, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listSchema, modelSchema, postSchema, withErrors } from './schemas.js';
 
 const modelParams = idParams('id', 'Model id.');
 
@@ -47,14 +47,13 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
   app.post<{ Body: ModelBody }>(
     '/api/public/models',
     {
-      schema: {
-        summary: 'Create a custom model price',
-        description:
-          'inputPrice/outputPrice, or pricingTiers (one default tier; others on an input-token threshold). Prices spans ingested from now on.',
-        tags: ['models'],
-        body: modelBodySchema,
-        response: withErrors({ 200: modelSchema }, 400),
-      },
+      schema: postSchema(
+        'models',
+        'Create a custom model price',
+        'inputPrice/outputPrice, or pricingTiers (one default tier; others on an input-token threshold). Prices spans ingested from now on.',
+        modelBodySchema,
+        { 200: modelSchema },
+      ),
     },
     async (request) => {
       const entry = await prices.createCustom(projectOf(request), customModelFromBody(request.body, Date.now()));

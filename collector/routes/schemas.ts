@@ -302,6 +302,17 @@ export function listSchema(
   };
 }
 
+/** The route schema of a POST: its body, its responses, or 400. */
+export function postSchema(
+  tag: string,
+  summary: string,
+  description: string,
+  body: Schema,
+  success: Record<string, Schema>,
+): Schema {
+  return { summary, description, tags: [tag], body, response: withErrors(success, 400) };
+}
+
 /** The route schema of one record by id: its id parameter, its responses, or 404. */
 export function byIdSchema(
   tag: string,

@@ -12,7 +12,7 @@ import { COMPARISON_OPERATORS, type ComparisonOperator, type ScoreListQuery } fr
 import { invalidParameter, pageOf, splitList, timeRangeOf } from './query-params.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
 import { validationMessage, type AjvError } from './schema-errors.js';
-import { byIdSchema, idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listParam, objectSchema, pageParams, pageSchema, postSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
 import { toPageView, toScoreListItem, toScoreView } from './wire.js';
 
 interface ScoreListQuerystring
@@ -103,14 +103,13 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
   app.post<{ Body: ScoreBody }>(
     '/api/public/scores',
     {
-      schema: {
-        summary: 'Create a score',
-        description:
-          'Numeric, categorical or boolean; on a trace or one of its observations. Posting the same id again replaces the score.',
-        tags: ['scores'],
-        body: scoreBodySchema,
-        response: withErrors({ 200: objectSchema({ id: { type: 'string' } }) }, 400),
-      },
+      schema: postSchema(
+        'scores',
+        'Create a score',
+        'Numeric, categorical or boolean; on a trace or one of its observations. Posting the same id again replaces the score.',
+        scoreBodySchema,
+        { 200: objectSchema({ id: { type: 'string' } }) },
+      ),
     },
     async (request) => {
       const projectId = projectOf(request);
@@ -135,13 +134,12 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
   app.post<{ Body: { batch: IngestionEvent[] } }>(
     '/api/public/ingestion',
     {
-      schema: {
-        summary: "Langfuse's batch ingestion, for score-create events",
-        description:
-          "For Langfuse clients' score.create(). Traces and observations are not taken here: send them over OTLP " +
+      schema: postSchema(
+        'scores',
+        "Langfuse's batch ingestion, for score-create events",
+        "For Langfuse clients' score.create(). Traces and observations are not taken here: send them over OTLP " +
           '(/v1/traces or /api/public/otel/v1/traces). Each event is answered on its own.',
-        tags: ['scores'],
-        body: {
+        {
           type: 'object',
           required: ['batch'],
           properties: {
@@ -156,8 +154,8 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
             },
           },
         },
-        response: withErrors({ 207: ingestionResponseSchema }, 400),
-      },
+        { 207: ingestionResponseSchema },
+      ),
     },
     async (request, reply) => {
       const projectId = projectOf(request);
