@@ -56,3 +56,18 @@ export const WORDS_FOUND: Array<[string, string[], string]> = [
   ['llm-answer', ['s5'], "a child observation's name"],
   ['pass', ['s3', 's5'], 'the start of a word, in any trace'],
 ];
+
+/** Search terms full of FTS5 and SQL syntax: each must be searched as the literal text it is. */
+export const QUERY_SYNTAX_TERMS: string[] = [
+  '" OR 1=1 --',
+  'password" OR "x',
+  'NEAR(reset password)',
+  '*',
+  'text:password',
+  "'; DROP TABLE search_text; --",
+  "'; DROP TABLE traces; --",
+  'password AND NOT reset',
+  '^reset',
+  '(((',
+  '\\',
+];
