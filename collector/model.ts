@@ -97,6 +97,22 @@ export interface TraceFacts {
   metadata?: Record<string, JsonValue>;
 }
 
+/** A trace's facts merged across its spans: null (or empty) where no span said. */
+export interface MergedTraceFacts {
+  id: string;
+  name: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  release: string | null;
+  version: string | null;
+  environment: string;
+  tags: string[];
+  metadata: Record<string, JsonValue>;
+  input: JsonValue | null;
+  output: JsonValue | null;
+  public: boolean;
+}
+
 /**
  * The trace-level part of one span. `explicit` facts were named as trace facts by the sender
  * (`spanlite.trace.*`, `user.id`, ...); `implicit` ones are defaults taken from a root span (its
@@ -145,4 +161,17 @@ export interface MappedSpan {
 /** Keys that would reach an object's prototype when assigned; never copied anywhere. */
 export function isSafeKey(key: string): boolean {
   return key !== '__proto__' && key !== 'constructor' && key !== 'prototype';
+}
+
+/** One page of a list, and where it stands in the whole. */
+export interface PageMeta {
+  page: number;
+  limit: number;
+  totalItems: number;
+  totalPages: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  meta: PageMeta;
 }

@@ -5,9 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
+import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
-import { idParams, modelSchema, pageParams, pageSchema, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listSchema, modelSchema, postSchema, withErrors } from './schemas.js';
 
 const modelParams = idParams('id', 'Model id.');
 
@@ -15,13 +16,13 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
   app.get<{ Querystring: { page: number; limit: number } }>(
     '/api/public/models',
     {
-      schema: {
-        summary: 'List model prices',
-        description: 'In matching order: custom models (newest first), then the pricing file, then the shipped defaults.',
-        tags: ['models'],
-        querystring: { type: 'object', properties: { ...pageParams } },
-        response: withErrors({ 200: pageSchema(modelSchema) }, 400),
-      },
+      schema: listSchema(
+        'models',
+        'List model prices',
+        'In matching order: custom models (newest first), then the pricing file, then the shipped defaults.',
+        {},
+        modelSchema,
+      ),
     },
     async (request) => {
       const { page, limit } = request.query;
@@ -36,25 +37,23 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
 
   app.get<{ Params: { id: string } }>(
     '/api/public/models/:id',
-    { schema: { summary: 'Get a model price', tags: ['models'], params: modelParams, response: withErrors({ 200: modelSchema }, 404) } },
+    { schema: byIdSchema('models', 'Get a model price', modelParams, { 200: modelSchema }) },
     async (request) => {
       const entry = await prices.get(projectOf(request), request.params.id);
-      if (!entry) throw new SpanliteError('notFound', `model ${request.params.id} not found`);
-      return toModelView(entry);
+      return toModelView(found(entry, 'model', request.params.id));
     },
   );
 
   app.post<{ Body: ModelBody }>(
     '/api/public/models',
     {
-      schema: {
-        summary: 'Create a custom model price',
-        description:
-          'inputPrice/outputPrice, or pricingTiers (one default tier; others on an input-token threshold). Prices spans ingested from now on.',
-        tags: ['models'],
-        body: modelBodySchema,
-        response: withErrors({ 200: modelSchema }, 400),
-      },
+      schema: postSchema(
+        'models',
+        'Create a custom model price',
+        'inputPrice/outputPrice, or pricingTiers (one default tier; others on an input-token threshold). Prices spans ingested from now on.',
+        modelBodySchema,
+        { 200: modelSchema },
+      ),
     },
     async (request) => {
       const entry = await prices.createCustom(projectOf(request), customModelFromBody(request.body, Date.now()));

@@ -1,22 +1,15 @@
 /** /api/public/observations: filtered list, newest first, and one by id (Langfuse's v1 shapes). */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
-import { SpanliteError } from '../errors.js';
-import { LEVELS, OBSERVATION_TYPES, type Level, type ObservationType } from '../model.js';
-import { splitList, unixNanoOf } from './query-params.js';
-import { idParams, listParam, observationSchema, pageParams, pageSchema, timeParam, withErrors } from './schemas.js';
+import { found } from './found.js';
+import { LEVELS, OBSERVATION_TYPES } from '../model.js';
+import type { ObservationListQuery } from '../store/contract.js';
+import { pageOf, splitList, timeRangeOf } from './query-params.js';
+import { byIdSchema, idParams, listParam, listSchema, observationSchema, timeParam } from './schemas.js';
 import { toObservationView, toPageView } from './wire.js';
 
-interface ObservationListQuerystring {
-  page: number;
-  limit: number;
-  traceId?: string;
-  type?: ObservationType;
-  name?: string;
-  userId?: string;
-  level?: Level;
-  model?: string;
-  parentObservationId?: string;
+interface ObservationListQuerystring
+  extends Omit<ObservationListQuery, 'environments' | 'fromTimeUnixNano' | 'toTimeUnixNano'> {
   environment?: string[];
   fromStartTime?: string;
   toStartTime?: string;
@@ -28,34 +21,29 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
   app.get<{ Querystring: ObservationListQuerystring }>(
     '/api/public/observations',
     {
-      schema: {
-        summary: 'List observations',
-        description: 'Newest first. Every filter given must hold.',
-        tags: ['observations'],
-        querystring: {
-          type: 'object',
-          properties: {
-            ...pageParams,
-            traceId: text('Observations of this trace.'),
-            type: { type: 'string', enum: OBSERVATION_TYPES, description: 'Observations of this type.' },
-            name: text('Observations with this name.'),
-            userId: text("Observations of this user's traces."),
-            level: { type: 'string', enum: LEVELS, description: 'Observations at this level.' },
-            model: text('Observations on this model.'),
-            parentObservationId: text('Children of this observation.'),
-            environment: listParam("Observations whose trace is in any of these environments."),
-            fromStartTime: timeParam('Observations starting at or after this time.'),
-            toStartTime: timeParam('Observations starting before this time.'),
-          },
+      schema: listSchema(
+        'observations',
+        'List observations',
+        'Newest first. Every filter given must hold.',
+        {
+          traceId: text('Observations of this trace.'),
+          type: { type: 'string', enum: OBSERVATION_TYPES, description: 'Observations of this type.' },
+          name: text('Observations with this name.'),
+          userId: text("Observations of this user's traces."),
+          level: { type: 'string', enum: LEVELS, description: 'Observations at this level.' },
+          model: text('Observations on this model.'),
+          parentObservationId: text('Children of this observation.'),
+          environment: listParam("Observations whose trace is in any of these environments."),
+          fromStartTime: timeParam('Observations starting at or after this time.'),
+          toStartTime: timeParam('Observations starting before this time.'),
         },
-        response: withErrors({ 200: pageSchema(observationSchema) }, 400),
-      },
+        observationSchema,
+      ),
     },
     async (request) => {
       const query = request.query;
       const page = await store.listObservations(projectOf(request), {
-        page: query.page,
-        limit: query.limit,
+        ...pageOf(query),
         traceId: query.traceId?.toLowerCase(),
         type: query.type,
         name: query.name,
@@ -64,8 +52,7 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
         model: query.model,
         parentObservationId: query.parentObservationId?.toLowerCase(),
         environments: splitList(query.environment),
-        fromTimeUnixNano: unixNanoOf(query.fromStartTime),
-        toTimeUnixNano: unixNanoOf(query.toStartTime),
+        ...timeRangeOf(query.fromStartTime, query.toStartTime),
       });
       return toPageView(page, toObservationView);
     },
@@ -74,18 +61,17 @@ export async function observationRoutes(app: FastifyInstance, { store, projectOf
   app.get<{ Params: { observationId: string } }>(
     '/api/public/observations/:observationId',
     {
-      schema: {
-        summary: 'Get an observation',
-        tags: ['observations'],
-        params: idParams('observationId', 'Observation id (the span id, 16 hex characters).'),
-        response: withErrors({ 200: observationSchema }, 404),
-      },
+      schema: byIdSchema(
+        'observations',
+        'Get an observation',
+        idParams('observationId', 'Observation id (the span id, 16 hex characters).'),
+        { 200: observationSchema },
+      ),
     },
     async (request) => {
       const { observationId } = request.params;
       const observation = await store.getObservation(projectOf(request), observationId.toLowerCase());
-      if (!observation) throw new SpanliteError('notFound', `observation ${observationId} not found`);
-      return toObservationView(observation);
+      return toObservationView(found(observation, 'observation', observationId));
     },
   );
 }

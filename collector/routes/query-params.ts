@@ -34,6 +34,19 @@ export function unixNanoOf(value: string | undefined): bigint | undefined {
   return BigInt(Date.parse(value)) * 1_000_000n;
 }
 
+/** The requested page of a list (both checked by the page schema). */
+export function pageOf(query: { page: number; limit: number }): { page: number; limit: number } {
+  return { page: query.page, limit: query.limit };
+}
+
+/** A time filter's two ends (ISO 8601 date-times) as the store's unix-nanosecond range. */
+export function timeRangeOf(
+  from: string | undefined,
+  to: string | undefined,
+): { fromTimeUnixNano: bigint | undefined; toTimeUnixNano: bigint | undefined } {
+  return { fromTimeUnixNano: unixNanoOf(from), toTimeUnixNano: unixNanoOf(to) };
+}
+
 /** `field`, `field.asc` or `field.desc` (Langfuse's form); the default direction is desc. */
 export function parseOrderBy<Field extends string>(
   name: string,

@@ -285,6 +285,45 @@ export function withErrors(success: Record<string, Schema>, ...statuses: Array<4
   return { ...success, ...errors };
 }
 
+/** The route schema of a paged list: its filters besides page and limit, its item, or 400. */
+export function listSchema(
+  tag: string,
+  summary: string,
+  description: string,
+  filters: Record<string, Schema>,
+  item: Schema,
+): Schema {
+  return {
+    summary,
+    description,
+    tags: [tag],
+    querystring: { type: 'object', properties: { ...pageParams, ...filters } },
+    response: withErrors({ 200: pageSchema(item) }, 400),
+  };
+}
+
+/** The route schema of a POST: its body, its responses, or 400. */
+export function postSchema(
+  tag: string,
+  summary: string,
+  description: string,
+  body: Schema,
+  success: Record<string, Schema>,
+): Schema {
+  return { summary, description, tags: [tag], body, response: withErrors(success, 400) };
+}
+
+/** The route schema of one record by id: its id parameter, its responses, or 404. */
+export function byIdSchema(
+  tag: string,
+  summary: string,
+  params: Schema,
+  success: Record<string, Schema>,
+  description?: string,
+): Schema {
+  return { summary, ...(description === undefined ? {} : { description }), tags: [tag], params, response: withErrors(success, 404) };
+}
+
 // ---- Shared parameters -------------------------------------------------------------------------
 
 export const pageParams = {

@@ -7,29 +7,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
-import { COMPARISON_OPERATORS, type ComparisonOperator } from '../store/contract.js';
-import type { Score, ScoreDataType } from '../model.js';
-import { invalidParameter, splitList, unixNanoOf } from './query-params.js';
+import { found } from './found.js';
+import { COMPARISON_OPERATORS, type ComparisonOperator, type ScoreListQuery } from '../store/contract.js';
+import { invalidParameter, pageOf, splitList, timeRangeOf } from './query-params.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
 import { validationMessage, type AjvError } from './schema-errors.js';
-import { idParams, listParam, objectSchema, pageParams, pageSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
+import { byIdSchema, idParams, listParam, objectSchema, pageParams, pageSchema, postSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
 import { toPageView, toScoreListItem, toScoreView } from './wire.js';
 
-interface ScoreListQuerystring {
-  page: number;
-  limit: number;
+interface ScoreListQuerystring
+  extends Omit<ScoreListQuery, 'ids' | 'valueCondition' | 'fromTimeUnixNano' | 'toTimeUnixNano'> {
   scoreIds?: string[];
-  name?: string;
-  traceId?: string;
-  observationId?: string;
-  userId?: string;
-  sessionId?: string;
-  source?: Score['source'];
-  dataType?: ScoreDataType;
   operator?: ComparisonOperator;
   value?: number;
-  minValue?: number;
-  maxValue?: number;
   fromTimestamp?: string;
   toTimestamp?: string;
 }
@@ -79,8 +69,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
           throw invalidParameter(missing, `${missing} with ${missing === 'operator' ? 'value' : 'operator'}`, 'nothing');
         }
         const page = await store.listScores(projectOf(request), {
-          page: query.page,
-          limit: query.limit,
+          ...pageOf(query),
           ids: splitList(query.scoreIds),
           name: query.name,
           traceId: query.traceId?.toLowerCase(),
@@ -93,8 +82,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
           maxValue: query.maxValue,
           valueCondition:
             query.operator !== undefined && query.value !== undefined ? { operator: query.operator, value: query.value } : undefined,
-          fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
-          toTimeUnixNano: unixNanoOf(query.toTimestamp),
+          ...timeRangeOf(query.fromTimestamp, query.toTimestamp),
         });
         return toPageView(page, toScoreListItem);
       },
@@ -103,12 +91,11 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
     app.get<{ Params: { scoreId: string } }>(
       `${base}/:scoreId`,
       {
-        schema: { summary: 'Get a score', tags: ['scores'], params: scoreParams, response: withErrors({ 200: scoreSchema }, 404) },
+        schema: byIdSchema('scores', 'Get a score', scoreParams, { 200: scoreSchema }),
       },
       async (request) => {
         const score = await store.getScore(projectOf(request), request.params.scoreId);
-        if (!score) throw new SpanliteError('notFound', `score ${request.params.scoreId} not found`);
-        return toScoreView(score);
+        return toScoreView(found(score, 'score', request.params.scoreId));
       },
     );
   }
@@ -116,14 +103,13 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
   app.post<{ Body: ScoreBody }>(
     '/api/public/scores',
     {
-      schema: {
-        summary: 'Create a score',
-        description:
-          'Numeric, categorical or boolean; on a trace or one of its observations. Posting the same id again replaces the score.',
-        tags: ['scores'],
-        body: scoreBodySchema,
-        response: withErrors({ 200: objectSchema({ id: { type: 'string' } }) }, 400),
-      },
+      schema: postSchema(
+        'scores',
+        'Create a score',
+        'Numeric, categorical or boolean; on a trace or one of its observations. Posting the same id again replaces the score.',
+        scoreBodySchema,
+        { 200: objectSchema({ id: { type: 'string' } }) },
+      ),
     },
     async (request) => {
       const projectId = projectOf(request);
@@ -136,7 +122,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
   app.delete<{ Params: { scoreId: string } }>(
     '/api/public/scores/:scoreId',
     {
-      schema: { summary: 'Delete a score', tags: ['scores'], params: scoreParams, response: withErrors({ 204: { type: 'null' } }, 404) },
+      schema: byIdSchema('scores', 'Delete a score', scoreParams, { 204: { type: 'null' } }),
     },
     async (request, reply) => {
       const deleted = await store.deleteScore(projectOf(request), request.params.scoreId);
@@ -148,13 +134,12 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
   app.post<{ Body: { batch: IngestionEvent[] } }>(
     '/api/public/ingestion',
     {
-      schema: {
-        summary: "Langfuse's batch ingestion, for score-create events",
-        description:
-          "For Langfuse clients' score.create(). Traces and observations are not taken here: send them over OTLP " +
+      schema: postSchema(
+        'scores',
+        "Langfuse's batch ingestion, for score-create events",
+        "For Langfuse clients' score.create(). Traces and observations are not taken here: send them over OTLP " +
           '(/v1/traces or /api/public/otel/v1/traces). Each event is answered on its own.',
-        tags: ['scores'],
-        body: {
+        {
           type: 'object',
           required: ['batch'],
           properties: {
@@ -169,8 +154,8 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
             },
           },
         },
-        response: withErrors({ 207: ingestionResponseSchema }, 400),
-      },
+        { 207: ingestionResponseSchema },
+      ),
     },
     async (request, reply) => {
       const projectId = projectOf(request);

@@ -1,9 +1,9 @@
 /** /api/public/sessions: sessions newest first, and one session with its traces in order. */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
-import { SpanliteError } from '../errors.js';
-import { splitList, unixNanoOf } from './query-params.js';
-import { idParams, listParam, pageParams, pageSchema, sessionDetailSchema, sessionSchema, timeParam, withErrors } from './schemas.js';
+import { found } from './found.js';
+import { pageOf, splitList, timeRangeOf } from './query-params.js';
+import { byIdSchema, idParams, listParam, listSchema, sessionDetailSchema, sessionSchema, timeParam } from './schemas.js';
 import { toPageView, toSessionDetail, toSessionView } from './wire.js';
 
 interface SessionListQuerystring {
@@ -18,30 +18,24 @@ export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: 
   app.get<{ Querystring: SessionListQuerystring }>(
     '/api/public/sessions',
     {
-      schema: {
-        summary: 'List sessions',
-        description: 'Newest first (by their first trace), with trace count, first and last trace time, tokens and cost.',
-        tags: ['sessions'],
-        querystring: {
-          type: 'object',
-          properties: {
-            ...pageParams,
-            fromTimestamp: timeParam('Sessions whose first trace starts at or after this time.'),
-            toTimestamp: timeParam('Sessions whose first trace starts before this time.'),
-            environment: listParam('Sessions in any of these environments.'),
-          },
+      schema: listSchema(
+        'sessions',
+        'List sessions',
+        'Newest first (by their first trace), with trace count, first and last trace time, tokens and cost.',
+        {
+          fromTimestamp: timeParam('Sessions whose first trace starts at or after this time.'),
+          toTimestamp: timeParam('Sessions whose first trace starts before this time.'),
+          environment: listParam('Sessions in any of these environments.'),
         },
-        response: withErrors({ 200: pageSchema(sessionSchema) }, 400),
-      },
+        sessionSchema,
+      ),
     },
     async (request) => {
       const query = request.query;
       const projectId = projectOf(request);
       const page = await store.listSessions(projectId, {
-        page: query.page,
-        limit: query.limit,
-        fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
-        toTimeUnixNano: unixNanoOf(query.toTimestamp),
+        ...pageOf(query),
+        ...timeRangeOf(query.fromTimestamp, query.toTimestamp),
         environments: splitList(query.environment),
       });
       return toPageView(page, (session) => toSessionView(projectId, session));
@@ -51,20 +45,19 @@ export async function sessionRoutes(app: FastifyInstance, { store, projectOf }: 
   app.get<{ Params: { sessionId: string } }>(
     '/api/public/sessions/:sessionId',
     {
-      schema: {
-        summary: 'Get a session with its traces in start order',
-        description: 'To replay a conversation: its traces oldest first, each with its input and output.',
-        tags: ['sessions'],
-        params: idParams('sessionId', 'Session id.'),
-        response: withErrors({ 200: sessionDetailSchema }, 404),
-      },
+      schema: byIdSchema(
+        'sessions',
+        'Get a session with its traces in start order',
+        idParams('sessionId', 'Session id.'),
+        { 200: sessionDetailSchema },
+        'To replay a conversation: its traces oldest first, each with its input and output.',
+      ),
     },
     async (request) => {
       const { sessionId } = request.params;
       const projectId = projectOf(request);
       const session = await store.getSession(projectId, sessionId);
-      if (!session) throw new SpanliteError('notFound', `session ${sessionId} not found`);
-      return toSessionDetail(projectId, session);
+      return toSessionDetail(projectId, found(session, 'session', sessionId));
     },
   );
 }

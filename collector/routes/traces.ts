@@ -2,19 +2,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
+import { found } from './found.js';
 import { TRACE_ORDER_FIELDS, type TraceListQuery } from '../store/contract.js';
 import {
   decodeCursor,
   encodeCursor,
   invalidParameter,
+  pageOf,
   parseMetadataConditions,
   parseOrderBy,
   parseScoreConditions,
   parseSearchTerms,
   splitList,
-  unixNanoOf,
+  timeRangeOf,
 } from './query-params.js';
 import {
+  byIdSchema,
   idParams,
   listParam,
   metaSchema,
@@ -137,8 +140,7 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
         throw invalidParameter('page', 'no page with a cursor (the cursor says where to continue)', JSON.stringify(String(query.page)));
       }
       const listQuery: TraceListQuery = {
-        page: query.page,
-        limit: query.limit,
+        ...pageOf(query),
         orderBy: parseOrderBy('orderBy', query.orderBy, TRACE_ORDER_FIELDS, { field: 'timestamp', direction: 'desc' }),
         userId: query.userId,
         sessionId: query.sessionId,
@@ -147,8 +149,7 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
         environments: splitList(query.environment),
         release: query.release,
         version: query.version,
-        fromTimeUnixNano: unixNanoOf(query.fromTimestamp),
-        toTimeUnixNano: unixNanoOf(query.toTimestamp),
+        ...timeRangeOf(query.fromTimestamp, query.toTimestamp),
         level: query.level,
         minLatencyMs: query.minLatencyMs,
         maxLatencyMs: query.maxLatencyMs,
@@ -171,31 +172,23 @@ export async function traceRoutes(app: FastifyInstance, { store, projectOf }: Qu
 
   app.get<{ Params: { traceId: string } }>(
     '/api/public/traces/:traceId',
-    {
-      schema: {
-        summary: 'Get a trace with its observations and scores',
-        tags: ['traces'],
-        params: traceParams,
-        response: withErrors({ 200: traceDetailSchema }, 404),
-      },
-    },
+    { schema: byIdSchema('traces', 'Get a trace with its observations and scores', traceParams, { 200: traceDetailSchema }) },
     async (request) => {
       const { traceId } = request.params;
       const trace = await store.getTrace(projectOf(request), traceId.toLowerCase());
-      if (!trace) throw new SpanliteError('notFound', `trace ${traceId} not found`);
-      return toTraceDetail(trace);
+      return toTraceDetail(found(trace, 'trace', traceId));
     },
   );
 
   app.delete<{ Params: { traceId: string } }>(
     '/api/public/traces/:traceId',
     {
-      schema: {
-        summary: 'Delete a trace with its observations and scores',
-        tags: ['traces'],
-        params: traceParams,
-        response: withErrors({ 200: objectSchema({ message: { type: 'string' } }) }, 404),
-      },
+      schema: byIdSchema(
+        'traces',
+        'Delete a trace with its observations and scores',
+        traceParams,
+        { 200: objectSchema({ message: { type: 'string' } }) },
+      ),
     },
     async (request) => {
       const { traceId } = request.params;

@@ -1,10 +1,10 @@
 /** /api/public/users (extension): per user, trace count, first/last trace, tokens and cost. */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
-import { SpanliteError } from '../errors.js';
+import { found } from './found.js';
 import { USER_ORDER_FIELDS } from '../store/contract.js';
-import { parseOrderBy } from './query-params.js';
-import { idParams, pageParams, pageSchema, userSchema, withErrors } from './schemas.js';
+import { pageOf, parseOrderBy } from './query-params.js';
+import { byIdSchema, idParams, listSchema, userSchema } from './schemas.js';
 import { toPageView, toUserView } from './wire.js';
 
 interface UserListQuerystring {
@@ -17,28 +17,23 @@ export async function userRoutes(app: FastifyInstance, { store, projectOf }: Que
   app.get<{ Querystring: UserListQuerystring }>(
     '/api/public/users',
     {
-      schema: {
-        summary: 'List users',
-        description: 'Extension. Each user id seen on a trace, with its traces in aggregate.',
-        tags: ['users'],
-        querystring: {
-          type: 'object',
-          properties: {
-            ...pageParams,
-            orderBy: {
-              type: 'string',
-              description: `${USER_ORDER_FIELDS.join(', ')}; optionally .asc or .desc (default desc). Default lastTraceAt.desc.`,
-            },
+      schema: listSchema(
+        'users',
+        'List users',
+        'Extension. Each user id seen on a trace, with its traces in aggregate.',
+        {
+          orderBy: {
+            type: 'string',
+            description: `${USER_ORDER_FIELDS.join(', ')}; optionally .asc or .desc (default desc). Default lastTraceAt.desc.`,
           },
         },
-        response: withErrors({ 200: pageSchema(userSchema) }, 400),
-      },
+        userSchema,
+      ),
     },
     async (request) => {
       const query = request.query;
       const page = await store.listUsers(projectOf(request), {
-        page: query.page,
-        limit: query.limit,
+        ...pageOf(query),
         orderBy: parseOrderBy('orderBy', query.orderBy, USER_ORDER_FIELDS, { field: 'lastTraceAt', direction: 'desc' }),
       });
       return toPageView(page, toUserView);
@@ -47,19 +42,11 @@ export async function userRoutes(app: FastifyInstance, { store, projectOf }: Que
 
   app.get<{ Params: { userId: string } }>(
     '/api/public/users/:userId',
-    {
-      schema: {
-        summary: "Get a user's aggregates",
-        tags: ['users'],
-        params: idParams('userId', 'User id.'),
-        response: withErrors({ 200: userSchema }, 404),
-      },
-    },
+    { schema: byIdSchema('users', "Get a user's aggregates", idParams('userId', 'User id.'), { 200: userSchema }) },
     async (request) => {
       const { userId } = request.params;
       const user = await store.getUser(projectOf(request), userId);
-      if (!user) throw new SpanliteError('notFound', `user ${userId} not found`);
-      return toUserView(user);
+      return toUserView(found(user, 'user', userId));
     },
   );
 }

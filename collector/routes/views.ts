@@ -5,23 +5,16 @@
  * USD; `latency` seconds, as Langfuse; fields ending in Ms milliseconds. routes/wire.ts makes
  * them from the store's records; the web UI reads its types from here.
  */
-import type { JsonValue, Level, ObservationType, ScoreDataType, CostMissingReason } from '../model.js';
+import type { Level, MergedTraceFacts, Observation, Score } from '../model.js';
 import type { Attributes } from '../decode/span.js';
+export type { Page, PageMeta } from '../model.js';
 
-export interface ScoreView {
-  id: string;
-  traceId: string;
-  observationId: string | null;
-  name: string;
-  value: number | null;
-  stringValue: string | null;
-  dataType: ScoreDataType;
-  comment: string | null;
+export interface ScoreView
+  extends Pick<Score, 'id' | 'traceId' | 'observationId' | 'name' | 'value' | 'stringValue' | 'dataType' | 'comment' | 'metadata'> {
   source: string;
   timestamp: string;
   createdAt: string;
   updatedAt: string;
-  metadata: Record<string, JsonValue>;
   environment: string;
   /** Langfuse fields spanlite has no source for: always null. */
   authorUserId: null;
@@ -34,23 +27,30 @@ export interface ScoreListItem extends ScoreView {
   trace: { userId: string | null; tags: string[]; environment: string } | null;
 }
 
-export interface ObservationView {
-  id: string;
-  traceId: string;
-  parentObservationId: string | null;
-  type: ObservationType;
-  name: string;
+export interface ObservationView
+  extends Pick<
+    Observation,
+    | 'id'
+    | 'traceId'
+    | 'parentObservationId'
+    | 'type'
+    | 'name'
+    | 'level'
+    | 'statusMessage'
+    | 'version'
+    | 'model'
+    | 'modelParameters'
+    | 'input'
+    | 'output'
+    | 'metadata'
+    | 'costMissingReason'
+    | 'countsInTraceTotals'
+    | 'resourceAttributes'
+    | 'scope'
+  > {
   startTime: string;
   endTime: string | null;
   completionStartTime: string | null;
-  level: Level;
-  statusMessage: string | null;
-  version: string | null;
-  model: string | null;
-  modelParameters: Record<string, JsonValue> | null;
-  input: JsonValue | null;
-  output: JsonValue | null;
-  metadata: Record<string, JsonValue>;
   /** Token counts in exclusive buckets (input excludes cached; output excludes reasoning). */
   usageDetails: Record<string, number>;
   /** Langfuse's legacy usage object. */
@@ -60,10 +60,6 @@ export interface ObservationView {
   calculatedOutputCost: number | null;
   calculatedTotalCost: number | null;
   totalCost: number | null;
-  /** Extension: why there is no cost (`no_model`, `no_usage`, `no_price_match`). */
-  costMissingReason: CostMissingReason | null;
-  /** Extension: false when this observation's usage repeats its children's (not in trace totals). */
-  countsInTraceTotals: boolean;
   /** Seconds, as Langfuse. */
   latency: number | null;
   /** Seconds from start to the first streamed token, as Langfuse. */
@@ -77,26 +73,13 @@ export interface ObservationView {
   inputPrice: null;
   outputPrice: null;
   totalPrice: null;
-  /** Extension: the span's attributes not mapped to another field, its resource and its scope. */
+  /** Extension: the span's attributes not mapped to another field (also extensions: costMissingReason, countsInTraceTotals, resourceAttributes, scope). */
   attributes: Attributes;
-  resourceAttributes: Attributes;
-  scope: { name: string; version: string };
 }
 
-export interface TraceView {
-  id: string;
+/** A trace's merged facts, with Langfuse's times and totals. */
+export interface TraceView extends MergedTraceFacts {
   timestamp: string;
-  name: string | null;
-  userId: string | null;
-  sessionId: string | null;
-  release: string | null;
-  version: string | null;
-  environment: string;
-  tags: string[];
-  metadata: Record<string, JsonValue>;
-  input: JsonValue | null;
-  output: JsonValue | null;
-  public: boolean;
   /** Seconds, as Langfuse. */
   latency: number;
   totalCost: number | null;
@@ -135,26 +118,8 @@ export interface TraceDetail extends TraceView {
   scores: ScoreView[];
 }
 
-export interface PageMeta {
-  page: number;
-  limit: number;
-  totalItems: number;
-  totalPages: number;
-}
-
-export interface Page<T> {
-  data: T[];
-  meta: PageMeta;
-}
-
-/** Langfuse's Session, with spanlite's aggregates. */
-export interface SessionView {
-  id: string;
-  /** The first trace's start, as Langfuse. */
-  createdAt: string;
-  projectId: string;
-  environment: string;
-  /** Extensions. */
+/** Extension: a group of traces (a session's, a user's) in aggregate. */
+export interface TraceGroupTotals {
   countTraces: number;
   firstTraceAt: string;
   lastTraceAt: string;
@@ -162,6 +127,15 @@ export interface SessionView {
   outputTokens: number;
   totalTokens: number;
   totalCost: number;
+}
+
+/** Langfuse's Session, with spanlite's aggregates. */
+export interface SessionView extends TraceGroupTotals {
+  id: string;
+  /** The first trace's start, as Langfuse. */
+  createdAt: string;
+  projectId: string;
+  environment: string;
 }
 
 /** Langfuse's SessionWithTraces: the traces in start order, to replay a conversation. */
@@ -170,15 +144,8 @@ export interface SessionDetail extends SessionView {
 }
 
 /** Extension: one user's traces in aggregate. */
-export interface UserView {
+export interface UserView extends TraceGroupTotals {
   userId: string;
-  countTraces: number;
-  firstTraceAt: string;
-  lastTraceAt: string;
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  totalCost: number;
 }
 
 /** Langfuse's UsageByModel. Usage counts tokens. */

@@ -16,12 +16,16 @@ import type {
   JsonValue,
   Level,
   MappedSpan,
+  MergedTraceFacts,
+  Observation,
   ObservationType,
+  Page,
   Score,
   ScoreDataType,
   UsageDetails,
 } from '../model.js';
 import type { PriceTier, TokenPrices } from '../../config/pricing.js';
+export type { Page, PageMeta } from '../model.js';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -163,19 +167,7 @@ export interface DailyMetricsQuery {
 export const DEFAULT_ENVIRONMENT = 'default';
 
 /** A trace's merged facts and totals. */
-export interface TraceRecord {
-  id: string;
-  name: string | null;
-  userId: string | null;
-  sessionId: string | null;
-  release: string | null;
-  version: string | null;
-  environment: string;
-  tags: string[];
-  metadata: Record<string, JsonValue>;
-  input: JsonValue | null;
-  output: JsonValue | null;
-  public: boolean;
+export interface TraceRecord extends MergedTraceFacts {
   /** The earliest start and the latest end of its spans. */
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
@@ -189,39 +181,17 @@ export interface TraceRecord {
   updatedAtMs: number;
 }
 
-export interface ObservationRecord {
-  id: string;
-  traceId: string;
-  parentObservationId: string | null;
-  type: ObservationType;
-  name: string;
-  startTimeUnixNano: bigint;
-  /** Null for a point in time (EVENT). */
-  endTimeUnixNano: bigint | null;
-  /** When the first streamed token arrived. */
-  completionStartTimeUnixNano: bigint | null;
-  level: Level;
-  statusMessage: string | null;
-  version: string | null;
-  model: string | null;
-  modelParameters: Record<string, JsonValue> | null;
-  input: JsonValue | null;
-  output: JsonValue | null;
-  metadata: Record<string, JsonValue>;
+/** A stored observation: the mapped one with its cost settled and its trace's environment. */
+export interface ObservationRecord extends Omit<Observation, 'reportedCost' | 'cost' | 'rawAttributes'> {
   /** The buckets stored, in the order input, output, total, cachedInput, cacheWrite, reasoning. */
   usage: UsageDetails;
   /** USD per usage bucket, and total; null when not priced. */
   costUsd: CostDetails | null;
   totalCostUsd: number | null;
-  costMissingReason: CostMissingReason | null;
-  /** False when its usage repeats its children's: not added to trace totals. */
-  countsInTraceTotals: boolean;
   /** Its trace's (DEFAULT_ENVIRONMENT when the trace is not stored). */
   environment: string;
   /** The span's attributes not mapped to another field. */
   attributes: Attributes;
-  resourceAttributes: Attributes;
-  scope: { name: string; version: string };
 }
 
 export interface ScoreRecord extends Score {
@@ -308,18 +278,6 @@ export interface DailyMetricsRecord {
   totalCostUsd: number;
   /** By model name, observations without a model last. */
   usageByModel: ModelUsageRecord[];
-}
-
-export interface PageMeta {
-  page: number;
-  limit: number;
-  totalItems: number;
-  totalPages: number;
-}
-
-export interface Page<T> {
-  data: T[];
-  meta: PageMeta;
 }
 
 /** Where the next page starts: the sort value and id of the last row returned. */

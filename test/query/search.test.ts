@@ -5,32 +5,11 @@
  * ignored, phrases, text only an observation holds, and queries full of FTS and SQL syntax.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { jsonBody, type TestCollector } from '../helpers/collector.js';
 import { exportSpans, otlpExporter } from '../helpers/otel-sdk.js';
-import { recordTraces, sendTraces, type TraceSpec } from './trace-builder.js';
+import { collectorWithTraces, recordTraces, sendTraces } from './trace-builder.js';
+import { MULTILINGUAL_TRACES, QUERY_SYNTAX_TERMS, T0, WORDS_FOUND } from '../helpers/multilingual-traces.js';
 
-const T0 = Date.UTC(2025, 4, 1, 9, 0, 0);
-
-const SPECS: TraceSpec[] = [
-  { name: '客服对话', startMs: T0, input: { question: '如何重置我的密码？' }, output: '请打开设置，然后点击安全，再重置密码。', userId: 'zh' },
-  { name: 'محادثة', startMs: T0 + 1000, input: 'أين يمكنني العثور على الكتاب؟', output: 'الكتاب موجود في المكتبة', userId: 'ar' },
-  { name: 'диалог', startMs: T0 + 2000, input: 'Как сбросить пароль?', output: 'Откройте настройки и нажмите «Сбросить».', userId: 'ru' },
-  { name: 'support-chat', startMs: T0 + 3000, input: 'How do I reset my password?', output: 'Open Settings, then Security. Enjoy your café.', userId: 'en' },
-  { name: 'お問い合わせ', startMs: T0 + 5000, input: 'パスワードを忘れました', output: 'العَرَبِيَّة لغة جميلة', userId: 'ja' },
-  {
-    name: 'agent-run',
-    startMs: T0 + 4000,
-    userId: 'de',
-    generations: [
-      {
-        name: 'llm-answer',
-        model: 'gpt-4o-mini',
-        input: [{ role: 'user', content: 'Wie setze ich mein Passwort zurück?' }],
-        output: [{ role: 'assistant', content: 'Öffnen Sie die Einstellungen.' }],
-      },
-    ],
-  },
-];
 
 let collector: TestCollector;
 let ids: string[];
@@ -42,39 +21,12 @@ async function search(q: string, extra = ''): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  collector = await startTestCollector();
-  ids = await sendTraces(collector.tracesEndpoint, SPECS);
+  ({ collector, ids } = await collectorWithTraces(MULTILINGUAL_TRACES));
 });
-afterAll(async () => {
-  await collector.close();
-});
+afterAll(() => collector.close());
 
 describe('finds words in any script', () => {
-  it.each([
-    ['密码', ['s0'], 'a two-character Chinese word inside a sentence'],
-    ['重置', ['s0'], 'another two-character word'],
-    ['重置密码', ['s0'], 'a four-character word'],
-    ['码', ['s0'], 'a single character'],
-    ['客服', ['s0'], 'the trace name'],
-    ['كتاب', ['s1'], 'an Arabic word behind its attached article (الكتاب)'],
-    ['الكتاب', ['s1'], 'the Arabic word with its article'],
-    ['المكتبة', ['s1'], 'an Arabic word of the output'],
-    ['пароль', ['s2'], 'a Cyrillic word'],
-    ['ПАРОЛЬ', ['s2'], 'a Cyrillic word in upper case'],
-    ['сброс', ['s2'], 'the start of a Cyrillic word'],
-    ['НАСТРОЙКИ', ['s2'], 'a Cyrillic word of the output in upper case'],
-    ['パスワード', ['s4'], 'a Japanese word inside a sentence'],
-    ['忘れ', ['s4'], 'two Japanese characters'],
-    ['العربية', ['s4'], 'an Arabic word written with its optional vowel marks (العَرَبِيَّة)'],
-    ['عربية', ['s4'], 'the same word behind its article'],
-    ['password', ['s3'], 'an English word'],
-    ['PassWord', ['s3'], 'in mixed case'],
-    ['cafe', ['s3'], 'without the diacritic that the text has'],
-    ['Passwort', ['s5'], "a word only a child observation's input holds"],
-    ['Einstellungen', ['s5'], "a word of a child observation's output"],
-    ['llm-answer', ['s5'], "a child observation's name"],
-    ['pass', ['s3', 's5'], 'the start of a word, in any trace'],
-  ])('%s: %s', async (q, expected) => {
+  it.each(WORDS_FOUND)('%s: %s', async (q, expected) => {
     expect(await search(q)).toEqual(expected);
   });
 });
@@ -119,17 +71,7 @@ describe('terms and phrases', () => {
 });
 
 describe('queries full of syntax are text', () => {
-  it.each([
-    '" OR 1=1 --',
-    'password" OR "x',
-    'NEAR(reset password)',
-    '*',
-    'text:password',
-    "'; DROP TABLE search_text; --",
-    'password AND NOT reset',
-    '^reset',
-    '(((',
-  ])('%s answers 200 and searches the literal text', async (q) => {
+  it.each(QUERY_SYNTAX_TERMS)('%s answers 200 and searches the literal text', async (q) => {
     const response = await fetch(`${collector.url}/api/public/traces?q=${encodeURIComponent(q)}`);
     expect(response.status).toBe(200);
     const body = await jsonBody(response);

@@ -3,38 +3,11 @@
  * filters and pages, one by id, 404s, and the aggregates following new and deleted traces.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { sendTraces, type TraceSpec } from './trace-builder.js';
+import { jsonBody, type TestCollector } from '../helpers/collector.js';
+import { CONVERSATION_TRACES, MINUTE, T0, chatTurn } from '../helpers/conversation-traces.js';
+import { collectorWithTraces, sendTraces } from './trace-builder.js';
 
-const T0 = Date.UTC(2025, 5, 2, 8, 0, 0);
-const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-const turn = (n: number, startMs: number, costUsd: number): TraceSpec => ({
-  name: 'chat-turn',
-  startMs,
-  userId: 'u1',
-  sessionId: 'conv-1',
-  environment: 'production',
-  input: `turn ${n} question`,
-  output: `turn ${n} answer`,
-  generations: [{ model: 'gpt-4o-mini', inputTokens: 100 * n, outputTokens: 10 * n, costUsd }],
-});
-
-const SPECS: TraceSpec[] = [
-  turn(1, T0, 0.1),
-  turn(2, T0 + MINUTE, 0.2),
-  turn(3, T0 + 2 * MINUTE, 0.3),
-  { name: 'solo', startMs: T0 + 5 * MINUTE, userId: 'u1', generations: [{ model: 'gpt-4o', inputTokens: 5, outputTokens: 5, costUsd: 0.05, level: 'ERROR' }] },
-  {
-    name: 'chat-turn',
-    startMs: T0 + 10 * MINUTE,
-    userId: 'u2',
-    sessionId: 'conv-2',
-    environment: 'staging',
-    generations: [{ model: 'claude-3-5-sonnet', inputTokens: 40, outputTokens: 4, costUsd: 0.4 }],
-  },
-];
 
 let collector: TestCollector;
 let ids: string[];
@@ -45,12 +18,9 @@ async function status(path: string): Promise<{ status: number; body: any }> {
 }
 
 beforeAll(async () => {
-  collector = await startTestCollector();
-  ids = await sendTraces(collector.tracesEndpoint, SPECS);
+  ({ collector, ids } = await collectorWithTraces(CONVERSATION_TRACES));
 });
-afterAll(async () => {
-  await collector.close();
-});
+afterAll(() => collector.close());
 
 describe('sessions', () => {
   it('lists sessions newest first with trace count, first and last trace time, tokens and cost', async () => {
@@ -197,7 +167,7 @@ describe('observations', () => {
 
 describe('aggregates follow new and deleted traces', () => {
   it('adds a later trace to its session and user', async () => {
-    const [id] = await sendTraces(collector.tracesEndpoint, [turn(4, T0 + 20 * MINUTE, 0.4)]);
+    const [id] = await sendTraces(collector.tracesEndpoint, [chatTurn(4, T0 + 20 * MINUTE, 0.4)]);
     ids.push(id!);
     const session = await collector.getJson('/api/public/sessions/conv-1');
     expect(session).toMatchObject({ countTraces: 4, lastTraceAt: iso(T0 + 20 * MINUTE), totalCost: 1 });

@@ -3,74 +3,16 @@
  * over OTLP by the real exporter to a real collector.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { sendTraces, type TraceSpec } from './trace-builder.js';
+import { jsonBody, type TestCollector } from '../helpers/collector.js';
+import { LISTED_TRACES, MINUTE, T0 } from '../helpers/listed-traces.js';
+import { collectorWithTraces, sendTraces } from './trace-builder.js';
 
-const T0 = Date.UTC(2025, 2, 10, 12, 0, 0);
-const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const SPECS: TraceSpec[] = [
-  {
-    name: 'support-query',
-    startMs: T0,
-    durationMs: 1200,
-    userId: 'alice',
-    sessionId: 's1',
-    tags: ['support', 'production'],
-    environment: 'production',
-    release: 'r1',
-    metadata: { plan: 'pro', seats: 3, trial: false },
-    generations: [{ model: 'gpt-4o-mini', inputTokens: 100, outputTokens: 20, costUsd: 0.02 }],
-    scores: [
-      { name: 'helpfulness', value: 0.9 },
-      { name: 'toxicity', value: 0 },
-    ],
-  },
-  {
-    name: 'support-query',
-    startMs: T0 + MINUTE,
-    durationMs: 3000,
-    userId: 'alice',
-    sessionId: 's1',
-    tags: ['support'],
-    environment: 'production',
-    release: 'r2',
-    generations: [{ model: 'gpt-4o', inputTokens: 1000, outputTokens: 200, costUsd: 0.5, level: 'WARNING' }],
-    scores: [
-      { name: 'helpfulness', value: 0.3 },
-      { name: 'sentiment', label: 'negative' },
-    ],
-  },
-  {
-    name: 'summarize',
-    startMs: T0 + 2 * MINUTE,
-    durationMs: 500,
-    userId: 'bob',
-    sessionId: 's2',
-    tags: ['batch'],
-    environment: 'staging',
-    error: 'upstream timeout',
-    generations: [{ model: 'claude-3-5-sonnet', inputTokens: 300, outputTokens: 30, costUsd: 0.1 }],
-    scores: [{ name: 'helpfulness', value: 0.6 }],
-  },
-  {
-    name: 'summarize',
-    startMs: T0 + 3 * MINUTE,
-    durationMs: 8000,
-    userId: 'bob',
-    tags: ['batch', 'production'],
-    environment: 'production',
-    metadata: { plan: 'free' },
-    generations: [{ model: 'gpt-4o', inputTokens: 5000, outputTokens: 900, costUsd: 1.2, level: 'ERROR' }],
-  },
-  { name: 'chat', startMs: T0 + 4 * MINUTE, durationMs: 200, userId: 'carol', sessionId: 's3', version: 'v9' },
-  { name: "O'Brien; DROP TABLE traces;--", startMs: T0 + 5 * MINUTE, durationMs: 100, userId: "' OR 1=1 --" },
-];
 
 let collector: TestCollector;
 let ids: string[];
-/** Trace id -> its index in SPECS, to assert as t0..t5. */
+/** Trace id -> its index in LISTED_TRACES, to assert as t0..t5. */
 const label = (id: string) => `t${ids.indexOf(id)}`;
 
 async function list(query: string): Promise<{ labels: string[]; body: any }> {
@@ -91,12 +33,9 @@ async function badRequest(query: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  collector = await startTestCollector();
-  ids = await sendTraces(collector.tracesEndpoint, SPECS);
+  ({ collector, ids } = await collectorWithTraces(LISTED_TRACES));
 });
-afterAll(async () => {
-  await collector.close();
-});
+afterAll(() => collector.close());
 
 describe('filters', () => {
   it('lists every trace newest first by default', async () => {

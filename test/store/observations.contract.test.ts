@@ -6,37 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { ObservationListQuery, ObservationRecord } from '../../collector/store/contract.js';
 import { ENGINES } from './engines.js';
 import { sharedStore, storePerTest } from './lifecycle.js';
+import { CONVERSATION_TRACES, MINUTE, T0 } from '../helpers/conversation-traces.js';
 import { mapped, msToNs, spanIdOf, traceIdOf, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'observations-project';
-const T0 = Date.UTC(2025, 5, 2, 8, 0, 0);
-const MINUTE = 60_000;
-
-const turn = (n: number, startMs: number, costUsd: number): TraceSpec => ({
-  id: traceIdOf(0x700 + n),
-  name: 'chat-turn',
-  startMs,
-  userId: 'u1',
-  sessionId: 'conv-1',
-  environment: 'production',
-  generations: [{ model: 'gpt-4o-mini', inputTokens: 100 * n, outputTokens: 10 * n, costUsd }],
-});
-
 /** Ten observations: three turns and a solo trace of u1, a staging trace of u2; two each. */
 const SPECS: TraceSpec[] = [
-  turn(1, T0, 0.1),
-  turn(2, T0 + MINUTE, 0.2),
-  turn(3, T0 + 2 * MINUTE, 0.3),
-  { id: traceIdOf(0x7a4), name: 'solo', startMs: T0 + 5 * MINUTE, userId: 'u1', generations: [{ model: 'gpt-4o', inputTokens: 5, outputTokens: 5, costUsd: 0.05, level: 'ERROR' }] },
-  {
-    id: traceIdOf(0x7b5),
-    name: 'chat-turn',
-    startMs: T0 + 10 * MINUTE,
-    userId: 'u2',
-    sessionId: 'conv-2',
-    environment: 'staging',
-    generations: [{ model: 'claude-3-5-sonnet', inputTokens: 40, outputTokens: 4, costUsd: 0.4 }],
-  },
+  ...CONVERSATION_TRACES.map((spec, n) => ({ ...spec, id: traceIdOf([0x701, 0x702, 0x703, 0x7a4, 0x7b5][n]!) })),
 ];
 const IDS = SPECS.map((spec) => spec.id);
 /** `<name>@<trace index>` */

@@ -10,36 +10,18 @@ import { QueryRejectedError, type TraceListQuery, type TraceListRecord } from '.
 import { ENGINES } from './engines.js';
 import { sharedStore, storePerTest } from './lifecycle.js';
 import { latencyMs } from './trace-order.js';
+import { MULTILINGUAL_TRACES, QUERY_SYNTAX_TERMS, T0, WORDS_FOUND } from '../helpers/multilingual-traces.js';
 import { batchOf, traceIdOf, traceSpans, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'search-project';
-const T0 = Date.UTC(2025, 4, 1, 9, 0, 0);
 
-/** s0..s8, in this order of start, but s4 starts after s5. */
+/** s0..s5 and three more: Thai, Korean, and a quoted phrase. */
 const SPECS: TraceSpec[] = [
-  { id: traceIdOf(0x5e00), name: '客服对话', startMs: T0, input: { question: '如何重置我的密码？' }, output: '请打开设置，然后点击安全，再重置密码。', userId: 'zh' },
-  { id: traceIdOf(0x5e01), name: 'محادثة', startMs: T0 + 1000, input: 'أين يمكنني العثور على الكتاب؟', output: 'الكتاب موجود في المكتبة', userId: 'ar' },
-  { id: traceIdOf(0x5e02), name: 'диалог', startMs: T0 + 2000, input: 'Как сбросить пароль?', output: 'Откройте настройки и нажмите «Сбросить».', userId: 'ru' },
-  { id: traceIdOf(0x5e03), name: 'support-chat', startMs: T0 + 3000, input: 'How do I reset my password?', output: 'Open Settings, then Security. Enjoy your café.', userId: 'en' },
-  { id: traceIdOf(0x5e04), name: 'お問い合わせ', startMs: T0 + 5000, input: 'パスワードを忘れました', output: 'العَرَبِيَّة لغة جميلة', userId: 'ja' },
-  {
-    id: traceIdOf(0x5e05),
-    name: 'agent-run',
-    startMs: T0 + 4000,
-    userId: 'de',
-    generations: [
-      {
-        name: 'llm-answer',
-        model: 'gpt-4o-mini',
-        input: [{ role: 'user', content: 'Wie setze ich mein Passwort zurück?' }],
-        output: [{ role: 'assistant', content: 'Öffnen Sie die Einstellungen.' }],
-      },
-    ],
-  },
-  { id: traceIdOf(0x5e06), name: 'สนทนา', startMs: T0 + 6000, input: 'ฉันลืมรหัสผ่านของฉัน', output: 'กรุณาเปิดการตั้งค่า', userId: 'th' },
-  { id: traceIdOf(0x5e07), name: '상담', startMs: T0 + 7000, input: '비밀번호를 재설정하려면 어떻게 하나요?', userId: 'ko' },
-  { id: traceIdOf(0x5e08), name: 'quoted', startMs: T0 + 8000, input: 'say "hello" twice', userId: 'en' },
-];
+  ...MULTILINGUAL_TRACES,
+  { name: 'สนทนา', startMs: T0 + 6000, input: 'ฉันลืมรหัสผ่านของฉัน', output: 'กรุณาเปิดการตั้งค่า', userId: 'th' },
+  { name: '상담', startMs: T0 + 7000, input: '비밀번호를 재설정하려면 어떻게 하나요?', userId: 'ko' },
+  { name: 'quoted', startMs: T0 + 8000, input: 'say "hello" twice', userId: 'en' },
+].map((spec, n) => ({ id: traceIdOf(0x5e00 + n), ...spec }));
 const IDS = SPECS.map((spec) => spec.id);
 const label = (id: string) => `s${IDS.indexOf(id)}`;
 
@@ -52,35 +34,13 @@ describe.each(ENGINES)('full-text search ($name)', (engine) => {
 
   describe('finds words in any script', () => {
     it.each([
-      ['密码', ['s0'], 'a two-character Chinese word inside a sentence'],
-      ['重置', ['s0'], 'another two-character word'],
-      ['重置密码', ['s0'], 'a four-character word'],
-      ['码', ['s0'], 'a single character'],
-      ['客服', ['s0'], 'the trace name'],
-      ['كتاب', ['s1'], 'an Arabic word behind its attached article (الكتاب)'],
-      ['الكتاب', ['s1'], 'the Arabic word with its article'],
-      ['المكتبة', ['s1'], 'an Arabic word of the output'],
-      ['пароль', ['s2'], 'a Cyrillic word'],
-      ['ПАРОЛЬ', ['s2'], 'a Cyrillic word in upper case'],
-      ['сброс', ['s2'], 'the start of a Cyrillic word'],
-      ['НАСТРОЙКИ', ['s2'], 'a Cyrillic word of the output in upper case'],
-      ['パスワード', ['s4'], 'a Japanese word inside a sentence'],
-      ['忘れ', ['s4'], 'two Japanese characters'],
-      ['العربية', ['s4'], 'an Arabic word written with its optional vowel marks (العَرَبِيَّة)'],
-      ['عربية', ['s4'], 'the same word behind its article'],
+      ...WORDS_FOUND,
       ['รหัสผ่าน', ['s6'], 'a Thai word inside a sentence'],
       ['ตั้งค่า', ['s6'], 'a Thai word of the output'],
       ['รหั', ['s6'], 'three Thai characters'],
       ['비밀번호', ['s7'], 'the start of a Korean word'],
-      ['password', ['s3'], 'an English word'],
-      ['PassWord', ['s3'], 'in mixed case'],
-      ['cafe', ['s3'], 'without the diacritic that the text has'],
       ['oeffnen', [], 'not a spelling the text does not have'],
       ['offnen', ['s5'], 'Öffnen without its umlaut'],
-      ['Passwort', ['s5'], "a word only a child observation's input holds"],
-      ['Einstellungen', ['s5'], "a word of a child observation's output"],
-      ['llm-answer', ['s5'], "a child observation's name"],
-      ['pass', ['s3', 's5'], 'the start of a word, in any trace'],
     ])('%s: %s', async (term, expected) => {
       expect(await search([term])).toEqual(expected);
     });
@@ -136,18 +96,7 @@ describe.each(ENGINES)('full-text search ($name)', (engine) => {
   });
 
   describe('terms full of query syntax are text', () => {
-    it.each([
-      '" OR 1=1 --',
-      'password" OR "x',
-      'NEAR(reset password)',
-      '*',
-      'text:password',
-      "'; DROP TABLE traces; --",
-      'password AND NOT reset',
-      '^reset',
-      '(((',
-      '\\',
-    ])('%s is searched as the literal text', async (term) => {
+    it.each(QUERY_SYNTAX_TERMS)('%s is searched as the literal text', async (term) => {
       expect((await search([term])).length).toBeLessThanOrEqual(1);
       expect(await search(['password'])).toEqual(['s3']);
     });

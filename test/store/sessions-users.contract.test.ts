@@ -7,38 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { USER_ORDER_FIELDS, type SessionListQuery, type TraceStore, type UserOrderField, type UserRecord } from '../../collector/store/contract.js';
 import { ENGINES } from './engines.js';
 import { storePerTest } from './lifecycle.js';
+import { CONVERSATION_TRACES, MINUTE, T0, chatTurn } from '../helpers/conversation-traces.js';
 import { mapped, msToNs, spanIdOf, traceIdOf, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'sessions-project';
-const T0 = Date.UTC(2025, 5, 2, 8, 0, 0);
-const MINUTE = 60_000;
 
-const turn = (n: number, startMs: number, costUsd: number): TraceSpec => ({
-  id: traceIdOf(0x600 + n),
-  name: 'chat-turn',
-  startMs,
-  userId: 'u1',
-  sessionId: 'conv-1',
-  environment: 'production',
-  input: `turn ${n} question`,
-  output: `turn ${n} answer`,
-  generations: [{ model: 'gpt-4o-mini', inputTokens: 100 * n, outputTokens: 10 * n, costUsd }],
-});
+const turn = (n: number, startMs: number, costUsd: number): TraceSpec => ({ ...chatTurn(n, startMs, costUsd), id: traceIdOf(0x600 + n) });
 
 const SPECS: TraceSpec[] = [
-  turn(1, T0, 0.1),
-  turn(2, T0 + MINUTE, 0.2),
-  turn(3, T0 + 2 * MINUTE, 0.3),
-  { id: traceIdOf(0x6a4), name: 'solo', startMs: T0 + 5 * MINUTE, userId: 'u1', generations: [{ model: 'gpt-4o', inputTokens: 5, outputTokens: 5, costUsd: 0.05 }] },
-  {
-    id: traceIdOf(0x6b5),
-    name: 'chat-turn',
-    startMs: T0 + 10 * MINUTE,
-    userId: 'u2',
-    sessionId: 'conv-2',
-    environment: 'staging',
-    generations: [{ model: 'claude-3-5-sonnet', inputTokens: 40, outputTokens: 4, costUsd: 0.4 }],
-  },
+  ...CONVERSATION_TRACES.map((spec, n) => ({ ...spec, id: traceIdOf([0x601, 0x602, 0x603, 0x6a4, 0x6b5][n]!) })),
   { id: traceIdOf(0x6c6), name: 'anonymous', startMs: T0 + 11 * MINUTE, generations: [{ model: 'gpt-4o', costUsd: 0.01 }] },
   { id: traceIdOf(0x6d7), name: 'cheap', startMs: T0 + 3 * MINUTE, userId: 'u3', sessionId: 'conv-3' },
 ];

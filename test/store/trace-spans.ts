@@ -10,9 +10,16 @@ import type { BatchWriteOutcome, SpanBatch, TraceStore } from '../../collector/s
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
 import type { ModelPrice } from '../../config/pricing.js';
-import * as ours from '../../semconv/spanlite.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
+import {
+  generationAttributes,
+  rootAttributes,
+  scoreAttributes,
+  type GenerationSpec as SpanGenerationSpec,
+  type ScoreSpec as SpanScoreSpec,
+  type TraceFactsSpec,
+} from '../helpers/trace-attributes.js';
 
 const NS_PER_MS = 1_000_000n;
 
@@ -30,55 +37,19 @@ const TEST_PRICES: ModelPrice[] = [
 ];
 const PRICE_INDEX = createPriceIndex(TEST_PRICES);
 
-export interface GenerationSpec {
-  name?: string;
-  model: string;
-  inputTokens?: number;
-  outputTokens?: number;
-  /** USD, reported by the span (wins over the price table). */
-  costUsd?: number;
-  input?: unknown;
-  output?: unknown;
-  level?: 'DEBUG' | 'WARNING' | 'ERROR';
-  /** From the trace's start; default 10 ms times (index + 1). */
-  startOffsetMs?: number;
+export interface GenerationSpec extends SpanGenerationSpec {
   durationMs?: number;
 }
 
-export interface ScoreSpec {
-  name: string;
-  value?: number;
-  label?: string;
-  dataType?: 'NUMERIC' | 'CATEGORICAL' | 'BOOLEAN';
-  /** Default `<span id>-s<n>`, as the mapper names scores. */
-  id?: string;
+export interface ScoreSpec extends SpanScoreSpec {
   /** The generation (by index) the score is on; default the trace itself. */
   generation?: number;
-  comment?: string;
-  source?: 'API' | 'EVAL' | 'ANNOTATION';
   /** From the trace's start; default its end. */
   offsetMs?: number;
 }
 
-export interface TraceSpec {
+export interface TraceSpec extends TraceFactsSpec {
   id: string;
-  /** Unix ms of the root span's start. */
-  startMs: number;
-  /** Root span (and trace) duration; default 1000. */
-  durationMs?: number;
-  /** The trace name, given explicitly; the root span is named so too. */
-  name?: string;
-  userId?: string;
-  sessionId?: string;
-  tags?: string[];
-  environment?: string;
-  release?: string;
-  version?: string;
-  metadata?: Record<string, string | number | boolean>;
-  input?: unknown;
-  output?: unknown;
-  /** The root span ends with status ERROR and this message. */
-  error?: string;
   generations?: GenerationSpec[];
   scores?: ScoreSpec[];
   /** Leave the root span out: the generations' parent never arrives, so the trace has no name. */
@@ -180,53 +151,7 @@ function applyCost(observation: Observation): void {
   observation.costMissingReason = missingReason;
 }
 
-function rootAttributes(spec: TraceSpec): Record<string, string | number | boolean | string[]> {
-  const attributes: Record<string, string | number | boolean | string[]> = {};
-  const set = (key: string, value: string | string[] | undefined) => {
-    if (value !== undefined) attributes[key] = value;
-  };
-  set(ours.SPANLITE_TRACE_NAME, spec.name);
-  set(ours.SPANLITE_TRACE_USER_ID, spec.userId);
-  set(ours.SPANLITE_TRACE_SESSION_ID, spec.sessionId);
-  set(ours.SPANLITE_TRACE_TAGS, spec.tags);
-  set(ours.SPANLITE_TRACE_ENVIRONMENT, spec.environment);
-  set(ours.SPANLITE_TRACE_RELEASE, spec.release);
-  set(ours.SPANLITE_TRACE_VERSION, spec.version);
-  if (spec.input !== undefined) attributes[ours.SPANLITE_OBSERVATION_INPUT] = attributeText(spec.input);
-  if (spec.output !== undefined) attributes[ours.SPANLITE_OBSERVATION_OUTPUT] = attributeText(spec.output);
-  for (const [key, value] of Object.entries(spec.metadata ?? {})) {
-    attributes[`${ours.SPANLITE_TRACE_METADATA_PREFIX}${key}`] = value;
-  }
-  return attributes;
-}
-
-function generationAttributes(generation: GenerationSpec): Record<string, string | number> {
-  const attributes: Record<string, string | number> = {
-    [genAi.GEN_AI_OPERATION_NAME]: 'chat',
-    [genAi.GEN_AI_REQUEST_MODEL]: generation.model,
-  };
-  if (generation.inputTokens !== undefined) attributes[genAi.GEN_AI_USAGE_INPUT_TOKENS] = generation.inputTokens;
-  if (generation.outputTokens !== undefined) attributes[genAi.GEN_AI_USAGE_OUTPUT_TOKENS] = generation.outputTokens;
-  if (generation.costUsd !== undefined) attributes[genAi.GEN_AI_USAGE_COST] = generation.costUsd;
-  if (generation.input !== undefined) attributes[ours.SPANLITE_OBSERVATION_INPUT] = attributeText(generation.input);
-  if (generation.output !== undefined) attributes[ours.SPANLITE_OBSERVATION_OUTPUT] = attributeText(generation.output);
-  if (generation.level !== undefined) attributes[ours.SPANLITE_OBSERVATION_LEVEL] = generation.level;
-  return attributes;
-}
-
 function scoreEvent(score: ScoreSpec, timeUnixNano: bigint): DecodedEvent {
-  const attributes: Record<string, string | number> = { [genAi.GEN_AI_EVALUATION_NAME]: score.name };
-  if (score.generation === undefined) attributes[ours.SPANLITE_SCORE_TARGET] = 'trace';
-  if (score.value !== undefined) attributes[genAi.GEN_AI_EVALUATION_SCORE_VALUE] = score.value;
-  if (score.label !== undefined) attributes[genAi.GEN_AI_EVALUATION_SCORE_LABEL] = score.label;
-  if (score.dataType !== undefined) attributes[ours.SPANLITE_SCORE_DATA_TYPE] = score.dataType;
-  if (score.id !== undefined) attributes[ours.SPANLITE_SCORE_ID] = score.id;
-  if (score.comment !== undefined) attributes[genAi.GEN_AI_EVALUATION_EXPLANATION] = score.comment;
-  if (score.source !== undefined) attributes[ours.SPANLITE_SCORE_SOURCE] = score.source;
+  const attributes = scoreAttributes(score, score.generation === undefined);
   return { name: genAi.GEN_AI_EVALUATION_RESULT_EVENT, timeUnixNano, attributes };
-}
-
-/** Text as an instrumentation sends it: strings as they are, anything else as JSON. */
-function attributeText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -8,75 +8,20 @@ import { QueryRejectedError, type KeysetPage, type TraceListQuery, type TraceLis
 import { ENGINES } from './engines.js';
 import { sharedStore, storePerTest } from './lifecycle.js';
 import { expectedOrder, latencyMs, ORDERINGS } from './trace-order.js';
+import { LISTED_TRACES, MINUTE, T0 } from '../helpers/listed-traces.js';
 import { msToNs, spanIdOf, traceIdOf, writeTraces, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'query-project';
-const T0 = Date.UTC(2025, 2, 10, 12, 0, 0);
-const MINUTE = 60_000;
 const NEWEST_FIRST: TraceListQuery['orderBy'] = { field: 'timestamp', direction: 'desc' };
 
 /** t0..t6; t4 and t5 have no cost, t6 has no root span and so no name. */
 const SPECS: TraceSpec[] = [
-  {
-    id: traceIdOf(0x5a01),
-    name: 'support-query',
-    startMs: T0,
-    durationMs: 1200,
-    userId: 'alice',
-    sessionId: 's1',
-    tags: ['support', 'production'],
-    environment: 'production',
-    release: 'r1',
-    metadata: { plan: 'pro', seats: 3, trial: false },
-    input: 'How do I reset my password?',
-    generations: [{ model: 'gpt-4o-mini', inputTokens: 100, outputTokens: 20, costUsd: 0.02 }],
-    scores: [
-      { name: 'helpfulness', value: 0.9 },
-      { name: 'toxicity', value: 0 },
-    ],
-  },
-  {
-    id: traceIdOf(0x0b02),
-    name: 'support-query',
-    startMs: T0 + MINUTE,
-    durationMs: 3000,
-    userId: 'alice',
-    sessionId: 's1',
-    tags: ['support'],
-    environment: 'production',
-    release: 'r2',
-    generations: [{ model: 'gpt-4o', inputTokens: 1000, outputTokens: 200, costUsd: 0.5, level: 'WARNING' }],
-    scores: [
-      { name: 'helpfulness', value: 0.3 },
-      { name: 'sentiment', label: 'negative' },
-    ],
-  },
-  {
-    id: traceIdOf(0xf003),
-    name: 'summarize',
-    startMs: T0 + 2 * MINUTE,
-    durationMs: 500,
-    userId: 'bob',
-    sessionId: 's2',
-    tags: ['batch'],
-    environment: 'staging',
-    error: 'upstream timeout',
-    generations: [{ model: 'claude-3-5-sonnet', inputTokens: 300, outputTokens: 30, costUsd: 0.1 }],
-    scores: [{ name: 'helpfulness', value: 0.6, generation: 0 }],
-  },
-  {
-    id: traceIdOf(0x3c04),
-    name: 'summarize',
-    startMs: T0 + 3 * MINUTE,
-    durationMs: 8000,
-    userId: 'bob',
-    tags: ['batch', 'production'],
-    environment: 'production',
-    metadata: { plan: 'free' },
-    generations: [{ model: 'gpt-4o', inputTokens: 5000, outputTokens: 900, costUsd: 1.2, level: 'ERROR' }],
-  },
-  { id: traceIdOf(0x7005), name: 'chat', startMs: T0 + 4 * MINUTE, durationMs: 200, userId: 'carol', sessionId: 's3', version: 'v9' },
-  { id: traceIdOf(0x1006), name: "O'Brien; DROP TABLE traces;--", startMs: T0 + 5 * MINUTE, durationMs: 100, userId: "' OR 1=1 --" },
+  { ...LISTED_TRACES[0]!, id: traceIdOf(0x5a01), input: 'How do I reset my password?' },
+  { ...LISTED_TRACES[1]!, id: traceIdOf(0x0b02) },
+  { ...LISTED_TRACES[2]!, id: traceIdOf(0xf003), scores: [{ name: 'helpfulness', value: 0.6, generation: 0 }] },
+  { ...LISTED_TRACES[3]!, id: traceIdOf(0x3c04) },
+  { ...LISTED_TRACES[4]!, id: traceIdOf(0x7005) },
+  { ...LISTED_TRACES[5]!, id: traceIdOf(0x1006) },
   {
     id: traceIdOf(0x9007),
     startMs: T0 + 6 * MINUTE,
