@@ -1,7 +1,7 @@
 /**
  * The stored model: traces, observations (spans, generations, events, ...), scores. Shapes follow
- * Langfuse's public API so its users and clients feel at home; times are ISO strings on the way
- * out and bigint nanoseconds on the way in.
+ * Langfuse's public API so its users and clients feel at home. Times are bigint unix nanoseconds
+ * here and in the store; the REST API gives them as ISO strings (routes/views.ts).
  */
 import type { Attributes, AttributeValue } from './decode/span.js';
 
