@@ -1,0 +1,128 @@
+/**
+ * The PostgreSQL write path: a group of batches in one transaction (one commit for every
+ * request that arrived together), each batch in a savepoint, all or nothing.
+ *
+ * Several collectors may write spans of one trace at the same moment. Each transaction first
+ * takes the advisory locks of every trace its batches touch, in key order (trace-locks.ts), then
+ * merges those traces' rows: no update is lost and no two transactions wait for each other in a
+ * cycle. Observations, scores and tags are written with INSERT ... ON CONFLICT, so a batch sent
+ * again (an exporter's retry, or the same spans sent to two collectors) changes nothing.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { MappedSpan, Observation } from '../../../model.js';
+import type { BatchWriteOutcome, SpanBatch } from '../../contract.js';
+import { isTransientPostgresError } from './errors.js';
+import { insertObservations, observationKey } from './observations.js';
+import { upsertScores } from './scores.js';
+import { lockTraces } from './trace-locks.js';
+import { writeNewTags, writeTraces, type PendingTrace, type TraceChange } from './traces.js';
+
+export type WriteBatches = (batches: readonly SpanBatch[]) => Promise<BatchWriteOutcome[]>;
+
+/** What one batch stored: the input of the rollups. */
+export interface StoredByBatch {
+  projectId: string;
+  /** Observations stored by this batch (re-sent ones left out). */
+  observations: readonly Observation[];
+  traces: readonly TraceChange[];
+  /** Per tag, how many traces gained it. */
+  newTraceTags: ReadonlyMap<string, number>;
+}
+
+export function createBatchWriter(pool: Pool, now: () => number = Date.now): WriteBatches {
+  return async (batches) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await lockTraces(client, batches.flatMap(tracesTouched));
+      const outcomes: BatchWriteOutcome[] = [];
+      for (const batch of batches) outcomes.push(await writeInSavepoint(client, batch, now()));
+      await client.query('COMMIT');
+      return outcomes;
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw broken;
+    } finally {
+      // A connection that failed mid-transaction is closed rather than handed to the next writer.
+      client.release(broken !== undefined && isTransientPostgresError(broken) ? broken : undefined);
+    }
+  };
+}
+
+/**
+ * One batch, all or nothing. A failure of the batch's data (a value the database refuses) rolls
+ * back to the savepoint and is reported for that batch alone; a failure of the database (the
+ * connection lost, shutdown) throws, failing the whole transaction.
+ */
+async function writeInSavepoint(client: PoolClient, batch: SpanBatch, nowMs: number): Promise<BatchWriteOutcome> {
+  if (batch.logs && (batch.logs.events.length > 0 || batch.logs.messages.length > 0)) {
+    return { ok: false, error: new Error('log records: the PostgreSQL engine does not store them yet'), retryable: false };
+  }
+  await client.query('SAVEPOINT batch');
+  try {
+    await writeBatch(client, batch, nowMs);
+    await client.query('RELEASE SAVEPOINT batch');
+    return { ok: true };
+  } catch (error) {
+    if (isTransientPostgresError(error)) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT batch');
+    return { ok: false, error: error instanceof Error ? error : new Error(String(error)), retryable: false };
+  }
+}
+
+async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): Promise<StoredByBatch> {
+  const { projectId, spans } = batch;
+  const observations = spans.flatMap((span) => (span.observation ? [span.observation, ...span.events] : span.events));
+  const storedKeys = await insertObservations(client, projectId, observations);
+  await upsertScores(client, projectId, spans.flatMap((span) => span.scores), nowMs);
+
+  const pending = new Map<string, PendingTrace>();
+  const pendingFor = (traceId: string): PendingTrace => {
+    let trace = pending.get(traceId);
+    if (!trace) {
+      trace = { contributions: [], delta: { costUsd: null, inputTokens: 0, outputTokens: 0, totalTokens: 0 } };
+      pending.set(traceId, trace);
+    }
+    return trace;
+  };
+  const stored: Observation[] = [];
+  const claimed = new Set<string>();
+  for (const span of spans) {
+    if (span.trace) pendingFor(span.trace.traceId).contributions.push(span.trace);
+    for (const [index, observation] of [span.observation, ...span.events].entries()) {
+      if (observation === null) continue;
+      // Of two observations with one key, the first in the batch is the one stored.
+      const key = observationKey(observation.traceId, observation.id);
+      if (!storedKeys.has(key) || claimed.has(key)) continue;
+      claimed.add(key);
+      stored.push(observation);
+      // Events are shown under their span but do not add to trace totals.
+      if (index === 0 && observation.countsInTraceTotals) addToTotals(pendingFor(observation.traceId), observation);
+    }
+  }
+  const traces = await writeTraces(client, projectId, pending, nowMs);
+  const newTraceTags = await writeNewTags(client, projectId, traces);
+  return { projectId, observations: stored, traces, newTraceTags };
+}
+
+function addToTotals({ delta }: PendingTrace, { usage, cost }: Observation): void {
+  if (cost?.total !== undefined) delta.costUsd = (delta.costUsd ?? 0) + cost.total;
+  delta.inputTokens += (usage.input ?? 0) + (usage.cachedInput ?? 0) + (usage.cacheWrite ?? 0);
+  delta.outputTokens += (usage.output ?? 0) + (usage.reasoning ?? 0);
+  delta.totalTokens += usage.total ?? 0;
+}
+
+/** Every trace a batch writes under: of its spans, observations, events and scores. */
+function tracesTouched(batch: SpanBatch): Array<{ projectId: string; traceId: string }> {
+  const traceIds = new Set<string>();
+  const add = (span: MappedSpan) => {
+    if (span.trace) traceIds.add(span.trace.traceId);
+    if (span.observation) traceIds.add(span.observation.traceId);
+    for (const event of span.events) traceIds.add(event.traceId);
+    for (const score of span.scores) traceIds.add(score.traceId);
+  };
+  batch.spans.forEach(add);
+  return [...traceIds].map((traceId) => ({ projectId: batch.projectId, traceId }));
+}

@@ -1,0 +1,20 @@
+/**
+ * Which PostgreSQL failures are the database's state (the connection lost, the server shutting
+ * down or short of resources, a lock conflict: retrying later can succeed) and which are the
+ * data's (a value out of range, a constraint: the same batch will fail again). The write queue
+ * answers the first kind with a retryable 503 and the second with a 500 that exporters do not
+ * retry. SQLSTATE classes: https://www.postgresql.org/docs/current/errcodes-appendix.html
+ */
+
+/** Classes whose every code may pass: connection exception, transaction rollback (serialization, deadlock), insufficient resources, operator intervention (shutdown, cancel), system error. */
+const TRANSIENT_CLASSES: ReadonlySet<string> = new Set(['08', '40', '53', '57', '58']);
+
+/** lock_not_available, and read_only_sql_transaction (a standby promoted later accepts the write). */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['55P03', '25006']);
+
+export function isTransientPostgresError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  // No SQLSTATE: a socket error (ECONNRESET...) or node-postgres's own ("Connection terminated").
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return TRANSIENT_CLASSES.has(code.slice(0, 2)) || TRANSIENT_CODES.has(code);
+}

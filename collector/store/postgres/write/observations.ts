@@ -1,0 +1,68 @@
+/**
+ * Observations: inserted ON CONFLICT DO NOTHING, so a re-sent span (an exporter's retry, or the
+ * same span sent to two collectors) is ignored whole and nothing is counted twice.
+ */
+import type { PoolClient } from 'pg';
+import type { Observation } from '../../../model.js';
+import { insertRows } from './multi-row.js';
+import { jsonb, jsonText, text } from './values.js';
+
+const INSERT = `
+  INSERT INTO observations (
+    project_id, trace_id, id, parent_observation_id, type, name, start_time_ns, end_time_ns,
+    completion_start_time_ns, level, status_message, version, model, model_parameters, input, output,
+    metadata, input_tokens, output_tokens, total_tokens, cached_input_tokens, cache_write_tokens,
+    reasoning_tokens, cost_details, total_cost, cost_missing_reason, counts_in_trace_totals,
+    attributes, resource_attributes, scope_name, scope_version
+  )`;
+
+/** `traceId NUL id`: an observation's key within its project. */
+export function observationKey(traceId: string, id: string): string {
+  return `${traceId}\u0000${id}`;
+}
+
+/**
+ * Inserts the observations not stored yet and returns the keys (observationKey) of those it
+ * stored. Of two with one key in the list, the first is stored.
+ */
+export async function insertObservations(
+  client: PoolClient,
+  projectId: string,
+  observations: readonly Observation[],
+): Promise<Set<string>> {
+  const rows = observations.map((o) => [
+    text(projectId),
+    text(o.traceId),
+    text(o.id),
+    text(o.parentObservationId),
+    o.type,
+    text(o.name),
+    o.startTimeUnixNano,
+    o.endTimeUnixNano,
+    o.completionStartTimeUnixNano,
+    o.level,
+    text(o.statusMessage),
+    text(o.version),
+    text(o.model),
+    jsonb(o.modelParameters),
+    text(jsonText(o.input)),
+    text(jsonText(o.output)),
+    jsonb(o.metadata),
+    o.usage.input ?? null,
+    o.usage.output ?? null,
+    o.usage.total ?? null,
+    o.usage.cachedInput ?? null,
+    o.usage.cacheWrite ?? null,
+    o.usage.reasoning ?? null,
+    jsonb(o.cost),
+    o.cost?.total ?? null,
+    o.costMissingReason,
+    o.countsInTraceTotals,
+    jsonb(o.rawAttributes),
+    jsonb(o.resourceAttributes),
+    text(o.scope.name),
+    text(o.scope.version),
+  ]);
+  const stored = await insertRows<{ trace_id: string; id: string }>(client, INSERT, rows, 'ON CONFLICT DO NOTHING RETURNING trace_id, id');
+  return new Set(stored.map((row) => observationKey(row.trace_id, row.id)));
+}
