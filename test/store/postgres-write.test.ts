@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL write path (store/postgres/write/), read back with SQL: a batch's traces,
- * observations, scores and tags; retries that change nothing; trace facts that converge in any
- * arrival order; a refused batch failing alone; and several writers on one database at once
- * storing exactly what one writer stores.
+ * observations, scores, tags and rollups; retries that change nothing; trace facts that converge
+ * in any arrival order; a refused batch failing alone; and several writers on one database at
+ * once storing exactly what one writer stores. Every rollup is checked against the same sums
+ * taken over the stored rows.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,45 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
     };
   }
 
+  /** A rollup table, and the same numbers summed from the stored rows, costs rounded to 1e-9 USD. */
+  async function rollupsAndSums(sql: (text: string) => Promise<unknown[]>) {
+    const cost = (column: string) => `round((${column})::numeric, 9)::text AS total_cost`;
+    const tokens = `sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
+      sum(total_tokens)::text AS total_tokens`;
+    const day = `start_time_ns / 86400000000000`;
+    const aggregate = (column: string) => `SELECT project_id, ${column} AS key, count(*)::text AS trace_count,
+      min(start_time_ns)::text AS first_start_ns, max(start_time_ns)::text AS last_start_ns, ${tokens},
+      ${cost('sum(coalesce(total_cost, 0))')} FROM traces WHERE ${column} IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`;
+    const stats = (table: string, column: string) => `SELECT project_id, ${column} AS key, trace_count::text,
+      first_start_ns::text, last_start_ns::text, input_tokens::text, output_tokens::text, total_tokens::text,
+      ${cost('total_cost')} FROM ${table} ORDER BY 1, 2`;
+    return {
+      rollups: {
+        dailyTraces: await sql(`SELECT project_id, day::text, trace_count::text FROM daily_traces WHERE trace_count <> 0 ORDER BY 1, 2`),
+        dailyUsage: await sql(`SELECT project_id, day::text, model, trace_count::text, observation_count::text, input_tokens::text,
+          output_tokens::text, total_tokens::text, ${cost('total_cost')} FROM daily_usage ORDER BY 1, 2, 3`),
+        tagCounts: await sql(`SELECT project_id, tag, trace_count::text FROM tag_counts WHERE trace_count <> 0 ORDER BY 1, 2`),
+        sessions: await sql(stats('session_stats', 'session_id')),
+        users: await sql(stats('user_stats', 'user_id')),
+      },
+      sums: {
+        dailyTraces: await sql(`SELECT project_id, (${day})::text AS day, count(*)::text AS trace_count FROM traces GROUP BY 1, 2 ORDER BY 1, 2`),
+        dailyUsage: await sql(`SELECT project_id, (${day})::text AS day, coalesce(model, '') AS model,
+          count(DISTINCT trace_id) FILTER (WHERE model IS NOT NULL)::text AS trace_count, count(*)::text AS observation_count,
+          coalesce(sum(coalesce(input_tokens, 0) + coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0))
+            FILTER (WHERE counts_in_trace_totals), 0)::text AS input_tokens,
+          coalesce(sum(coalesce(output_tokens, 0) + coalesce(reasoning_tokens, 0)) FILTER (WHERE counts_in_trace_totals), 0)::text
+            AS output_tokens,
+          coalesce(sum(coalesce(total_tokens, 0)) FILTER (WHERE counts_in_trace_totals), 0)::text AS total_tokens,
+          ${cost('coalesce(sum(coalesce(total_cost, 0)) FILTER (WHERE counts_in_trace_totals), 0)')}
+          FROM observations GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+        tagCounts: await sql(`SELECT project_id, tag, count(*)::text AS trace_count FROM trace_tags GROUP BY 1, 2 ORDER BY 1, 2`),
+        sessions: await sql(aggregate('session_id')),
+        users: await sql(aggregate('user_id')),
+      },
+    };
+  }
+
   it("stores a batch's traces with merged facts and totals, their observations, scores and tags", async () => {
     const { writers, sql } = await newDatabase();
     await writeAll(writers[0]!, [{ projectId: PROJECT, spans: spansOf(1) }]);
@@ -138,18 +178,23 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
     expect(await sql(`SELECT count(*)::int AS n FROM observations`)).toEqual([{ n: 4 }]);
     expect(await sql(`SELECT name, value, trace_id FROM scores`)).toEqual([{ name: 'quality', value: 1, trace_id: traceIdOf(1001) }]);
     expect(await sql(`SELECT tag FROM trace_tags ORDER BY tag`)).toEqual([{ tag: 'group-1' }, { tag: 'late' }, { tag: 'root' }]);
+    const { rollups, sums } = await rollupsAndSums(sql);
+    expect(rollups).toEqual(sums);
+    expect(rollups.sessions).toEqual([expect.objectContaining({ key: 'session-1', trace_count: '1', input_tokens: '14' })]);
+    // test-mini, gpt-reported, and '' for the spans without a model.
+    expect(rollups.dailyUsage.map((row) => (row as { model: string }).model)).toEqual(['', 'gpt-reported', 'test-mini']);
   });
 
   it('changes nothing when a batch is sent again: no observation or cost counted twice', async () => {
     const { writers, sql } = await newDatabase();
     const batch: SpanBatch = { projectId: PROJECT, spans: spansOf(2) };
     await writeAll(writers[0]!, [batch]);
-    const once = await storedRows(sql);
+    const once = { rows: await storedRows(sql), rollups: (await rollupsAndSums(sql)).rollups };
 
     await writeAll(writers[0]!, [batch]);
     await writeAll(writers[0]!, [batch, batch]);
 
-    expect(await storedRows(sql)).toEqual(once);
+    expect({ rows: await storedRows(sql), rollups: (await rollupsAndSums(sql)).rollups }).toEqual(once);
   });
 
   it('merges trace facts to the same row whatever order the spans arrive in', async () => {
@@ -161,6 +206,8 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
       const { writers, sql } = await newDatabase();
       for (const span of shuffled(spansOf(3), seed)) await writeAll(writers[0]!, oneSpanBatches([span]));
       expect(await storedRows(sql), `arrival order ${seed}`).toEqual(expected);
+      const { rollups, sums } = await rollupsAndSums(sql);
+      expect(rollups, `arrival order ${seed}`).toEqual(sums);
     }
   });
 
@@ -180,6 +227,36 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
     expect(outcomes[1]).toMatchObject({ ok: false, retryable: false, error: { message: expect.stringMatching(/out of range/) } });
     expect(await sql(`SELECT id FROM observations WHERE id = '${root!.observation!.id}'`)).toEqual([]);
     expect(await sql(`SELECT id FROM traces ORDER BY id`)).toEqual([{ id: traceIdOf(1004) }, { id: traceIdOf(1005) }]);
+    const { rollups, sums } = await rollupsAndSums(sql);
+    expect(rollups).toEqual(sums);
+  });
+
+  it('moves a trace to the session a later span names and its first start earlier, leaving no empty session', async () => {
+    const { writers, sql } = await newDatabase();
+    const traceId = traceIdOf(88);
+    const [root] = traceSpans({ id: traceId, startMs: START_MS, sessionId: 'session-old', userId: 'user-x' });
+    const child = (n: number, startMs: number, attributes: Record<string, string>) =>
+      mapped({
+        traceId,
+        spanId: spanIdOf(traceId, n),
+        parentSpanId: spanIdOf(traceId, 1),
+        startTimeUnixNano: msToNs(startMs),
+        endTimeUnixNano: msToNs(startMs + 10),
+        attributes,
+      });
+
+    await writeAll(writers[0]!, [{ projectId: PROJECT, spans: [root!] }]);
+    // Starts after the root, so its session outranks the root's.
+    await writeAll(writers[0]!, [{ projectId: PROJECT, spans: [child(2, START_MS + 100, { [ours.SPANLITE_TRACE_SESSION_ID]: 'session-new' })] }]);
+    // Starts a minute before the root: the trace, its session and its user start earlier.
+    await writeAll(writers[0]!, [{ projectId: PROJECT, spans: [child(3, START_MS - 60_000, {})] }]);
+
+    const { rollups, sums } = await rollupsAndSums(sql);
+    expect(rollups).toEqual(sums);
+    const earlier = String(msToNs(START_MS - 60_000));
+    expect(rollups.sessions).toEqual([expect.objectContaining({ key: 'session-new', trace_count: '1', first_start_ns: earlier })]);
+    expect(rollups.users).toEqual([expect.objectContaining({ key: 'user-x', first_start_ns: earlier, last_start_ns: earlier })]);
+    expect(rollups.dailyTraces).toEqual([{ project_id: PROJECT, day: String(msToNs(START_MS - 60_000) / 86_400_000_000_000n), trace_count: '1' }]);
   });
 
   it('stores text carrying U+0000 with the character replaced, in TEXT and JSONB columns alike', async () => {
@@ -220,5 +297,8 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
     await Promise.all(streams);
 
     expect(await storedRows(sql)).toEqual(expected);
+    const { rollups, sums } = await rollupsAndSums(sql);
+    expect(rollups).toEqual(sums);
+    expect(rollups).toEqual((await rollupsAndSums(single.sql)).rollups);
   });
 });

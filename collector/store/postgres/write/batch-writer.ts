@@ -6,28 +6,20 @@
  * takes the advisory locks of every trace its batches touch, in key order (trace-locks.ts), then
  * merges those traces' rows: no update is lost and no two transactions wait for each other in a
  * cycle. Observations, scores and tags are written with INSERT ... ON CONFLICT, so a batch sent
- * again (an exporter's retry, or the same spans sent to two collectors) changes nothing.
+ * again (an exporter's retry, or the same spans sent to two collectors) changes nothing. The
+ * rollups follow at the end of the transaction (rollups.ts).
  */
 import type { Pool, PoolClient } from 'pg';
 import type { MappedSpan, Observation } from '../../../model.js';
 import type { BatchWriteOutcome, SpanBatch } from '../../contract.js';
 import { isTransientPostgresError } from './errors.js';
+import { addBatchToRollups, emptyRollupChanges, firstObservationsOnModel, writeRollups, type RollupInput } from './rollups.js';
 import { insertObservations, observationKey } from './observations.js';
 import { upsertScores } from './scores.js';
 import { lockTraces } from './trace-locks.js';
-import { writeNewTags, writeTraces, type PendingTrace, type TraceChange } from './traces.js';
+import { writeNewTags, writeTraces, type PendingTrace } from './traces.js';
 
 export type WriteBatches = (batches: readonly SpanBatch[]) => Promise<BatchWriteOutcome[]>;
-
-/** What one batch stored: the input of the rollups. */
-export interface StoredByBatch {
-  projectId: string;
-  /** Observations stored by this batch (re-sent ones left out). */
-  observations: readonly Observation[];
-  traces: readonly TraceChange[];
-  /** Per tag, how many traces gained it. */
-  newTraceTags: ReadonlyMap<string, number>;
-}
 
 export function createBatchWriter(pool: Pool, now: () => number = Date.now): WriteBatches {
   return async (batches) => {
@@ -37,7 +29,13 @@ export function createBatchWriter(pool: Pool, now: () => number = Date.now): Wri
       await client.query('BEGIN');
       await lockTraces(client, batches.flatMap(tracesTouched));
       const outcomes: BatchWriteOutcome[] = [];
-      for (const batch of batches) outcomes.push(await writeInSavepoint(client, batch, now()));
+      const rollups = emptyRollupChanges();
+      for (const batch of batches) {
+        const outcome = await writeInSavepoint(client, batch, now());
+        if (outcome.ok) addBatchToRollups(rollups, outcome.stored);
+        outcomes.push(outcome.ok ? { ok: true } : outcome);
+      }
+      await writeRollups(client, rollups);
       await client.query('COMMIT');
       return outcomes;
     } catch (error) {
@@ -56,15 +54,19 @@ export function createBatchWriter(pool: Pool, now: () => number = Date.now): Wri
  * back to the savepoint and is reported for that batch alone; a failure of the database (the
  * connection lost, shutdown) throws, failing the whole transaction.
  */
-async function writeInSavepoint(client: PoolClient, batch: SpanBatch, nowMs: number): Promise<BatchWriteOutcome> {
+async function writeInSavepoint(
+  client: PoolClient,
+  batch: SpanBatch,
+  nowMs: number,
+): Promise<{ ok: true; stored: RollupInput } | Extract<BatchWriteOutcome, { ok: false }>> {
   if (batch.logs && (batch.logs.events.length > 0 || batch.logs.messages.length > 0)) {
     return { ok: false, error: new Error('log records: the PostgreSQL engine does not store them yet'), retryable: false };
   }
   await client.query('SAVEPOINT batch');
   try {
-    await writeBatch(client, batch, nowMs);
+    const stored = await writeBatch(client, batch, nowMs);
     await client.query('RELEASE SAVEPOINT batch');
-    return { ok: true };
+    return { ok: true, stored };
   } catch (error) {
     if (isTransientPostgresError(error)) throw error;
     await client.query('ROLLBACK TO SAVEPOINT batch');
@@ -72,7 +74,7 @@ async function writeInSavepoint(client: PoolClient, batch: SpanBatch, nowMs: num
   }
 }
 
-async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): Promise<StoredByBatch> {
+async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): Promise<RollupInput> {
   const { projectId, spans } = batch;
   const observations = spans.flatMap((span) => (span.observation ? [span.observation, ...span.events] : span.events));
   const storedKeys = await insertObservations(client, projectId, observations);
@@ -104,7 +106,8 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
   }
   const traces = await writeTraces(client, projectId, pending, nowMs);
   const newTraceTags = await writeNewTags(client, projectId, traces);
-  return { projectId, observations: stored, traces, newTraceTags };
+  const firstOnModel = await firstObservationsOnModel(client, projectId, stored);
+  return { projectId, observations: stored, traces, newTraceTags, firstOnModel };
 }
 
 function addToTotals({ delta }: PendingTrace, { usage, cost }: Observation): void {

@@ -13,8 +13,11 @@ const TRANSIENT_CLASSES: ReadonlySet<string> = new Set(['08', '40', '53', '57', 
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(['55P03', '25006']);
 
 export function isTransientPostgresError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  // No SQLSTATE: a socket error (ECONNRESET...) or node-postgres's own ("Connection terminated").
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
-  return TRANSIENT_CLASSES.has(code.slice(0, 2)) || TRANSIENT_CODES.has(code);
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return TRANSIENT_CLASSES.has(code.slice(0, 2)) || TRANSIENT_CODES.has(code);
+  }
+  // A socket's error (ECONNRESET, EPIPE...) or node-postgres's own on a lost or unreachable connection.
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
+  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(message);
 }

@@ -25,7 +25,10 @@ export interface PendingTrace {
   delta: TraceTotalsDelta;
 }
 
-/** A trace row as the writer reads and writes it (node-postgres gives BIGINT as a decimal string). */
+/**
+ * A trace row as the writer reads and writes it: node-postgres gives BIGINT as a decimal string;
+ * text is as stored (U+0000 replaced, values.ts), so a row read back compares equal to one written.
+ */
 export interface TraceRow {
   id: string;
   name: string | null;
@@ -91,10 +94,9 @@ export async function writeTraces(
     if (state !== null) changes.push({ before, after: traceRow(state, before, trace.delta) });
   }
   const rows = changes.map(({ after: row }) => [
-    text(projectId), text(row.id), text(row.name), text(row.user_id), text(row.session_id), text(row.release),
-    text(row.version), text(row.environment), row.tags.map((tag) => text(tag)), jsonb(row.metadata), text(row.input),
-    text(row.output), row.public, row.start_time_ns, row.end_time_ns, row.total_cost, row.input_tokens,
-    row.output_tokens, row.total_tokens, jsonb(row.fact_ranks), nowMs, nowMs,
+    projectId, row.id, row.name, row.user_id, row.session_id, row.release, row.version, row.environment, row.tags,
+    jsonb(row.metadata), row.input, row.output, row.public, row.start_time_ns, row.end_time_ns, row.total_cost,
+    row.input_tokens, row.output_tokens, row.total_tokens, jsonb(row.fact_ranks), nowMs, nowMs,
   ]);
   await insertRows(client, UPSERT, rows, ON_CONFLICT);
   return changes;
@@ -125,13 +127,13 @@ function traceRow(state: TraceFactsState, before: TraceRow | null, delta: TraceT
   const add = (stored: string | undefined, added: number) => String(BigInt(stored ?? '0') + BigInt(added));
   return {
     id: state.traceId,
-    name: facts.name ?? null,
-    user_id: facts.userId ?? null,
-    session_id: facts.sessionId ?? null,
-    release: facts.release ?? null,
-    version: facts.version ?? null,
-    environment: facts.environment ?? DEFAULT_ENVIRONMENT,
-    tags: facts.tags,
+    name: text(facts.name),
+    user_id: text(facts.userId),
+    session_id: text(facts.sessionId),
+    release: text(facts.release),
+    version: text(facts.version),
+    environment: text(facts.environment) ?? DEFAULT_ENVIRONMENT,
+    tags: [...new Set(facts.tags.map((tag) => text(tag)!))],
     metadata: facts.metadata,
     input: jsonText(facts.input),
     output: jsonText(facts.output),
@@ -154,7 +156,7 @@ export async function writeNewTags(client: PoolClient, projectId: string, change
   const rows: string[][] = [];
   for (const { before, after } of changes) {
     const had = new Set(before?.tags ?? []);
-    for (const tag of after.tags) if (!had.has(tag)) rows.push([projectId, tag, after.id].map((value) => text(value)!));
+    for (const tag of after.tags) if (!had.has(tag)) rows.push([projectId, tag, after.id]);
   }
   const inserted = await insertRows<{ tag: string }>(
     client,
