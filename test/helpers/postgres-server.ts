@@ -33,6 +33,8 @@ export interface PostgresServer {
   port: number;
   /** Creates an empty database and returns its URL (same credentials). */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (fast shutdown: open connections are closed) and starts it again on the same port. */
+  restart(): Promise<void>;
   /** Stops the server (immediate shutdown) and removes its temp dir; a second call does nothing. */
   stop(): Promise<void>;
 }
@@ -144,6 +146,9 @@ export async function startPostgres(): Promise<PostgresServer> {
           env,
         });
         return databaseUrl(password, port, name);
+      },
+      async restart() {
+        await run(...pgCtl('restart', '-m', 'fast', '-w', '-t', '30', '-l', logFile), options);
       },
       async stop() {
         removeSync();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MappedSpan } from '../../collector/model.js';
 import type { SpanBatch } from '../../collector/store/contract.js';
 import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
+import { isTransientPostgresError } from '../../collector/store/postgres/write/errors.js';
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
 import * as ours from '../../semconv/spanlite.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
@@ -300,5 +301,26 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
     const { rollups, sums } = await rollupsAndSums(sql);
     expect(rollups).toEqual(sums);
     expect(rollups).toEqual((await rollupsAndSums(single.sql)).rollups);
+  });
+
+  it('writes again after the server restarts, on new connections, having lost nothing it acknowledged', async () => {
+    const { writers, sql } = await newDatabase();
+    await writeAll(writers[0]!, [{ projectId: PROJECT, spans: spansOf(40) }]);
+
+    await server.restart();
+    // A connection that died with the server may fail one write, as retryable (the write queue's
+    // 503); the exporter's retry then goes through on a new connection.
+    let failures = 0;
+    for (;;) {
+      try {
+        await writeAll(writers[0]!, [{ projectId: PROJECT, spans: spansOf(41) }]);
+        break;
+      } catch (error) {
+        expect(isTransientPostgresError(error), String(error)).toBe(true);
+        expect(++failures).toBeLessThan(2);
+      }
+    }
+
+    expect(await sql('SELECT id FROM traces ORDER BY id')).toEqual([{ id: traceIdOf(1040) }, { id: traceIdOf(1041) }]);
   });
 });

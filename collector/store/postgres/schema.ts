@@ -256,11 +256,11 @@ export const SCHEMA = `
   -- Full-text search
   ------------------------------------------------------------------------------------------------
 
-  -- Full-text documents: the batch writer writes one per trace per batch, holding what the batch
-  -- says of the trace (names, input and output strings), folded by the writer as the SQLite index
-  -- folds it: lower case, diacritics and Arabic optional marks removed. trace_start_ns is the
-  -- trace's start when written, so that matches come newest first and a search for the newest
-  -- traces stops after a page.
+  -- Full-text documents: the batch writer writes one per trace per transaction, holding what its
+  -- batches say of the trace (names, input and output strings), folded by the writer as the SQLite
+  -- index folds it: lower case, diacritics and Arabic optional marks removed. trace_start_ns is
+  -- the trace's start when written, so that matches come newest first and a search for the
+  -- newest traces stops after a page.
   CREATE TABLE search_docs (
     project_id TEXT NOT NULL,
     trace_id TEXT NOT NULL,
