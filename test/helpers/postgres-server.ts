@@ -110,6 +110,37 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
   process.on('exit', removeSync);
 
+  /**
+   * Starts the server on a port free a moment before. Another process may bind it in between:
+   * then it starts again on another (the last `port` line of postgresql.conf wins).
+   */
+  async function startOnFreePort(): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      writeFileSync(
+        join(dataDir, 'postgresql.conf'),
+        [
+          `port = ${port}`,
+          `listen_addresses = '127.0.0.1'`,
+          `unix_socket_directories = '${dir}'`,
+          // A test server's data is thrown away: no durability, no waiting for disk.
+          'fsync = off',
+          'synchronous_commit = off',
+          'full_page_writes = off',
+          '',
+        ].join('\n'),
+        { flag: 'a' },
+      );
+      try {
+        await run(...pgCtl('start', '-w', '-t', '30', '-l', logFile), options);
+        return port;
+      } catch (error) {
+        const portTaken = existsSync(logFile) && readFileSync(logFile, 'utf8').includes('Address already in use');
+        if (!portTaken || attempt === 3) throw error;
+      }
+    }
+  }
+
   try {
     await run(
       ...command('initdb', [
@@ -119,23 +150,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       ]),
       options,
     );
-    const port = await freePort();
-    writeFileSync(
-      join(dataDir, 'postgresql.conf'),
-      [
-        `port = ${port}`,
-        `listen_addresses = '127.0.0.1'`,
-        `unix_socket_directories = '${dir}'`,
-        // A test server's data is thrown away: no durability, no waiting for disk.
-        'fsync = off',
-        'synchronous_commit = off',
-        'full_page_writes = off',
-        '',
-      ].join('\n'),
-      { flag: 'a' },
-    );
-    await run(...pgCtl('start', '-w', '-t', '30', '-l', logFile), options);
-
+    const port = await startOnFreePort();
     const url = databaseUrl(password, port, 'postgres');
     return {
       url,
