@@ -21,6 +21,7 @@ import { GEN_AI_INPUT_MESSAGES, GEN_AI_OUTPUT_MESSAGES, GEN_AI_SYSTEM_INSTRUCTIO
 import { EVENT_NAME, EXCEPTION_MESSAGE, EXCEPTION_TYPE } from '../../semconv/otel.js';
 import { firstJson, firstString } from './attribute-readers.js';
 import { parseLevel } from './level.js';
+import { eventObservation } from './event-observation.js';
 
 export interface MappedLogRecords {
   logs: MappedLogs;
@@ -160,32 +161,20 @@ function toEventObservation(record: DecodedLogRecord, traceId: string, id: strin
   const metadata: Record<string, JsonValue> = {};
   if (record.severityText !== '') metadata.severityText = record.severityText;
   if (record.severityNumber !== 0) metadata.severityNumber = record.severityNumber;
-  return {
+  return eventObservation({
     id: record.spanId === null ? `log-${id}` : `${record.spanId}-l${id}`,
     traceId,
     parentObservationId: record.spanId,
-    type: 'EVENT',
     name: eventNameOf(record) || 'log',
     startTimeUnixNano: record.timeUnixNano,
-    endTimeUnixNano: null,
-    completionStartTimeUnixNano: null,
     level,
     statusMessage,
-    version: null,
-    model: null,
-    modelParameters: null,
     input: record.body ?? (hasKeys(record.attributes) ? record.attributes : null),
-    output: null,
     metadata,
-    usage: {},
-    reportedCost: null,
-    cost: null,
-    costMissingReason: null,
-    countsInTraceTotals: true,
     rawAttributes: record.attributes,
     resourceAttributes: record.resource,
     scope: { name: record.scope.name, version: record.scope.version },
-  };
+  });
 }
 
 function recordLevel(record: DecodedLogRecord): { level: Level; statusMessage: string | null } {

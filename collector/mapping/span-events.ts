@@ -9,6 +9,7 @@ import * as ours from '../../semconv/spanlite.js';
 import { EXCEPTION_EVENT, EXCEPTION_MESSAGE, EXCEPTION_TYPE } from '../../semconv/otel.js';
 import { firstNumber, firstString } from './attribute-readers.js';
 import { parseLevel } from './level.js';
+import { eventObservation } from './event-observation.js';
 
 const SCORE_DATA_TYPES: ReadonlySet<string> = new Set(['NUMERIC', 'CATEGORICAL', 'BOOLEAN']);
 const SCORE_SOURCES: ReadonlySet<string> = new Set(['API', 'EVAL', 'ANNOTATION']);
@@ -46,32 +47,20 @@ function toEventObservation(
   parentObservationId: string,
 ): Observation {
   const { level, statusMessage } = eventLevel(event);
-  return {
+  return eventObservation({
     id: eventObservationId(span.spanId, index),
     traceId: span.traceId,
     parentObservationId,
-    type: 'EVENT',
     name: event.name,
     startTimeUnixNano: event.timeUnixNano,
-    endTimeUnixNano: null,
-    completionStartTimeUnixNano: null,
     level,
     statusMessage,
-    version: null,
-    model: null,
-    modelParameters: null,
     input: Object.keys(event.attributes).length > 0 ? event.attributes : null,
-    output: null,
     metadata: {},
-    usage: {},
-    reportedCost: null,
-    cost: null,
-    costMissingReason: null,
-    countsInTraceTotals: true,
     rawAttributes: event.attributes,
     resourceAttributes: {},
     scope: { name: span.scope.name, version: span.scope.version },
-  };
+  });
 }
 
 function eventLevel(event: DecodedEvent): { level: Level; statusMessage: string | null } {

@@ -6,6 +6,7 @@ import type { PoolClient } from 'pg';
 import type { Observation } from '../../../model.js';
 import { insertRows } from './multi-row.js';
 import { jsonb, jsonText, text } from './values.js';
+import { usageColumnValues } from '../../usage-columns.js';
 
 const INSERT = `
   INSERT INTO observations (
@@ -48,12 +49,7 @@ export async function insertObservations(
     text(jsonText(o.input)),
     text(jsonText(o.output)),
     jsonb(o.metadata),
-    o.usage.input ?? null,
-    o.usage.output ?? null,
-    o.usage.total ?? null,
-    o.usage.cachedInput ?? null,
-    o.usage.cacheWrite ?? null,
-    o.usage.reasoning ?? null,
+    ...usageColumnValues(o.usage),
     jsonb(o.cost),
     o.cost?.total ?? null,
     o.costMissingReason,

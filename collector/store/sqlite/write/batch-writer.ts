@@ -13,6 +13,7 @@ import { isTransientSqliteError } from './errors.js';
 import type { TraceRow } from '../read/rows.js';
 import type { Attributes } from '../../../decode/span.js';
 import { createTraceKeys } from './trace-keys.js';
+import { usageColumnValues } from '../../usage-columns.js';
 
 /**
  * The decoder shares one resource object among all spans of a ResourceSpans (and never changes
@@ -206,12 +207,7 @@ function insertObservation(statements: Statements, projectId: string, o: Observa
     toJson(o.input),
     toJson(o.output),
     JSON.stringify(o.metadata),
-    o.usage.input ?? null,
-    o.usage.output ?? null,
-    o.usage.total ?? null,
-    o.usage.cachedInput ?? null,
-    o.usage.cacheWrite ?? null,
-    o.usage.reasoning ?? null,
+    ...usageColumnValues(o.usage),
     toJson(o.cost),
     o.cost?.total ?? null,
     o.costMissingReason,
