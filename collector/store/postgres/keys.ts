@@ -1,0 +1,86 @@
+/**
+ * The PostgreSQL KeyStore (auth/key-store.ts), over the `api_keys` table of the store's database.
+ * It runs on a pool its caller owns (the store's, or the `spanlite keys` CLI's): close() stops
+ * this store's use of it and leaves the pool to its owner.
+ */
+import type { Pool } from 'pg';
+import type { ApiKeyRecord, KeyStore } from '../../auth/key-store.js';
+
+interface KeyRow {
+  id: string;
+  project_id: string;
+  public_key: string;
+  secret_hash_scheme: string;
+  secret_salt: Buffer;
+  secret_hash: Buffer;
+  secret_hint: string;
+  note: string | null;
+  /** BIGINT, read as a decimal string. */
+  created_at_ms: string;
+  revoked_at_ms: string | null;
+}
+
+const COLUMNS =
+  'id, project_id, public_key, secret_hash_scheme, secret_salt, secret_hash, secret_hint, note, created_at_ms, revoked_at_ms';
+
+export function createPostgresKeyStore(pool: Pool): KeyStore {
+  let closed = false;
+  const query = async <Row extends object>(text: string, values: unknown[] = []): Promise<Row[]> => {
+    if (closed) throw new Error('API key store: used after close()');
+    return (await pool.query(text, values)).rows as Row[];
+  };
+  const one = async (where: string, value: string) => fromRow((await query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE ${where} = $1`, [value]))[0]);
+
+  return {
+    async insert(record) {
+      await query(`INSERT INTO api_keys (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+        record.id,
+        record.projectId,
+        record.publicKey,
+        record.secretHashScheme,
+        record.secretSalt,
+        record.secretHash,
+        record.secretHint,
+        record.note,
+        record.createdAtMs,
+        record.revokedAtMs,
+      ]);
+    },
+    findById: (id) => one('id', id),
+    findByPublicKey: (publicKey) => one('public_key', publicKey),
+    // Ids order as bytes, as SQLite orders text.
+    list: async () => (await query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at_ms, id COLLATE "C"`)).map((row) => fromRow(row)!),
+    async revoke(publicKey, atMs) {
+      // One statement: a key revoked by another collector meanwhile reads as already revoked, never twice revoked.
+      const [row] = await query<{ revoked: boolean }>(
+        `WITH revoked AS (
+           UPDATE api_keys SET revoked_at_ms = $1 WHERE public_key = $2 AND revoked_at_ms IS NULL RETURNING 1
+         )
+         SELECT EXISTS (SELECT 1 FROM revoked) AS revoked`,
+        [atMs, publicKey],
+      );
+      if (row!.revoked) return 'revoked';
+      return (await one('public_key', publicKey)) === null ? 'not_found' : 'already_revoked';
+    },
+    hasAnyKey: async () => (await query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM api_keys) AS found'))[0]!.found,
+    async close() {
+      closed = true;
+    },
+  };
+}
+
+function fromRow(row: KeyRow | undefined): ApiKeyRecord | null {
+  if (row === undefined) return null;
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    publicKey: row.public_key,
+    secretHashScheme: row.secret_hash_scheme,
+    secretSalt: row.secret_salt,
+    secretHash: row.secret_hash,
+    secretHint: row.secret_hint,
+    note: row.note,
+    createdAtMs: Number(row.created_at_ms),
+    revokedAtMs: row.revoked_at_ms === null ? null : Number(row.revoked_at_ms),
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * A WHERE clause built from parts, every value a bound parameter (`$n`): filter values are data,
+ * never SQL text. `$1` is always the project id.
+ */
+export class SqlConditions {
+  readonly params: unknown[];
+  private readonly clauses: string[] = [];
+
+  constructor(projectId: string) {
+    this.params = [projectId];
+  }
+
+  /** Binds `value` and returns its placeholder. */
+  bind(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  /** `= ANY($n::text[])`: membership in a list of text values, one parameter however long the list. */
+  anyText(values: readonly string[]): string {
+    return `= ANY(${this.bind(values)}::text[])`;
+  }
+
+  add(clause: string): this {
+    this.clauses.push(clause);
+    return this;
+  }
+
+  get sql(): string {
+    return this.clauses.length === 0 ? 'true' : this.clauses.join('\n  AND ');
+  }
+
+  /** The parameters with a page's LIMIT and OFFSET after them, and their placeholders. */
+  paged(query: { page: number; limit: number }): { sql: string; params: unknown[] } {
+    const at = this.params.length;
+    return {
+      sql: `LIMIT $${at + 1} OFFSET $${at + 2}`,
+      params: [...this.params, query.limit, (query.page - 1) * query.limit],
+    };
+  }
+}

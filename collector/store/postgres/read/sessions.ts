@@ -1,0 +1,141 @@
+/**
+ * Sessions and users, read from their rollups (`session_stats`, `user_stats`, kept by the batch
+ * writer): a page of them costs a page of rows, however many traces they sum. A session's
+ * environment is its first trace's (earliest start, then lowest id), read from traces_by_session.
+ *
+ * Ids order as bytes (COLLATE "C"), as SQLite orders text, whatever the database's collation.
+ */
+import type { Pool } from 'pg';
+import {
+  DEFAULT_ENVIRONMENT,
+  type Page,
+  type SessionDetailRecord,
+  type SessionListQuery,
+  type SessionRecord,
+  type TraceAggregates,
+  type UserListQuery,
+  type UserOrderField,
+  type UserRecord,
+} from '../../contract.js';
+import { SqlConditions } from './conditions.js';
+import { roundUsd, TRACE_COLUMNS, toTraceRecord, type TraceRow } from './rows.js';
+import { inSnapshot, pageMeta } from './snapshot.js';
+
+interface StatsRow {
+  id: string;
+  trace_count: string;
+  first_start_ns: string;
+  last_start_ns: string;
+  input_tokens: string;
+  output_tokens: string;
+  total_tokens: string;
+  total_cost: number;
+}
+
+type SessionStatsRow = StatsRow & { environment: string | null };
+
+const STATS_COLUMNS = `s.trace_count, s.first_start_ns, s.last_start_ns, s.input_tokens, s.output_tokens, s.total_tokens, s.total_cost`;
+
+/** The session's first trace's environment, as `f.environment` (NULL when it has no trace). */
+const FIRST_TRACE = `LEFT JOIN LATERAL (
+    SELECT t.environment FROM traces t WHERE t.project_id = s.project_id AND t.session_id = s.session_id
+    ORDER BY t.start_time_ns, t.id COLLATE "C" LIMIT 1
+  ) f ON true`;
+
+const USER_ORDER_COLUMNS: Record<UserOrderField, string> = {
+  lastTraceAt: 's.last_start_ns',
+  firstTraceAt: 's.first_start_ns',
+  countTraces: 's.trace_count',
+  totalCost: 's.total_cost',
+};
+
+export interface SessionReads {
+  listSessions(projectId: string, query: SessionListQuery): Promise<Page<SessionRecord>>;
+  getSession(projectId: string, sessionId: string): Promise<SessionDetailRecord | null>;
+  listUsers(projectId: string, query: UserListQuery): Promise<Page<UserRecord>>;
+  getUser(projectId: string, userId: string): Promise<UserRecord | null>;
+}
+
+export function createSessionReads(pool: Pool): SessionReads {
+  return {
+    listSessions: (projectId, query) =>
+      inSnapshot(pool, async (client) => {
+        const c = new SqlConditions(projectId).add('s.project_id = $1');
+        if (query.fromTimeUnixNano !== undefined) c.add(`s.first_start_ns >= ${c.bind(query.fromTimeUnixNano)}`);
+        if (query.toTimeUnixNano !== undefined) c.add(`s.first_start_ns < ${c.bind(query.toTimeUnixNano)}`);
+        const byEnvironment = !!query.environments?.length;
+        if (byEnvironment) c.add(`coalesce(f.environment, '${DEFAULT_ENVIRONMENT}') ${c.anyText(query.environments!)}`);
+        const count = await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM session_stats s ${byEnvironment ? FIRST_TRACE : ''} WHERE ${c.sql}`,
+          c.params,
+        );
+        const page = c.paged(query);
+        const rows = await client.query<SessionStatsRow>(
+          `SELECT s.session_id AS id, f.environment, ${STATS_COLUMNS} FROM session_stats s ${FIRST_TRACE}
+           WHERE ${c.sql} ORDER BY s.first_start_ns DESC, s.session_id COLLATE "C" DESC ${page.sql}`,
+          page.params,
+        );
+        return { data: rows.rows.map(toSessionRecord), meta: pageMeta(query, Number(count.rows[0]!.n)) };
+      }),
+
+    getSession: (projectId, sessionId) =>
+      inSnapshot(pool, async (client) => {
+        const stats = await client.query<StatsRow>(
+          `SELECT s.session_id AS id, ${STATS_COLUMNS} FROM session_stats s WHERE s.project_id = $1 AND s.session_id = $2`,
+          [projectId, sessionId],
+        );
+        const row = stats.rows[0];
+        if (!row) return null;
+        const traces = await client.query<TraceRow>(
+          `SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.project_id = $1 AND t.session_id = $2
+           ORDER BY t.start_time_ns, t.id COLLATE "C"`,
+          [projectId, sessionId],
+        );
+        const records = traces.rows.map(toTraceRecord);
+        return { ...toSessionRecord({ ...row, environment: records[0]?.environment ?? null }), traces: records };
+      }),
+
+    listUsers: (projectId, query) =>
+      inSnapshot(pool, async (client) => {
+        const column = USER_ORDER_COLUMNS[query.orderBy.field];
+        const dir = query.orderBy.direction === 'asc' ? 'ASC' : 'DESC';
+        const c = new SqlConditions(projectId).add('s.project_id = $1');
+        const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM user_stats s WHERE ${c.sql}`, c.params);
+        const page = c.paged(query);
+        const rows = await client.query<StatsRow>(
+          `SELECT s.user_id AS id, ${STATS_COLUMNS} FROM user_stats s WHERE ${c.sql}
+           ORDER BY ${column} ${dir}, s.user_id COLLATE "C" ${dir} ${page.sql}`,
+          page.params,
+        );
+        return { data: rows.rows.map(toUserRecord), meta: pageMeta(query, Number(count.rows[0]!.n)) };
+      }),
+
+    async getUser(projectId, userId) {
+      const result = await pool.query<StatsRow>(
+        `SELECT s.user_id AS id, ${STATS_COLUMNS} FROM user_stats s WHERE s.project_id = $1 AND s.user_id = $2`,
+        [projectId, userId],
+      );
+      return result.rows[0] ? toUserRecord(result.rows[0]) : null;
+    },
+  };
+}
+
+function aggregates(row: StatsRow): TraceAggregates {
+  return {
+    traceCount: Number(row.trace_count),
+    firstTraceStartUnixNano: BigInt(row.first_start_ns),
+    lastTraceStartUnixNano: BigInt(row.last_start_ns),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    totalTokens: Number(row.total_tokens),
+    totalCostUsd: roundUsd(row.total_cost),
+  };
+}
+
+function toSessionRecord(row: SessionStatsRow): SessionRecord {
+  return { id: row.id, environment: row.environment ?? DEFAULT_ENVIRONMENT, ...aggregates(row) };
+}
+
+function toUserRecord(row: StatsRow): UserRecord {
+  return { userId: row.id, ...aggregates(row) };
+}
