@@ -51,15 +51,12 @@ export function createPostgresKeyStore(pool: Pool): KeyStore {
     // Ids order as bytes, as SQLite orders text.
     list: async () => (await query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at_ms, id COLLATE "C"`)).map((row) => fromRow(row)!),
     async revoke(publicKey, atMs) {
-      // One statement: a key revoked by another collector meanwhile reads as already revoked, never twice revoked.
-      const [row] = await query<{ revoked: boolean }>(
-        `WITH revoked AS (
-           UPDATE api_keys SET revoked_at_ms = $1 WHERE public_key = $2 AND revoked_at_ms IS NULL RETURNING 1
-         )
-         SELECT EXISTS (SELECT 1 FROM revoked) AS revoked`,
-        [atMs, publicKey],
-      );
-      if (row!.revoked) return 'revoked';
+      // The row lock makes one of several callers revoking at once the one that revoked.
+      const revoked = await query(`UPDATE api_keys SET revoked_at_ms = $1 WHERE public_key = $2 AND revoked_at_ms IS NULL RETURNING id`, [
+        atMs,
+        publicKey,
+      ]);
+      if (revoked.length > 0) return 'revoked';
       return (await one('public_key', publicKey)) === null ? 'not_found' : 'already_revoked';
     },
     hasAnyKey: async () => (await query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM api_keys) AS found'))[0]!.found,
