@@ -70,9 +70,14 @@ export function createSessionReads(pool: Pool): SessionReads {
           c.params,
         );
         const page = c.paged(query);
+        // The page first, then its sessions' first traces: a page costs a page of seeks.
         const rows = await client.query<SessionStatsRow>(
-          `SELECT s.session_id AS id, f.environment, ${STATS_COLUMNS} FROM session_stats s ${FIRST_TRACE}
-           WHERE ${c.sql} ORDER BY s.first_start_ns DESC, s.session_id COLLATE "C" DESC ${page.sql}`,
+          `SELECT s.session_id AS id, f.environment, ${STATS_COLUMNS}
+           FROM (
+             SELECT s.project_id, s.session_id, ${STATS_COLUMNS} FROM session_stats s ${byEnvironment ? FIRST_TRACE : ''}
+             WHERE ${c.sql} ORDER BY s.first_start_ns DESC, s.session_id COLLATE "C" DESC ${page.sql}
+           ) s ${FIRST_TRACE}
+           ORDER BY s.first_start_ns DESC, s.session_id COLLATE "C" DESC`,
           page.params,
         );
         return { data: rows.rows.map(toSessionRecord), meta: pageMeta(query, Number(count.rows[0]!.n)) };
