@@ -23,7 +23,7 @@ import { createCustomModelStore } from '../../collector/store/postgres/read/mode
 import { createScoreStore } from '../../collector/store/postgres/read/scores.js';
 import { createSessionReads } from '../../collector/store/postgres/read/sessions.js';
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
-import { createBatchWriter } from '../../collector/store/postgres/write/batch-writer.js';
+import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { msToNs, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js';
@@ -80,7 +80,15 @@ const TIED_SPECS: TraceSpec[] = ['b', 'a', 'd', 'c'].map((letter, k) => ({
   environment: 'production',
   generations: [{ model: 'test-mini', inputTokens: 10, outputTokens: 5 }],
 }));
-const SPECS = [...Array.from({ length: 40 }, (_, i) => traceSpec(i)), ...TIED_SPECS];
+/** Starts just before midnight; its ERROR generation starts after it, on the next day. */
+const MIDNIGHT_SPEC: TraceSpec = {
+  id: traceIdOf(0xc00),
+  name: 'midnight',
+  startMs: Date.UTC(2026, 2, 3) - 50,
+  userId: 'user-1',
+  generations: [{ model: 'test-mini', inputTokens: 7, outputTokens: 7, startOffsetMs: 100, level: 'ERROR' }],
+};
+const SPECS = [...Array.from({ length: 40 }, (_, i) => traceSpec(i)), ...TIED_SPECS, MIDNIGHT_SPEC];
 /** Spans in three batches, each trace's spans split across them, later traces first. */
 function seedBatches(): MappedSpan[][] {
   const spans = [...SPECS].reverse().flatMap(traceSpans);
@@ -116,7 +124,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
   });
 
   /** An empty SQLite store and an empty PostgreSQL database, both holding `batches` when given. */
-  async function pairedStores(batches: MappedSpan[][] = []): Promise<{ sqlite: TraceStore; postgres: Reads }> {
+  async function pairedStores(batches: MappedSpan[][] = []): Promise<{ sqlite: TraceStore; postgres: Reads; write: WriteBatches }> {
     const sqlite = openSqliteStore({ file: ':memory:' });
     sqliteStores.push(sqlite);
     const pool = await preparePostgresDatabase({ url: await server.createDatabase(`reads_${++databases}`), poolSize: 2 });
@@ -133,7 +141,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
       ...createMetricsReads(pool),
       ...createCustomModelStore(pool),
     };
-    return { sqlite, postgres };
+    return { sqlite, postgres, write };
   }
 
   /** Asks both engines the same and expects the same answer; returns it. */
@@ -225,7 +233,12 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
       const all = await same(stores, (s) => s.dailyMetrics(PROJECT, { page: 1, limit: 50 }));
       expect(all.data.length).toBe(7);
       expect(all.data.some((day) => day.errorTraceCount > 0)).toBe(true);
-      expect(all.data.flatMap((day) => day.usageByModel.map((usage) => usage.model))).toContain('unpriced-model');
+      // The midnight trace: its error observation on the later day, the trace (and its error count) on the earlier one.
+      const midnight = await same(stores, (s) => s.dailyMetrics(PROJECT, { page: 1, limit: 50, traceName: 'midnight' }));
+      expect(midnight.data.map((day) => [day.dayStartUnixNano, day.traceCount, day.errorTraceCount, day.errorObservationCount])).toEqual([
+        [msToNs(Date.UTC(2026, 2, 3)), 0, 0, 1],
+        [msToNs(Date.UTC(2026, 2, 2)), 1, 1, 0],
+      ]);
       const queries: Array<Partial<DailyMetricsQuery>> = [
         {},
         { fromTimeUnixNano: msToNs(T0 + DAY_MS) },
@@ -293,11 +306,28 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
       await same(stores, (s) => s.listScores(PROJECT, { page: 1, limit: 100, traceId: SPECS[3]!.id }));
     });
 
-    it('keeps a score on a trace not stored, with the default environment and no trace facts', async () => {
+    it('keeps a score on a trace not stored, with the default environment and no trace facts, until the trace arrives', async () => {
       const stores = await pairedStores();
-      await same(stores, (s) => s.upsertScore(PROJECT, score(traceIdOf(0xdead))));
+      const later: TraceSpec = { id: traceIdOf(0xdead), startMs: T0, userId: 'late-user', environment: 'staging', tags: ['late'] };
+      await same(stores, (s) => s.upsertScore(PROJECT, score(later.id)));
       const listed = await same(stores, (s) => s.listScores(PROJECT, { page: 1, limit: 10 }));
       expect(listed.data[0]).toMatchObject({ environment: 'default', trace: null });
+      expect(await same(stores, (s) => s.listScores(PROJECT, { page: 1, limit: 10, userId: 'late-user' }))).toMatchObject({ data: [] });
+
+      for (const store of [stores.sqlite.writeBatches.bind(stores.sqlite), stores.write]) {
+        for (const outcome of await store([{ projectId: PROJECT, spans: traceSpans(later) }])) if (!outcome.ok) throw outcome.error;
+      }
+      const joined = await same(stores, (s) => s.listScores(PROJECT, { page: 1, limit: 10, userId: 'late-user' }));
+      expect(joined.data[0]).toMatchObject({ environment: 'staging', trace: { userId: 'late-user', tags: ['late'], environment: 'staging' } });
+      expect(await same(stores, (s) => s.getScore(PROJECT, 'api-score'))).toMatchObject({ environment: 'staging' });
+    });
+
+    it('replaces a score a span carried when the API sends its id', async () => {
+      const stores = await pairedStores(seedBatches());
+      const [carried] = (await stores.postgres.listScores(PROJECT, { page: 1, limit: 1, name: 'verdict' })).data;
+      await same(stores, (s) => s.upsertScore(PROJECT, score(carried!.traceId, { id: carried!.id, name: 'verdict', comment: 'overruled' })));
+      expect(await same(stores, (s) => s.getScore(PROJECT, carried!.id))).toMatchObject({ comment: 'overruled', value: 0.5, observationId: null });
+      expect((await same(stores, (s) => s.listScores(PROJECT, { page: 1, limit: 100, name: 'verdict' }))).meta.totalItems).toBe(14);
     });
 
     it('deletes a score once, and leaves the others', async () => {
