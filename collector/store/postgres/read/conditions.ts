@@ -1,7 +1,8 @@
 /**
  * A WHERE clause built from parts, every value a bound parameter (`$n`): filter values are data,
- * never SQL text. `$1` is always the project id.
+ * never SQL text. `$1` is always the project id. With the page it selects (paged, pageMeta).
  */
+import type { Page } from '../../contract.js';
 export class SqlConditions {
   readonly params: unknown[];
   private readonly clauses: string[] = [];
@@ -38,4 +39,8 @@ export class SqlConditions {
       params: [...this.params, query.limit, (query.page - 1) * query.limit],
     };
   }
+}
+
+export function pageMeta(query: { page: number; limit: number }, totalItems: number): Page<never>['meta'] {
+  return { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) };
 }

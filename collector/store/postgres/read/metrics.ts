@@ -14,9 +14,9 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DailyMetricsQuery, DailyMetricsRecord, ModelUsageRecord, Page } from '../../contract.js';
 import { NS_PER_DAY } from '../write/rollups.js';
-import { SqlConditions } from './conditions.js';
+import { pageMeta, SqlConditions } from './conditions.js';
 import { roundUsd } from './rows.js';
-import { inSnapshot, pageMeta } from './snapshot.js';
+import { inSnapshot } from './transactions.js';
 
 /** The literal level lets the planner use the partial index observations_errors_by_time. */
 const ERROR_OBSERVATION = `o.project_id = $1 AND o.level = 'ERROR'`;

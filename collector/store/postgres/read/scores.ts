@@ -8,10 +8,9 @@ import type { Score } from '../../../model.js';
 import { DEFAULT_ENVIRONMENT, type Page, type ScoreListQuery, type ScoreListRecord, type ScoreRecord } from '../../contract.js';
 import { upsertScores } from '../write/scores.js';
 import { lockTraces } from '../write/trace-locks.js';
-import { SqlConditions } from './conditions.js';
+import { pageMeta, SqlConditions } from './conditions.js';
 import { SCORE_COLUMNS, toScoreRecord, type ScoreRow } from './rows.js';
-import { inSnapshot, pageMeta } from './snapshot.js';
-import { isTransientPostgresError } from '../write/errors.js';
+import { inSnapshot, inTransaction } from './transactions.js';
 
 type ScoreWithTrace = ScoreRow & { trace_user_id: string | null; trace_tags: string[] | null; trace_environment: string | null };
 
@@ -49,22 +48,11 @@ export function createScoreStore(pool: Pool, now: () => number = Date.now): Scor
       return row ? toScoreRecord(row, row.trace_environment ?? DEFAULT_ENVIRONMENT) : null;
     },
 
-    async upsertScore(projectId, score) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
+    upsertScore: (projectId, score) =>
+      inTransaction(pool, 'BEGIN', async (client) => {
         await lockTraces(client, [{ projectId, traceId: score.traceId }]);
         await upsertScores(client, projectId, [score], now());
-        await client.query('COMMIT');
-      } catch (error) {
-        broken = error instanceof Error ? error : new Error(String(error));
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw broken;
-      } finally {
-        client.release(broken !== undefined && isTransientPostgresError(broken) ? broken : undefined);
-      }
-    },
+      }),
 
     async deleteScore(projectId, scoreId) {
       const result = await pool.query(`DELETE FROM scores WHERE project_id = $1 AND id = $2`, [projectId, scoreId]);

@@ -17,9 +17,9 @@ import {
   type UserOrderField,
   type UserRecord,
 } from '../../contract.js';
-import { SqlConditions } from './conditions.js';
+import { pageMeta, SqlConditions } from './conditions.js';
 import { roundUsd, TRACE_COLUMNS, toTraceRecord, type TraceRow } from './rows.js';
-import { inSnapshot, pageMeta } from './snapshot.js';
+import { inSnapshot } from './transactions.js';
 
 interface StatsRow {
   id: string;
