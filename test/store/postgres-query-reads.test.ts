@@ -24,6 +24,7 @@ import { createScoreStore } from '../../collector/store/postgres/read/scores.js'
 import { createSessionReads } from '../../collector/store/postgres/read/sessions.js';
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
 import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
+import { traceLockKey } from '../../collector/store/postgres/write/trace-locks.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { msToNs, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js';
@@ -124,7 +125,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
   });
 
   /** An empty SQLite store and an empty PostgreSQL database, both holding `batches` when given. */
-  async function pairedStores(batches: MappedSpan[][] = []): Promise<{ sqlite: TraceStore; postgres: Reads; write: WriteBatches }> {
+  async function pairedStores(batches: MappedSpan[][] = []): Promise<{ sqlite: TraceStore; postgres: Reads; write: WriteBatches; pool: pg.Pool }> {
     const sqlite = openSqliteStore({ file: ':memory:' });
     sqliteStores.push(sqlite);
     const pool = await preparePostgresDatabase({ url: await server.createDatabase(`reads_${++databases}`), poolSize: 2 });
@@ -141,7 +142,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
       ...createMetricsReads(pool),
       ...createCustomModelStore(pool),
     };
-    return { sqlite, postgres, write };
+    return { sqlite, postgres, write, pool };
   }
 
   /** Asks both engines the same and expects the same answer; returns it. */
@@ -338,6 +339,31 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
       expect(await same(stores, (s) => s.deleteScore(OTHER_PROJECT, 'api-score'))).toBe(false);
       expect(await same(stores, (s) => s.getScore(PROJECT, victim!.id))).toBeNull();
       await same(stores, (s) => s.listScores(PROJECT, { page: 1, limit: 500 }));
+    });
+
+    it('waits for the trace\'s advisory lock before upserting, as a batch writer holding it would make it', async () => {
+      const stores = await pairedStores();
+      const traceId = SPECS[0]!.id;
+      const holder = await stores.pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock($1)', [String(traceLockKey(PROJECT, traceId))]);
+        const upserted = stores.postgres.upsertScore(PROJECT, score(traceId));
+        let waiting = 0;
+        for (let attempt = 0; attempt < 200 && waiting === 0; attempt++) {
+          const result = await holder.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+          waiting = result.rows[0].n;
+          if (waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(waiting).toBe(1);
+        // The pool's other connection is the waiting upsert's: the holder looks for the score.
+        expect((await holder.query(`SELECT id FROM scores`)).rows).toEqual([]);
+        await holder.query('COMMIT');
+        await upserted;
+      } finally {
+        holder.release();
+      }
+      expect(await stores.postgres.getScore(PROJECT, 'api-score')).toMatchObject({ traceId, value: 0.5 });
     });
 
     it('upserts scores from many callers at once on the same trace, each stored once', async () => {
