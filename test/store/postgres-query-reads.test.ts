@@ -27,7 +27,8 @@ import { createBatchWriter, type WriteBatches } from '../../collector/store/post
 import { traceLockKey } from '../../collector/store/postgres/write/trace-locks.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
-import { msToNs, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js';
+import * as ours from '../../semconv/spanlite.js';
+import { mapped, msToNs, spanIdOf, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'reads-project';
 const OTHER_PROJECT = 'other-project';
@@ -262,7 +263,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
     });
   });
 
-  it('gives a session the environment of its first trace whichever arrives first', async () => {
+  it('gives a session the environment of its first trace whichever arrives first, and follows it when a later span changes it', async () => {
     const early: TraceSpec = { id: traceIdOf(0xa01), startMs: T0, sessionId: 'late-first', environment: 'production' };
     const late: TraceSpec = { id: traceIdOf(0xa02), startMs: T0 + MINUTE, sessionId: 'late-first', environment: 'staging' };
     const tie: TraceSpec = { id: traceIdOf(0xa00), startMs: T0, sessionId: 'tied', environment: 'staging' };
@@ -271,6 +272,23 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
     expect((await same(stores, (s) => s.getSession(PROJECT, 'late-first')))?.environment).toBe('production');
     expect((await same(stores, (s) => s.getSession(PROJECT, 'tied')))?.environment).toBe('staging');
     expect((await same(stores, (s) => s.listSessions(PROJECT, { page: 1, limit: 10, environments: ['staging'] }))).data.map((s) => s.id)).toEqual(['tied']);
+
+    // A later span of the first trace names another environment, changing nothing else of it.
+    const startNs = msToNs(T0 + 500);
+    const renamed = mapped({
+      traceId: early.id,
+      spanId: spanIdOf(early.id, 7),
+      parentSpanId: spanIdOf(early.id, 1),
+      name: 'late',
+      startTimeUnixNano: startNs,
+      endTimeUnixNano: startNs + msToNs(100),
+      attributes: { [ours.SPANLITE_TRACE_ENVIRONMENT]: 'staging' },
+    });
+    for (const write of [stores.sqlite.writeBatches.bind(stores.sqlite), stores.write]) {
+      for (const outcome of await write([{ projectId: PROJECT, spans: [renamed] }])) if (!outcome.ok) throw outcome.error;
+    }
+    expect((await same(stores, (s) => s.getSession(PROJECT, 'late-first')))?.environment).toBe('staging');
+    expect((await same(stores, (s) => s.listSessions(PROJECT, { page: 1, limit: 10, environments: ['staging'] }))).data.map((s) => s.id)).toEqual(['tied', 'late-first']);
   });
 
   describe('scores through the API', () => {

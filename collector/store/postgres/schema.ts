@@ -218,12 +218,13 @@ export const SCHEMA = `
     PRIMARY KEY (project_id, tag)
   );
 
-  -- Per session: trace count, token and cost sums, first and last trace start. The sessions list
-  -- and each session's totals come from here; its environment is its first trace's
-  -- (traces_by_session).
+  -- Per session: trace count, token and cost sums, first and last trace start, and the environment
+  -- of its first trace (earliest start, then lowest id), read again from traces_by_session with the
+  -- first start. The sessions list, its environment filter and each session's totals come from here.
   CREATE TABLE session_stats (
     project_id TEXT NOT NULL,
     session_id TEXT NOT NULL,
+    environment TEXT NOT NULL DEFAULT 'default',
     trace_count BIGINT NOT NULL,
     first_start_ns BIGINT NOT NULL,
     last_start_ns BIGINT NOT NULL,

@@ -1,21 +1,20 @@
 /**
  * Sessions and users, read from their rollups (`session_stats`, `user_stats`, kept by the batch
- * writer): a page of them costs a page of rows, however many traces they sum. A session's
- * environment is its first trace's (earliest start, then lowest id), read from traces_by_session.
+ * writer, a session's environment being its first trace's): a page of them costs a page of rows,
+ * however many traces they sum.
  *
  * Ids order as bytes (COLLATE "C"), as SQLite orders text, whatever the database's collation.
  */
 import type { Pool } from 'pg';
-import {
-  DEFAULT_ENVIRONMENT,
-  type Page,
-  type SessionDetailRecord,
-  type SessionListQuery,
-  type SessionRecord,
-  type TraceAggregates,
-  type UserListQuery,
-  type UserOrderField,
-  type UserRecord,
+import type {
+  Page,
+  SessionDetailRecord,
+  SessionListQuery,
+  SessionRecord,
+  TraceAggregates,
+  UserListQuery,
+  UserOrderField,
+  UserRecord,
 } from '../../contract.js';
 import { pageMeta, SqlConditions } from './conditions.js';
 import { roundUsd, TRACE_COLUMNS, toTraceRecord, type TraceRow } from './rows.js';
@@ -32,15 +31,9 @@ interface StatsRow {
   total_cost: number;
 }
 
-type SessionStatsRow = StatsRow & { environment: string | null };
+type SessionStatsRow = StatsRow & { environment: string };
 
 const STATS_COLUMNS = `s.trace_count, s.first_start_ns, s.last_start_ns, s.input_tokens, s.output_tokens, s.total_tokens, s.total_cost`;
-
-/** The session's first trace's environment, as `f.environment` (NULL when it has no trace). */
-const FIRST_TRACE = `LEFT JOIN LATERAL (
-    SELECT t.environment FROM traces t WHERE t.project_id = s.project_id AND t.session_id = s.session_id
-    ORDER BY t.start_time_ns, t.id COLLATE "C" LIMIT 1
-  ) f ON true`;
 
 const USER_ORDER_COLUMNS: Record<UserOrderField, string> = {
   lastTraceAt: 's.last_start_ns',
@@ -63,21 +56,12 @@ export function createSessionReads(pool: Pool): SessionReads {
         const c = new SqlConditions(projectId).add('s.project_id = $1');
         if (query.fromTimeUnixNano !== undefined) c.add(`s.first_start_ns >= ${c.bind(query.fromTimeUnixNano)}`);
         if (query.toTimeUnixNano !== undefined) c.add(`s.first_start_ns < ${c.bind(query.toTimeUnixNano)}`);
-        const byEnvironment = !!query.environments?.length;
-        if (byEnvironment) c.add(`coalesce(f.environment, '${DEFAULT_ENVIRONMENT}') ${c.anyText(query.environments!)}`);
-        const count = await client.query<{ n: string }>(
-          `SELECT count(*) AS n FROM session_stats s ${byEnvironment ? FIRST_TRACE : ''} WHERE ${c.sql}`,
-          c.params,
-        );
+        if (query.environments?.length) c.add(`s.environment ${c.anyText(query.environments)}`);
+        const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM session_stats s WHERE ${c.sql}`, c.params);
         const page = c.paged(query);
-        // The page first, then its sessions' first traces: a page costs a page of seeks.
         const rows = await client.query<SessionStatsRow>(
-          `SELECT s.session_id AS id, f.environment, ${STATS_COLUMNS}
-           FROM (
-             SELECT s.project_id, s.session_id, ${STATS_COLUMNS} FROM session_stats s ${byEnvironment ? FIRST_TRACE : ''}
-             WHERE ${c.sql} ORDER BY s.first_start_ns DESC, s.session_id COLLATE "C" DESC ${page.sql}
-           ) s ${FIRST_TRACE}
-           ORDER BY s.first_start_ns DESC, s.session_id COLLATE "C" DESC`,
+          `SELECT s.session_id AS id, s.environment, ${STATS_COLUMNS} FROM session_stats s
+           WHERE ${c.sql} ORDER BY s.first_start_ns DESC, s.session_id COLLATE "C" DESC ${page.sql}`,
           page.params,
         );
         return { data: rows.rows.map(toSessionRecord), meta: pageMeta(query, Number(count.rows[0]!.n)) };
@@ -85,8 +69,8 @@ export function createSessionReads(pool: Pool): SessionReads {
 
     getSession: (projectId, sessionId) =>
       inSnapshot(pool, async (client) => {
-        const stats = await client.query<StatsRow>(
-          `SELECT s.session_id AS id, ${STATS_COLUMNS} FROM session_stats s WHERE s.project_id = $1 AND s.session_id = $2`,
+        const stats = await client.query<SessionStatsRow>(
+          `SELECT s.session_id AS id, s.environment, ${STATS_COLUMNS} FROM session_stats s WHERE s.project_id = $1 AND s.session_id = $2`,
           [projectId, sessionId],
         );
         const row = stats.rows[0];
@@ -96,8 +80,7 @@ export function createSessionReads(pool: Pool): SessionReads {
            ORDER BY t.start_time_ns, t.id COLLATE "C"`,
           [projectId, sessionId],
         );
-        const records = traces.rows.map(toTraceRecord);
-        return { ...toSessionRecord({ ...row, environment: records[0]?.environment ?? null }), traces: records };
+        return { ...toSessionRecord(row), traces: traces.rows.map(toTraceRecord) };
       }),
 
     listUsers: (projectId, query) =>
@@ -138,7 +121,7 @@ function aggregates(row: StatsRow): TraceAggregates {
 }
 
 function toSessionRecord(row: SessionStatsRow): SessionRecord {
-  return { id: row.id, environment: row.environment ?? DEFAULT_ENVIRONMENT, ...aggregates(row) };
+  return { id: row.id, environment: row.environment, ...aggregates(row) };
 }
 
 function toUserRecord(row: StatsRow): UserRecord {

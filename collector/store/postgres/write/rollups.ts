@@ -111,8 +111,8 @@ export function addBatchToRollups(changes: RollupChanges, input: RollupInput): v
 
 /**
  * Takes the trace's old row out of its session's (or user's) sums and adds the new one. A key
- * whose trace changed only its start still gets an entry (of zero change): its first and last
- * start are read again.
+ * whose trace changed only its start (or, for a session, its environment) still gets an entry
+ * (of zero change): its first and last start, and a session's environment, are read again.
  */
 function moveTrace(
   rollup: Map<string, Totals>,
@@ -125,6 +125,7 @@ function moveTrace(
     before !== null &&
     before[column] === after[column] &&
     before.start_time_ns === after.start_time_ns &&
+    (column === 'user_id' || before.environment === after.environment) &&
     before.total_cost === after.total_cost &&
     before.input_tokens === after.input_tokens &&
     before.output_tokens === after.output_tokens &&
@@ -231,11 +232,17 @@ async function writeTraceAggregates(
      WHERE s.project_id = k.project_id AND s.${column} = k.id AND s.trace_count <= 0`,
     keyArrays,
   );
-  // Each a seek at either end of the (project, key, start) index.
+  // Each a seek at either end of the (project, key, start) index; ids order as bytes, as SQLite orders text.
+  const firstEnvironment =
+    table === 'session_stats'
+      ? `, environment = coalesce((SELECT t.environment FROM traces t WHERE t.project_id = s.project_id AND t.session_id = s.session_id
+           ORDER BY t.start_time_ns, t.id COLLATE "C" LIMIT 1), 'default')`
+      : '';
   await client.query(
     `UPDATE ${table} s SET
        first_start_ns = (SELECT min(t.start_time_ns) FROM traces t WHERE t.project_id = s.project_id AND t.${column} = s.${column}),
        last_start_ns = (SELECT max(t.start_time_ns) FROM traces t WHERE t.project_id = s.project_id AND t.${column} = s.${column})
+       ${firstEnvironment}
      FROM unnest($1::text[], $2::text[]) AS k (project_id, id)
      WHERE s.project_id = k.project_id AND s.${column} = k.id`,
     keyArrays,
