@@ -5,8 +5,8 @@
  * after table and in key order within each: every transaction locks rollup rows in the same
  * order, so writers sharing a day, a session or a tag wait for each other but never deadlock.
  *
- * A session's or user's first and last trace start are read again from the traces after its
- * row is locked, by a statement of its own: any other transaction that changed one of its traces
+ * A session's or user's first and last trace start (and a session's first trace's environment)
+ * are read again from the traces after its row is locked, by a statement of its own: any other transaction that changed one of its traces
  * has either committed by then (and that statement sees it) or will lock the row after this one
  * and read them again itself.
  */
