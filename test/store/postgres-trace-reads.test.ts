@@ -64,12 +64,40 @@ const SPECS: TraceSpec[] = [
   },
 ];
 
+/** A trace id no span names: only a score of it is stored. */
+const UNSTORED_TRACE_ID = traceIdOf(0xdead);
+
 /** Two traces with a span of the same id, the later one starting last; and a trace in another project. */
 function extraSpans(): Array<{ projectId: string; spans: MappedSpan[] }> {
   const span = (traceId: string, startMs: number) =>
     mapped({ traceId, spanId: SHARED_SPAN_ID, parentSpanId: null, name: `shared-${traceId.slice(-2)}`, startTimeUnixNano: msToNs(startMs), endTimeUnixNano: msToNs(startMs + 40) });
   return [
     { projectId: PROJECT, spans: [span(traceIdOf(0xd1), T0 + 20 * MINUTE), span(traceIdOf(0xd2), T0 + 21 * MINUTE)] },
+    {
+      projectId: PROJECT,
+      spans: [
+        {
+          observation: null,
+          events: [],
+          trace: null,
+          scores: [
+            {
+              id: 'score-of-unstored-trace',
+              traceId: UNSTORED_TRACE_ID,
+              observationId: null,
+              name: 'helpfulness',
+              value: 0.95,
+              stringValue: null,
+              dataType: 'NUMERIC',
+              comment: null,
+              source: 'API',
+              timeUnixNano: msToNs(T0),
+              metadata: {},
+            },
+          ],
+        },
+      ],
+    },
     { projectId: OTHER_PROJECT, spans: traceSpans({ id: traceIdOf(0xf1), name: 'elsewhere', startMs: T0, userId: 'alice' }) },
   ];
 }
@@ -176,6 +204,17 @@ describe.skipIf(!postgresAvailable())('PostgreSQL trace and observation reads', 
     );
     expect(matching.filter((n) => n > 0).length).toBeGreaterThanOrEqual(FILTERS.length - 4);
     expect(matching[0]).toBe(SPECS.length + 2);
+  });
+
+  it('leaves out of score conditions, and their counts, the traces not stored that have a matching score', async () => {
+    const query: TraceListQuery = { scores: [{ name: 'helpfulness', operator: '>', value: 0.9 }], page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'desc' } };
+    const stored = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM scores WHERE trace_id = $1', [UNSTORED_TRACE_ID]);
+    expect(stored.rows[0]!.n).toBe(1);
+    const page = await traces.listTraces(PROJECT, query);
+    expect(page.data).toEqual([]);
+    expect(page.meta.totalItems).toBe(0);
+    expect(comparablePage(page)).toEqual(comparablePage(await sqlite.listTraces(PROJECT, query)));
+    expect(await traces.getTrace(PROJECT, UNSTORED_TRACE_ID)).toBeNull();
   });
 
   it('orders tied traces by id, in the direction asked, on every key', async () => {
