@@ -287,6 +287,34 @@ describe.skipIf(!postgresAvailable())('PostgreSQL trace and observation reads', 
     expect(page.meta.totalItems).toBe(2);
   });
 
+  it('counts the rows it lists while another collector writes, reading one snapshot', async () => {
+    const concurrentPool = await preparePostgresDatabase({ url: await server.createDatabase('concurrent_reads'), poolSize: 2 });
+    try {
+      const write = createBatchWriter(concurrentPool);
+      const reads = createTraceReads(concurrentPool);
+      let writing = true;
+      const writes = (async () => {
+        for (let i = 0; i < 40; i++) {
+          const spec: TraceSpec = { id: traceIdOf(0x10000 + i), name: 'busy', startMs: T0 + i * 1000, generations: [{ model: 'gpt-4o', costUsd: 0.01 }] };
+          for (const outcome of await write([{ projectId: PROJECT, spans: traceSpans(spec) }])) if (!outcome.ok) throw outcome.error;
+        }
+        writing = false;
+      })();
+      let pages = 0;
+      while (writing && pages < 500) {
+        const page = await reads.listTraces(PROJECT, { page: 1, limit: 1000, orderBy: { field: 'timestamp', direction: 'desc' } });
+        expect(page.data).toHaveLength(page.meta.totalItems);
+        for (const row of page.data) expect(row.observationIds).toHaveLength(2);
+        pages++;
+      }
+      await writes;
+      expect(pages).toBeGreaterThan(0);
+      expect((await reads.listTraces(PROJECT, { page: 1, limit: 1000, orderBy: { field: 'timestamp', direction: 'desc' } })).meta.totalItems).toBe(40);
+    } finally {
+      await concurrentPool.end();
+    }
+  });
+
   const OBSERVATION_FILTERS: Array<[string, Omit<ObservationListQuery, 'page' | 'limit'>]> = [
     ['no filter', {}],
     ['a trace', { traceId: SPECS[0]!.id }],
