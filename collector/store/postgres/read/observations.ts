@@ -20,7 +20,7 @@ export interface ObservationReads {
 }
 
 export function createObservationReads(pool: Pool): ObservationReads {
-  /** The observation with this id; when traces share the id (span ids are not unique across traces), the one that started last. */
+  /** The observation with this id; when traces share the id (span ids are not unique across traces), the one that started last (of equal starts, the first trace id). */
   async function findById(projectId: string, observationId: string): Promise<ObservationWithEnvironment | undefined> {
     const { rows } = await pool.query<ObservationWithEnvironment>(
       `SELECT ${OBSERVATION_COLUMNS}, t.environment ${FROM_OBSERVATIONS}
