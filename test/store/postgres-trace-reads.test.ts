@@ -228,7 +228,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL trace and observation reads', 
   });
 
   it('orders names by their bytes, traces without a name first ascending', async () => {
-    const page = await traces.listTraces(PROJECT, { userId: undefined, fromTimeUnixNano: msToNs(T0 + 11 * MINUTE), toTimeUnixNano: msToNs(T0 + 15 * MINUTE), page: 1, limit: 10, orderBy: { field: 'name', direction: 'asc' } });
+    const page = await traces.listTraces(PROJECT, { fromTimeUnixNano: msToNs(T0 + 11 * MINUTE), toTimeUnixNano: msToNs(T0 + 15 * MINUTE), page: 1, limit: 10, orderBy: { field: 'name', direction: 'asc' } });
     expect(page.data.map((t) => t.name)).toEqual([null, 'Zeta', 'zeta', 'Émile']);
   });
 
