@@ -224,27 +224,33 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
 
   it('deletes while two collectors write spans of the same traces, without deadlock, rollups equal to the stored rows', async () => {
     const { pool, writers, sql } = await newDatabase(2);
-    const specs = Array.from({ length: 16 }, (_, n) => fullTrace(n, T0 + (n % 12) * DAY));
+    const generations = Array.from({ length: 6 }, (_, g) => ({ model: g % 2 ? 'test-mini' : 'gpt-4o-mini', inputTokens: 10 + g, outputTokens: 3 }));
+    const specs = Array.from({ length: 8 }, (_, n) => ({ ...fullTrace(n, T0 + (n % 8) * DAY), generations }));
     const spanBatches = specs.flatMap((spec) => traceSpans(spec).map((span) => ({ projectId: PROJECT, spans: [span] })));
     const order = shuffled([...spanBatches, ...specs.map((spec) => logsFor(PROJECT, spec.id, spec.startMs + 5))], 11);
     const halves = [order.filter((_, n) => n % 2 === 0), order.filter((_, n) => n % 2 === 1)];
 
+    let writing = true;
     let deletions = 0;
     const deleting = (async () => {
-      for (let round = 0; round < 6; round++) {
-        for (const spec of shuffled(specs, round).slice(0, 3)) if (await deleteTrace(pool, PROJECT, spec.id)) deletions++;
-        deletions += await deleteTracesOlderThan(pool, msToNs(T0 + 6 * DAY), 2);
+      for (let round = 0; writing && round < 1000; round++) {
+        if (await deleteTrace(pool, PROJECT, specs[round % specs.length]!.id)) deletions++;
+        if (round % 5 === 0) deletions += await deleteTracesOlderThan(pool, msToNs(T0 + 3 * DAY), 2);
       }
     })();
-    await Promise.all([
-      deleting,
-      ...halves.map(async (half, w) => {
-        for (let from = 0; from < half.length; from += 4) await writeAll(writers[w]!, half.slice(from, from + 4));
+    await Promise.all(
+      halves.map(async (half, w) => {
+        for (const batch of half) await writeAll(writers[w]!, [batch]);
       }),
-    ]);
+    ).finally(() => (writing = false));
+    await deleting;
 
     expect(deletions).toBeGreaterThan(0);
     await stateOf(sql);
+    // Each trace row's totals are those of the observations left under it: none of a deleted generation.
+    const totals = `SELECT t.id, t.input_tokens::text AS tokens, (SELECT coalesce(sum(o.input_tokens), 0)::text FROM observations o
+      WHERE o.project_id = t.project_id AND o.trace_id = t.id AND o.counts_in_trace_totals) AS sum FROM traces t ORDER BY t.id`;
+    for (const row of (await sql(totals)) as Array<{ id: string; tokens: string; sum: string }>) expect(row.tokens, row.id).toBe(row.sum);
     // No tag row outlives its trace.
     const tags = await sql(`SELECT count(*)::int AS n FROM trace_tags g WHERE NOT EXISTS
       (SELECT 1 FROM traces t WHERE t.project_id = g.project_id AND t.id = g.trace_id)`);
