@@ -95,8 +95,24 @@ export async function deleteLockedTraces(client: PoolClient, traces: readonly Tr
   await deleteTags(client, changes, deleted.rows);
 
   await writeRollups(client, changes);
+  await clampUsageTraceCounts(client, changes);
   await dropEmptyRollups(client, changes);
   return found.size;
+}
+
+/**
+ * A trace is counted once per model on the day the writer first stored an observation on it, and
+ * uncounted on its earliest such day: for a trace whose observations on one model span days and
+ * arrived out of order those differ, and a count must not go below zero (as on SQLite).
+ */
+async function clampUsageTraceCounts(client: PoolClient, changes: RollupChanges): Promise<void> {
+  const keys = [...changes.dailyUsage].filter(([, usage]) => usage.traceCount < 0).map(([at]) => at.split('\u0000'));
+  if (keys.length === 0) return;
+  await client.query(
+    `UPDATE daily_usage r SET trace_count = 0 FROM unnest($1::text[], $2::bigint[], $3::text[]) AS k (project_id, day, model)
+     WHERE r.project_id = k.project_id AND r.day = k.day AND r.model = k.model AND r.trace_count < 0`,
+    [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])],
+  );
 }
 
 /** Deletes the traces' rows of a table keyed by (project_id, trace_id, ...), returning `columns` of each. */
