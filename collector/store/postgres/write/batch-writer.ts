@@ -16,6 +16,7 @@ import { isTransientPostgresError } from './errors.js';
 import { addBatchToRollups, emptyRollupChanges, firstObservationsOnModel, writeRollups, type RollupInput } from './rollups.js';
 import { insertObservations, observationKey } from './observations.js';
 import { upsertScores } from './scores.js';
+import { writeSearchDocuments } from '../search/documents.js';
 import { lockTraces } from './trace-locks.js';
 import { writeNewTags, writeTraces, type PendingTrace } from './traces.js';
 
@@ -105,6 +106,7 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
     }
   }
   const traces = await writeTraces(client, projectId, pending, nowMs);
+  await writeSearchDocuments(client, projectId, spans, stored);
   const newTraceTags = await writeNewTags(client, projectId, traces);
   const firstOnModel = await firstObservationsOnModel(client, projectId, stored);
   return { projectId, observations: stored, traces, newTraceTags, firstOnModel };
