@@ -44,6 +44,18 @@ const NOISE: TraceSpec = {
   input: [0, 1, 2].map((part) => Array.from({ length: 700 }, (_, i) => `龘${String.fromCodePoint(0x4e00 + part * 700 + i)}`).join(' ')),
 };
 
+/**
+ * A run of 鬯 (its trigrams overlap: 鬯鬯鬯, 鬯鬯 and 鬯 followed by the next line) and `pairs`
+ * more trigrams of 鬯: 3 + pairs trigrams start with 鬯.
+ */
+const overlapping = (n: number, pairs: number): TraceSpec => ({
+  id: traceIdOf(0x4100 + n),
+  name: `overlap-${n}`,
+  startMs: T0,
+  // Strings of at most 500 pairs: a longer one would be cut at MAX_STRING_CHARS.
+  input: ['鬯鬯鬯', ...[0, 500, 1000, 1500].map((from) => Array.from({ length: Math.max(0, Math.min(500, pairs - from)) }, (_, i) => `鬯${String.fromCodePoint(0x4e00 + from + i)}`).join(' '))],
+});
+
 /** Every term the search contract tries alone, and more phrases, prefixes and misses. */
 const TERMS: string[] = [
   ...WORDS_FOUND.map(([term]) => term),
@@ -185,6 +197,21 @@ describe.skipIf(!postgresAvailable())('full-text search on PostgreSQL, against t
       expect(error).toMatchObject({ field: 'searchTerms' });
     }
     await expect(byCondition(PROJECT, ['password', '龘'])).rejects.toBeInstanceOf(QueryRejectedError);
+  });
+
+  it('counts the overlapping trigrams of a run of one character as SQLite does: 1,999 searched, then over 2,000 refused', async () => {
+    const refusal = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+    const project = 'overlap-project';
+    await writeBoth(project, traceSpans(overlapping(1, 1996)));
+    expect((await postgresPage(project, query(['鬯']))).ids).toEqual([overlapping(1, 0).id]);
+    for (const term of ['鬯', '鬯鬯', '鬯鬯鬯', '鬯一', '一 鬯']) {
+      expect({ term, ...(await postgresPage(project, query([term]))) }).toEqual({ term, ...(await sqlitePage(project, query([term]))) });
+    }
+    await writeBoth(project, traceSpans(overlapping(0, 1998)));
+    const errors = [await refusal(sqlitePage(project, query(["鬯"]))), await refusal(search.list(project, query(["鬯"]), ["鬯"]))];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(QueryRejectedError);
+    }
   });
 
   it('finds text that arrives with a later span of the same trace, as SQLite does', async () => {

@@ -10,7 +10,7 @@
  * - A term of one or two such characters is refused, as on SQLite, when more than
  *   MAX_EXPANDED_TRIGRAMS different trigrams of the indexed text start with it (SQLite searches
  *   it as those trigrams). Trigrams are counted over every project's documents, as SQLite's one
- *   vocabulary holds them; a run of the repeated character itself counts one trigram less.
+ *   vocabulary holds them.
  * - Every term must match a document of the trace, not necessarily the same one.
  *
  * User text only ever reaches PostgreSQL as bound parameters, and the tsquery and patterns built
@@ -65,14 +65,24 @@ export interface TraceSearch {
 }
 
 export function createSearch(pool: Pool): TraceSearch {
-  /** Whether more than MAX_EXPANDED_TRIGRAMS trigrams of the indexed text start with the (lower-case) term. */
+  /**
+   * Whether more than MAX_EXPANDED_TRIGRAMS different trigrams of the indexed text start with the
+   * (lower-case) 1-2 character term. Each document holding it is split at its first character:
+   * each piece after the first follows an occurrence of that character, so the trigram there is
+   * the character and the next two of `piece, character, next piece, character`; overlapping
+   * occurrences (a run of one character) count as SQLite's trigram vocabulary counts them.
+   */
   async function startsTooManyTrigrams(term: string): Promise<boolean> {
-    const following = 3 - [...term].length;
+    const first = [...term][0]!;
     const result = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (
-         SELECT DISTINCT m[1] FROM search_docs d CROSS JOIN LATERAL regexp_matches(d.substrings, $1, 'g') AS m
-         WHERE d.substrings LIKE $2 LIMIT ${MAX_EXPANDED_TRIGRAMS + 1}) trigrams`,
-      [`(${escapeRegex(term)}.{${following}})`, `%${escapeLike(term)}%`],
+         SELECT DISTINCT trigram FROM (
+           SELECT p.ord, $1 || left(p.piece || $1 || coalesce(lead(p.piece) OVER (PARTITION BY d.doc_id ORDER BY p.ord), '') || $1, 2) AS trigram
+           FROM search_docs d CROSS JOIN LATERAL regexp_split_to_table(d.substrings, $2) WITH ORDINALITY AS p (piece, ord)
+           WHERE d.substrings LIKE $3) following
+         WHERE ord > 1 AND starts_with(trigram, $4)
+         LIMIT ${MAX_EXPANDED_TRIGRAMS + 1}) trigrams`,
+      [first, escapeRegex(first), `%${escapeLike(term)}%`, term],
     );
     return result.rows[0]!.n > MAX_EXPANDED_TRIGRAMS;
   }
