@@ -19,12 +19,13 @@ import { batchOf, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js
 const PROJECT = 'search-project';
 const OTHER_PROJECT = 'other-project';
 
-/** The search contract's traces (test/store/search.contract.test.ts): s0..s5, then Thai, Korean and a quoted phrase. */
+/** The search contract's traces (test/store/search.contract.test.ts): s0..s5, then Thai, Korean, a quoted phrase, and letters folded or kept. */
 const SPECS: TraceSpec[] = [
   ...MULTILINGUAL_TRACES,
   { name: 'สนทนา', startMs: T0 + 6000, input: 'ฉันลืมรหัสผ่านของฉัน', output: 'กรุณาเปิดการตั้งค่า', userId: 'th' },
   { name: '상담', startMs: T0 + 7000, input: '비밀번호를 재설정하려면 어떻게 하나요?', userId: 'ko' },
   { name: 'quoted', startMs: T0 + 8000, input: 'say "hello" twice', userId: 'en' },
+  { name: 'ёлка', startMs: T0 + 9000, input: 'йод, άλφα, İstanbul, Łódź, straße, Ｆｕｌｌ ｗｉｄｔｈ, नमस्ते', output: 'resume\u0301 ﬁne' },
 ].map((spec, n) => ({ id: traceIdOf(0x5e00 + n), ...spec }));
 const IDS = SPECS.map((spec) => spec.id);
 const label = (id: string) => `s${IDS.indexOf(id)}`;
@@ -63,6 +64,7 @@ const TERMS: string[] = [
   ...['reset my password', 'RESET MY password', 'reset my pass', 'my reset password', 'word', 'ssword', 'ароль', 'question', 'role', 'content'],
   ...['say "hello" twice', '"hello"', 'say hello', 'Café', 'CAFÉ', 'e', 'p', 'Enjoy your', 'settings then', '密', '请打开', '設定', 'に', 'ال', 'و'],
   ...['龘一', '龘丁', '一', 'support-chat', 'agent', 'llm answer', 'answer', 'сбросить»', '«Сбросить»', 'ссылка'],
+  ...['ёлка', 'елка', 'йод', 'иод', 'άλφα', 'αλφα', 'istanbul', 'İSTANBUL', 'lodz', 'łódź', 'strasse', 'straße', 'ｆｕｌｌ', 'full', 'नमस', 'नमस्ते', 'resume', 'résumé', 'fine', 'ﬁne'],
   ...QUERY_SYNTAX_TERMS,
 ];
 
@@ -149,6 +151,16 @@ describe.skipIf(!postgresAvailable())('full-text search on PostgreSQL, against t
       const expected = await sqlitePage(PROJECT, listQuery);
       expect({ term, ...(await postgresPage(PROJECT, listQuery)) }).toEqual({ term, ...expected });
       expect({ term, ids: await byCondition(PROJECT, [term]) }).toEqual({ term, ids: [...expected.ids].sort() });
+    }
+  });
+
+  it('folds case and the diacritics of Latin letters only, as SQLite does', async () => {
+    const found = async (term: string) => (await postgresPage(PROJECT, query([term]))).ids.map(label);
+    for (const term of ['ёлка', 'йод', 'άλφα', 'istanbul', 'İSTANBUL', 'łodz', 'straße', 'ｆｕｌｌ', 'resume', 'résumé', 'नमस']) {
+      expect({ term, found: await found(term) }).toEqual({ term, found: ['s9'] });
+    }
+    for (const term of ['елка', 'иод', 'αλφα', 'lodz', 'strasse', 'full', 'fine']) {
+      expect({ term, found: await found(term) }).toEqual({ term, found: [] });
     }
   });
 

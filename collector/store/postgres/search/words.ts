@@ -6,8 +6,8 @@
  *   anything else separates words, combining marks included. PostgreSQL's parser decides by
  *   the server's locale instead: in the C locale every non-ASCII character is a letter, so
  *   «сбросить» would be one word with its quotes.
- * - Lower case; a Latin letter loses its diacritics (café: cafe), other scripts keep theirs (й, ά),
- *   as unicode61 does. `unaccent` also folds Cyrillic й to и.
+ * - Lower case; a Latin letter loses its diacritics (café: cafe), other scripts keep theirs (ё, ά),
+ *   as unicode61 does (`unaccent` would also fold Cyrillic ё to е and Greek ά to α).
  * Lexemes are written as literals (`'word':1,5`, `'reset' <-> 'my' <-> 'pass':*`): a word holds
  * no quote, backslash or colon, so user text never reaches tsquery syntax.
  */
