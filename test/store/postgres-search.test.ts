@@ -66,6 +66,8 @@ const TERMS: string[] = [
   ...['龘一', '龘丁', '一', 'support-chat', 'agent', 'llm answer', 'answer', 'сбросить»', '«Сбросить»', 'ссылка'],
   ...['ёлка', 'елка', 'йод', 'иод', 'άλφα', 'αλφα', 'istanbul', 'İSTANBUL', 'lodz', 'łódź', 'strasse', 'straße', 'ｆｕｌｌ', 'full', 'नमस', 'नमस्ते', 'resume', 'résumé', 'fine', 'ﬁne'],
   ...QUERY_SYNTAX_TERMS,
+  // tsquery, LIKE and regular expression syntax, which PostgreSQL must read as text too.
+  ...['pass:*', '!password', 'password & reset', 'reset <-> password', 'password | zebra', "'", "o'clock", 'x:AB', '%', '_', '密%', '码_', '%码', '码\\', '密.', '密(', '[码]', '码*', '码?', '(?i)码'],
 ];
 
 const TERM_SETS: string[][] = [
