@@ -10,7 +10,8 @@
  * - A term of one or two such characters is refused, as on SQLite, when more than
  *   MAX_EXPANDED_TRIGRAMS different trigrams of the indexed text start with it (SQLite searches
  *   it as those trigrams). Trigrams are counted over every project's documents, as SQLite's one
- *   vocabulary holds them.
+ *   vocabulary holds them. pg_trgm finds nothing shorter than a trigram in its index, so such a
+ *   term reads every document with no-space text (SQLite reads its trigram vocabulary instead).
  * - Every term must match a document of the trace, not necessarily the same one.
  *
  * User text only ever reaches PostgreSQL as bound parameters, and the tsquery and patterns built
