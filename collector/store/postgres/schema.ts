@@ -261,30 +261,31 @@ export const SCHEMA = `
   -- Full-text search
   ------------------------------------------------------------------------------------------------
 
-  -- Full-text documents: the batch writer writes one per trace per transaction, holding what its
-  -- batches say of the trace (names, input and output strings), folded by the writer as the SQLite
-  -- index folds it: lower case, diacritics and Arabic optional marks removed. trace_start_ns is
-  -- the trace's start when written, so that matches come newest first and a search for the
-  -- newest traces stops after a page.
+  -- Full-text documents (store/search-text.ts says what one holds; store/postgres/search/): the
+  -- batch writer writes one per trace per batch. trace_start_ns is the trace's start when
+  -- written, so that matches come newest first and a search for the newest traces stops after a page.
   CREATE TABLE search_docs (
     project_id TEXT NOT NULL,
     trace_id TEXT NOT NULL,
     doc_id BIGINT GENERATED ALWAYS AS IDENTITY,
     trace_start_ns BIGINT NOT NULL,
-    text TEXT NOT NULL,
-    -- Words of every script that separates words with spaces, searched by word prefix ('term:*').
-    words TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, text)) STORED,
-    -- The text has a script written without spaces (Chinese, Japanese, Thai...; search-text.ts's
-    -- NO_SPACE_SCRIPT), where a word parser sees a sentence as one word.
-    no_space_script BOOLEAN NOT NULL,
-    -- A trace's documents: to delete them with it, and to check a candidate trace against another term.
+    -- Words of every script that separates words with spaces, searched by word prefix ('term:*')
+    -- and phrase. Made by the writer (search/words.ts) rather than to_tsvector: folded as the
+    -- SQLite word index folds them (lower case, Latin diacritics and Arabic optional marks
+    -- removed), and split the same way whatever the server's locale.
+    words TSVECTOR NOT NULL,
+    -- The text in lower case when it has a script written without spaces (Chinese, Japanese,
+    -- Thai...; store/search-text.ts's NO_SPACE_SCRIPT), where a word is a whole sentence: those
+    -- terms are substrings of it. NULL otherwise.
+    substrings TEXT,
+    -- A trace's documents: to delete them with it, and to check a candidate trace against a term.
     PRIMARY KEY (project_id, trace_id, doc_id)
   );
-  -- Word-prefix matches.
+  -- Word and prefix matches.
   CREATE INDEX search_docs_words ON search_docs USING gin (words);
-  -- Substrings of no-space text. Only those documents: trigrams of all text cost about ten times
-  -- the word index to write (measured on the SQLite engine's trigram index).
-  CREATE INDEX search_docs_substrings ON search_docs USING gin (text gin_trgm_ops) WHERE no_space_script;
+  -- Substrings of no-space text (LIKE '%term%'). Only those documents: trigrams of all text cost
+  -- about ten times the word index to write (measured on the SQLite engine's trigram index).
+  CREATE INDEX search_docs_substrings ON search_docs USING gin (substrings gin_trgm_ops) WHERE substrings IS NOT NULL;
   -- Newest matches first, within a project.
   CREATE INDEX search_docs_by_start ON search_docs (project_id, trace_start_ns DESC);
 

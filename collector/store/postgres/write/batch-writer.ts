@@ -18,6 +18,7 @@ import { addBatchToRollups, emptyRollupChanges, firstObservationsOnModel, writeR
 import { withWaitingMessages, writeMessages } from './log-join.js';
 import { insertObservations, observationKey } from './observations.js';
 import { upsertScores } from './scores.js';
+import { writeSearchDocuments } from '../search/documents.js';
 import { lockTraces } from './trace-locks.js';
 import { writeNewTags, writeTraces, type PendingTrace } from './traces.js';
 
@@ -110,6 +111,7 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
     pendingFor(contribution.traceId).contributions.push(contribution);
   }
   const traces = await writeTraces(client, projectId, pending, nowMs);
+  await writeSearchDocuments(client, projectId, spans, stored);
   const newTraceTags = await writeNewTags(client, projectId, traces);
   const firstOnModel = await firstObservationsOnModel(client, projectId, stored);
   return { projectId, observations: stored, traces, newTraceTags, firstOnModel };
