@@ -25,6 +25,7 @@ import { createSessionReads } from '../../collector/store/postgres/read/sessions
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
 import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
 import { traceLockKey } from '../../collector/store/postgres/write/trace-locks.js';
+import { deleteTrace } from '../../collector/store/postgres/upkeep/trace-delete.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import * as ours from '../../semconv/spanlite.js';
@@ -263,7 +264,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
     });
   });
 
-  it('gives a session the environment of its first trace whichever arrives first, and follows it when a later span changes it', async () => {
+  it('gives a session the environment of its first trace whichever arrives first, when a later span changes it, and when it is deleted', async () => {
     const early: TraceSpec = { id: traceIdOf(0xa01), startMs: T0, sessionId: 'late-first', environment: 'production' };
     const late: TraceSpec = { id: traceIdOf(0xa02), startMs: T0 + MINUTE, sessionId: 'late-first', environment: 'staging' };
     const tie: TraceSpec = { id: traceIdOf(0xa00), startMs: T0, sessionId: 'tied', environment: 'staging' };
@@ -289,6 +290,12 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
     }
     expect((await same(stores, (s) => s.getSession(PROJECT, 'late-first')))?.environment).toBe('staging');
     expect((await same(stores, (s) => s.listSessions(PROJECT, { page: 1, limit: 10, environments: ['staging'] }))).data.map((s) => s.id)).toEqual(['tied', 'late-first']);
+
+    // The first trace of 'tied' deleted: the session takes the environment of the one it has left.
+    expect(await stores.sqlite.deleteTrace(PROJECT, tie.id)).toBe(true);
+    expect(await deleteTrace(stores.pool, PROJECT, tie.id)).toBe(true);
+    expect((await same(stores, (s) => s.getSession(PROJECT, 'tied')))?.environment).toBe('production');
+    await same(stores, (s) => s.listSessions(PROJECT, { page: 1, limit: 10, environments: ['production'] }));
   });
 
   describe('scores through the API', () => {

@@ -60,20 +60,25 @@ export const SCHEMA = `
     -- on another table (tags, level, model, score, full text).
     PRIMARY KEY (project_id, id)
   );
-  -- A trace list finds its page from one of these indexes, each ending with \`id\` (the keyset
-  -- tie-breaker), then reads only those rows.
+  -- A trace list finds its page from one of these indexes, each in a list's order: the sort key,
+  -- then \`id\` (the keyset tie-breaker), then reads only those rows. Lists order text by its
+  -- bytes (COLLATE "C", as SQLite's BINARY collation) and NULLs lowest, as the SQLite engine
+  -- orders them (store/postgres/read/keyset.ts); an index in another collation or NULL order
+  -- cannot give that order, and the list would sort every trace of the project.
   -- The newest page and time ranges; retention's oldest traces first.
-  CREATE INDEX traces_by_time ON traces (project_id, start_time_ns DESC, id);
+  CREATE INDEX traces_by_time ON traces (project_id, start_time_ns DESC, id COLLATE "C" DESC);
   -- The userId filter.
-  CREATE INDEX traces_by_user ON traces (project_id, user_id, start_time_ns DESC, id);
+  CREATE INDEX traces_by_user ON traces (project_id, user_id, start_time_ns DESC, id COLLATE "C" DESC);
   -- A session's traces in time order (session detail); a session's first trace (its environment).
   CREATE INDEX traces_by_session ON traces (project_id, session_id, start_time_ns, id);
-  -- The name filter, and lists ordered by name.
-  CREATE INDEX traces_by_name ON traces (project_id, name, start_time_ns DESC, id);
+  -- The name filter, newest first.
+  CREATE INDEX traces_by_name ON traces (project_id, name, start_time_ns DESC, id COLLATE "C" DESC);
+  -- Lists ordered by name.
+  CREATE INDEX traces_by_name_order ON traces (project_id, name COLLATE "C" NULLS FIRST, id COLLATE "C");
   -- Cost ranges, and lists ordered by cost.
-  CREATE INDEX traces_by_cost ON traces (project_id, total_cost, start_time_ns, id);
+  CREATE INDEX traces_by_cost ON traces (project_id, total_cost NULLS FIRST, id COLLATE "C");
   -- Latency ranges, and lists ordered by latency.
-  CREATE INDEX traces_by_latency ON traces (project_id, (end_time_ns - start_time_ns), start_time_ns, id);
+  CREATE INDEX traces_by_latency ON traces (project_id, (end_time_ns - start_time_ns), id COLLATE "C");
 
   -- Spans, generations, events...: one row per observation. The id is the span id, unique only
   -- within its trace.
@@ -117,8 +122,8 @@ export const SCHEMA = `
   CREATE INDEX observations_by_id ON observations (project_id, id);
   -- The model filter of trace lists.
   CREATE INDEX observations_by_model ON observations (project_id, model, trace_id) WHERE model IS NOT NULL;
-  -- Observation lists, newest first, and their time ranges.
-  CREATE INDEX observations_by_time ON observations (project_id, start_time_ns DESC, id);
+  -- Observation lists, newest first (ties by id, then trace, by their bytes), and their time ranges.
+  CREATE INDEX observations_by_time ON observations (project_id, start_time_ns DESC, id COLLATE "C" DESC, trace_id COLLATE "C" DESC);
   -- The level filter of trace lists, and each list row's worst level: as small as the warnings
   -- and errors.
   CREATE INDEX observations_by_level ON observations (project_id, level, trace_id) WHERE level IN ('ERROR', 'WARNING');
@@ -257,30 +262,31 @@ export const SCHEMA = `
   -- Full-text search
   ------------------------------------------------------------------------------------------------
 
-  -- Full-text documents: the batch writer writes one per trace per transaction, holding what its
-  -- batches say of the trace (names, input and output strings), folded by the writer as the SQLite
-  -- index folds it: lower case, diacritics and Arabic optional marks removed. trace_start_ns is
-  -- the trace's start when written, so that matches come newest first and a search for the
-  -- newest traces stops after a page.
+  -- Full-text documents (store/search-text.ts says what one holds; store/postgres/search/): the
+  -- batch writer writes one per trace per batch. trace_start_ns is the trace's start when
+  -- written, so that matches come newest first and a search for the newest traces stops after a page.
   CREATE TABLE search_docs (
     project_id TEXT NOT NULL,
     trace_id TEXT NOT NULL,
     doc_id BIGINT GENERATED ALWAYS AS IDENTITY,
     trace_start_ns BIGINT NOT NULL,
-    text TEXT NOT NULL,
-    -- Words of every script that separates words with spaces, searched by word prefix ('term:*').
-    words TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, text)) STORED,
-    -- The text has a script written without spaces (Chinese, Japanese, Thai...; search-text.ts's
-    -- NO_SPACE_SCRIPT), where a word parser sees a sentence as one word.
-    no_space_script BOOLEAN NOT NULL,
-    -- A trace's documents: to delete them with it, and to check a candidate trace against another term.
+    -- Words of every script that separates words with spaces, searched by word prefix ('term:*')
+    -- and phrase. Made by the writer (search/words.ts) rather than to_tsvector: folded as the
+    -- SQLite word index folds them (lower case, Latin diacritics and Arabic optional marks
+    -- removed), and split the same way whatever the server's locale.
+    words TSVECTOR NOT NULL,
+    -- The text in lower case when it has a script written without spaces (Chinese, Japanese,
+    -- Thai...; store/search-text.ts's NO_SPACE_SCRIPT), where a word is a whole sentence: those
+    -- terms are substrings of it. NULL otherwise.
+    substrings TEXT,
+    -- A trace's documents: to delete them with it, and to check a candidate trace against a term.
     PRIMARY KEY (project_id, trace_id, doc_id)
   );
-  -- Word-prefix matches.
+  -- Word and prefix matches.
   CREATE INDEX search_docs_words ON search_docs USING gin (words);
-  -- Substrings of no-space text. Only those documents: trigrams of all text cost about ten times
-  -- the word index to write (measured on the SQLite engine's trigram index).
-  CREATE INDEX search_docs_substrings ON search_docs USING gin (text gin_trgm_ops) WHERE no_space_script;
+  -- Substrings of no-space text (LIKE '%term%'). Only those documents: trigrams of all text cost
+  -- about ten times the word index to write (measured on the SQLite engine's trigram index).
+  CREATE INDEX search_docs_substrings ON search_docs USING gin (substrings gin_trgm_ops) WHERE substrings IS NOT NULL;
   -- Newest matches first, within a project.
   CREATE INDEX search_docs_by_start ON search_docs (project_id, trace_start_ns DESC);
 

@@ -22,7 +22,8 @@
  * Constants interpolated below (document id spacing, text limits, merge settings) are part of
  * the released schema: changing one needs a migration too.
  */
-import { ARABIC_OPTIONAL_MARK_CHARS, DOC_IDS_PER_MS, MAX_DOCUMENT_CHARS, NO_SPACE_SCRIPT_GLOB } from './search/search-text.js';
+import { ARABIC_OPTIONAL_MARK_CHARS, MAX_DOCUMENT_CHARS } from '../search-text.js';
+import { DOC_IDS_PER_MS, NO_SPACE_SCRIPT_GLOB } from './search/search-text.js';
 import { WORD_INDEX_CRISIS_SEGMENTS, WORD_INDEX_MERGE_SEGMENTS } from './upkeep/word-index-merge.js';
 
 /** Unix nanoseconds in one UTC day: `time_ns / NS_PER_DAY` is the day number. */
@@ -537,7 +538,7 @@ function observationSearchTrigger(): string {
 }
 
 /**
- * The new row's searchable text, as search/search-text.ts's documentText makes it in JavaScript:
+ * The new row's searchable text, as store/search-text.ts's documentText makes it in JavaScript:
  * its name and the string values of its input and output (JSON keys left out), one per line,
  * Arabic optional marks removed, cut at MAX_DOCUMENT_CHARS, ending with two spaces.
  */

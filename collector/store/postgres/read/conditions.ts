@@ -1,8 +1,10 @@
 /**
- * A WHERE clause built from parts, every value a bound parameter (`$n`): filter values are data,
- * never SQL text. `$1` is always the project id. With the page it selects (paged, pageMeta).
+ * A WHERE clause built from parts for node-postgres, every value a numbered parameter: filter
+ * values are data, never SQL text. `$1` is always the project id. With the page it selects
+ * (paged, pageMeta).
  */
 import type { Page } from '../../contract.js';
+
 export class SqlConditions {
   readonly params: unknown[];
   private readonly clauses: string[] = [];
@@ -11,9 +13,9 @@ export class SqlConditions {
     this.params = [projectId];
   }
 
-  /** Binds `value` and returns its placeholder. */
+  /** Binds `value` and returns its placeholder (`$n`). */
   bind(value: unknown): string {
-    this.params.push(value);
+    this.params.push(typeof value === 'bigint' ? value.toString() : value);
     return `$${this.params.length}`;
   }
 

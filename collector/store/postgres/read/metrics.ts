@@ -16,7 +16,7 @@ import type { DailyMetricsQuery, DailyMetricsRecord, ModelUsageRecord, Page } fr
 import { NS_PER_DAY } from '../write/rollups.js';
 import { pageMeta, SqlConditions } from './conditions.js';
 import { roundUsd } from './rows.js';
-import { inSnapshot } from './transactions.js';
+import { inSnapshot } from './snapshot.js';
 
 /** The literal level lets the planner use the partial index observations_errors_by_time. */
 const ERROR_OBSERVATION = `o.project_id = $1 AND o.level = 'ERROR'`;

@@ -10,7 +10,8 @@ import { upsertScores } from '../write/scores.js';
 import { lockTraces } from '../write/trace-locks.js';
 import { pageMeta, SqlConditions } from './conditions.js';
 import { SCORE_COLUMNS, toScoreRecord, type ScoreRow } from './rows.js';
-import { inSnapshot, inTransaction } from './transactions.js';
+import { inTransaction } from '../upkeep/transaction.js';
+import { inSnapshot } from './snapshot.js';
 
 type ScoreWithTrace = ScoreRow & { trace_user_id: string | null; trace_tags: string[] | null; trace_environment: string | null };
 
@@ -49,7 +50,7 @@ export function createScoreStore(pool: Pool, now: () => number = Date.now): Scor
     },
 
     upsertScore: (projectId, score) =>
-      inTransaction(pool, 'BEGIN', async (client) => {
+      inTransaction(pool, async (client) => {
         await lockTraces(client, [{ projectId, traceId: score.traceId }]);
         await upsertScores(client, projectId, [score], now());
       }),

@@ -18,7 +18,7 @@ import type {
 } from '../../contract.js';
 import { pageMeta, SqlConditions } from './conditions.js';
 import { roundUsd, TRACE_COLUMNS, toTraceRecord, type TraceRow } from './rows.js';
-import { inSnapshot } from './transactions.js';
+import { inSnapshot } from './snapshot.js';
 
 interface StatsRow {
   id: string;

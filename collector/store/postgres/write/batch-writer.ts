@@ -5,7 +5,8 @@
  * Several collectors may write spans of one trace at the same moment. Each transaction first
  * takes the advisory locks of every trace its batches touch, in key order (trace-locks.ts), then
  * merges those traces' rows: no update is lost and no two transactions wait for each other in a
- * cycle. Observations, scores and tags are written with INSERT ... ON CONFLICT, so a batch sent
+ * cycle. GenAI log messages join their span's observation under the same locks (log-join.ts).
+ * Observations, scores and tags are written with INSERT ... ON CONFLICT, so a batch sent
  * again (an exporter's retry, or the same spans sent to two collectors) changes nothing. The
  * rollups follow at the end of the transaction (rollups.ts).
  */
@@ -14,8 +15,10 @@ import type { MappedSpan, Observation } from '../../../model.js';
 import type { BatchWriteOutcome, SpanBatch } from '../../contract.js';
 import { isTransientPostgresError } from './errors.js';
 import { addBatchToRollups, emptyRollupChanges, firstObservationsOnModel, writeRollups, type RollupInput } from './rollups.js';
+import { withWaitingMessages, writeMessages } from './log-join.js';
 import { insertObservations, observationKey } from './observations.js';
 import { upsertScores } from './scores.js';
+import { writeSearchDocuments } from '../search/documents.js';
 import { lockTraces } from './trace-locks.js';
 import { writeNewTags, writeTraces, type PendingTrace } from './traces.js';
 
@@ -59,9 +62,6 @@ async function writeInSavepoint(
   batch: SpanBatch,
   nowMs: number,
 ): Promise<{ ok: true; stored: RollupInput } | Extract<BatchWriteOutcome, { ok: false }>> {
-  if (batch.logs && (batch.logs.events.length > 0 || batch.logs.messages.length > 0)) {
-    return { ok: false, error: new Error('log records: the PostgreSQL engine does not store them yet'), retryable: false };
-  }
   await client.query('SAVEPOINT batch');
   try {
     const stored = await writeBatch(client, batch, nowMs);
@@ -75,7 +75,10 @@ async function writeInSavepoint(
 }
 
 async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): Promise<RollupInput> {
-  const { projectId, spans } = batch;
+  const { projectId } = batch;
+  // Log records' EVENT observations are stored as span events are.
+  const logEvents: MappedSpan = { trace: null, observation: null, events: batch.logs?.events ?? [], scores: [] };
+  const spans = [...(await withWaitingMessages(client, projectId, batch.spans)), logEvents];
   const observations = spans.flatMap((span) => (span.observation ? [span.observation, ...span.events] : span.events));
   const storedKeys = await insertObservations(client, projectId, observations);
   await upsertScores(client, projectId, spans.flatMap((span) => span.scores), nowMs);
@@ -104,7 +107,11 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
       if (index === 0 && observation.countsInTraceTotals) addToTotals(pendingFor(observation.traceId), observation);
     }
   }
+  for (const contribution of await writeMessages(client, projectId, batch.logs?.messages ?? [])) {
+    pendingFor(contribution.traceId).contributions.push(contribution);
+  }
   const traces = await writeTraces(client, projectId, pending, nowMs);
+  await writeSearchDocuments(client, projectId, spans, stored);
   const newTraceTags = await writeNewTags(client, projectId, traces);
   const firstOnModel = await firstObservationsOnModel(client, projectId, stored);
   return { projectId, observations: stored, traces, newTraceTags, firstOnModel };
@@ -117,7 +124,7 @@ function addToTotals({ delta }: PendingTrace, { usage, cost }: Observation): voi
   delta.totalTokens += usage.total ?? 0;
 }
 
-/** Every trace a batch writes under: of its spans, observations, events and scores. */
+/** Every trace a batch writes under: of its spans, observations, events and scores, and of its log records. */
 function tracesTouched(batch: SpanBatch): Array<{ projectId: string; traceId: string }> {
   const traceIds = new Set<string>();
   const add = (span: MappedSpan) => {
@@ -127,5 +134,6 @@ function tracesTouched(batch: SpanBatch): Array<{ projectId: string; traceId: st
     for (const score of span.scores) traceIds.add(score.traceId);
   };
   batch.spans.forEach(add);
+  for (const record of [...(batch.logs?.events ?? []), ...(batch.logs?.messages ?? [])]) traceIds.add(record.traceId);
   return [...traceIds].map((traceId) => ({ projectId: batch.projectId, traceId }));
 }

@@ -30,7 +30,7 @@ export interface RollupInput {
   firstOnModel: ReadonlySet<string>;
 }
 
-interface Totals {
+export interface Totals {
   traceCount: number;
   inputTokens: number;
   outputTokens: number;
@@ -38,7 +38,7 @@ interface Totals {
   costUsd: number;
 }
 
-interface Usage extends Totals {
+export interface Usage extends Totals {
   observationCount: number;
 }
 
@@ -55,7 +55,9 @@ export function emptyRollupChanges(): RollupChanges {
   return { dailyTraces: new Map(), dailyUsage: new Map(), tagCounts: new Map(), sessions: new Map(), users: new Map() };
 }
 
-const key = (...parts: Array<string | bigint>) => parts.join('\u0000');
+/** A rollup change's key: `project NUL key...`. */
+export const rollupKey = (...parts: Array<string | bigint>) => parts.join('\u0000');
+const key = rollupKey;
 const zeroTotals = (): Totals => ({ traceCount: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 });
 
 function entry<T>(map: Map<string, T>, at: string, make: () => T): T {
@@ -247,4 +249,37 @@ async function writeTraceAggregates(
      WHERE s.project_id = k.project_id AND s.${column} = k.id`,
     keyArrays,
   );
+}
+
+/**
+ * Deletes the rows of these changes that count nothing any more (a day, model or tag whose
+ * traces were all deleted), as if never written. Run after writeRollups, whose upserts hold
+ * their rows' locks: a writer adding to one waits, then inserts it anew.
+ */
+export async function dropEmptyRollups(client: PoolClient, changes: RollupChanges): Promise<void> {
+  const columns = (map: Map<string, unknown>, width: number) => {
+    const keys = [...map.keys()].map((at) => at.split('\u0000'));
+    return Array.from({ length: width }, (_, column) => keys.map((parts) => parts[column]!));
+  };
+  if (changes.dailyTraces.size > 0) {
+    await client.query(
+      `DELETE FROM daily_traces r USING unnest($1::text[], $2::bigint[]) AS k (project_id, day)
+       WHERE r.project_id = k.project_id AND r.day = k.day AND r.trace_count <= 0`,
+      columns(changes.dailyTraces, 2),
+    );
+  }
+  if (changes.dailyUsage.size > 0) {
+    await client.query(
+      `DELETE FROM daily_usage r USING unnest($1::text[], $2::bigint[], $3::text[]) AS k (project_id, day, model)
+       WHERE r.project_id = k.project_id AND r.day = k.day AND r.model = k.model AND r.observation_count <= 0`,
+      columns(changes.dailyUsage, 3),
+    );
+  }
+  if (changes.tagCounts.size > 0) {
+    await client.query(
+      `DELETE FROM tag_counts r USING unnest($1::text[], $2::text[]) AS k (project_id, tag)
+       WHERE r.project_id = k.project_id AND r.tag = k.tag AND r.trace_count <= 0`,
+      columns(changes.tagCounts, 2),
+    );
+  }
 }

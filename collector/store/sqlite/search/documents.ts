@@ -1,5 +1,5 @@
 /**
- * Writing one full-text document (store/sqlite/search/search-text.ts): its `search_docs` row, numbered in its
+ * Writing one full-text document (store/search-text.ts, indexed as store/sqlite/search/search-text.ts says): its `search_docs` row, numbered in its
  * trace's start millisecond, and its text in the word index, and in the trigram index when it
  * holds no-space script. Used by the batch writer (store/sqlite/write/batch-derived.ts); the
  * trigger that indexes an observation's rewritten text numbers its document the same way
@@ -10,7 +10,8 @@
  * and the text would go into the index under another document's id.
  */
 import type { Database } from 'better-sqlite3';
-import { DOC_IDS_PER_MS, documentText, NO_SPACE_SCRIPT } from './search-text.js';
+import { documentText, NO_SPACE_SCRIPT } from '../../search-text.js';
+import { DOC_IDS_PER_MS } from './search-text.js';
 
 export interface SearchDocument {
   projectId: string;

@@ -1,5 +1,6 @@
 /**
- * Full-text search terms -> conditions on traces, over the indexes described in store/sqlite/search/search-text.ts.
+ * Full-text search terms -> conditions on traces, over the indexes described in store/sqlite/search/search-text.ts,
+ * terms read as store/search-text.ts's parseTerm reads them.
  *
  * A term in a space-separated script is searched in the word index as a phrase whose last word
  * may be a prefix (`сброс` finds сбросить; `reset my pass` finds "reset my password"),
@@ -18,17 +19,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { QueryRejectedError } from '../../contract.js';
 import type { SqlConditions } from '../read/conditions.js';
-import { normaliseForIndex, NO_SPACE_SCRIPT } from './search-text.js';
+import { parseTerm } from '../../search-text.js';
 
 /** More trigrams than this behind a 1-2 character term: refused as too broad. */
 const MAX_EXPANDED_TRIGRAMS = 2000;
 /** Above every code point: `term < prefix + MAX_CHAR` bounds a prefix range. */
 const MAX_CHAR = String.fromCodePoint(0x10ffff);
-/** What the word index (unicode61) keeps as token characters. */
-const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
-const ARABIC_WORD = /^[\u0600-\u06ff]+$/u;
-/** Arabic conjunctions, prepositions and the article written attached to the next word. */
-const ARABIC_PROCLITICS = ['', 'ال', 'و', 'وال', 'ب', 'بال', 'ل', 'لل', 'ف', 'فال', 'ك', 'كال'];
 
 export type SearchIndex = 'search_words' | 'search_cjk';
 
@@ -65,9 +61,10 @@ export function createSearch(db: Database): Search {
   }
 
   function matchFor(rawTerm: string): TermMatch | null {
-    const term = normaliseForIndex(rawTerm);
-    const index: SearchIndex = NO_SPACE_SCRIPT.test(term) ? 'search_cjk' : 'search_words';
-    const expression = index === 'search_cjk' ? trigramExpression(term) : wordExpression(term);
+    const term = parseTerm(rawTerm);
+    if (term === null) return null;
+    const index: SearchIndex = term.kind === 'substring' ? 'search_cjk' : 'search_words';
+    const expression = term.kind === 'substring' ? trigramExpression(term.text) : wordExpression(term.phrases, term.prefix);
     return expression === null ? null : { index, expression };
   }
 
@@ -86,16 +83,10 @@ export function createSearch(db: Database): Search {
   };
 }
 
-/** The word-index MATCH expression, or null for a term without a word character. */
-function wordExpression(term: string): string | null {
-  const words = term.match(WORD);
-  if (words === null) return null;
-  const last = words.at(-1)!;
-  const prefix = [...last].length >= 2 ? ' *' : '';
-  if (words.length === 1 && ARABIC_WORD.test(last)) {
-    return `(${ARABIC_PROCLITICS.map((proclitic) => `${quote(proclitic + last)}${prefix}`).join(' OR ')})`;
-  }
-  return `${quote(words.join(' '))}${prefix}`;
+/** The word-index MATCH expression: any of the phrases, the last word of each a prefix when `prefix`. */
+function wordExpression(phrases: readonly string[][], prefix: boolean): string {
+  const expressions = phrases.map((words) => `${quote(words.join(' '))}${prefix ? ' *' : ''}`);
+  return expressions.length === 1 ? expressions[0]! : `(${expressions.join(' OR ')})`;
 }
 
 /** An FTS5 string: everything inside double quotes is literal, a quote is doubled. */

@@ -19,9 +19,9 @@
  */
 import { traceKeyOf } from './trace-keys.js';
 import type { Database } from 'better-sqlite3';
-import type { MappedSpan, Observation, TraceFacts } from '../../../model.js';
+import type { MappedSpan, Observation } from '../../../model.js';
 import type { DerivedWrites } from './batch-writer.js';
-import { collectStrings } from '../search/search-text.js';
+import { addToDocuments } from '../../search-text.js';
 import { createSearchDocumentWriter } from '../search/documents.js';
 import type { ScoreRepeats } from './score-repeats.js';
 import type { ObservationIdIndex } from '../search/observation-ids.js';
@@ -119,19 +119,7 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
       }
       return document;
     };
-    for (const observation of observations) {
-      const document = documentOf(observation.traceId, observation.startTimeUnixNano);
-      document.strings.add(observation.name);
-      document.observationIds.push(observation.id);
-      collectStrings(observation.input, document.strings);
-      collectStrings(observation.output, document.strings);
-    }
-    for (const { trace } of spans) {
-      if (trace === null) continue;
-      const document = documentOf(trace.traceId, trace.startTimeUnixNano);
-      addTraceFacts(trace.explicit, document.strings);
-      if (trace.implicit.name !== undefined) document.strings.add(trace.implicit.name);
-    }
+    addToDocuments(spans, observations, documentOf);
   }
 
   /**
@@ -163,11 +151,4 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
     },
     finishGroup: writePendingDocuments,
   };
-}
-
-/** A trace's own searchable facts: its name, input and output (implicit ones are a root span's, indexed with it). */
-function addTraceFacts(facts: TraceFacts, into: Set<string>): void {
-  if (facts.name !== undefined) into.add(facts.name);
-  collectStrings(facts.input, into);
-  collectStrings(facts.output, into);
 }

@@ -7,17 +7,14 @@
  * are also held in memory (loaded at open): the check on the span write path is one Set lookup,
  * and a size test while nothing waits. When the span arrives its messages fill its observation
  * before the observation is written; a message arriving after its span updates the stored row.
- *
- * For each direction that has messages, they are the observation's input (request messages) or
- * output (choices), in time order then arrival order, replacing what the span's own attributes
- * gave: an instrumentation sends the content either way, and the records are the full list.
- * A root span's messages also reach the trace's input and output, as a root span's own do.
+ * What the messages make of the observation and its trace is store/message-join.ts.
  */
 import { traceKeyOf } from './trace-keys.js';
 import type { Database } from 'better-sqlite3';
 import type { GenAiMessageRecord } from '../../../decode/log-record.js';
-import type { JsonValue, MappedSpan, TraceContribution, TraceFacts } from '../../../model.js';
+import type { MappedSpan, TraceContribution } from '../../../model.js';
 import { toJson } from '../json-columns.js';
+import { groupBySpan, joinedMessages as splitMessages, rootContribution, withMessages, type JoinedMessages } from '../../message-join.js';
 
 export interface LogJoin {
   /** The span with the messages waiting for it applied; the span itself when none wait. */
@@ -37,12 +34,6 @@ interface StoredObservationRow {
   end_time_ns: bigint | null;
 }
 
-interface JoinedMessages {
-  input: JsonValue[] | null;
-  output: JsonValue[] | null;
-  count: number;
-}
-
 export function createLogJoin(db: Database): LogJoin {
   const statements = prepareStatements(db);
   let waiting = loadWaiting();
@@ -58,17 +49,7 @@ export function createLogJoin(db: Database): LogJoin {
   }
 
   function joinedMessages(projectId: string, traceId: string, spanId: string): JoinedMessages {
-    const rows = statements.selectMessages.all(projectId, traceId, spanId) as Array<{
-      direction: string;
-      message: string;
-    }>;
-    const joined: JoinedMessages = { input: null, output: null, count: rows.length };
-    for (const row of rows) {
-      const message = JSON.parse(row.message) as JsonValue;
-      if (row.direction === 'output') (joined.output ??= []).push(message);
-      else (joined.input ??= []).push(message);
-    }
-    return joined;
+    return splitMessages(statements.selectMessages.all(projectId, traceId, spanId) as Array<{ direction: string; message: string }>);
   }
 
   return {
@@ -105,7 +86,12 @@ export function createLogJoin(db: Database): LogJoin {
         const joined = joinedMessages(projectId, traceId, spanId);
         statements.updateObservation.run({ input: toJson(joined.input), output: toJson(joined.output), projectId, traceId, spanId });
         if (stored.parent_observation_id === null) {
-          contributions.push(rootContribution(traceId, spanId, stored, joined));
+          const observation = {
+            parentObservationId: stored.parent_observation_id,
+            startTimeUnixNano: stored.start_time_ns,
+            endTimeUnixNano: stored.end_time_ns,
+          };
+          contributions.push(rootContribution(traceId, spanId, observation, joined));
         }
       }
       return contributions;
@@ -119,61 +105,6 @@ export function createLogJoin(db: Database): LogJoin {
 
 function waitKey(projectId: string, traceId: string, spanId: string): string {
   return `${projectId}\n${traceId}${spanId}`;
-}
-
-function groupBySpan(messages: readonly GenAiMessageRecord[]): GenAiMessageRecord[][] {
-  const groups = new Map<string, GenAiMessageRecord[]>();
-  for (const message of messages) {
-    const key = message.traceId + message.spanId;
-    const group = groups.get(key);
-    if (group) group.push(message);
-    else groups.set(key, [message]);
-  }
-  return [...groups.values()];
-}
-
-function withMessages(span: MappedSpan, joined: JoinedMessages): MappedSpan {
-  const observation = span.observation!;
-  const updated = {
-    ...observation,
-    input: joined.input ?? observation.input,
-    output: joined.output ?? observation.output,
-  };
-  let trace = span.trace;
-  if (trace !== null && observation.parentObservationId === null) {
-    trace = { ...trace, implicit: { ...trace.implicit, ...rootFacts(joined) } };
-  }
-  return { ...span, observation: updated, trace };
-}
-
-function rootFacts(joined: JoinedMessages): TraceFacts {
-  const facts: TraceFacts = {};
-  if (joined.input !== null) facts.input = joined.input;
-  if (joined.output !== null) facts.output = joined.output;
-  return facts;
-}
-
-/**
- * The root span's new input/output as an implicit trace fact. Its rank is the span's own rank
- * (`spanRank` in mapping/trace-facts: 20-digit start time, then span id) extended by the message
- * count, so it outranks the span's first contribution and every earlier, shorter message list.
- */
-function rootContribution(
-  traceId: string,
-  spanId: string,
-  stored: StoredObservationRow,
-  joined: JoinedMessages,
-): TraceContribution {
-  const spanRank = stored.start_time_ns.toString().padStart(20, '0') + spanId;
-  const rank = `${spanRank}~${String(joined.count).padStart(10, '0')}`;
-  return {
-    traceId,
-    rank,
-    explicit: {},
-    implicit: rootFacts(joined),
-    startTimeUnixNano: stored.start_time_ns,
-    endTimeUnixNano: stored.end_time_ns ?? stored.start_time_ns,
-  };
 }
 
 function prepareStatements(db: Database) {

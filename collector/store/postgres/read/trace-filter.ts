@@ -1,0 +1,97 @@
+/**
+ * TraceFilter -> WHERE conditions on `traces t`, matching what the SQLite engine's filter
+ * (store/sqlite/read/trace-filter.ts) matches. A condition on another table (tags, level, model,
+ * score) is an EXISTS over that table's index by trace: PostgreSQL plans it as a semi-join,
+ * probing per trace or hashing the matches, whichever its statistics favour, so the two forms
+ * SQLite chooses between by hand are not needed here.
+ */
+import type { ScoreCondition, TraceFilter } from '../../contract.js';
+import { SqlConditions } from './conditions.js';
+
+const NS_PER_MS = 1_000_000;
+
+/**
+ * Adds to `conditions` that a trace (`traces t`) matches one full-text term, as TraceFilter's
+ * `searchTerms` describes. Provided by the full-text search of this engine.
+ */
+export type TraceSearchCondition = (conditions: SqlConditions, term: string) => void;
+
+/** Thrown for a filter with search terms when no full-text search was given to the reads. */
+export class FullTextSearchUnavailableError extends Error {
+  constructor() {
+    super('searchTerms: full-text search is not available on the PostgreSQL engine yet');
+    this.name = 'FullTextSearchUnavailableError';
+  }
+}
+
+export function traceConditions(projectId: string, filter: TraceFilter, search: TraceSearchCondition | undefined): SqlConditions {
+  const c = new SqlConditions(projectId).add('t.project_id = $1');
+  const equal = (column: string, value: string | undefined) => {
+    if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
+  };
+  equal('t.user_id', filter.userId);
+  equal('t.session_id', filter.sessionId);
+  equal('t.name', filter.name);
+  equal('t.release', filter.release);
+  equal('t.version', filter.version);
+  if (filter.environments?.length) c.add(`t.environment = ANY(${c.bind(filter.environments)}::text[])`);
+  if (filter.fromTimeUnixNano !== undefined) c.add(`t.start_time_ns >= ${c.bind(filter.fromTimeUnixNano)}`);
+  if (filter.toTimeUnixNano !== undefined) c.add(`t.start_time_ns < ${c.bind(filter.toTimeUnixNano)}`);
+  for (const tag of filter.tags ?? []) {
+    c.add(`EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = $1 AND g.tag = ${c.bind(tag)} AND g.trace_id = t.id)`);
+  }
+  const latency = '(t.end_time_ns - t.start_time_ns)';
+  if (filter.minLatencyMs !== undefined) c.add(`${latency} >= ${c.bind(msToNs(filter.minLatencyMs))}`);
+  if (filter.maxLatencyMs !== undefined) c.add(`${latency} <= ${c.bind(msToNs(filter.maxLatencyMs))}`);
+  if (filter.minCostUsd !== undefined) c.add(`t.total_cost >= ${c.bind(filter.minCostUsd)}`);
+  if (filter.maxCostUsd !== undefined) c.add(`t.total_cost <= ${c.bind(filter.maxCostUsd)}`);
+  if (filter.level !== undefined) {
+    // The repeated IN lets the planner use the partial index observations_by_level with a bound level.
+    c.add(`EXISTS (SELECT 1 FROM observations o WHERE o.project_id = $1 AND o.level = ${c.bind(filter.level)}
+      AND o.level IN ('ERROR', 'WARNING') AND o.trace_id = t.id)`);
+  }
+  if (filter.model !== undefined) {
+    c.add(`EXISTS (SELECT 1 FROM observations o WHERE o.project_id = $1 AND o.model = ${c.bind(filter.model)} AND o.trace_id = t.id)`);
+  }
+  for (const condition of filter.scores ?? []) c.add(scoreCondition(c, condition));
+  for (const { key, value } of filter.metadata ?? []) c.add(metadataCondition(c, key, value));
+  if (filter.searchTerms?.length) {
+    if (search === undefined) throw new FullTextSearchUnavailableError();
+    for (const term of filter.searchTerms) search(c, term);
+  }
+  return c;
+}
+
+function scoreCondition(c: SqlConditions, { name, operator, value }: ScoreCondition): string {
+  const column = typeof value === 'number' ? 's.value' : 's.string_value';
+  // operator is one of a closed set (COMPARISON_OPERATORS), never text from the request.
+  return `EXISTS (SELECT 1 FROM scores s WHERE s.project_id = $1 AND s.trace_id = t.id
+    AND s.name = ${c.bind(name)} AND ${column} ${operator} ${c.bind(value)})`;
+}
+
+/**
+ * Metadata key `key` holds `value` compared as text, as SQLite's json_each shows it: a string as
+ * it is, a number and a boolean as JSON writes them, an object or array as its JSON (which
+ * matches only written compactly: JSONB keeps no spacing, so equal JSON is compared instead).
+ */
+function metadataCondition(c: SqlConditions, key: string, value: string): string {
+  const scalar = `CASE jsonb_typeof(m.value) WHEN 'string' THEN m.value #>> '{}'
+    WHEN 'number' THEN m.value::text WHEN 'boolean' THEN m.value::text END = ${c.bind(value)}`;
+  const json = compactJsonContainer(value);
+  const container = json === null ? '' : ` OR (jsonb_typeof(m.value) IN ('object', 'array') AND m.value = ${c.bind(json)}::jsonb)`;
+  return `EXISTS (SELECT 1 FROM jsonb_each(t.metadata) m WHERE m.key = ${c.bind(key)} AND (${scalar}${container}))`;
+}
+
+/** `text` when it is an object or array written as JSON.stringify writes it, else null. */
+function compactJsonContainer(text: string): string | null {
+  if (!text.startsWith('{') && !text.startsWith('[')) return null;
+  try {
+    return JSON.stringify(JSON.parse(text)) === text ? text : null;
+  } catch {
+    return null;
+  }
+}
+
+function msToNs(ms: number): bigint {
+  return BigInt(Math.round(ms * NS_PER_MS));
+}

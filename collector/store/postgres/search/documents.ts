@@ -1,0 +1,53 @@
+/**
+ * Writing full-text documents (store/search-text.ts says what one holds): one per trace per
+ * batch, in the batch's transaction and savepoint, so a refused batch leaves none. A document
+ * keeps its words as a tsvector (words.ts) and, when it has text in a script written without
+ * spaces, that text in lower case for substring matches (pg_trgm). Documents only accumulate:
+ * text a later span replaces stays searchable under its trace, as on SQLite.
+ *
+ * trace_start_ns is the trace row's start when the batch has written it (the caller holds the
+ * trace's advisory lock), else the earliest start the batch names for the trace.
+ */
+import type { PoolClient } from 'pg';
+import type { MappedSpan, Observation } from '../../../model.js';
+import { addToDocuments, documentText, NO_SPACE_SCRIPT, type DocumentParts } from '../../search-text.js';
+import { text as textValue } from '../write/values.js';
+import { tsvectorLiteral } from './words.js';
+
+interface PendingDocument extends DocumentParts {
+  earliestStartNs: bigint;
+}
+
+export async function writeSearchDocuments(
+  client: PoolClient,
+  projectId: string,
+  spans: readonly MappedSpan[],
+  observations: readonly Observation[],
+): Promise<void> {
+  const documents = new Map<string, PendingDocument>();
+  addToDocuments(spans, observations, (traceId, startNs) => {
+    let document = documents.get(traceId);
+    if (document === undefined) documents.set(traceId, (document = { strings: new Set(), observationIds: [], earliestStartNs: startNs }));
+    else if (startNs < document.earliestStartNs) document.earliestStartNs = startNs;
+    return document;
+  });
+  if (documents.size === 0) return;
+  const traceIds: string[] = [];
+  const starts: string[] = [];
+  const words: string[] = [];
+  const substrings: Array<string | null> = [];
+  for (const [traceId, document] of documents) {
+    const text = textValue(documentText(document.strings))!;
+    traceIds.push(traceId);
+    starts.push(document.earliestStartNs.toString());
+    words.push(tsvectorLiteral(text));
+    substrings.push(NO_SPACE_SCRIPT.test(text) ? text.toLowerCase() : null);
+  }
+  await client.query(
+    `INSERT INTO search_docs (project_id, trace_id, trace_start_ns, words, substrings)
+     SELECT $1, d.trace_id, coalesce(t.start_time_ns, d.start_ns), d.words::tsvector, d.substrings
+     FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[]) AS d (trace_id, start_ns, words, substrings)
+     LEFT JOIN traces t ON t.project_id = $1 AND t.id = d.trace_id`,
+    [projectId, traceIds, starts, words, substrings],
+  );
+}

@@ -1,0 +1,162 @@
+/**
+ * Full-text search terms -> conditions on traces, and trace lists filtered by terms alone, over
+ * the documents of documents.ts, finding what the SQLite engine finds (store/sqlite/search/):
+ *
+ * - A term in a space-separated script is a phrase whose last word may be a prefix, case and
+ *   Latin diacritics folded (words.ts), matched on the tsvector's GIN index; an Arabic word also
+ *   behind the proclitics written attached to it (store/search-text.ts's parseTerm).
+ * - A term with a character of a no-space script (Chinese, Japanese, Thai...) is a substring,
+ *   case aside, matched with LIKE on the pg_trgm index of those documents' text.
+ * - A term of one or two such characters is refused, as on SQLite, when more than
+ *   MAX_EXPANDED_TRIGRAMS different trigrams of the indexed text start with it (SQLite searches
+ *   it as those trigrams). Trigrams are counted over every project's documents, as SQLite's one
+ *   vocabulary holds them. pg_trgm finds nothing shorter than a trigram in its index, so such a
+ *   term reads every document with no-space text (SQLite reads its trigram vocabulary instead).
+ * - Every term must match a document of the trace, not necessarily the same one.
+ *
+ * User text only ever reaches PostgreSQL as bound parameters, and the tsquery and patterns built
+ * from it escape what would be syntax there.
+ */
+import type { Pool } from 'pg';
+import { QueryRejectedError, type TraceListQuery } from '../../contract.js';
+import { parseTerm } from '../../search-text.js';
+import { tsqueryLiteral } from './words.js';
+
+/** More trigrams than this behind a 1-2 character term: refused as too broad (SQLite's limit). */
+const MAX_EXPANDED_TRIGRAMS = 2000;
+/** The count of a search list is exact up to this many traces, a lower bound above (SQLite's limit). */
+const MAX_EXACT_COUNT = 10_000;
+
+/** Binds a value as the next positional parameter of a statement, returning its placeholder (`$3`). */
+export interface SqlParameters {
+  bind(value: unknown): string;
+}
+
+/** Positional parameters for one statement: pass `values` with the SQL. */
+export function sqlParameters(): SqlParameters & { values: unknown[] } {
+  const values: unknown[] = [];
+  return {
+    values,
+    bind(value) {
+      values.push(value);
+      return `$${values.length}`;
+    },
+  };
+}
+
+/** How to find one term. */
+type TermMatch = { kind: 'words'; tsquery: string } | { kind: 'substring'; pattern: string };
+
+/** A page of a list filtered by terms alone, in the query's order, as SQLite's search list gives it. */
+export interface SearchPage {
+  found: Array<{ id: string; sort_value: bigint }>;
+  hasMore: boolean;
+  count: { totalItems: number; lowerBound: boolean };
+}
+
+export interface TraceSearch {
+  /**
+   * A condition on `traces t` (its `project_id` and `id`): the trace matches every term. Values
+   * are bound through `params`. Throws QueryRejectedError (field `searchTerms`) for a term too
+   * broad to search.
+   */
+  condition(terms: readonly string[], params: SqlParameters): Promise<string>;
+  /** The page of matching traces ordered by start time (ties by id), `timestamp` desc or asc, with the count. */
+  list(projectId: string, query: TraceListQuery, terms: readonly string[]): Promise<SearchPage>;
+}
+
+export function createSearch(pool: Pool): TraceSearch {
+  /**
+   * Whether more than MAX_EXPANDED_TRIGRAMS different trigrams of the indexed text start with the
+   * (lower-case) 1-2 character term. Each document holding it is split at its first character:
+   * each piece after the first follows an occurrence of that character, so the trigram there is
+   * the character and the next two of `piece, character, next piece, character`; overlapping
+   * occurrences (a run of one character) count as SQLite's trigram vocabulary counts them.
+   */
+  async function startsTooManyTrigrams(term: string): Promise<boolean> {
+    const first = [...term][0]!;
+    const result = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT DISTINCT trigram FROM (
+           SELECT p.ord, $1 || left(p.piece || $1 || coalesce(lead(p.piece) OVER (PARTITION BY d.doc_id ORDER BY p.ord), '') || $1, 2) AS trigram
+           FROM search_docs d CROSS JOIN LATERAL regexp_split_to_table(d.substrings, $2) WITH ORDINALITY AS p (piece, ord)
+           WHERE d.substrings LIKE $3) following
+         WHERE ord > 1 AND starts_with(trigram, $4)
+         LIMIT ${MAX_EXPANDED_TRIGRAMS + 1}) trigrams`,
+      [first, escapeRegex(first), `%${escapeLike(term)}%`, term],
+    );
+    return result.rows[0]!.n > MAX_EXPANDED_TRIGRAMS;
+  }
+
+  async function matchFor(rawTerm: string): Promise<TermMatch | null> {
+    const term = parseTerm(rawTerm);
+    if (term === null) return null;
+    if (term.kind === 'words') {
+      const tsquery = tsqueryLiteral(term.phrases, term.prefix);
+      return tsquery === null ? null : { kind: 'words', tsquery };
+    }
+    const text = term.text.toLowerCase();
+    if ([...text].length < 3 && (await startsTooManyTrigrams(text))) {
+      throw new QueryRejectedError(
+        'searchTerms',
+        `"${rawTerm}" is too short to search: it starts more than ${MAX_EXPANDED_TRIGRAMS} different trigrams; add a character`,
+      );
+    }
+    return { kind: 'substring', pattern: `%${escapeLike(text)}%` };
+  }
+
+  async function condition(terms: readonly string[], params: SqlParameters): Promise<string> {
+    const conditions: string[] = [];
+    for (const term of terms) {
+      const match = await matchFor(term);
+      if (match === null) return 'false';
+      const test = match.kind === 'words' ? `d.words @@ ${params.bind(match.tsquery)}::tsquery` : `d.substrings LIKE ${params.bind(match.pattern)}`;
+      conditions.push(`EXISTS (SELECT 1 FROM search_docs d WHERE d.project_id = t.project_id AND d.trace_id = t.id AND ${test})`);
+    }
+    return conditions.length === 0 ? 'true' : conditions.join(' AND ');
+  }
+
+  async function list(projectId: string, query: TraceListQuery, terms: readonly string[]): Promise<SearchPage> {
+    const params = sqlParameters();
+    const matching = `t.project_id = ${params.bind(projectId)} AND ${await condition(terms, params)}`;
+    const counted = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM traces t WHERE ${matching} LIMIT ${MAX_EXACT_COUNT + 1}) matches`,
+      params.values,
+    );
+    const n = counted.rows[0]!.n;
+
+    const desc = query.orderBy.direction === 'desc';
+    const [before, order] = desc ? ['<', 'DESC'] : ['>', 'ASC'];
+    let after = '';
+    if (query.after) {
+      const start = params.bind(String(query.after.value));
+      after = `AND (t.start_time_ns ${before} ${start}::bigint
+        OR (t.start_time_ns = ${start}::bigint AND t.id COLLATE "C" ${before} ${params.bind(query.after.id)}))`;
+    }
+    const offset = query.after ? 0 : (query.page - 1) * query.limit;
+    const rows = await pool.query<{ id: string; start_time_ns: string }>(
+      `SELECT t.id, t.start_time_ns FROM traces t WHERE ${matching} ${after}
+       ORDER BY t.start_time_ns ${order}, t.id COLLATE "C" ${order}
+       LIMIT ${params.bind(query.limit + 1)} OFFSET ${params.bind(offset)}`,
+      params.values,
+    );
+    const found = rows.rows.map((row) => ({ id: row.id, sort_value: BigInt(row.start_time_ns) }));
+    return {
+      found: found.slice(0, query.limit),
+      hasMore: found.length > query.limit,
+      count: { totalItems: n, lowerBound: n > MAX_EXACT_COUNT },
+    };
+  }
+
+  return { condition, list };
+}
+
+/** A LIKE pattern's literal text (backslash is LIKE's default escape). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+/** A regular expression's literal text: every ASCII punctuation character escaped (others are never syntax). */
+function escapeRegex(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
