@@ -20,7 +20,7 @@ import {
 import { createBatchWriter } from '../../collector/store/postgres/write/batch-writer.js';
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
 import { createObservationReads, type ObservationReads } from '../../collector/store/postgres/read/observations.js';
-import { FullTextSearchUnavailableError } from '../../collector/store/postgres/read/trace-filter.js';
+import { createSearch, type TraceSearch } from '../../collector/store/postgres/search/search.js';
 import { createTraceReads, type TraceReads } from '../../collector/store/postgres/read/traces.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { LISTED_TRACES, MINUTE, T0 } from '../helpers/listed-traces.js';
@@ -166,7 +166,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL trace and observation reads', 
     for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
     sqlite = openSqliteStore({ file: ':memory:' });
     for (const outcome of await sqlite.writeBatches(BATCHES)) if (!outcome.ok) throw outcome.error;
-    traces = createTraceReads(pool);
+    traces = createTraceReads(pool, createSearch(pool));
     observations = createObservationReads(pool);
   }, 60_000);
   afterAll(async () => {
@@ -276,24 +276,48 @@ describe.skipIf(!postgresAvailable())('PostgreSQL trace and observation reads', 
     await expect(traces.listTraces(PROJECT, { ...query, after: { ...next!, value: null } })).rejects.toBeInstanceOf(QueryRejectedError);
   });
 
-  it('says full-text search is not available when search terms come without a search condition', async () => {
-    const query: TraceListQuery = { searchTerms: ['password'], page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'desc' } };
-    await expect(traces.listTraces(PROJECT, query)).rejects.toBeInstanceOf(FullTextSearchUnavailableError);
-    await expect(traces.listTraces(PROJECT, query)).rejects.toThrow(/full-text search is not available on the PostgreSQL engine/);
-  });
-
-  it('adds the search condition it is given, once per term, to the other conditions', async () => {
-    const withSearch = createTraceReads(pool, { searchCondition: (c, term) => c.add(`t.name LIKE ${c.bind(`%${term}%`)}`) });
+  it('adds the search condition, awaited, to the other conditions; terms alone in time order take the search list', async () => {
+    const calls: string[] = [];
+    const search: TraceSearch = {
+      async condition(terms, params) {
+        calls.push('condition');
+        return terms.map((term) => `t.name LIKE ${params.bind(`%${term}%`)}`).join(' AND ');
+      },
+      async list() {
+        calls.push('list');
+        return { found: [{ id: SPECS[1]!.id, sort_value: 1n }], hasMore: true, count: { totalItems: 10_001, lowerBound: true } };
+      },
+    };
+    const withSearch = createTraceReads(pool, search);
     const page = await withSearch.listTraces(PROJECT, { searchTerms: ['support', 'query'], userId: 'alice', page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'asc' } });
     expect(page.data.map((t) => t.id)).toEqual([SPECS[0]!.id, SPECS[1]!.id]);
     expect(page.meta.totalItems).toBe(2);
+    expect(calls).toEqual(['condition']);
+    const byName = await withSearch.listTraces(PROJECT, { searchTerms: ['support'], page: 1, limit: 10, orderBy: { field: 'name', direction: 'asc' } });
+    expect(byName.data.length).toBeGreaterThan(0);
+    expect(calls).toEqual(['condition', 'condition']);
+    const listed = await withSearch.listTraces(PROJECT, { searchTerms: ['anything'], page: 1, limit: 1, orderBy: { field: 'timestamp', direction: 'desc' } });
+    expect(calls).toEqual(['condition', 'condition', 'list']);
+    expect(listed.data.map((t) => t.id)).toEqual([SPECS[1]!.id]);
+    expect(listed.totalItemsIsLowerBound).toBe(true);
+    expect(listed.meta.totalItems).toBe(10_001);
+    expect(listed.next).toEqual({ orderBy: 'timestamp.desc', value: '1', id: SPECS[1]!.id });
+  });
+
+  it('refuses a search term too broad before reading anything else', async () => {
+    const refusing: TraceSearch = {
+      condition: async () => { throw new QueryRejectedError('searchTerms', 'too broad'); },
+      list: async () => { throw new QueryRejectedError('searchTerms', 'too broad'); },
+    };
+    const reads = createTraceReads(pool, refusing);
+    await expect(reads.listTraces(PROJECT, { searchTerms: ['x'], userId: 'alice', page: 1, limit: 10, orderBy: { field: 'timestamp', direction: 'desc' } })).rejects.toBeInstanceOf(QueryRejectedError);
   });
 
   it('counts the rows it lists while another collector writes, reading one snapshot', async () => {
     const concurrentPool = await preparePostgresDatabase({ url: await server.createDatabase('concurrent_reads'), poolSize: 2 });
     try {
       const write = createBatchWriter(concurrentPool);
-      const reads = createTraceReads(concurrentPool);
+      const reads = createTraceReads(concurrentPool, createSearch(concurrentPool));
       let writing = true;
       const writes = (async () => {
         for (let i = 0; i < 40; i++) {

@@ -6,25 +6,17 @@
  * SQLite chooses between by hand are not needed here.
  */
 import type { ScoreCondition, TraceFilter } from '../../contract.js';
+import type { TraceSearch } from '../search/search.js';
 import { SqlConditions } from './conditions.js';
 
 const NS_PER_MS = 1_000_000;
 
 /**
- * Adds to `conditions` that a trace (`traces t`) matches one full-text term, as TraceFilter's
- * `searchTerms` describes. Provided by the full-text search of this engine.
+ * The conditions of `filter`. Asynchronous for the search terms only: the full-text search
+ * (store/postgres/search/) reads the index to refuse a term too broad to search, throwing
+ * QueryRejectedError before any other statement runs.
  */
-export type TraceSearchCondition = (conditions: SqlConditions, term: string) => void;
-
-/** Thrown for a filter with search terms when no full-text search was given to the reads. */
-export class FullTextSearchUnavailableError extends Error {
-  constructor() {
-    super('searchTerms: full-text search is not available on the PostgreSQL engine yet');
-    this.name = 'FullTextSearchUnavailableError';
-  }
-}
-
-export function traceConditions(projectId: string, filter: TraceFilter, search: TraceSearchCondition | undefined): SqlConditions {
+export async function traceConditions(projectId: string, filter: TraceFilter, search: Pick<TraceSearch, 'condition'>): Promise<SqlConditions> {
   const c = new SqlConditions(projectId).add('t.project_id = $1');
   const equal = (column: string, value: string | undefined) => {
     if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
@@ -55,10 +47,7 @@ export function traceConditions(projectId: string, filter: TraceFilter, search: 
   }
   for (const condition of filter.scores ?? []) c.add(scoreCondition(c, condition));
   for (const { key, value } of filter.metadata ?? []) c.add(metadataCondition(c, key, value));
-  if (filter.searchTerms?.length) {
-    if (search === undefined) throw new FullTextSearchUnavailableError();
-    for (const term of filter.searchTerms) search(c, term);
-  }
+  if (filter.searchTerms?.length) c.add(await search.condition(filter.searchTerms, c));
   return c;
 }
 

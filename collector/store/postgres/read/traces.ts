@@ -15,6 +15,7 @@ import type {
   TraceOrderField,
 } from '../../contract.js';
 import { QueryRejectedError } from '../../contract.js';
+import { pageMeta } from './conditions.js';
 import { addAfterCondition, isValidPosition, orderBySql, positionOf, type SortKey } from './keyset.js';
 import {
   OBSERVATION_COLUMNS,
@@ -31,7 +32,8 @@ import {
   type TraceRow,
 } from './rows.js';
 import { inSnapshot } from './snapshot.js';
-import { traceConditions, type TraceSearchCondition } from './trace-filter.js';
+import type { TraceSearch } from '../search/search.js';
+import { traceConditions } from './trace-filter.js';
 
 /** Text keys and ids compare by their bytes (COLLATE "C"), as SQLite's BINARY collation does. */
 export const TRACE_SORT_KEYS: Record<TraceOrderField, SortKey> = {
@@ -47,20 +49,13 @@ const NARROWING_FIELDS = [
   'level', 'minLatencyMs', 'maxLatencyMs', 'minCostUsd', 'maxCostUsd', 'scores', 'metadata', 'model', 'searchTerms',
 ] as const satisfies ReadonlyArray<keyof TraceFilter>;
 
-export interface TraceReadOptions {
-  /**
-   * The full-text condition of `searchTerms` (store/postgres/search/). Without it, a list with
-   * search terms throws FullTextSearchUnavailableError.
-   */
-  searchCondition?: TraceSearchCondition;
-}
-
 export interface TraceReads {
   getTrace(projectId: string, traceId: string): Promise<TraceDetailRecord | null>;
   listTraces(projectId: string, query: TraceListQuery): Promise<KeysetPage<TraceListRecord>>;
 }
 
-export function createTraceReads(pool: Pool, options: TraceReadOptions = {}): TraceReads {
+/** `search` finds `searchTerms` (store/postgres/search/search.ts): its condition, and its own list for terms alone. */
+export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'condition' | 'list'>): TraceReads {
   async function getTrace(projectId: string, traceId: string): Promise<TraceDetailRecord | null> {
     return inSnapshot(pool, async (client) => {
       const { rows } = await client.query<TraceRow>(`SELECT ${TRACE_COLUMNS} FROM traces t WHERE t.project_id = $1 AND t.id = $2`, [
@@ -93,8 +88,21 @@ export function createTraceReads(pool: Pool, options: TraceReadOptions = {}): Tr
     if (query.after && (query.after.orderBy !== orderBy || !isValidPosition(key, query.after))) {
       throw new QueryRejectedError('after', `the position was made for orderBy ${query.after.orderBy}, not ${orderBy}`);
     }
-    const narrowed = NARROWING_FIELDS.some((field) => query[field] !== undefined);
-    const conditions = traceConditions(projectId, query, options.searchCondition);
+    const narrowing = NARROWING_FIELDS.filter((field) => query[field] !== undefined);
+    // Terms alone in time order: the search's own list, as SQLite's (exact count up to a bound).
+    if (narrowing.length === 1 && narrowing[0] === 'searchTerms' && query.orderBy.field === 'timestamp') {
+      const { found, hasMore, count: counted } = await search.list(projectId, query, query.searchTerms!);
+      const last = found.at(-1);
+      return inSnapshot(pool, async (client) => ({
+        data: await listRows(client, projectId, found.map((row) => row.id)),
+        meta: pageMeta(query, counted.totalItems),
+        next: hasMore && last ? positionOf(orderBy, key, last.sort_value, last.id) : null,
+        totalItemsIsLowerBound: counted.lowerBound,
+      }));
+    }
+    const narrowed = narrowing.length > 0;
+    // Before the snapshot: the search may refuse a term (QueryRejectedError) after reading the index.
+    const conditions = await traceConditions(projectId, query, search);
     return inSnapshot(pool, async (client) => {
       const totalItems = narrowed
         ? await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params)
@@ -112,7 +120,7 @@ export function createTraceReads(pool: Pool, options: TraceReadOptions = {}): Tr
       const last = shown.at(-1);
       return {
         data: await listRows(client, projectId, shown.map((row) => row.id)),
-        meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
+        meta: pageMeta(query, totalItems),
         next: hasMore && last ? positionOf(orderBy, key, last.sort_value, last.id) : null,
         totalItemsIsLowerBound: false,
       };

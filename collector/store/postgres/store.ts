@@ -1,0 +1,65 @@
+/**
+ * The PostgreSQL TraceStore: connects and brings the schema up to date (prepare.ts), then answers
+ * the pipeline and the query API through the modules beside it, as store/sqlite/store.ts does
+ * for SQLite. Several collectors may share one database: every write and deletion takes its
+ * traces' advisory locks (write/trace-locks.ts), so none reads and then writes unlocked.
+ */
+import type { TraceStore } from '../contract.js';
+import type { PostgresConnectOptions } from './connect.js';
+import { preparePostgresDatabase } from './prepare.js';
+import { createBatchWriter } from './write/batch-writer.js';
+import { createTraceReads } from './read/traces.js';
+import { createSearch } from './search/search.js';
+import { createObservationReads } from './read/observations.js';
+import { createSessionReads } from './read/sessions.js';
+import { createScoreStore } from './read/scores.js';
+import { createMetricsReads } from './read/metrics.js';
+import { createCustomModelStore } from './read/models.js';
+import { deleteTrace } from './upkeep/trace-delete.js';
+import { deleteTracesOlderThan } from './upkeep/retention.js';
+
+export type PostgresStoreOptions = PostgresConnectOptions;
+
+/**
+ * A store on the database at `options.url`, once connected and migrated. Throws, naming the
+ * target without its password, when it cannot connect or the schema cannot be brought up to date.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<TraceStore> {
+  const pool = await preparePostgresDatabase(options);
+  const writeBatches = createBatchWriter(pool);
+  const traces = createTraceReads(pool, createSearch(pool));
+  const observations = createObservationReads(pool);
+  const sessions = createSessionReads(pool);
+  const scores = createScoreStore(pool);
+  const metrics = createMetricsReads(pool);
+  const models = createCustomModelStore(pool);
+  let closing: Promise<void> | null = null;
+
+  return {
+    writeBatches: (batches) => writeBatches(batches),
+    deleteTracesOlderThan: (cutoffUnixNano, maxTraces) => deleteTracesOlderThan(pool, cutoffUnixNano, maxTraces),
+    listTraces: (projectId, query) => traces.listTraces(projectId, query),
+    getTrace: (projectId, traceId) => traces.getTrace(projectId, traceId),
+    deleteTrace: (projectId, traceId) => deleteTrace(pool, projectId, traceId),
+    listObservations: (projectId, query) => observations.listObservations(projectId, query),
+    getObservation: (projectId, id) => observations.getObservation(projectId, id),
+    findObservationTraceId: (projectId, id) => observations.findObservationTraceId(projectId, id),
+    listSessions: (projectId, query) => sessions.listSessions(projectId, query),
+    getSession: (projectId, sessionId) => sessions.getSession(projectId, sessionId),
+    listUsers: (projectId, query) => sessions.listUsers(projectId, query),
+    getUser: (projectId, userId) => sessions.getUser(projectId, userId),
+    listScores: (projectId, query) => scores.listScores(projectId, query),
+    getScore: (projectId, scoreId) => scores.getScore(projectId, scoreId),
+    upsertScore: (projectId, score) => scores.upsertScore(projectId, score),
+    deleteScore: (projectId, scoreId) => scores.deleteScore(projectId, scoreId),
+    dailyMetrics: (projectId, query) => metrics.dailyMetrics(projectId, query),
+    listCustomModels: (projectId) => models.listCustomModels(projectId),
+    insertCustomModel: (projectId, model) => models.insertCustomModel(projectId, model),
+    deleteCustomModel: (projectId, modelId) => models.deleteCustomModel(projectId, modelId),
+    /** Ends the pool once; a second call waits for the first. */
+    close() {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}
