@@ -79,7 +79,7 @@ export interface DocumentParts {
  */
 export function addToDocuments(
   spans: readonly MappedSpan[],
-  observations: readonly Observation[],
+  observations: ReadonlyArray<Pick<Observation, 'traceId' | 'startTimeUnixNano' | 'name' | 'id' | 'input' | 'output'>>,
   documentOf: (traceId: string, startNs: bigint) => DocumentParts,
 ): void {
   for (const observation of observations) {

@@ -2,9 +2,20 @@
  * The storage engines the store contract runs against (test/store/*.contract.test.ts). Each
  * `open()` gives a new, empty store of its own, and `cleanup()` closes it and removes whatever
  * it left behind; an engine added here runs the whole contract suite.
+ *
+ * PostgreSQL runs where its server binaries are installed (postgresAvailable(): otherwise left
+ * out with the reason printed, and a failure under CI=true): one throwaway server per test file,
+ * started at the first open() and stopped after the file's tests, and a database per open(),
+ * copied from a template database migrated once per file (CREATE DATABASE ... TEMPLATE is a file
+ * copy, far quicker than creating the schema again).
  */
+import { afterAll } from 'vitest';
+import pg from 'pg';
 import type { TraceStore } from '../../collector/store/contract.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
+import { openPostgresStore } from '../../collector/store/postgres/store.js';
+import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
+import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 
 export interface OpenedStore {
   store: TraceStore;
@@ -17,14 +28,64 @@ export interface StoreEngine {
   open(): Promise<OpenedStore>;
 }
 
-export const ENGINES: StoreEngine[] = [
-  {
-    name: 'sqlite',
-    // In memory: the contract is about what the store answers, and a file adds only its own upkeep
-    // (WAL checkpoints, statistics), tested in test/store/{wal-checkpoint,planner-statistics}.test.ts.
-    open: async () => {
-      const store = openSqliteStore({ file: ':memory:' });
-      return { store, cleanup: () => store.close() };
-    },
+const SQLITE: StoreEngine = {
+  name: 'sqlite',
+  // In memory: the contract is about what the store answers, and a file adds only its own upkeep
+  // (WAL checkpoints, statistics), tested in test/store/{wal-checkpoint,planner-statistics}.test.ts.
+  open: async () => {
+    const store = openSqliteStore({ file: ':memory:' });
+    return { store, cleanup: () => store.close() };
   },
-];
+};
+
+const TEMPLATE = 'contract_template';
+
+/** This file's server, with its migrated template database; started at the first open(). */
+let postgres: Promise<{ server: PostgresServer; admin: pg.Pool }> | undefined;
+let databases = 0;
+
+function postgresServer(): Promise<{ server: PostgresServer; admin: pg.Pool }> {
+  postgres ??= (async () => {
+    const server = await startPostgres();
+    try {
+      const template = await preparePostgresDatabase({ url: await server.createDatabase(TEMPLATE), poolSize: 1 });
+      await template.end();
+      return { server, admin: new pg.Pool({ connectionString: server.url, max: 1 }) };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  })();
+  return postgres;
+}
+
+const POSTGRES: StoreEngine = {
+  name: 'postgres',
+  open: async () => {
+    const { server, admin } = await postgresServer();
+    const name = `contract_${++databases}`;
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+    const url = new URL(server.url);
+    url.pathname = `/${name}`;
+    // A small pool: the contract writes and reads one request at a time, a few at once at most.
+    const store = await openPostgresStore({ url: url.toString(), poolSize: 4 });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      },
+    };
+  },
+};
+
+// Registered on the importing test file: its server stops once its tests are done.
+afterAll(async () => {
+  if (postgres === undefined) return;
+  const { server, admin } = await postgres.catch(() => ({ server: undefined, admin: undefined }));
+  postgres = undefined;
+  await admin?.end();
+  await server?.stop();
+});
+
+export const ENGINES: StoreEngine[] = postgresAvailable() ? [SQLITE, POSTGRES] : [SQLITE];

@@ -5,6 +5,9 @@
  * spaces, that text in lower case for substring matches (pg_trgm). Documents only accumulate:
  * text a later span replaces stays searchable under its trace, as on SQLite.
  *
+ * An observation whose input or output chat messages arriving later change (write/log-join.ts)
+ * gets a document of its new text too, as SQLite's observations_search_update trigger gives it.
+ *
  * trace_start_ns is the trace row's start when the batch has written it (the caller holds the
  * trace's advisory lock), else the earliest start the batch names for the trace.
  */
@@ -22,7 +25,7 @@ export async function writeSearchDocuments(
   client: PoolClient,
   projectId: string,
   spans: readonly MappedSpan[],
-  observations: readonly Observation[],
+  observations: ReadonlyArray<Pick<Observation, 'traceId' | 'startTimeUnixNano' | 'name' | 'id' | 'input' | 'output'>>,
 ): Promise<void> {
   const documents = new Map<string, PendingDocument>();
   addToDocuments(spans, observations, (traceId, startNs) => {

@@ -17,6 +17,7 @@ import { groupBySpan, joinedMessages, rootContribution, withMessages, type Joine
 import { insertRows } from './multi-row.js';
 import { observationKey } from './observations.js';
 import { jsonText, text } from './values.js';
+import { writeSearchDocuments } from '../search/documents.js';
 
 /**
  * The spans with the messages waiting for them applied, those messages marked joined; each span
@@ -52,8 +53,10 @@ export async function writeMessages(
   if (messages.length === 0) return [];
   const groups = groupBySpan(messages);
   const spanIds = groups.map((group) => ({ traceId: group[0]!.traceId, spanId: group[0]!.spanId }));
-  const stored = await client.query<{ trace_id: string; id: string; parent_observation_id: string | null; start_time_ns: string; end_time_ns: string | null }>(
-    `SELECT o.trace_id, o.id, o.parent_observation_id, o.start_time_ns, o.end_time_ns
+  const stored = await client.query<{
+    trace_id: string; id: string; name: string | null; parent_observation_id: string | null; start_time_ns: string; end_time_ns: string | null;
+  }>(
+    `SELECT o.trace_id, o.id, o.name, o.parent_observation_id, o.start_time_ns, o.end_time_ns
      FROM unnest($2::text[], $3::text[]) AS k (trace_id, id)
      JOIN observations o ON o.project_id = $1 AND o.trace_id = k.trace_id AND o.id = k.id`,
     [text(projectId), spanIds.map((s) => text(s.traceId)), spanIds.map((s) => text(s.spanId))],
@@ -94,6 +97,20 @@ export async function writeMessages(
       updates.map((u) => jsonText(u.messages.input)),
       updates.map((u) => jsonText(u.messages.output)),
     ],
+  );
+  // The new text is searchable under the trace, as SQLite's observations_search_update trigger makes it.
+  await writeSearchDocuments(
+    client,
+    projectId,
+    [],
+    updates.map(({ row, messages: messagesOfSpan }) => ({
+      traceId: row.trace_id,
+      id: row.id,
+      name: row.name ?? '',
+      startTimeUnixNano: BigInt(row.start_time_ns),
+      input: messagesOfSpan.input,
+      output: messagesOfSpan.output,
+    })),
   );
   return updates
     .filter(({ row }) => row.parent_observation_id === null)
