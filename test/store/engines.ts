@@ -50,7 +50,7 @@ function postgresServer(): Promise<{ server: PostgresServer; admin: pg.Pool }> {
     try {
       const template = await preparePostgresDatabase({ url: await server.createDatabase(TEMPLATE), poolSize: 1 });
       await template.end();
-      return { server, admin: new pg.Pool({ connectionString: server.url, max: 1 }) };
+      return { server, admin: new pg.Pool({ connectionString: server.url, max: 2 }) };
     } catch (error) {
       await server.stop();
       throw error;
@@ -59,21 +59,36 @@ function postgresServer(): Promise<{ server: PostgresServer; admin: pg.Pool }> {
   return postgres;
 }
 
+/**
+ * A new database copied from the template. The next one is copied while a test runs (a copy takes
+ * about a quarter of a second, most of a short test's time), so open() mostly finds it ready.
+ */
+let spare: Promise<string> | undefined;
+const drops: Array<Promise<void>> = [];
+
+async function copyTemplate(admin: pg.Pool): Promise<string> {
+  const name = `contract_${++databases}`;
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+  return name;
+}
+
 const POSTGRES: StoreEngine = {
   name: 'postgres',
   open: async () => {
     const { server, admin } = await postgresServer();
-    const name = `contract_${++databases}`;
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+    const name = await (spare ?? copyTemplate(admin));
+    spare = copyTemplate(admin);
+    spare.catch(() => undefined); // awaited by the next open(), which reports its failure
     const url = new URL(server.url);
     url.pathname = `/${name}`;
     // A small pool: the contract writes and reads one request at a time, a few at once at most.
     const store = await openPostgresStore({ url: url.toString(), poolSize: 4 });
     return {
       store,
+      // Dropped while the next test runs; the file's last drops are awaited before the server stops.
       cleanup: async () => {
         await store.close();
-        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+        drops.push(admin.query(`DROP DATABASE IF EXISTS ${name}`).then(() => undefined));
       },
     };
   },
@@ -84,6 +99,8 @@ afterAll(async () => {
   if (postgres === undefined) return;
   const { server, admin } = await postgres.catch(() => ({ server: undefined, admin: undefined }));
   postgres = undefined;
+  await Promise.all([spare, ...drops.splice(0)].map((pending) => pending?.catch(() => undefined)));
+  spare = undefined;
   await admin?.end();
   await server?.stop();
 });
