@@ -4,11 +4,11 @@
  * `spanlite keys ...`: manage API keys (auth/keys-command.ts).
  */
 import pino from 'pino';
-import { resolve } from 'node:path';
 import { ConfigError, loadCollectorConfig } from '../config/collector-config.js';
-import { startCollector } from './main.js';
+import { describeDatabase, startCollector } from './main.js';
 import { KEYS_USAGE, runKeysCommand } from './auth/keys-command.js';
 import { openSqliteKeyStore } from './store/sqlite/keys.js';
+import { openPostgresKeyStore } from './store/postgres/keys.js';
 
 const USAGE = `usage: spanlite [start]
        spanlite keys create|list|revoke ...
@@ -41,7 +41,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'keys') {
     const dbFile = config.dbFile;
-    return runKeysCommand(argv.slice(1), () => openSqliteKeyStore({ file: dbFile }), {
+    const openKeys = config.dbEngine === 'postgres'
+      ? () => openPostgresKeyStore({ url: dbFile, poolSize: 1 })
+      : () => openSqliteKeyStore({ file: dbFile });
+    return runKeysCommand(argv.slice(1), openKeys, {
       out: (text) => console.log(text),
       err: (text) => console.error(text),
     });
@@ -55,9 +58,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const grpc = collector.grpcUrl === null ? 'OTLP/gRPC off' : `OTLP/gRPC on ${collector.grpcUrl}`;
+  const database = describeDatabase(config);
   logger.info(
-    { url: collector.url, grpcUrl: collector.grpcUrl, database: resolve(config.dbFile), otlpEndpoint: collector.url },
-    `spanlite listening on ${collector.url}; ${grpc}; database ${resolve(config.dbFile)}; ` +
+    { url: collector.url, grpcUrl: collector.grpcUrl, database, otlpEndpoint: collector.url },
+    `spanlite listening on ${collector.url}; ${grpc}; database ${database}; ` +
       `point exporters at OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url} ` +
       `(traces: ${collector.tracesEndpoint}, logs: ${collector.logsEndpoint})`,
   );

@@ -5,6 +5,7 @@
  * idempotent.
  */
 import pino, { type Logger } from 'pino';
+import { resolve } from 'node:path';
 import type { CollectorConfig } from '../config/collector-config.js';
 import { loadPricingTable } from '../config/pricing.js';
 import { createPriceCatalog } from './pricing/price-catalog.js';
@@ -18,6 +19,10 @@ import { createAdmission } from './receiver/admission.js';
 import { openSqliteKeyStore } from './store/sqlite/keys.js';
 import { createAccessControl, type AccessControl } from './auth/access-control.js';
 import type { KeyStore } from './auth/key-store.js';
+import type { TraceStore } from './store/contract.js';
+import { openPostgresStore } from './store/postgres/store.js';
+import { openPostgresKeyStore } from './store/postgres/keys.js';
+import { describeTarget, postgresTarget } from './store/postgres/connect.js';
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
@@ -36,17 +41,11 @@ export async function startCollector(
   logger: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningCollector> {
   const table = loadPricingTable({ userPricingFile: config.pricingFile });
-  const store = openSqliteStore({
-    file: config.dbFile,
-    synchronous: config.dbSynchronous,
-    cacheMiB: config.dbCacheMiB,
-    onUpkeepFailure: (error) => logger.warn({ err: error }, error.message),
-  });
-  // After the store's open, which prepared the file; its own connection (see store/sqlite/keys.ts).
+  const store = await openStore(config, logger);
   let keyStore: KeyStore | undefined;
   let accessControl: AccessControl;
   try {
-    keyStore = openSqliteKeyStore({ file: config.dbFile });
+    keyStore = await openKeyStore(config);
     accessControl = await createAccessControl({
       keys: keyStore,
       host: config.host,
@@ -130,4 +129,35 @@ export async function startCollector(
       return closing;
     },
   };
+}
+
+/** Where the collector stores its data, for logs: the SQLite file, or PostgreSQL's host, port, database and user (never the password). */
+export function describeDatabase(config: Readonly<CollectorConfig>): string {
+  return config.dbEngine === 'postgres' ? `PostgreSQL ${describeTarget(postgresTarget(config.dbFile))}` : resolve(config.dbFile);
+}
+
+/** The store SPANLITE_DB names: a failed PostgreSQL connection or migration throws, naming the target without its password. */
+async function openStore(config: Readonly<CollectorConfig>, logger: Logger): Promise<TraceStore> {
+  if (config.dbEngine === 'postgres') {
+    const store = await openPostgresStore({
+      url: config.dbFile,
+      poolSize: config.dbPoolSize,
+      onIdleError: (error) => logger.warn({ err: error }, `PostgreSQL connection lost while idle: ${error.message}`),
+    });
+    const target = postgresTarget(config.dbFile);
+    logger.info({ host: target.host, port: target.port, database: target.database, poolSize: config.dbPoolSize }, `PostgreSQL in use: ${describeTarget(target)}`);
+    return store;
+  }
+  return openSqliteStore({
+    file: config.dbFile,
+    synchronous: config.dbSynchronous,
+    cacheMiB: config.dbCacheMiB,
+    onUpkeepFailure: (error) => logger.warn({ err: error }, error.message),
+  });
+}
+
+/** After the store's open, which prepared the database: its own connection (store/sqlite/keys.ts) or small pool. */
+function openKeyStore(config: Readonly<CollectorConfig>): KeyStore | Promise<KeyStore> {
+  if (config.dbEngine === 'postgres') return openPostgresKeyStore({ url: config.dbFile, poolSize: 2 });
+  return openSqliteKeyStore({ file: config.dbFile });
 }

@@ -3,14 +3,22 @@
  * Every problem is reported at once so a bad deployment is fixed in one go.
  */
 import { envReader } from './env-reader.js';
+import { postgresTarget } from '../collector/store/postgres/connect.js';
 
 export interface CollectorConfig {
   /** SPANLITE_HOST, default 127.0.0.1. */
   host: string;
   /** SPANLITE_PORT, default 4318 (the OTLP/HTTP port). */
   port: number;
-  /** SPANLITE_DB, default ./data/spanlite.db. */
+  /**
+   * SPANLITE_DB, default ./data/spanlite.db: a SQLite database file, or a `postgres://` or
+   * `postgresql://` URL, which selects the PostgreSQL engine (`dbEngine`).
+   */
   dbFile: string;
+  /** `postgres` when SPANLITE_DB is a PostgreSQL URL, else `sqlite`. */
+  dbEngine: 'sqlite' | 'postgres';
+  /** SPANLITE_DB_POOL, default 10 (1-1000): PostgreSQL connections at most. */
+  dbPoolSize: number;
   /** SPANLITE_DB_SYNC: full (default, survives power loss) or normal (survives a process crash). */
   dbSynchronous: 'full' | 'normal';
   /**
@@ -91,6 +99,8 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     host: env.SPANLITE_HOST || '127.0.0.1',
     port: integer('SPANLITE_PORT', 4318, 0, 65535),
     dbFile: env.SPANLITE_DB || './data/spanlite.db',
+    dbEngine: /^postgres(ql)?:\/\//i.test(env.SPANLITE_DB ?? '') ? 'postgres' : 'sqlite',
+    dbPoolSize: integer('SPANLITE_DB_POOL', 10, 1, 1_000),
     dbSynchronous: oneOf('SPANLITE_DB_SYNC', ['full', 'normal'] as const, 'full'),
     dbCacheMiB: integer('SPANLITE_DB_CACHE_MB', 64, 2, 65_536),
     maxBodyBytes: integer('SPANLITE_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -109,6 +119,13 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
   };
   if (config.grpcPort !== null && config.grpcPort !== 0 && config.grpcPort === config.port) {
     problems.push(`SPANLITE_GRPC_PORT: must differ from SPANLITE_PORT (both ${config.port})`);
+  }
+  if (config.dbEngine === 'postgres') {
+    try {
+      postgresTarget(config.dbFile);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

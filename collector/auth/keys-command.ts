@@ -22,7 +22,7 @@ export interface KeysCommandIo {
 }
 
 /** Runs the command; resolves with the exit code (0 done, 1 refused, 2 usage). */
-export async function runKeysCommand(args: readonly string[], openKeys: () => KeyStore, io: KeysCommandIo): Promise<number> {
+export async function runKeysCommand(args: readonly string[], openKeys: () => KeyStore | Promise<KeyStore>, io: KeysCommandIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -53,7 +53,7 @@ export async function runKeysCommand(args: readonly string[], openKeys: () => Ke
 
   let store: KeyStore;
   try {
-    store = openKeys();
+    store = await openKeys();
   } catch (error) {
     io.err(`spanlite keys: ${(error as Error).message}`);
     return 1;

@@ -18,3 +18,27 @@ describe('SPANLITE_DB_CACHE_MB', () => {
     expect(configProblems({ SPANLITE_DB_CACHE_MB: '0.5' })).toHaveLength(1);
   });
 });
+
+describe('SPANLITE_DB selecting the engine, and SPANLITE_DB_POOL', () => {
+  it('keeps SQLite for a file and selects PostgreSQL for a postgres:// or postgresql:// URL', () => {
+    expect(loadCollectorConfig({}).dbEngine).toBe('sqlite');
+    expect(loadCollectorConfig({ SPANLITE_DB: './data/x.db' }).dbEngine).toBe('sqlite');
+    for (const url of ['postgres://u:p@db.example:5432/spans', 'postgresql://u:p@db.example/spans?sslmode=require']) {
+      expect(loadCollectorConfig({ SPANLITE_DB: url })).toMatchObject({ dbEngine: 'postgres', dbFile: url });
+    }
+  });
+
+  it('defaults the pool to 10 connections and refuses what is not 1-1000', () => {
+    expect(loadCollectorConfig({}).dbPoolSize).toBe(10);
+    expect(loadCollectorConfig({ SPANLITE_DB_POOL: '25' }).dbPoolSize).toBe(25);
+    expect(configProblems({ SPANLITE_DB_POOL: '0' })).toEqual(['SPANLITE_DB_POOL: expected an integer 1-1000 (got "0")']);
+    expect(configProblems({ SPANLITE_DB_POOL: 'many' })).toHaveLength(1);
+  });
+
+  it('refuses a PostgreSQL URL it cannot read, without echoing the password', () => {
+    const problems = configProblems({ SPANLITE_DB: 'postgres://u:secret-pw@db.example:notaport/spans' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SPANLITE_DB: /);
+    expect(problems[0]).not.toContain('secret-pw');
+  });
+});

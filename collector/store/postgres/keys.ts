@@ -5,6 +5,8 @@
  */
 import type { Pool } from 'pg';
 import type { ApiKeyRecord, KeyStore } from '../../auth/key-store.js';
+import type { PostgresConnectOptions } from './connect.js';
+import { preparePostgresDatabase } from './prepare.js';
 
 interface KeyRow {
   id: string;
@@ -79,5 +81,23 @@ function fromRow(row: KeyRow | undefined): ApiKeyRecord | null {
     note: row.note,
     createdAtMs: Number(row.created_at_ms),
     revokedAtMs: row.revoked_at_ms === null ? null : Number(row.revoked_at_ms),
+  };
+}
+
+/**
+ * A key store on a pool of its own (the `spanlite keys` CLI, or a collector beside its store):
+ * connects, brings the schema up to date (a key may be created before any collector started),
+ * and ends the pool on close().
+ */
+export async function openPostgresKeyStore(options: PostgresConnectOptions): Promise<KeyStore> {
+  const pool = await preparePostgresDatabase(options);
+  const keys = createPostgresKeyStore(pool);
+  let closing: Promise<void> | null = null;
+  return {
+    ...keys,
+    close() {
+      closing ??= keys.close().then(() => pool.end());
+      return closing;
+    },
   };
 }

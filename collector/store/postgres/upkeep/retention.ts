@@ -10,11 +10,20 @@
  *   observations, scores and waiting log messages without a trace are deleted by trace id too.
  * - The traces found are then locked, in key order, as the batch writer locks them, and deleted
  *   as `deleteTrace` deletes one (trace-delete.ts).
+ * - One collector at a time sweeps: a call first tries the transaction-level advisory lock
+ *   RETENTION_LOCK and, held by another collector's sweep, deletes nothing (returns 0, so that
+ *   collector's retention waits for its next round instead of racing the other over the same rows).
  */
 import type { Pool, PoolClient } from 'pg';
 import { lockTraces } from '../write/trace-locks.js';
 import { deleteLockedTraces, type TraceKey } from './trace-delete.js';
 import { inTransaction } from './transaction.js';
+
+/**
+ * The sweep's advisory lock: the two-key form, a key space apart from the one-key trace locks
+ * (write/trace-locks.ts) and the migration lock. 0x73706c6e is "spln".
+ */
+export const RETENTION_LOCK = [0x73706c6e, 1] as const;
 
 /** `NOT EXISTS` a trace row for the row aliased `r`. */
 const NO_TRACE = 'NOT EXISTS (SELECT 1 FROM traces t WHERE t.project_id = r.project_id AND t.id = r.trace_id)';
@@ -50,6 +59,8 @@ const FINDERS: ReadonlyArray<{ table: string; sql: string }> = [
 export async function deleteTracesOlderThan(pool: Pool, cutoffUnixNano: bigint, maxTraces: number): Promise<number> {
   if (maxTraces <= 0) return 0;
   return inTransaction(pool, async (client) => {
+    const locked = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', [...RETENTION_LOCK]);
+    if (!locked.rows[0]!.locked) return 0;
     const found = new Map<string, string[]>();
     let count = 0;
     for (const { table, sql } of FINDERS) {
