@@ -89,16 +89,18 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
       throw new QueryRejectedError('after', `the position was made for orderBy ${query.after.orderBy}, not ${orderBy}`);
     }
     const narrowing = NARROWING_FIELDS.filter((field) => query[field] !== undefined);
-    // Terms alone in time order: the search's own list, as SQLite's (exact count up to a bound).
+    // Terms alone in time order: the search's own list, as SQLite's (exact count up to a bound), in the page's snapshot.
     if (narrowing.length === 1 && narrowing[0] === 'searchTerms' && query.orderBy.field === 'timestamp') {
-      const { found, hasMore, count: counted } = await search.list(projectId, query, query.searchTerms!);
-      const last = found.at(-1);
-      return inSnapshot(pool, async (client) => ({
-        data: await listRows(client, projectId, found.map((row) => row.id)),
-        meta: pageMeta(query, counted.totalItems),
-        next: hasMore && last ? positionOf(orderBy, key, last.sort_value, last.id) : null,
-        totalItemsIsLowerBound: counted.lowerBound,
-      }));
+      return inSnapshot(pool, async (client) => {
+        const { found, hasMore, count: counted } = await search.list(projectId, query, query.searchTerms!, client);
+        const last = found.at(-1);
+        return {
+          data: await listRows(client, projectId, found.map((row) => row.id)),
+          meta: pageMeta(query, counted.totalItems),
+          next: hasMore && last ? positionOf(orderBy, key, last.sort_value, last.id) : null,
+          totalItemsIsLowerBound: counted.lowerBound,
+        };
+      });
     }
     const narrowed = narrowing.length > 0;
     // Before the snapshot: the search may refuse a term (QueryRejectedError) after reading the index.

@@ -17,7 +17,10 @@
  * User text only ever reaches PostgreSQL as bound parameters, and the tsquery and patterns built
  * from it escape what would be syntax there.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+
+/** A pool, or one of its connections (inside a transaction). */
+export type Queryable = Pool | PoolClient;
 import { QueryRejectedError, type TraceListQuery } from '../../contract.js';
 import { parseTerm } from '../../search-text.js';
 import { tsqueryLiteral } from './words.js';
@@ -61,8 +64,11 @@ export interface TraceSearch {
    * broad to search.
    */
   condition(terms: readonly string[], params: SqlParameters): Promise<string>;
-  /** The page of matching traces ordered by start time (ties by id), `timestamp` desc or asc, with the count. */
-  list(projectId: string, query: TraceListQuery, terms: readonly string[]): Promise<SearchPage>;
+  /**
+   * The page of matching traces ordered by start time (ties by id), `timestamp` desc or asc, with
+   * the count; read through `db` (default the pool), so that a caller's snapshot holds both.
+   */
+  list(projectId: string, query: TraceListQuery, terms: readonly string[], db?: Queryable): Promise<SearchPage>;
 }
 
 export function createSearch(pool: Pool): TraceSearch {
@@ -116,10 +122,10 @@ export function createSearch(pool: Pool): TraceSearch {
     return conditions.length === 0 ? 'true' : conditions.join(' AND ');
   }
 
-  async function list(projectId: string, query: TraceListQuery, terms: readonly string[]): Promise<SearchPage> {
+  async function list(projectId: string, query: TraceListQuery, terms: readonly string[], db: Queryable = pool): Promise<SearchPage> {
     const params = sqlParameters();
     const matching = `t.project_id = ${params.bind(projectId)} AND ${await condition(terms, params)}`;
-    const counted = await pool.query<{ n: number }>(
+    const counted = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM traces t WHERE ${matching} LIMIT ${MAX_EXACT_COUNT + 1}) matches`,
       params.values,
     );
@@ -134,7 +140,7 @@ export function createSearch(pool: Pool): TraceSearch {
         OR (t.start_time_ns = ${start}::bigint AND t.id COLLATE "C" ${before} ${params.bind(query.after.id)}))`;
     }
     const offset = query.after ? 0 : (query.page - 1) * query.limit;
-    const rows = await pool.query<{ id: string; start_time_ns: string }>(
+    const rows = await db.query<{ id: string; start_time_ns: string }>(
       `SELECT t.id, t.start_time_ns FROM traces t WHERE ${matching} ${after}
        ORDER BY t.start_time_ns ${order}, t.id COLLATE "C" ${order}
        LIMIT ${params.bind(query.limit + 1)} OFFSET ${params.bind(offset)}`,
