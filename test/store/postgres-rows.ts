@@ -1,10 +1,14 @@
 /**
  * Reading a PostgreSQL store's rows back with SQL in tests: every rollup table beside the same
- * numbers summed over the stored rows, and a fresh prepared database per test.
+ * numbers summed over the stored rows, and a fresh prepared database per test on a throwaway
+ * server per test file.
  */
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import type { SpanBatch } from '../../collector/store/contract.js';
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
-import type { PostgresServer } from '../helpers/postgres-server.js';
+import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 
 export type Sql = (text: string) => Promise<unknown[]>;
 
@@ -13,6 +17,46 @@ export async function newPostgresDatabase(server: PostgresServer, name: string, 
   const url = await server.createDatabase(name);
   const opened = await Promise.all(Array.from({ length: pools }, () => preparePostgresDatabase({ url, poolSize: 2 })));
   return { pools: opened, sql: async (text) => (await opened[0]!.query(text)).rows };
+}
+
+/** A prepared database: its first pool, a batch writer on a pool of its own per collector, SQL on the first pool. */
+export interface WrittenDatabase {
+  pool: pg.Pool;
+  writers: WriteBatches[];
+  sql: Sql;
+}
+
+/**
+ * A throwaway server started before the calling file's tests and stopped after them, and a new
+ * prepared database on it per call, named `<prefix>_<n>`, its pools ended with the file.
+ */
+export function postgresPerFile(prefix: string): {
+  server: () => PostgresServer;
+  newDatabase: (writers?: number) => Promise<WrittenDatabase>;
+} {
+  let server: PostgresServer | undefined;
+  let databases = 0;
+  const opened: pg.Pool[] = [];
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((pool) => pool.end()));
+    await server?.stop();
+  });
+  return {
+    server: () => server!,
+    newDatabase: async (writers = 1) => {
+      const { pools, sql } = await newPostgresDatabase(server!, `${prefix}_${++databases}`, writers);
+      opened.push(...pools);
+      return { pool: pools[0]!, writers: pools.map((pool) => createBatchWriter(pool)), sql };
+    },
+  };
+}
+
+/** Writes `batches` as one group, failing with the first refused batch's error. */
+export async function writeAll(write: WriteBatches, batches: readonly SpanBatch[]): Promise<void> {
+  for (const outcome of await write(batches)) if (!outcome.ok) throw outcome.error;
 }
 
 /** Every rollup table, and the same numbers summed from the stored rows, costs rounded to 1e-9 USD. */
