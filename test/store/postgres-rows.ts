@@ -12,10 +12,10 @@ import { startPostgres, type PostgresServer } from '../helpers/postgres-server.j
 
 export type Sql = (text: string) => Promise<unknown[]>;
 
-/** A new prepared database and `pools` pools on it (each a collector's); the caller ends them. */
-export async function newPostgresDatabase(server: PostgresServer, name: string, pools = 1): Promise<{ pools: pg.Pool[]; sql: Sql }> {
+/** A new prepared database and `pools` pools of `poolSize` on it (each a collector's); the caller ends them. */
+export async function newPostgresDatabase(server: PostgresServer, name: string, pools = 1, poolSize = 2): Promise<{ pools: pg.Pool[]; sql: Sql }> {
   const url = await server.createDatabase(name);
-  const opened = await Promise.all(Array.from({ length: pools }, () => preparePostgresDatabase({ url, poolSize: 2 })));
+  const opened = await Promise.all(Array.from({ length: pools }, () => preparePostgresDatabase({ url, poolSize })));
   return { pools: opened, sql: async (text) => (await opened[0]!.query(text)).rows };
 }
 
@@ -28,26 +28,34 @@ export interface WrittenDatabase {
 
 /**
  * A throwaway server started before the calling file's tests and stopped after them, and a new
- * prepared database on it per call, named `<prefix>_<n>`, its pools ended with the file.
+ * prepared database on it per call, named `<prefix>_<n>`, its pools ended with the file, after
+ * the stores handed to `closeWithFile`.
  */
 export function postgresPerFile(prefix: string): {
   server: () => PostgresServer;
-  newDatabase: (writers?: number) => Promise<WrittenDatabase>;
+  newDatabase: (writers?: number, poolSize?: number) => Promise<WrittenDatabase>;
+  closeWithFile: <Store extends { close(): unknown }>(store: Store) => Store;
 } {
   let server: PostgresServer | undefined;
   let databases = 0;
   const opened: pg.Pool[] = [];
+  const stores: Array<{ close(): unknown }> = [];
   beforeAll(async () => {
     server = await startPostgres();
   });
   afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
     await Promise.all(opened.map((pool) => pool.end()));
     await server?.stop();
   });
   return {
     server: () => server!,
-    newDatabase: async (writers = 1) => {
-      const { pools, sql } = await newPostgresDatabase(server!, `${prefix}_${++databases}`, writers);
+    closeWithFile: (store) => {
+      stores.push(store);
+      return store;
+    },
+    newDatabase: async (writers = 1, poolSize = 2) => {
+      const { pools, sql } = await newPostgresDatabase(server!, `${prefix}_${++databases}`, writers, poolSize);
       opened.push(...pools);
       return { pool: pools[0]!, writers: pools.map((pool) => createBatchWriter(pool)), sql };
     },
