@@ -3,7 +3,7 @@
  * the epoch), for every engine. Integer figures come as the driver reads them: bigint from
  * better-sqlite3 (safeIntegers), a decimal string from node-postgres.
  */
-import type { DailyMetricsRecord, ModelUsageRecord } from './contract.js';
+import type { DailyMetricsQuery, DailyMetricsRecord, ModelUsageRecord } from './contract.js';
 import { roundUsd } from './record-rows.js';
 
 export const NS_PER_DAY = 86_400_000_000_000n;
@@ -59,6 +59,25 @@ export function dayUsageColumns(counts: string, realCast: string): string {
 export function dayOf(unixNano: bigint): bigint {
   const day = unixNano / NS_PER_DAY;
   return unixNano < 0n && unixNano % NS_PER_DAY !== 0n ? day - 1n : day;
+}
+
+/** The days a query covers, first and last included. */
+export interface DayRange {
+  firstDay: bigint;
+  lastDay: bigint;
+}
+
+export function dayRangeOf(query: DailyMetricsQuery): DayRange {
+  return {
+    firstDay: query.fromTimeUnixNano === undefined ? -1n : dayOf(query.fromTimeUnixNano),
+    // `to` is exclusive: a range ending exactly at midnight does not touch the next day.
+    lastDay: query.toTimeUnixNano === undefined ? BigInt(Number.MAX_SAFE_INTEGER) : dayOf(query.toTimeUnixNano - 1n),
+  };
+}
+
+/** Whether the query filters traces, so that the per-day rollups cannot answer it. */
+export function filtersTraces(query: DailyMetricsQuery): boolean {
+  return query.traceName !== undefined || query.userId !== undefined || !!query.tags?.length || !!query.environments?.length;
 }
 
 function isDay(value: Integer, day: bigint): boolean {

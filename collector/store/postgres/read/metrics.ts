@@ -13,7 +13,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { DailyMetricsQuery, DailyMetricsRecord, Page } from '../../contract.js';
-import { dayOf, dayRecord, dayUsageColumns, type DayCount, type DayFigures, type DayModelUsage, type DayTraces } from '../../daily-metrics.js';
+import { dayRangeOf, dayRecord, dayUsageColumns, filtersTraces, type DayRange, type DayCount, type DayFigures, type DayModelUsage, type DayTraces } from '../../daily-metrics.js';
 import { NS_PER_DAY } from '../write/rollups.js';
 import { pageMeta, SqlConditions } from './conditions.js';
 import { inSnapshot } from './snapshot.js';
@@ -34,26 +34,16 @@ export function createMetricsReads(pool: Pool): MetricsReads {
   return {
     dailyMetrics: (projectId, query) =>
       inSnapshot(pool, async (client) => {
-        const firstDay = query.fromTimeUnixNano === undefined ? -1n : dayOf(query.fromTimeUnixNano);
-        // `to` is exclusive: a range ending exactly at midnight does not touch the next day.
-        const lastDay = query.toTimeUnixNano === undefined ? BigInt(Number.MAX_SAFE_INTEGER) : dayOf(query.toTimeUnixNano - 1n);
-        const filtered =
-          query.traceName !== undefined || query.userId !== undefined || !!query.tags?.length || !!query.environments?.length;
-        const figures = filtered
-          ? await fromFilteredTraces(client, projectId, query, firstDay, lastDay)
-          : await fromRollups(client, projectId, query, firstDay, lastDay);
+        const range = dayRangeOf(query);
+        const figures = filtersTraces(query)
+          ? await fromFilteredTraces(client, projectId, query, range)
+          : await fromRollups(client, projectId, query, range);
         return { data: figures.pageDays.map((day) => dayRecord(day, figures)), meta: pageMeta(query, figures.totalItems) };
       }),
   };
 }
 
-async function fromRollups(
-  client: PoolClient,
-  projectId: string,
-  query: DailyMetricsQuery,
-  firstDay: bigint,
-  lastDay: bigint,
-): Promise<PagedDayFigures> {
+async function fromRollups(client: PoolClient, projectId: string, query: DailyMetricsQuery, { firstDay, lastDay }: DayRange): Promise<PagedDayFigures> {
   const days = `
     SELECT day FROM daily_traces WHERE project_id = $1 AND day BETWEEN $2 AND $3 AND trace_count > 0
     UNION
@@ -102,13 +92,7 @@ async function fromRollups(
   };
 }
 
-async function fromFilteredTraces(
-  client: PoolClient,
-  projectId: string,
-  query: DailyMetricsQuery,
-  firstDay: bigint,
-  lastDay: bigint,
-): Promise<PagedDayFigures> {
+async function fromFilteredTraces(client: PoolClient, projectId: string, query: DailyMetricsQuery, { firstDay, lastDay }: DayRange): Promise<PagedDayFigures> {
   const c = new SqlConditions(projectId).add('t.project_id = $1');
   if (query.traceName !== undefined) c.add(`t.name = ${c.bind(query.traceName)}`);
   if (query.userId !== undefined) c.add(`t.user_id = ${c.bind(query.userId)}`);

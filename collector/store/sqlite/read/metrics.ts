@@ -14,7 +14,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { DailyMetricsQuery, DailyMetricsRecord, Page } from '../../contract.js';
-import { dayOf, dayRecord, dayUsageColumns, NS_PER_DAY, type DayCount as Count, type DayModelUsage as ModelUsage, type DayTraces as Traces } from '../../daily-metrics.js';
+import { dayRangeOf, dayRecord, dayUsageColumns, filtersTraces, NS_PER_DAY, type DayCount as Count, type DayModelUsage as ModelUsage, type DayTraces as Traces } from '../../daily-metrics.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
 import { traceKeyOf } from '../write/trace-keys.js';
@@ -146,12 +146,8 @@ export function createMetricsReads(db: Database): MetricsReads {
 
   return {
     dailyMetrics(projectId, query) {
-      const firstDay = query.fromTimeUnixNano === undefined ? -1n : dayOf(query.fromTimeUnixNano);
-      // `to` is exclusive: a range ending exactly at midnight does not touch the next day.
-      const lastDay = query.toTimeUnixNano === undefined ? BigInt(Number.MAX_SAFE_INTEGER) : dayOf(query.toTimeUnixNano - 1n);
-      const filtered =
-        query.traceName !== undefined || query.userId !== undefined || !!query.tags?.length || !!query.environments?.length;
-      const { totalItems, pageDays, traces, usage, errors } = filtered
+      const { firstDay, lastDay } = dayRangeOf(query);
+      const { totalItems, pageDays, traces, usage, errors } = filtersTraces(query)
         ? fromFilteredTraces(projectId, query, firstDay, lastDay)
         : fromRollups(projectId, query, firstDay, lastDay);
       return {
