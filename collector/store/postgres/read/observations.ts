@@ -7,7 +7,7 @@ import { DEFAULT_ENVIRONMENT, type ObservationListQuery, type ObservationRecord,
 import { SqlConditions } from './conditions.js';
 import { OBSERVATION_COLUMNS, toObservationRecord, type ObservationRow } from './rows.js';
 import { inSnapshot } from './snapshot.js';
-import { addObservationColumnConditions } from '../../observation-filter.js';
+import { addEqualConditions, addStartRange, OBSERVATION_EQUAL_COLUMNS } from '../../column-conditions.js';
 
 type ObservationWithEnvironment = ObservationRow & { environment: string | null };
 
@@ -68,7 +68,8 @@ export function createObservationReads(pool: Pool): ObservationReads {
 function observationConditions(projectId: string, query: ObservationListQuery): SqlConditions {
   const c = new SqlConditions(projectId).add('o.project_id = $1');
   if (query.traceId !== undefined) c.add(`o.trace_id = ${c.bind(query.traceId)}`);
-  addObservationColumnConditions(c, query);
+  addEqualConditions(c, query, OBSERVATION_EQUAL_COLUMNS);
+  addStartRange(c, query, 'o.start_time_ns');
   if (query.userId !== undefined) {
     c.add(`o.trace_id IN (SELECT tu.id FROM traces tu WHERE tu.project_id = $1 AND tu.user_id = ${c.bind(query.userId)})`);
   }

@@ -1,6 +1,6 @@
 /** The SQLite read path for observations: filtered lists, newest first, and one by id. */
 import type { Database } from 'better-sqlite3';
-import { addObservationColumnConditions } from '../../observation-filter.js';
+import { addEqualConditions, addStartRange, OBSERVATION_EQUAL_COLUMNS } from '../../column-conditions.js';
 import { DEFAULT_ENVIRONMENT, type ObservationListQuery, type ObservationRecord, type Page } from '../../contract.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
@@ -76,7 +76,8 @@ export function createObservationReads(db: Database, observationIds: Observation
 function observationConditions(projectId: string, query: ObservationListQuery): SqlConditions {
   const c = new SqlConditions(projectId).add('o.project_id = @projectId');
   if (query.traceId !== undefined) c.add(`o.trace_key = ${traceKeyOf('@projectId', c.bind(query.traceId))}`);
-  addObservationColumnConditions(c, query);
+  addEqualConditions(c, query, OBSERVATION_EQUAL_COLUMNS);
+  addStartRange(c, query, 'o.start_time_ns');
   if (query.userId !== undefined) {
     c.add(`o.trace_key IN (SELECT ${traceKeyOf('tu.project_id', 'tu.id')} FROM traces tu WHERE tu.project_id = @projectId AND tu.user_id = ${c.bind(query.userId)})`);
   }
