@@ -30,6 +30,14 @@ export const MULTILINGUAL_TRACES: NamedTraceSpec[] = [
   },
 ];
 
+/** The search contract's traces (test/store/search.contract.test.ts): s0..s5, then Thai, Korean and a quoted phrase. */
+export const SEARCH_CONTRACT_TRACES: NamedTraceSpec[] = [
+  ...MULTILINGUAL_TRACES,
+  { name: 'สนทนา', startMs: T0 + 6000, input: 'ฉันลืมรหัสผ่านของฉัน', output: 'กรุณาเปิดการตั้งค่า', userId: 'th' },
+  { name: '상담', startMs: T0 + 7000, input: '비밀번호를 재설정하려면 어떻게 하나요?', userId: 'ko' },
+  { name: 'quoted', startMs: T0 + 8000, input: 'say "hello" twice', userId: 'en' },
+];
+
 /** [search term, the traces it finds, what the case shows]. */
 export const WORDS_FOUND: Array<[string, string[], string]> = [
   ['密码', ['s0'], 'a two-character Chinese word inside a sentence'],

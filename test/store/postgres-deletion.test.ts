@@ -6,16 +6,15 @@
  * collectors write the same traces, with no deadlock and rollups still equal to the sums of the
  * stored rows.
  */
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SpanBatch } from '../../collector/store/contract.js';
 import { mapLogRecords } from '../../collector/mapping/log-records.js';
 import { deleteTracesOlderThan } from '../../collector/store/postgres/upkeep/retention.js';
 import { deleteTrace } from '../../collector/store/postgres/upkeep/trace-delete.js';
-import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
 import { GEN_AI_USER_MESSAGE_EVENT } from '../../semconv/gen-ai-events.js';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
-import { newPostgresDatabase, rollupsAndSums, storedRows, type Sql } from './postgres-rows.js';
+import { postgresAvailable } from '../helpers/postgres-server.js';
+import { shuffled } from '../helpers/shuffled.js';
+import { postgresPerFile, rollupsAndSums, storedRows, writeAll, type Sql } from './postgres-rows.js';
 import { msToNs, spanIdOf, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'deletion-project';
@@ -69,46 +68,12 @@ function logsFor(projectId: string, traceId: string, atMs: number): SpanBatch {
 
 const batchOf = (projectId: string, spec: TraceSpec): SpanBatch => ({ projectId, spans: traceSpans(spec) });
 
-/** A permutation from a seeded generator, so a failure repeats. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state * 1_103_515_245 + 12_345) >>> 0;
-    return state / 4_294_967_296;
-  };
-  const result = [...items];
-  for (let i = result.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [result[i], result[j]] = [result[j]!, result[i]!];
-  }
-  return result;
-}
-
 describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => {
-  let server: PostgresServer;
-  let databases = 0;
-  const pools: pg.Pool[] = [];
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await Promise.all(pools.map((pool) => pool.end()));
-    await server?.stop();
-  });
-
-  async function newDatabase(writers = 1): Promise<{ pool: pg.Pool; writers: WriteBatches[]; sql: Sql }> {
-    const opened = await newPostgresDatabase(server, `deletion_${++databases}`, writers);
-    pools.push(...opened.pools);
-    return { pool: opened.pools[0]!, writers: opened.pools.map((pool) => createBatchWriter(pool)), sql: opened.sql };
-  }
-
-  async function writeAll(write: WriteBatches, batches: readonly SpanBatch[]): Promise<void> {
-    for (const outcome of await write(batches)) if (!outcome.ok) throw outcome.error;
-  }
+  const postgres = postgresPerFile('deletion');
 
   /** Rows and rollups of a database holding only these batches. */
   async function stateAfter(batches: readonly SpanBatch[]) {
-    const { writers, sql } = await newDatabase();
+    const { writers, sql } = await postgres.newDatabase();
     await writeAll(writers[0]!, batches);
     return { rows: await storedRows(sql), rollups: (await rollupsAndSums(sql)).rollups };
   }
@@ -125,7 +90,7 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
     const keptBatches = [...kept.map((spec) => batchOf(PROJECT, spec)), logsFor(PROJECT, kept[0]!.id, T0 + 5)];
     const expected = await stateAfter(keptBatches);
 
-    const { pool, writers, sql } = await newDatabase();
+    const { pool, writers, sql } = await postgres.newDatabase();
     await writeAll(writers[0]!, [batchOf(PROJECT, kept[0]!), batchOf(PROJECT, deleted), logsFor(PROJECT, deleted.id, T0 + DAY + 5)]);
     await writeAll(writers[0]!, keptBatches.slice(1));
     expect(await sql(`SELECT count(*)::int AS n FROM observations WHERE trace_id = '${deleted.id}'`)).toEqual([{ n: 4 }]);
@@ -139,7 +104,7 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
   });
 
   it('answers false for a trace it does not hold, deletes a trace once, and deletes a trace never stored by its rows', async () => {
-    const { pool, writers, sql } = await newDatabase();
+    const { pool, writers, sql } = await postgres.newDatabase();
     const spec = fullTrace(1, T0);
     const never = traceIdOf(0xfeed);
     await writeAll(writers[0]!, [batchOf(PROJECT, spec), logsFor(PROJECT, never, T0)]);
@@ -156,7 +121,7 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
   it('stores a trace sent again after its deletion anew, without what was deleted', async () => {
     const spec = fullTrace(2, T0);
     const expected = await stateAfter([batchOf(PROJECT, spec)]);
-    const { pool, writers, sql } = await newDatabase();
+    const { pool, writers, sql } = await postgres.newDatabase();
     await writeAll(writers[0]!, [batchOf(PROJECT, spec), logsFor(PROJECT, spec.id, T0 + 5)]);
     expect(await deleteTrace(pool, PROJECT, spec.id)).toBe(true);
     await writeAll(writers[0]!, [batchOf(PROJECT, spec)]);
@@ -170,7 +135,7 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
     const cutoff = msToNs(CUTOFF_MS);
 
     it('deletes at most maxTraces old traces per call, oldest first, until a call finds fewer', async () => {
-      const { pool, writers, sql } = await newDatabase();
+      const { pool, writers, sql } = await postgres.newDatabase();
       await writeAll(writers[0]!, [...YOUNG, ...[...OLD].reverse()].map((spec) => batchOf(PROJECT, spec)));
       expect(await deleteTracesOlderThan(pool, cutoff, 2)).toBe(2);
       const left = async () => ((await sql('SELECT id FROM traces ORDER BY start_time_ns')) as Array<{ id: string }>).map((row) => row.id);
@@ -186,7 +151,7 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
       const youngNever = traceIdOf(0xbeef);
       const youngBatches = [...YOUNG.map((spec) => batchOf(PROJECT, spec)), logsFor(PROJECT, youngNever, CUTOFF_MS + DAY)];
       const expected = await stateAfter(youngBatches);
-      const { pool, writers, sql } = await newDatabase();
+      const { pool, writers, sql } = await postgres.newDatabase();
       await writeAll(writers[0]!, [
         ...OLD.map((spec) => batchOf(PROJECT, spec)),
         logsFor(PROJECT, OLD[0]!.id, T0 + 5),
@@ -202,7 +167,7 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
     });
 
     it('deletes old traces of every project', async () => {
-      const { pool, writers, sql } = await newDatabase();
+      const { pool, writers, sql } = await postgres.newDatabase();
       await writeAll(writers[0]!, [batchOf(PROJECT, OLD[0]!), batchOf(PROJECT, YOUNG[0]!), batchOf('other-project', OLD[1]!), batchOf('other-project', YOUNG[1]!)]);
       expect(await deleteTracesOlderThan(pool, cutoff, 10)).toBe(2);
       expect(await sql('SELECT project_id, id FROM traces ORDER BY project_id')).toEqual([
@@ -213,7 +178,7 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
     });
 
     it('deletes nothing when no trace is older than the cutoff', async () => {
-      const { pool, writers, sql } = await newDatabase();
+      const { pool, writers, sql } = await postgres.newDatabase();
       await writeAll(writers[0]!, YOUNG.map((spec) => batchOf(PROJECT, spec)));
       const before = await stateOf(sql);
       expect(await deleteTracesOlderThan(pool, cutoff, 100)).toBe(0);
@@ -222,7 +187,7 @@ describe.skipIf(!postgresAvailable())('deleting in the PostgreSQL store', () => 
   });
 
   it('deletes while two collectors write spans of the same traces, without deadlock, rollups equal to the stored rows', async () => {
-    const { pool, writers, sql } = await newDatabase(2);
+    const { pool, writers, sql } = await postgres.newDatabase(2);
     const generations = Array.from({ length: 6 }, (_, g) => ({ model: g % 2 ? 'test-mini' : 'gpt-4o-mini', inputTokens: 10 + g, outputTokens: 3 }));
     const specs = Array.from({ length: 8 }, (_, n) => ({ ...fullTrace(n, T0 + (n % 8) * DAY), generations }));
     const spanBatches = specs.flatMap((spec) => traceSpans(spec).map((span) => ({ projectId: PROJECT, spans: [span] })));

@@ -4,12 +4,12 @@
  * while revoked; and a revocation raced by several callers at once counted once.
  */
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiKeyRecord, KeyStore } from '../../collector/auth/key-store.js';
 import { createPostgresKeyStore } from '../../collector/store/postgres/keys.js';
-import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
 import { openSqliteKeyStore } from '../../collector/store/sqlite/keys.js';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
+import { postgresAvailable } from '../helpers/postgres-server.js';
+import { postgresPerFile } from './postgres-rows.js';
 
 function key(id: string, projectId: string, createdAtMs: number, note: string | null = null): ApiKeyRecord {
   return {
@@ -27,25 +27,11 @@ function key(id: string, projectId: string, createdAtMs: number, note: string | 
 }
 
 describe.skipIf(!postgresAvailable())('the PostgreSQL API key store', () => {
-  let server: PostgresServer;
-  let databases = 0;
-  const pools: pg.Pool[] = [];
-  const stores: KeyStore[] = [];
-
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    await Promise.all(pools.map((pool) => pool.end()));
-    await server?.stop();
-  });
+  const perFile = postgresPerFile('keys');
 
   async function pairedKeyStores(): Promise<{ sqlite: KeyStore; postgres: KeyStore; pool: pg.Pool }> {
-    const pool = await preparePostgresDatabase({ url: await server.createDatabase(`keys_${++databases}`), poolSize: 3 });
-    pools.push(pool);
-    const pair = { sqlite: openSqliteKeyStore({ file: ':memory:' }), postgres: createPostgresKeyStore(pool), pool };
-    stores.push(pair.sqlite, pair.postgres);
+    const { pool } = await perFile.newDatabase(1, 3);
+    const pair = { sqlite: perFile.closeWithFile(openSqliteKeyStore({ file: ':memory:' })), postgres: perFile.closeWithFile(createPostgresKeyStore(pool)), pool };
     return pair;
   }
 

@@ -5,16 +5,16 @@
  * for the same records; a re-sent record changes nothing; log records that are not messages are
  * stored as EVENT observations. Every rollup is checked against sums over the stored rows.
  */
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MappedSpan } from '../../collector/model.js';
 import type { SpanBatch } from '../../collector/store/contract.js';
 import { mapLogRecords } from '../../collector/mapping/log-records.js';
-import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
+import type { WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { GEN_AI_CHOICE_EVENT, GEN_AI_SYSTEM_MESSAGE_EVENT, GEN_AI_USER_MESSAGE_EVENT } from '../../semconv/gen-ai-events.js';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
-import { newPostgresDatabase, rollupsAndSums, storedRows, type Sql } from './postgres-rows.js';
+import { postgresAvailable } from '../helpers/postgres-server.js';
+import { shuffled } from '../helpers/shuffled.js';
+import { postgresPerFile, rollupsAndSums, storedRows, type Sql } from './postgres-rows.js';
 import { msToNs, spanIdOf, traceIdOf, traceSpans } from './trace-spans.js';
 
 const PROJECT = 'log-join-project';
@@ -86,38 +86,8 @@ function messageBatches(i: number): SpanBatch[] {
   ];
 }
 
-/** A permutation from a seeded generator, so a failure repeats. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state * 1_103_515_245 + 12_345) >>> 0;
-    return state / 4_294_967_296;
-  };
-  const result = [...items];
-  for (let i = result.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [result[i], result[j]] = [result[j]!, result[i]!];
-  }
-  return result;
-}
-
 describe.skipIf(!postgresAvailable())('the PostgreSQL log-message join', () => {
-  let server: PostgresServer;
-  let databases = 0;
-  const pools: pg.Pool[] = [];
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await Promise.all(pools.map((pool) => pool.end()));
-    await server?.stop();
-  });
-
-  async function newDatabase(writers = 1): Promise<{ writers: WriteBatches[]; sql: Sql }> {
-    const opened = await newPostgresDatabase(server, `log_join_${++databases}`, writers);
-    pools.push(...opened.pools);
-    return { writers: opened.pools.map((pool) => createBatchWriter(pool)), sql: opened.sql };
-  }
+  const postgres = postgresPerFile('log_join');
 
   async function writeEach(write: WriteBatches, batches: readonly SpanBatch[]): Promise<void> {
     for (const batch of batches) {
@@ -186,7 +156,7 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL log-message join', () => {
     };
     let reference: Awaited<ReturnType<typeof storedRows>> | undefined;
     for (const [order, batches] of Object.entries(orders)) {
-      const { writers, sql } = await newDatabase();
+      const { writers, sql } = await postgres.newDatabase();
       await writeEach(writers[0]!, batches);
       expect(await postgresReads(sql, traceIds), order).toEqual(expected);
       expect(await sql('SELECT count(*)::int AS n FROM gen_ai_log_messages WHERE waiting'), order).toEqual([{ n: 0 }]);
@@ -201,7 +171,7 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL log-message join', () => {
   });
 
   it('keeps messages whose span has not arrived waiting, and changes nothing when their export is sent again', async () => {
-    const { writers, sql } = await newDatabase();
+    const { writers, sql } = await postgres.newDatabase();
     const messages = messageBatches(2);
     await writeEach(writers[0]!, messages);
     // Four messages wait; the record that is no message is an EVENT observation already.
@@ -227,7 +197,7 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL log-message join', () => {
     const all = traces.flatMap((i) => [...spanBatches(i), ...messageBatches(i)]);
     const expected = await sqliteReads(all, traceIds);
 
-    const { writers, sql } = await newDatabase(2);
+    const { writers, sql } = await postgres.newDatabase(2);
     const order = shuffled(all, 3);
     // Each collector writes its half in groups of three, both at once.
     const halves = [order.filter((_, n) => n % 2 === 0), order.filter((_, n) => n % 2 === 1)];

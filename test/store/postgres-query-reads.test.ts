@@ -7,7 +7,7 @@
  * comparison, and costs compared to 1e-12 USD (the engines add them in different orders).
  */
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { MappedSpan, Score } from '../../collector/model.js';
 import {
   USER_ORDER_FIELDS,
@@ -22,12 +22,12 @@ import { createMetricsReads } from '../../collector/store/postgres/read/metrics.
 import { createCustomModelStore } from '../../collector/store/postgres/read/models.js';
 import { createScoreStore } from '../../collector/store/postgres/read/scores.js';
 import { createSessionReads } from '../../collector/store/postgres/read/sessions.js';
-import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
-import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
+import type { WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
 import { traceLockKey } from '../../collector/store/postgres/write/trace-locks.js';
 import { deleteTrace } from '../../collector/store/postgres/upkeep/trace-delete.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
+import { postgresAvailable } from '../helpers/postgres-server.js';
+import { postgresPerFile } from './postgres-rows.js';
 import * as ours from '../../semconv/spanlite.js';
 import { mapped, msToNs, spanIdOf, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js';
 
@@ -113,26 +113,13 @@ function comparable(value: unknown): unknown {
 }
 
 describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metrics and models against SQLite', () => {
-  let server: PostgresServer;
-  let databases = 0;
-  const pools: pg.Pool[] = [];
-  const sqliteStores: TraceStore[] = [];
-
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await Promise.all([...pools.map((pool) => pool.end()), ...sqliteStores.map((store) => store.close())]);
-    await server?.stop();
-  });
+  const perFile = postgresPerFile('reads');
 
   /** An empty SQLite store and an empty PostgreSQL database, both holding `batches` when given. */
   async function pairedStores(batches: MappedSpan[][] = []): Promise<{ sqlite: TraceStore; postgres: Reads; write: WriteBatches; pool: pg.Pool }> {
-    const sqlite = openSqliteStore({ file: ':memory:' });
-    sqliteStores.push(sqlite);
-    const pool = await preparePostgresDatabase({ url: await server.createDatabase(`reads_${++databases}`), poolSize: 2 });
-    pools.push(pool);
-    const write = createBatchWriter(pool);
+    const sqlite = perFile.closeWithFile(openSqliteStore({ file: ':memory:' }));
+    const { pool, writers } = await perFile.newDatabase();
+    const write = writers[0]!;
     for (const spans of batches) {
       for (const outcome of [...(await sqlite.writeBatches([{ projectId: PROJECT, spans }])), ...(await write([{ projectId: PROJECT, spans }]))]) {
         if (!outcome.ok) throw outcome.error;

@@ -1,18 +1,70 @@
 /**
  * Reading a PostgreSQL store's rows back with SQL in tests: every rollup table beside the same
- * numbers summed over the stored rows, and a fresh prepared database per test.
+ * numbers summed over the stored rows, and a fresh prepared database per test on a throwaway
+ * server per test file.
  */
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import type { SpanBatch } from '../../collector/store/contract.js';
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
-import type { PostgresServer } from '../helpers/postgres-server.js';
+import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 
 export type Sql = (text: string) => Promise<unknown[]>;
 
-/** A new prepared database and `pools` pools on it (each a collector's); the caller ends them. */
-export async function newPostgresDatabase(server: PostgresServer, name: string, pools = 1): Promise<{ pools: pg.Pool[]; sql: Sql }> {
+/** A new prepared database and `pools` pools of `poolSize` on it (each a collector's); the caller ends them. */
+export async function newPostgresDatabase(server: PostgresServer, name: string, pools = 1, poolSize = 2): Promise<{ pools: pg.Pool[]; sql: Sql }> {
   const url = await server.createDatabase(name);
-  const opened = await Promise.all(Array.from({ length: pools }, () => preparePostgresDatabase({ url, poolSize: 2 })));
+  const opened = await Promise.all(Array.from({ length: pools }, () => preparePostgresDatabase({ url, poolSize })));
   return { pools: opened, sql: async (text) => (await opened[0]!.query(text)).rows };
+}
+
+/** A prepared database: its first pool, a batch writer on a pool of its own per collector, SQL on the first pool. */
+export interface WrittenDatabase {
+  pool: pg.Pool;
+  writers: WriteBatches[];
+  sql: Sql;
+}
+
+/**
+ * A throwaway server started before the calling file's tests and stopped after them, and a new
+ * prepared database on it per call, named `<prefix>_<n>`, its pools ended with the file, after
+ * the stores handed to `closeWithFile`.
+ */
+export function postgresPerFile(prefix: string): {
+  server: () => PostgresServer;
+  newDatabase: (writers?: number, poolSize?: number) => Promise<WrittenDatabase>;
+  closeWithFile: <Store extends { close(): unknown }>(store: Store) => Store;
+} {
+  let server: PostgresServer | undefined;
+  let databases = 0;
+  const opened: pg.Pool[] = [];
+  const stores: Array<{ close(): unknown }> = [];
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await Promise.all(opened.map((pool) => pool.end()));
+    await server?.stop();
+  });
+  return {
+    server: () => server!,
+    closeWithFile: (store) => {
+      stores.push(store);
+      return store;
+    },
+    newDatabase: async (writers = 1, poolSize = 2) => {
+      const { pools, sql } = await newPostgresDatabase(server!, `${prefix}_${++databases}`, writers, poolSize);
+      opened.push(...pools);
+      return { pool: pools[0]!, writers: pools.map((pool) => createBatchWriter(pool)), sql };
+    },
+  };
+}
+
+/** Writes `batches` as one group, failing with the first refused batch's error. */
+export async function writeAll(write: WriteBatches, batches: readonly SpanBatch[]): Promise<void> {
+  for (const outcome of await write(batches)) if (!outcome.ok) throw outcome.error;
 }
 
 /** Every rollup table, and the same numbers summed from the stored rows, costs rounded to 1e-9 USD. */

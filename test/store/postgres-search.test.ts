@@ -12,7 +12,7 @@ import { createSearch, sqlParameters, type TraceSearch } from '../../collector/s
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
 import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
-import { MULTILINGUAL_TRACES, QUERY_SYNTAX_TERMS, T0, WORDS_FOUND } from '../helpers/multilingual-traces.js';
+import { QUERY_SYNTAX_TERMS, SEARCH_CONTRACT_TRACES, T0, WORDS_FOUND } from '../helpers/multilingual-traces.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 import { batchOf, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js';
 
@@ -21,10 +21,7 @@ const OTHER_PROJECT = 'other-project';
 
 /** The search contract's traces (test/store/search.contract.test.ts): s0..s5, then Thai, Korean, a quoted phrase, and letters folded or kept. */
 const SPECS: TraceSpec[] = [
-  ...MULTILINGUAL_TRACES,
-  { name: 'สนทนา', startMs: T0 + 6000, input: 'ฉันลืมรหัสผ่านของฉัน', output: 'กรุณาเปิดการตั้งค่า', userId: 'th' },
-  { name: '상담', startMs: T0 + 7000, input: '비밀번호를 재설정하려면 어떻게 하나요?', userId: 'ko' },
-  { name: 'quoted', startMs: T0 + 8000, input: 'say "hello" twice', userId: 'en' },
+  ...SEARCH_CONTRACT_TRACES,
   { name: 'ёлка', startMs: T0 + 9000, input: 'йод, άλφα, İstanbul, Łódź, straße, Ｆｕｌｌ ｗｉｄｔｈ, नमस्ते', output: 'resume\u0301 ﬁne' },
 ].map((spec, n) => ({ id: traceIdOf(0x5e00 + n), ...spec }));
 const IDS = SPECS.map((spec) => spec.id);

@@ -5,15 +5,14 @@
  * once storing exactly what one writer stores. Every rollup is checked against the same sums
  * taken over the stored rows.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MappedSpan } from '../../collector/model.js';
 import type { SpanBatch } from '../../collector/store/contract.js';
-import { createBatchWriter, type WriteBatches } from '../../collector/store/postgres/write/batch-writer.js';
 import { isTransientPostgresError } from '../../collector/store/postgres/write/errors.js';
-import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
 import * as ours from '../../semconv/spanlite.js';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
+import { postgresAvailable } from '../helpers/postgres-server.js';
+import { shuffled } from '../helpers/shuffled.js';
+import { postgresPerFile, rollupsAndSums, storedRows, writeAll } from './postgres-rows.js';
 import { mapped, msToNs, spanIdOf, traceIdOf, traceSpans, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'project-a';
@@ -57,106 +56,13 @@ function spansOf(i: number): MappedSpan[] {
   return [...traceSpans(traceSpec(i)), lateFactsSpan(i)];
 }
 
-/** A permutation from a seeded generator, so a failure repeats. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const result = [...items];
-  for (let i = result.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [result[i], result[j]] = [result[j]!, result[i]!];
-  }
-  return result;
-}
-
 const oneSpanBatches = (spans: readonly MappedSpan[]): SpanBatch[] => spans.map((span) => ({ projectId: PROJECT, spans: [span] }));
 
 describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
-  let server: PostgresServer;
-  let databases = 0;
-  const pools: pg.Pool[] = [];
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await Promise.all(pools.map((pool) => pool.end()));
-    await server?.stop();
-  });
-
-  /** A new prepared database, and a writer on a pool of its own for each of `writers`. */
-  async function newDatabase(writers = 1): Promise<{ writers: WriteBatches[]; sql: (text: string) => Promise<unknown[]> }> {
-    const url = await server.createDatabase(`write_${++databases}`);
-    const opened = await Promise.all(Array.from({ length: writers }, () => preparePostgresDatabase({ url, poolSize: 2 })));
-    pools.push(...opened);
-    const sql = async (text: string) => (await opened[0]!.query(text)).rows;
-    return { writers: opened.map((pool) => createBatchWriter(pool)), sql };
-  }
-
-  async function writeAll(write: WriteBatches, batches: readonly SpanBatch[]): Promise<void> {
-    const outcomes = await write(batches);
-    for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
-  }
-
-  /** Every stored row the write path decides, in a stable order; the times of writing left out. */
-  async function storedRows(sql: (text: string) => Promise<unknown[]>) {
-    return {
-      traces: await sql(`SELECT project_id, id, name, user_id, session_id, release, version, environment, tags, metadata, input,
-        output, public, start_time_ns, end_time_ns, total_cost, input_tokens, output_tokens, total_tokens, fact_ranks
-        FROM traces ORDER BY project_id, id`),
-      observations: await sql('SELECT * FROM observations ORDER BY project_id, trace_id, id'),
-      scores: await sql(`SELECT project_id, id, trace_id, observation_id, name, value, string_value, data_type, comment, source,
-        time_ns, metadata FROM scores ORDER BY project_id, id`),
-      tags: await sql('SELECT * FROM trace_tags ORDER BY project_id, tag, trace_id'),
-    };
-  }
-
-  /** A rollup table, and the same numbers summed from the stored rows, costs rounded to 1e-9 USD. */
-  async function rollupsAndSums(sql: (text: string) => Promise<unknown[]>) {
-    const cost = (column: string) => `round((${column})::numeric, 9)::text AS total_cost`;
-    const tokens = `sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
-      sum(total_tokens)::text AS total_tokens`;
-    const day = `start_time_ns / 86400000000000`;
-    const aggregate = (column: string) => `SELECT project_id, ${column} AS key, count(*)::text AS trace_count,
-      min(start_time_ns)::text AS first_start_ns, max(start_time_ns)::text AS last_start_ns, ${tokens},
-      ${cost('sum(coalesce(total_cost, 0))')} FROM traces WHERE ${column} IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`;
-    const stats = (table: string, column: string) => `SELECT project_id, ${column} AS key, trace_count::text,
-      first_start_ns::text, last_start_ns::text, input_tokens::text, output_tokens::text, total_tokens::text,
-      ${cost('total_cost')} FROM ${table} ORDER BY 1, 2`;
-    return {
-      rollups: {
-        dailyTraces: await sql(`SELECT project_id, day::text, trace_count::text FROM daily_traces WHERE trace_count <> 0 ORDER BY 1, 2`),
-        dailyUsage: await sql(`SELECT project_id, day::text, model, trace_count::text, observation_count::text, input_tokens::text,
-          output_tokens::text, total_tokens::text, ${cost('total_cost')} FROM daily_usage ORDER BY 1, 2, 3`),
-        tagCounts: await sql(`SELECT project_id, tag, trace_count::text FROM tag_counts WHERE trace_count <> 0 ORDER BY 1, 2`),
-        sessions: await sql(stats('session_stats', 'session_id')),
-        users: await sql(stats('user_stats', 'user_id')),
-      },
-      sums: {
-        dailyTraces: await sql(`SELECT project_id, (${day})::text AS day, count(*)::text AS trace_count FROM traces GROUP BY 1, 2 ORDER BY 1, 2`),
-        dailyUsage: await sql(`SELECT project_id, (${day})::text AS day, coalesce(model, '') AS model,
-          count(DISTINCT trace_id) FILTER (WHERE model IS NOT NULL)::text AS trace_count, count(*)::text AS observation_count,
-          coalesce(sum(coalesce(input_tokens, 0) + coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0))
-            FILTER (WHERE counts_in_trace_totals), 0)::text AS input_tokens,
-          coalesce(sum(coalesce(output_tokens, 0) + coalesce(reasoning_tokens, 0)) FILTER (WHERE counts_in_trace_totals), 0)::text
-            AS output_tokens,
-          coalesce(sum(coalesce(total_tokens, 0)) FILTER (WHERE counts_in_trace_totals), 0)::text AS total_tokens,
-          ${cost('coalesce(sum(coalesce(total_cost, 0)) FILTER (WHERE counts_in_trace_totals), 0)')}
-          FROM observations GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
-        tagCounts: await sql(`SELECT project_id, tag, count(*)::text AS trace_count FROM trace_tags GROUP BY 1, 2 ORDER BY 1, 2`),
-        sessions: await sql(aggregate('session_id')),
-        users: await sql(aggregate('user_id')),
-      },
-    };
-  }
+  const postgres = postgresPerFile('write');
 
   it("stores a batch's traces with merged facts and totals, their observations, scores and tags", async () => {
-    const { writers, sql } = await newDatabase();
+    const { writers, sql } = await postgres.newDatabase();
     await writeAll(writers[0]!, [{ projectId: PROJECT, spans: spansOf(1) }]);
 
     const [trace] = (await storedRows(sql)).traces as Array<Record<string, unknown>>;
@@ -187,7 +93,7 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
   });
 
   it('changes nothing when a batch is sent again: no observation or cost counted twice', async () => {
-    const { writers, sql } = await newDatabase();
+    const { writers, sql } = await postgres.newDatabase();
     const batch: SpanBatch = { projectId: PROJECT, spans: spansOf(2) };
     await writeAll(writers[0]!, [batch]);
     const once = { rows: await storedRows(sql), rollups: (await rollupsAndSums(sql)).rollups };
@@ -199,12 +105,12 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
   });
 
   it('merges trace facts to the same row whatever order the spans arrive in', async () => {
-    const inOneBatch = await newDatabase();
+    const inOneBatch = await postgres.newDatabase();
     await writeAll(inOneBatch.writers[0]!, [{ projectId: PROJECT, spans: spansOf(3) }]);
     const expected = await storedRows(inOneBatch.sql);
 
     for (const seed of [1, 2, 3]) {
-      const { writers, sql } = await newDatabase();
+      const { writers, sql } = await postgres.newDatabase();
       for (const span of shuffled(spansOf(3), seed)) await writeAll(writers[0]!, oneSpanBatches([span]));
       expect(await storedRows(sql), `arrival order ${seed}`).toEqual(expected);
       const { rollups, sums } = await rollupsAndSums(sql);
@@ -213,7 +119,7 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
   });
 
   it('fails a batch the database refuses alone, leaving none of its rows, and commits the others', async () => {
-    const { writers, sql } = await newDatabase();
+    const { writers, sql } = await postgres.newDatabase();
     const [root, ...rest] = spansOf(4);
     // Past BIGINT: PostgreSQL refuses the value (numeric_value_out_of_range).
     const tooLate = { ...root!, observation: { ...root!.observation!, startTimeUnixNano: 2n ** 63n } };
@@ -233,7 +139,7 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
   });
 
   it('moves a trace to the session a later span names and its first start earlier, leaving no empty session', async () => {
-    const { writers, sql } = await newDatabase();
+    const { writers, sql } = await postgres.newDatabase();
     const traceId = traceIdOf(88);
     const [root] = traceSpans({ id: traceId, startMs: START_MS, sessionId: 'session-old', userId: 'user-x' });
     const child = (n: number, startMs: number, attributes: Record<string, string>) =>
@@ -261,7 +167,7 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
   });
 
   it('stores text carrying U+0000 with the character replaced, in TEXT and JSONB columns alike', async () => {
-    const { writers, sql } = await newDatabase();
+    const { writers, sql } = await postgres.newDatabase();
     const traceId = traceIdOf(77);
     const span = mapped({
       traceId,
@@ -281,11 +187,11 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
   it('converges to the rows one writer stores when two collectors write the shuffled spans of the same traces at once', async () => {
     const traces = Array.from({ length: 30 }, (_, i) => i + 10);
     const spans = traces.flatMap(spansOf);
-    const single = await newDatabase();
+    const single = await postgres.newDatabase();
     await writeAll(single.writers[0]!, [{ projectId: PROJECT, spans }]);
     const expected = await storedRows(single.sql);
 
-    const { writers, sql } = await newDatabase(2);
+    const { writers, sql } = await postgres.newDatabase(2);
     // Each collector receives every span (an exporter retrying against the other one), in its own
     // order, one span per request, four requests per transaction, two transactions at a time.
     const streams = [1, 2, 3, 4].map((seed) => {
@@ -304,10 +210,10 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
   });
 
   it('writes again after the server restarts, on new connections, having lost nothing it acknowledged', async () => {
-    const { writers, sql } = await newDatabase();
+    const { writers, sql } = await postgres.newDatabase();
     await writeAll(writers[0]!, [{ projectId: PROJECT, spans: spansOf(40) }]);
 
-    await server.restart();
+    await postgres.server().restart();
     // A connection that died with the server may fail one write, as retryable (the write queue's
     // 503); the exporter's retry then goes through on a new connection.
     let failures = 0;

@@ -10,18 +10,13 @@ import { QueryRejectedError, type TraceListQuery, type TraceListRecord } from '.
 import { ENGINES } from './engines.js';
 import { sharedStore, storePerTest } from './lifecycle.js';
 import { latencyMs } from './trace-order.js';
-import { MULTILINGUAL_TRACES, QUERY_SYNTAX_TERMS, T0, WORDS_FOUND } from '../helpers/multilingual-traces.js';
+import { QUERY_SYNTAX_TERMS, SEARCH_CONTRACT_TRACES, T0, WORDS_FOUND } from '../helpers/multilingual-traces.js';
 import { batchOf, traceIdOf, traceSpans, writeSpans, writeTraces, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'search-project';
 
 /** s0..s5 and three more: Thai, Korean, and a quoted phrase. */
-const SPECS: TraceSpec[] = [
-  ...MULTILINGUAL_TRACES,
-  { name: 'สนทนา', startMs: T0 + 6000, input: 'ฉันลืมรหัสผ่านของฉัน', output: 'กรุณาเปิดการตั้งค่า', userId: 'th' },
-  { name: '상담', startMs: T0 + 7000, input: '비밀번호를 재설정하려면 어떻게 하나요?', userId: 'ko' },
-  { name: 'quoted', startMs: T0 + 8000, input: 'say "hello" twice', userId: 'en' },
-].map((spec, n) => ({ id: traceIdOf(0x5e00 + n), ...spec }));
+const SPECS: TraceSpec[] = SEARCH_CONTRACT_TRACES.map((spec, n) => ({ id: traceIdOf(0x5e00 + n), ...spec }));
 const IDS = SPECS.map((spec) => spec.id);
 const label = (id: string) => `s${IDS.indexOf(id)}`;
 

@@ -4,26 +4,13 @@
  * this store's use of it and leaves the pool to its owner.
  */
 import type { Pool } from 'pg';
-import type { ApiKeyRecord, KeyStore } from '../../auth/key-store.js';
+import type { KeyStore } from '../../auth/key-store.js';
+import { KEY_COLUMNS, keyRecordOf, type KeyRow as StoredKeyRow } from '../key-rows.js';
 import type { PostgresConnectOptions } from './connect.js';
 import { preparePostgresDatabase } from './prepare.js';
 
-interface KeyRow {
-  id: string;
-  project_id: string;
-  public_key: string;
-  secret_hash_scheme: string;
-  secret_salt: Buffer;
-  secret_hash: Buffer;
-  secret_hint: string;
-  note: string | null;
-  /** BIGINT, read as a decimal string. */
-  created_at_ms: string;
-  revoked_at_ms: string | null;
-}
-
-const COLUMNS =
-  'id, project_id, public_key, secret_hash_scheme, secret_salt, secret_hash, secret_hint, note, created_at_ms, revoked_at_ms';
+/** Times in ms as the driver reads them. */
+type KeyRow = StoredKeyRow<string>;
 
 export function createPostgresKeyStore(pool: Pool): KeyStore {
   let closed = false;
@@ -31,11 +18,11 @@ export function createPostgresKeyStore(pool: Pool): KeyStore {
     if (closed) throw new Error('API key store: used after close()');
     return (await pool.query(text, values)).rows as Row[];
   };
-  const one = async (where: string, value: string) => fromRow((await query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE ${where} = $1`, [value]))[0]);
+  const one = async (where: string, value: string) => keyRecordOf((await query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE ${where} = $1`, [value]))[0]);
 
   return {
     async insert(record) {
-      await query(`INSERT INTO api_keys (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      await query(`INSERT INTO api_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
         record.id,
         record.projectId,
         record.publicKey,
@@ -51,7 +38,7 @@ export function createPostgresKeyStore(pool: Pool): KeyStore {
     findById: (id) => one('id', id),
     findByPublicKey: (publicKey) => one('public_key', publicKey),
     // Ids order as bytes, as SQLite orders text.
-    list: async () => (await query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at_ms, id COLLATE "C"`)).map((row) => fromRow(row)!),
+    list: async () => (await query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at_ms, id COLLATE "C"`)).map((row) => keyRecordOf(row)!),
     async revoke(publicKey, atMs) {
       // The row lock makes one of several callers revoking at once the one that revoked.
       const revoked = await query(`UPDATE api_keys SET revoked_at_ms = $1 WHERE public_key = $2 AND revoked_at_ms IS NULL RETURNING id`, [
@@ -67,23 +54,6 @@ export function createPostgresKeyStore(pool: Pool): KeyStore {
     },
   };
 }
-
-function fromRow(row: KeyRow | undefined): ApiKeyRecord | null {
-  if (row === undefined) return null;
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    publicKey: row.public_key,
-    secretHashScheme: row.secret_hash_scheme,
-    secretSalt: row.secret_salt,
-    secretHash: row.secret_hash,
-    secretHint: row.secret_hint,
-    note: row.note,
-    createdAtMs: Number(row.created_at_ms),
-    revokedAtMs: row.revoked_at_ms === null ? null : Number(row.revoked_at_ms),
-  };
-}
-
 /**
  * A key store on a pool of its own (the `spanlite keys` CLI, or a collector beside its store):
  * connects, brings the schema up to date (a key may be created before any collector started),

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApiKeyRecord, KeyStore } from '../../auth/key-store.js';
+import { KEY_COLUMNS, keyRecordOf, type KeyRow as StoredKeyRow } from '../key-rows.js';
 import { migrate } from './migrate.js';
 
 export interface SqliteKeyStoreOptions {
@@ -16,21 +17,8 @@ export interface SqliteKeyStoreOptions {
   file: string;
 }
 
-interface KeyRow {
-  id: string;
-  project_id: string;
-  public_key: string;
-  secret_hash_scheme: string;
-  secret_salt: Buffer;
-  secret_hash: Buffer;
-  secret_hint: string;
-  note: string | null;
-  created_at_ms: number;
-  revoked_at_ms: number | null;
-}
-
-const COLUMNS =
-  'id, project_id, public_key, secret_hash_scheme, secret_salt, secret_hash, secret_hint, note, created_at_ms, revoked_at_ms';
+/** Times in ms as the driver reads them. */
+type KeyRow = StoredKeyRow<number>;
 
 export function openSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
   const { file } = options;
@@ -52,11 +40,11 @@ export function openSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
   }
 
   const insert = db.prepare(
-    `INSERT INTO api_keys (${COLUMNS}) VALUES (@id, @project_id, @public_key, @secret_hash_scheme, @secret_salt, @secret_hash, @secret_hint, @note, @created_at_ms, @revoked_at_ms)`,
+    `INSERT INTO api_keys (${KEY_COLUMNS}) VALUES (@id, @project_id, @public_key, @secret_hash_scheme, @secret_salt, @secret_hash, @secret_hint, @note, @created_at_ms, @revoked_at_ms)`,
   );
-  const byId = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`);
-  const byPublicKey = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE public_key = ?`);
-  const all = db.prepare<[], KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at_ms, id`);
+  const byId = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ?`);
+  const byPublicKey = db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE public_key = ?`);
+  const all = db.prepare<[], KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at_ms, id`);
   const revoke = db.prepare<[number, string]>('UPDATE api_keys SET revoked_at_ms = ? WHERE public_key = ? AND revoked_at_ms IS NULL');
   const any = db.prepare<[], { found: number }>('SELECT EXISTS (SELECT 1 FROM api_keys) AS found');
   let closed = false;
@@ -65,9 +53,9 @@ export function openSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
     async insert(record) {
       insert.run(toRow(record));
     },
-    findById: async (id) => fromRow(byId.get(id)),
-    findByPublicKey: async (publicKey) => fromRow(byPublicKey.get(publicKey)),
-    list: async () => all.all().map((row) => fromRow(row)!),
+    findById: async (id) => keyRecordOf(byId.get(id)),
+    findByPublicKey: async (publicKey) => keyRecordOf(byPublicKey.get(publicKey)),
+    list: async () => all.all().map((row) => keyRecordOf(row)!),
     async revoke(publicKey, atMs) {
       if (revoke.run(atMs, publicKey).changes > 0) return 'revoked';
       return byPublicKey.get(publicKey) === undefined ? 'not_found' : 'already_revoked';
@@ -93,21 +81,5 @@ function toRow(record: ApiKeyRecord): KeyRow {
     note: record.note,
     created_at_ms: record.createdAtMs,
     revoked_at_ms: record.revokedAtMs,
-  };
-}
-
-function fromRow(row: KeyRow | undefined): ApiKeyRecord | null {
-  if (row === undefined) return null;
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    publicKey: row.public_key,
-    secretHashScheme: row.secret_hash_scheme,
-    secretSalt: row.secret_salt,
-    secretHash: row.secret_hash,
-    secretHint: row.secret_hint,
-    note: row.note,
-    createdAtMs: row.created_at_ms,
-    revokedAtMs: row.revoked_at_ms,
   };
 }

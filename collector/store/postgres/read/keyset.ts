@@ -5,17 +5,10 @@
  * SQLite's BINARY collation), ties by id in the same direction.
  */
 import type { KeysetPosition, SortDirection } from '../../contract.js';
+import { addAfterCondition as addAfterKeysetCondition, type SortKey } from '../../keyset.js';
 import type { SqlConditions } from './conditions.js';
 
-export interface SortKey {
-  /** SQL expression of the sort value. */
-  expression: string;
-  /** How the value travels in a KeysetPosition: integers as decimal strings (they exceed 2^53). */
-  kind: 'integer' | 'real' | 'text';
-  nullable: boolean;
-  /** The unique tie-breaker expression. */
-  id: string;
-}
+export { positionOf, type SortKey } from '../../keyset.js';
 
 export function orderBySql(key: SortKey, direction: SortDirection): string {
   const dir = direction === 'asc' ? 'ASC' : 'DESC';
@@ -23,30 +16,9 @@ export function orderBySql(key: SortKey, direction: SortDirection): string {
   return `${key.expression} ${dir}${nulls}, ${key.id} ${dir}`;
 }
 
-/** Adds "after `position` in this order" to `conditions`. */
+/** Adds "after `position` in this order" to `conditions` (store/keyset.ts). */
 export function addAfterCondition(conditions: SqlConditions, key: SortKey, direction: SortDirection, position: KeysetPosition): void {
-  const beyond = direction === 'asc' ? '>' : '<';
-  const id = conditions.bind(position.id);
-  const { expression } = key;
-  if (position.value === null) {
-    // Ascending, NULLs came first: later NULLs by id, then every non-NULL. Descending: NULLs last.
-    conditions.add(
-      direction === 'asc'
-        ? `((${expression} IS NULL AND ${key.id} > ${id}) OR ${expression} IS NOT NULL)`
-        : `(${expression} IS NULL AND ${key.id} < ${id})`,
-    );
-    return;
-  }
-  const value = conditions.bind(boundValue(key, position.value));
-  const nullsAfter = key.nullable && direction === 'desc' ? ` OR ${expression} IS NULL` : '';
-  conditions.add(`(${expression} ${beyond} ${value} OR (${expression} = ${value} AND ${key.id} ${beyond} ${id})${nullsAfter})`);
-}
-
-/** The position of a row, to continue after it. */
-export function positionOf(orderBy: string, key: SortKey, value: unknown, id: string): KeysetPosition {
-  if (value === null || value === undefined) return { orderBy, value: null, id };
-  if (key.kind === 'real') return { orderBy, value: Number(value), id };
-  return { orderBy, value: String(value), id };
+  addAfterKeysetCondition(conditions, key, direction, position, boundValue);
 }
 
 function boundValue(key: SortKey, value: string | number): string | number {

@@ -12,43 +12,18 @@
  * fromTimeUnixNano/toTimeUnixNano select days: each day overlapping the range is reported whole.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { DailyMetricsQuery, DailyMetricsRecord, ModelUsageRecord, Page } from '../../contract.js';
+import type { DailyMetricsQuery, DailyMetricsRecord, Page } from '../../contract.js';
+import { dayRangeOf, dayRecord, dayUsageColumns, filtersTraces, type DayRange, type DayCount, type DayFigures, type DayModelUsage, type DayTraces } from '../../daily-metrics.js';
 import { NS_PER_DAY } from '../write/rollups.js';
 import { pageMeta, SqlConditions } from './conditions.js';
-import { roundUsd } from './rows.js';
 import { inSnapshot } from './snapshot.js';
 
 /** The literal level lets the planner use the partial index observations_errors_by_time. */
 const ERROR_OBSERVATION = `o.project_id = $1 AND o.level = 'ERROR'`;
 
-/** BIGINT columns and counts as node-postgres reads them: decimal strings. */
-interface DayTraces {
-  day: string;
-  trace_count: string;
-}
-
-interface DayCount {
-  day: string;
-  n: string;
-}
-
-interface DayModelUsage {
-  day: string;
-  model: string;
-  trace_count: string;
-  observation_count: string;
-  input_tokens: string;
-  output_tokens: string;
-  total_tokens: string;
-  total_cost: number;
-}
-
-interface DayFigures {
+interface PagedDayFigures extends DayFigures {
   totalItems: number;
   pageDays: bigint[];
-  traces: DayTraces[];
-  usage: DayModelUsage[];
-  errors: { traces: DayCount[]; observations: DayCount[] };
 }
 
 export interface MetricsReads {
@@ -59,26 +34,16 @@ export function createMetricsReads(pool: Pool): MetricsReads {
   return {
     dailyMetrics: (projectId, query) =>
       inSnapshot(pool, async (client) => {
-        const firstDay = query.fromTimeUnixNano === undefined ? -1n : dayOf(query.fromTimeUnixNano);
-        // `to` is exclusive: a range ending exactly at midnight does not touch the next day.
-        const lastDay = query.toTimeUnixNano === undefined ? BigInt(Number.MAX_SAFE_INTEGER) : dayOf(query.toTimeUnixNano - 1n);
-        const filtered =
-          query.traceName !== undefined || query.userId !== undefined || !!query.tags?.length || !!query.environments?.length;
-        const figures = filtered
-          ? await fromFilteredTraces(client, projectId, query, firstDay, lastDay)
-          : await fromRollups(client, projectId, query, firstDay, lastDay);
+        const range = dayRangeOf(query);
+        const figures = filtersTraces(query)
+          ? await fromFilteredTraces(client, projectId, query, range)
+          : await fromRollups(client, projectId, query, range);
         return { data: figures.pageDays.map((day) => dayRecord(day, figures)), meta: pageMeta(query, figures.totalItems) };
       }),
   };
 }
 
-async function fromRollups(
-  client: PoolClient,
-  projectId: string,
-  query: DailyMetricsQuery,
-  firstDay: bigint,
-  lastDay: bigint,
-): Promise<DayFigures> {
+async function fromRollups(client: PoolClient, projectId: string, query: DailyMetricsQuery, { firstDay, lastDay }: DayRange): Promise<PagedDayFigures> {
   const days = `
     SELECT day FROM daily_traces WHERE project_id = $1 AND day BETWEEN $2 AND $3 AND trace_count > 0
     UNION
@@ -127,13 +92,7 @@ async function fromRollups(
   };
 }
 
-async function fromFilteredTraces(
-  client: PoolClient,
-  projectId: string,
-  query: DailyMetricsQuery,
-  firstDay: bigint,
-  lastDay: bigint,
-): Promise<DayFigures> {
+async function fromFilteredTraces(client: PoolClient, projectId: string, query: DailyMetricsQuery, { firstDay, lastDay }: DayRange): Promise<PagedDayFigures> {
   const c = new SqlConditions(projectId).add('t.project_id = $1');
   if (query.traceName !== undefined) c.add(`t.name = ${c.bind(query.traceName)}`);
   if (query.userId !== undefined) c.add(`t.user_id = ${c.bind(query.userId)}`);
@@ -165,15 +124,8 @@ async function fromFilteredTraces(
      WHERE ${traceFilter} AND ${inRange('t.start_time_ns')} GROUP BY 1`,
     params,
   );
-  const counted = (expression: string) => `sum(CASE WHEN o.counts_in_trace_totals THEN ${expression} ELSE 0 END)`;
   const usage = await client.query<DayModelUsage>(
-    `SELECT o.start_time_ns / ${NS_PER_DAY} AS day, coalesce(o.model, '') AS model,
-       count(DISTINCT CASE WHEN o.model IS NOT NULL THEN o.trace_id END) AS trace_count,
-       count(*) AS observation_count,
-       ${counted('coalesce(o.input_tokens, 0) + coalesce(o.cached_input_tokens, 0) + coalesce(o.cache_write_tokens, 0)')} AS input_tokens,
-       ${counted('coalesce(o.output_tokens, 0) + coalesce(o.reasoning_tokens, 0)')} AS output_tokens,
-       ${counted('coalesce(o.total_tokens, 0)')} AS total_tokens,
-       coalesce(${counted('coalesce(o.total_cost, 0.0)')}, 0.0)::float8 AS total_cost
+    `SELECT ${dayUsageColumns('o.counts_in_trace_totals', '::float8')}
      FROM observations o
      WHERE o.project_id = $1 AND ${inRange('o.start_time_ns')}
        AND o.trace_id IN (SELECT t.id FROM traces t WHERE ${traceFilter})
@@ -190,36 +142,5 @@ async function fromFilteredTraces(
     traces: traces.rows,
     usage: usage.rows,
     errors: { traces: errorTraces.rows, observations: errorObservations.rows },
-  };
-}
-
-function dayOf(unixNano: bigint): bigint {
-  const day = unixNano / NS_PER_DAY;
-  return unixNano < 0n && unixNano % NS_PER_DAY !== 0n ? day - 1n : day;
-}
-
-function dayRecord(day: bigint, { traces, usage, errors }: DayFigures): DailyMetricsRecord {
-  const onDay = (counts: readonly DayCount[]) => Number(counts.find((row) => BigInt(row.day) === day)?.n ?? 0);
-  const rows = usage.filter((row) => BigInt(row.day) === day);
-  const usageByModel: ModelUsageRecord[] = rows
-    .filter((row) => row.model !== '' || BigInt(row.total_tokens) > 0n || row.total_cost > 0)
-    .map((row) => ({
-      model: row.model === '' ? null : row.model,
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      totalTokens: Number(row.total_tokens),
-      traceCount: Number(row.trace_count),
-      observationCount: Number(row.observation_count),
-      totalCostUsd: roundUsd(row.total_cost),
-    }))
-    .sort((a, b) => (a.model ?? '\uffff').localeCompare(b.model ?? '\uffff'));
-  return {
-    dayStartUnixNano: day * NS_PER_DAY,
-    traceCount: Number(traces.find((row) => BigInt(row.day) === day)?.trace_count ?? 0),
-    observationCount: rows.reduce((sum, row) => sum + Number(row.observation_count), 0),
-    errorTraceCount: onDay(errors.traces),
-    errorObservationCount: onDay(errors.observations),
-    totalCostUsd: roundUsd(rows.reduce((sum, row) => sum + row.total_cost, 0)),
-    usageByModel,
   };
 }

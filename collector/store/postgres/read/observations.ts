@@ -7,6 +7,7 @@ import { DEFAULT_ENVIRONMENT, type ObservationListQuery, type ObservationRecord,
 import { SqlConditions } from './conditions.js';
 import { OBSERVATION_COLUMNS, toObservationRecord, type ObservationRow } from './rows.js';
 import { inSnapshot } from './snapshot.js';
+import { addEqualConditions, addStartRange, OBSERVATION_EQUAL_COLUMNS } from '../../column-conditions.js';
 
 type ObservationWithEnvironment = ObservationRow & { environment: string | null };
 
@@ -66,17 +67,9 @@ export function createObservationReads(pool: Pool): ObservationReads {
 
 function observationConditions(projectId: string, query: ObservationListQuery): SqlConditions {
   const c = new SqlConditions(projectId).add('o.project_id = $1');
-  const equal = (column: string, value: string | undefined) => {
-    if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
-  };
-  equal('o.trace_id', query.traceId);
-  equal('o.type', query.type);
-  equal('o.name', query.name);
-  equal('o.level', query.level);
-  equal('o.model', query.model);
-  equal('o.parent_observation_id', query.parentObservationId);
-  if (query.fromTimeUnixNano !== undefined) c.add(`o.start_time_ns >= ${c.bind(query.fromTimeUnixNano)}`);
-  if (query.toTimeUnixNano !== undefined) c.add(`o.start_time_ns < ${c.bind(query.toTimeUnixNano)}`);
+  if (query.traceId !== undefined) c.add(`o.trace_id = ${c.bind(query.traceId)}`);
+  addEqualConditions(c, query, OBSERVATION_EQUAL_COLUMNS);
+  addStartRange(c, query, 'o.start_time_ns');
   if (query.userId !== undefined) {
     c.add(`o.trace_id IN (SELECT tu.id FROM traces tu WHERE tu.project_id = $1 AND tu.user_id = ${c.bind(query.userId)})`);
   }

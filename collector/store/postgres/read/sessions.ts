@@ -6,41 +6,16 @@
  * Ids order as bytes (COLLATE "C"), as SQLite orders text, whatever the database's collation.
  */
 import type { Pool } from 'pg';
-import type {
-  Page,
-  SessionDetailRecord,
-  SessionListQuery,
-  SessionRecord,
-  TraceAggregates,
-  UserListQuery,
-  UserOrderField,
-  UserRecord,
-} from '../../contract.js';
+import type { Page, SessionDetailRecord, SessionListQuery, SessionRecord, UserListQuery, UserRecord } from '../../contract.js';
 import { pageMeta, SqlConditions } from './conditions.js';
-import { roundUsd, TRACE_COLUMNS, toTraceRecord, type TraceRow } from './rows.js';
+import { toSessionRecord, toUserRecord, USER_ORDER_COLUMNS, type SessionStatsRow as StoredSessionStats, type StatsRow as StoredStats } from '../../record-rows.js';
+import { TRACE_COLUMNS, toTraceRecord, type PostgresColumns, type TraceRow } from './rows.js';
 import { inSnapshot } from './snapshot.js';
 
-interface StatsRow {
-  id: string;
-  trace_count: string;
-  first_start_ns: string;
-  last_start_ns: string;
-  input_tokens: string;
-  output_tokens: string;
-  total_tokens: string;
-  total_cost: number;
-}
-
-type SessionStatsRow = StatsRow & { environment: string };
+type StatsRow = StoredStats<PostgresColumns>;
+type SessionStatsRow = StoredSessionStats<PostgresColumns>;
 
 const STATS_COLUMNS = `s.trace_count, s.first_start_ns, s.last_start_ns, s.input_tokens, s.output_tokens, s.total_tokens, s.total_cost`;
-
-const USER_ORDER_COLUMNS: Record<UserOrderField, string> = {
-  lastTraceAt: 's.last_start_ns',
-  firstTraceAt: 's.first_start_ns',
-  countTraces: 's.trace_count',
-  totalCost: 's.total_cost',
-};
 
 export interface SessionReads {
   listSessions(projectId: string, query: SessionListQuery): Promise<Page<SessionRecord>>;
@@ -85,7 +60,7 @@ export function createSessionReads(pool: Pool): SessionReads {
 
     listUsers: (projectId, query) =>
       inSnapshot(pool, async (client) => {
-        const column = USER_ORDER_COLUMNS[query.orderBy.field];
+        const column = `s.${USER_ORDER_COLUMNS[query.orderBy.field]}`;
         const dir = query.orderBy.direction === 'asc' ? 'ASC' : 'DESC';
         const c = new SqlConditions(projectId).add('s.project_id = $1');
         const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM user_stats s WHERE ${c.sql}`, c.params);
@@ -106,24 +81,4 @@ export function createSessionReads(pool: Pool): SessionReads {
       return result.rows[0] ? toUserRecord(result.rows[0]) : null;
     },
   };
-}
-
-function aggregates(row: StatsRow): TraceAggregates {
-  return {
-    traceCount: Number(row.trace_count),
-    firstTraceStartUnixNano: BigInt(row.first_start_ns),
-    lastTraceStartUnixNano: BigInt(row.last_start_ns),
-    inputTokens: Number(row.input_tokens),
-    outputTokens: Number(row.output_tokens),
-    totalTokens: Number(row.total_tokens),
-    totalCostUsd: roundUsd(row.total_cost),
-  };
-}
-
-function toSessionRecord(row: SessionStatsRow): SessionRecord {
-  return { id: row.id, environment: row.environment, ...aggregates(row) };
-}
-
-function toUserRecord(row: StatsRow): UserRecord {
-  return { userId: row.id, ...aggregates(row) };
 }

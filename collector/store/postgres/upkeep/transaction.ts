@@ -5,11 +5,15 @@
 import type { Pool, PoolClient } from 'pg';
 import { isTransientPostgresError } from '../write/errors.js';
 
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * @param begin the statement that opens the transaction: a plain `BEGIN` for a write, or one
+ *   naming an isolation level (read/snapshot.ts).
+ */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await work(client);
     await client.query('COMMIT');
     return result;

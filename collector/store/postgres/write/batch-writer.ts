@@ -14,6 +14,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { MappedSpan, Observation } from '../../../model.js';
 import type { BatchWriteOutcome, SpanBatch } from '../../contract.js';
 import { isTransientPostgresError } from './errors.js';
+import { inTransaction } from '../upkeep/transaction.js';
 import { addBatchToRollups, emptyRollupChanges, firstObservationsOnModel, writeRollups, type RollupInput } from './rollups.js';
 import { withWaitingMessages, writeMessages } from './log-join.js';
 import { insertObservations, observationKey } from './observations.js';
@@ -25,11 +26,8 @@ import { writeNewTags, writeTraces, type PendingTrace } from './traces.js';
 export type WriteBatches = (batches: readonly SpanBatch[]) => Promise<BatchWriteOutcome[]>;
 
 export function createBatchWriter(pool: Pool, now: () => number = Date.now): WriteBatches {
-  return async (batches) => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+  return (batches) =>
+    inTransaction(pool, async (client) => {
       await lockTraces(client, batches.flatMap(tracesTouched));
       const outcomes: BatchWriteOutcome[] = [];
       const rollups = emptyRollupChanges();
@@ -39,17 +37,8 @@ export function createBatchWriter(pool: Pool, now: () => number = Date.now): Wri
         outcomes.push(outcome.ok ? { ok: true } : outcome);
       }
       await writeRollups(client, rollups);
-      await client.query('COMMIT');
       return outcomes;
-    } catch (error) {
-      broken = error instanceof Error ? error : new Error(String(error));
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw broken;
-    } finally {
-      // A connection that failed mid-transaction is closed rather than handed to the next writer.
-      client.release(broken !== undefined && isTransientPostgresError(broken) ? broken : undefined);
-    }
-  };
+    });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { PoolClient } from 'pg';
 import type { TraceContribution } from '../../../model.js';
 import { DEFAULT_ENVIRONMENT } from '../../contract.js';
 import { mergeTraceContribution, type TraceFactsState } from '../../trace-merge.js';
+import type { TraceRow as StoredTraceRow } from '../read/rows.js';
 import { insertRows } from './multi-row.js';
 import { jsonb, jsonText, text } from './values.js';
 
@@ -29,27 +30,11 @@ export interface PendingTrace {
  * A trace row as the writer reads and writes it: node-postgres gives BIGINT as a decimal string;
  * text is as stored (U+0000 replaced, values.ts), so a row read back compares equal to one written.
  */
-export interface TraceRow {
-  id: string;
-  name: string | null;
-  user_id: string | null;
-  session_id: string | null;
-  release: string | null;
-  version: string | null;
-  environment: string;
+export type TraceRow = Omit<StoredTraceRow, 'tags' | 'metadata' | 'created_at_ms' | 'updated_at_ms'> & {
   tags: string[];
   metadata: Record<string, unknown>;
-  input: string | null;
-  output: string | null;
-  public: boolean;
-  start_time_ns: string;
-  end_time_ns: string;
-  total_cost: number | null;
-  input_tokens: string;
-  output_tokens: string;
-  total_tokens: string;
   fact_ranks: Record<string, string>;
-}
+};
 
 /** A trace written by a batch: its row before (null when new) and after. */
 export interface TraceChange {

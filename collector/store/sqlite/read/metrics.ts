@@ -13,37 +13,19 @@
  * fromTimeUnixNano/toTimeUnixNano select days: each day overlapping the range is reported whole.
  */
 import type { Database } from 'better-sqlite3';
-import type { DailyMetricsQuery, DailyMetricsRecord, ModelUsageRecord, Page } from '../../contract.js';
+import type { DailyMetricsQuery, DailyMetricsRecord, Page } from '../../contract.js';
+import { dayRangeOf, dayRecord, dayUsageColumns, filtersTraces, NS_PER_DAY, type DayCount as Count, type DayModelUsage as ModelUsage, type DayTraces as Traces } from '../../daily-metrics.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
-import { roundUsd } from './rows.js';
 import { traceKeyOf } from '../write/trace-keys.js';
 
-const NS_PER_DAY = 86_400_000_000_000n;
+/** Integers read as bigint (safeIntegers). */
+type DayTraces = Traces<bigint>;
+type DayCount = Count<bigint>;
+type DayModelUsage = ModelUsage<bigint>;
+
 /** The literal level lets SQLite use the partial index observations_errors_by_time. */
 const ERROR_OBSERVATION = `o.project_id = @projectId AND o.level = 'ERROR'`;
-
-interface DayTraces {
-  day: bigint;
-  trace_count: bigint;
-}
-
-interface DayCount {
-  day: bigint;
-  n: bigint;
-}
-
-interface DayModelUsage {
-  day: bigint;
-  model: string;
-  trace_count: bigint;
-  observation_count: bigint;
-  input_tokens: bigint;
-  output_tokens: bigint;
-  total_tokens: bigint;
-  /** A REAL sum, but read as bigint when SQLite summed only integers. */
-  total_cost: number | bigint;
-}
 
 export interface MetricsReads {
   dailyMetrics(projectId: string, query: DailyMetricsQuery): Page<DailyMetricsRecord>;
@@ -146,16 +128,9 @@ export function createMetricsReads(db: Database): MetricsReads {
         )
         .all(params) as DayCount[],
     };
-    const counted = (expression: string) => `sum(CASE WHEN o.counts_in_trace_totals = 1 THEN ${expression} ELSE 0 END)`;
     const usage = statements
       .get(
-        `SELECT o.start_time_ns / ${NS_PER_DAY} AS day, coalesce(o.model, '') AS model,
-           count(DISTINCT CASE WHEN o.model IS NOT NULL THEN o.trace_id END) AS trace_count,
-           count(*) AS observation_count,
-           ${counted('coalesce(o.input_tokens, 0) + coalesce(o.cached_input_tokens, 0) + coalesce(o.cache_write_tokens, 0)')} AS input_tokens,
-           ${counted('coalesce(o.output_tokens, 0) + coalesce(o.reasoning_tokens, 0)')} AS output_tokens,
-           ${counted('coalesce(o.total_tokens, 0)')} AS total_tokens,
-           coalesce(${counted('coalesce(o.total_cost, 0.0)')}, 0.0) AS total_cost
+        `SELECT ${dayUsageColumns('o.counts_in_trace_totals = 1', '')}
          FROM observations o
          WHERE o.project_id = @projectId AND ${observationRange.sql}
            AND o.trace_key IN (SELECT ${traceKeyOf('t.project_id', 't.id')} FROM traces t WHERE ${traceFilter})
@@ -171,54 +146,14 @@ export function createMetricsReads(db: Database): MetricsReads {
 
   return {
     dailyMetrics(projectId, query) {
-      const firstDay = query.fromTimeUnixNano === undefined ? -1n : dayOf(query.fromTimeUnixNano);
-      // `to` is exclusive: a range ending exactly at midnight does not touch the next day.
-      const lastDay = query.toTimeUnixNano === undefined ? BigInt(Number.MAX_SAFE_INTEGER) : dayOf(query.toTimeUnixNano - 1n);
-      const filtered =
-        query.traceName !== undefined || query.userId !== undefined || !!query.tags?.length || !!query.environments?.length;
-      const { totalItems, pageDays, traces, usage, errors } = filtered
+      const { firstDay, lastDay } = dayRangeOf(query);
+      const { totalItems, pageDays, traces, usage, errors } = filtersTraces(query)
         ? fromFilteredTraces(projectId, query, firstDay, lastDay)
         : fromRollups(projectId, query, firstDay, lastDay);
       return {
-        data: pageDays.map((day) => dayRecord(day, traces, usage, errors)),
+        data: pageDays.map((day) => dayRecord(day, { traces, usage, errors })),
         meta: { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) },
       };
     },
-  };
-}
-
-function dayOf(unixNano: bigint): bigint {
-  const day = unixNano / NS_PER_DAY;
-  return unixNano < 0n && unixNano % NS_PER_DAY !== 0n ? day - 1n : day;
-}
-
-function dayRecord(
-  day: bigint,
-  traces: readonly DayTraces[],
-  usage: readonly DayModelUsage[],
-  errors: { traces: readonly DayCount[]; observations: readonly DayCount[] },
-): DailyMetricsRecord {
-  const onDay = (counts: readonly DayCount[]) => Number(counts.find((row) => row.day === day)?.n ?? 0n);
-  const rows = usage.filter((row) => row.day === day);
-  const usageByModel: ModelUsageRecord[] = rows
-    .filter((row) => row.model !== '' || row.total_tokens > 0n || Number(row.total_cost) > 0)
-    .map((row) => ({
-      model: row.model === '' ? null : row.model,
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      totalTokens: Number(row.total_tokens),
-      traceCount: Number(row.trace_count),
-      observationCount: Number(row.observation_count),
-      totalCostUsd: roundUsd(Number(row.total_cost)),
-    }))
-    .sort((a, b) => (a.model ?? '\uffff').localeCompare(b.model ?? '\uffff'));
-  return {
-    dayStartUnixNano: day * NS_PER_DAY,
-    traceCount: Number(traces.find((row) => row.day === day)?.trace_count ?? 0n),
-    observationCount: rows.reduce((sum, row) => sum + Number(row.observation_count), 0),
-    errorTraceCount: onDay(errors.traces),
-    errorObservationCount: onDay(errors.observations),
-    totalCostUsd: roundUsd(rows.reduce((sum, row) => sum + Number(row.total_cost), 0)),
-    usageByModel,
   };
 }

@@ -1,5 +1,6 @@
 /** The SQLite read path for observations: filtered lists, newest first, and one by id. */
 import type { Database } from 'better-sqlite3';
+import { addEqualConditions, addStartRange, OBSERVATION_EQUAL_COLUMNS } from '../../column-conditions.js';
 import { DEFAULT_ENVIRONMENT, type ObservationListQuery, type ObservationRecord, type Page } from '../../contract.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
@@ -74,17 +75,9 @@ export function createObservationReads(db: Database, observationIds: Observation
 
 function observationConditions(projectId: string, query: ObservationListQuery): SqlConditions {
   const c = new SqlConditions(projectId).add('o.project_id = @projectId');
-  const equal = (column: string, value: string | undefined) => {
-    if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
-  };
   if (query.traceId !== undefined) c.add(`o.trace_key = ${traceKeyOf('@projectId', c.bind(query.traceId))}`);
-  equal('o.type', query.type);
-  equal('o.name', query.name);
-  equal('o.level', query.level);
-  equal('o.model', query.model);
-  equal('o.parent_observation_id', query.parentObservationId);
-  if (query.fromTimeUnixNano !== undefined) c.add(`o.start_time_ns >= ${c.bind(query.fromTimeUnixNano)}`);
-  if (query.toTimeUnixNano !== undefined) c.add(`o.start_time_ns < ${c.bind(query.toTimeUnixNano)}`);
+  addEqualConditions(c, query, OBSERVATION_EQUAL_COLUMNS);
+  addStartRange(c, query, 'o.start_time_ns');
   if (query.userId !== undefined) {
     c.add(`o.trace_key IN (SELECT ${traceKeyOf('tu.project_id', 'tu.id')} FROM traces tu WHERE tu.project_id = @projectId AND tu.user_id = ${c.bind(query.userId)})`);
   }

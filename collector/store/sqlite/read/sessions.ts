@@ -3,40 +3,16 @@
  * a page of them costs a page of rows, however many traces they sum.
  */
 import type { Database } from 'better-sqlite3';
-import type {
-  Page,
-  SessionDetailRecord,
-  SessionListQuery,
-  SessionRecord,
-  TraceAggregates,
-  UserListQuery,
-  UserOrderField,
-  UserRecord,
-} from '../../contract.js';
+import type { Page, SessionDetailRecord, SessionListQuery, SessionRecord, UserListQuery, UserRecord } from '../../contract.js';
 import { SqlConditions } from './conditions.js';
 import { StatementCache } from '../statement-cache.js';
-import { roundUsd, TRACE_COLUMNS, toTraceRecord, type TraceRow } from './rows.js';
+import { toSessionRecord, toUserRecord, USER_ORDER_COLUMNS, type SessionStatsRow as StoredSessionStats, type StatsRow as StoredStats } from '../../record-rows.js';
+import { TRACE_COLUMNS, toTraceRecord, type SqliteColumns, type TraceRow } from './rows.js';
 
-interface StatsRow {
-  trace_count: bigint;
-  first_start_ns: bigint;
-  last_start_ns: bigint;
-  input_tokens: bigint;
-  output_tokens: bigint;
-  total_tokens: bigint;
-  total_cost: number;
-}
-
-type SessionStatsRow = StatsRow & { id: string; environment: string };
+type StatsRow = StoredStats<SqliteColumns>;
+type SessionStatsRow = StoredSessionStats<SqliteColumns>;
 
 const STATS_COLUMNS = `trace_count, first_start_ns, last_start_ns, input_tokens, output_tokens, total_tokens, total_cost`;
-
-const USER_ORDER_COLUMNS: Record<UserOrderField, string> = {
-  lastTraceAt: 'last_start_ns',
-  firstTraceAt: 'first_start_ns',
-  countTraces: 'trace_count',
-  totalCost: 'total_cost',
-};
 
 export interface SessionReads {
   listSessions(projectId: string, query: SessionListQuery): Page<SessionRecord>;
@@ -94,12 +70,12 @@ export function createSessionReads(db: Database): SessionReads {
           `SELECT user_id AS id, ${STATS_COLUMNS} FROM user_stats WHERE project_id = @projectId
            ORDER BY ${column} ${dir}, user_id ${dir} LIMIT @limit OFFSET @offset`,
         )
-        .all({ projectId, limit: query.limit, offset: (query.page - 1) * query.limit }) as Array<StatsRow & { id: string }>;
+        .all({ projectId, limit: query.limit, offset: (query.page - 1) * query.limit }) as StatsRow[];
       return { data: rows.map(toUserRecord), meta: pageMeta(query, totalItems) };
     },
 
     getUser(projectId, userId) {
-      const row = selectUser.get(projectId, userId) as (StatsRow & { id: string }) | undefined;
+      const row = selectUser.get(projectId, userId) as StatsRow | undefined;
       return row ? toUserRecord(row) : null;
     },
   };
@@ -107,24 +83,4 @@ export function createSessionReads(db: Database): SessionReads {
 
 function pageMeta(query: { page: number; limit: number }, totalItems: number): Page<never>['meta'] {
   return { page: query.page, limit: query.limit, totalItems, totalPages: Math.ceil(totalItems / query.limit) };
-}
-
-function aggregates(row: StatsRow): TraceAggregates {
-  return {
-    traceCount: Number(row.trace_count),
-    firstTraceStartUnixNano: row.first_start_ns,
-    lastTraceStartUnixNano: row.last_start_ns,
-    inputTokens: Number(row.input_tokens),
-    outputTokens: Number(row.output_tokens),
-    totalTokens: Number(row.total_tokens),
-    totalCostUsd: roundUsd(row.total_cost),
-  };
-}
-
-function toSessionRecord(row: SessionStatsRow): SessionRecord {
-  return { id: row.id, environment: row.environment, ...aggregates(row) };
-}
-
-function toUserRecord(row: StatsRow & { id: string }): UserRecord {
-  return { userId: row.id, ...aggregates(row) };
 }

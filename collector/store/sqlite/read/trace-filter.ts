@@ -7,6 +7,7 @@
  *   page is found from its few matches, and for counts.
  * Full-text terms are always sets: an FTS5 query per trace would cost far more.
  */
+import { addEqualConditions, addStartRange, TRACE_EQUAL_COLUMNS } from '../../column-conditions.js';
 import type { ScoreCondition, TraceFilter } from '../../contract.js';
 import type { Search } from '../search/search.js';
 import { SqlConditions } from './conditions.js';
@@ -18,17 +19,9 @@ export type ConditionForm = 'probe' | 'set';
 
 export function traceConditions(projectId: string, filter: TraceFilter, search: Search, form: ConditionForm): SqlConditions {
   const c = new SqlConditions(projectId).add('t.project_id = @projectId');
-  const equal = (column: string, value: string | undefined) => {
-    if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
-  };
-  equal('t.user_id', filter.userId);
-  equal('t.session_id', filter.sessionId);
-  equal('t.name', filter.name);
-  equal('t.release', filter.release);
-  equal('t.version', filter.version);
+  addEqualConditions(c, filter, TRACE_EQUAL_COLUMNS);
   if (filter.environments?.length) c.add(`t.environment IN ${c.bindList(filter.environments)}`);
-  if (filter.fromTimeUnixNano !== undefined) c.add(`t.start_time_ns >= ${c.bind(filter.fromTimeUnixNano)}`);
-  if (filter.toTimeUnixNano !== undefined) c.add(`t.start_time_ns < ${c.bind(filter.toTimeUnixNano)}`);
+  addStartRange(c, filter, 't.start_time_ns');
   /**
    * The condition on another table in the chosen form; `subquery` selects trace ids into
    * `trace_id`. A probe of a table keyed by trace key finds the trace's key first.

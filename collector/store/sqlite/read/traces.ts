@@ -11,7 +11,6 @@ import type {
   TraceOrderField,
 } from '../../contract.js';
 import { QueryRejectedError } from '../../contract.js';
-import type { Score, ScoreDataType } from '../../../model.js';
 import type { Search } from '../search/search.js';
 import type { ScoreRepeats } from '../write/score-repeats.js';
 import { singleSubquery, traceConditions } from './trace-filter.js';
@@ -30,6 +29,7 @@ import {
   type ScoreRow,
   type TraceRow,
 } from './rows.js';
+import { toScoreSummary, type ScoreSummaryRow } from '../../record-rows.js';
 
 export const TRACE_SORT_KEYS: Record<TraceOrderField, SortKey> = {
   timestamp: { expression: 't.start_time_ns', kind: 'integer', nullable: false, id: 't.id' },
@@ -245,17 +245,9 @@ function scoresByTrace(statements: StatementCache, projectId: string, traceIds: 
        FROM trace_keys k JOIN scores s ON s.project_id = k.project_id AND s.trace_key = k.key
        WHERE k.project_id = ? AND k.trace_id IN (${placeholders(traceIds)}) ORDER BY k.trace_id, s.id`,
     )
-    .all(projectId, ...traceIds) as Array<Pick<ScoreRow, 'trace_id' | 'id' | 'name' | 'value' | 'string_value' | 'data_type' | 'source' | 'observation_id'>>;
+    .all(projectId, ...traceIds) as ScoreSummaryRow[];
   for (const row of rows) {
-    const score: ScoreSummary = {
-      id: row.id,
-      name: row.name,
-      value: row.value,
-      stringValue: row.string_value,
-      dataType: row.data_type as ScoreDataType,
-      source: row.source as Score['source'],
-      observationId: row.observation_id,
-    };
+    const score = toScoreSummary(row);
     const list = result.get(row.trace_id);
     if (list) list.push(score);
     else result.set(row.trace_id, [score]);
