@@ -142,7 +142,8 @@ async function openStore(config: Readonly<CollectorConfig>, logger: Logger): Pro
     const store = await openPostgresStore({
       url: config.dbFile,
       poolSize: config.dbPoolSize,
-      onIdleError: (error) => logger.warn({ err: error }, `PostgreSQL connection lost while idle: ${error.message}`),
+      // The message only: node-postgres errors can carry the connection's settings, password included.
+      onIdleError: (error) => logger.warn(`PostgreSQL connection lost while idle: ${error.message}`),
     });
     const target = postgresTarget(config.dbFile);
     logger.info({ host: target.host, port: target.port, database: target.database, poolSize: config.dbPoolSize }, `PostgreSQL in use: ${describeTarget(target)}`);
