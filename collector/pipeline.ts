@@ -4,10 +4,10 @@
  * the rest of the request is kept. Log records take the same road without the cost stage.
  */
 import type { DecodedTraces, RefusedSpan } from './decode/span.js';
-import type { MappedSpan, Observation } from './model.js';
+import type { MappedSpan } from './model.js';
 import type { WriteQueue } from './write-queue.js';
-import type { PriceIndex, PriceIndexes } from './pricing/cost.js';
-import { priceObservation } from './pricing/cost.js';
+import type { PriceIndexes } from './pricing/cost.js';
+import { applyCost } from './pricing/cost.js';
 import { mapSpan } from './mapping/map-span.js';
 import type { DecodedLogs, RefusedLogRecord } from './decode/log-record.js';
 import { mapLogRecords } from './mapping/log-records.js';
@@ -53,17 +53,4 @@ export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndexes }
       return { acceptedLogRecords: accepted, refused };
     },
   };
-}
-
-/** A cost the span reported wins; otherwise the price table's, or a reason there is none. */
-function applyCost(observation: Observation, prices: PriceIndex): void {
-  if (observation.reportedCost) {
-    observation.cost = observation.reportedCost;
-    return;
-  }
-  const hasUsage = observation.usage.total !== undefined;
-  if (observation.model === null && !hasUsage) return; // not an LLM call: no cost expected
-  const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices);
-  observation.cost = cost;
-  observation.costMissingReason = missingReason;
 }

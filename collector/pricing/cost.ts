@@ -4,7 +4,7 @@
  */
 import type { ModelPrice, TokenPrices } from '../../config/pricing.js';
 import { USAGE_KEYS } from '../model.js';
-import type { CostDetails, CostMissingReason, PricedUsageKey, UsageDetails } from '../model.js';
+import type { CostDetails, CostMissingReason, Observation, PricedUsageKey, UsageDetails } from '../model.js';
 
 /** Looks up the price entry for a model name. */
 export interface PriceIndex {
@@ -133,4 +133,17 @@ function count(value: number | undefined): number {
 
 function roundUsd(amount: number): number {
   return Math.round(amount * COST_SCALE) / COST_SCALE;
+}
+
+/** A cost the span reported wins; otherwise the price table's, or a reason there is none. */
+export function applyCost(observation: Observation, prices: PriceIndex): void {
+  if (observation.reportedCost) {
+    observation.cost = observation.reportedCost;
+    return;
+  }
+  const hasUsage = observation.usage.total !== undefined;
+  if (observation.model === null && !hasUsage) return; // not an LLM call: no cost expected
+  const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices);
+  observation.cost = cost;
+  observation.costMissingReason = missingReason;
 }

@@ -5,10 +5,10 @@
  * from the trace id, so the same spec always gives the same spans.
  */
 import type { DecodedEvent, DecodedSpan } from '../../collector/decode/span.js';
-import type { MappedSpan, Observation } from '../../collector/model.js';
+import type { MappedSpan } from '../../collector/model.js';
 import type { BatchWriteOutcome, SpanBatch, TraceStore } from '../../collector/store/contract.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
+import { applyCost, createPriceIndex } from '../../collector/pricing/cost.js';
 import type { ModelPrice } from '../../config/pricing.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
@@ -71,7 +71,7 @@ export const msToNs = (ms: number): bigint => BigInt(ms) * NS_PER_MS;
 /** A decoded span of the collector's decoder, mapped and priced as the pipeline does it. */
 export function mapped(span: Partial<DecodedSpan>): MappedSpan {
   const result = mapSpan(decodedSpan(span));
-  if (result.observation) applyCost(result.observation);
+  if (result.observation) applyCost(result.observation, PRICE_INDEX);
   return result;
 }
 
@@ -137,18 +137,6 @@ export async function writeSpans(store: TraceStore, projectId: string, spans: re
 function expectStored(outcomes: BatchWriteOutcome[]): void {
   const failed = outcomes.find((outcome) => !outcome.ok);
   if (failed && !failed.ok) throw new Error(`the store refused a batch: ${failed.error.message}`, { cause: failed.error });
-}
-
-/** The cost stage (collector/pipeline.ts): a reported cost wins; an LLM call is priced from the table. */
-function applyCost(observation: Observation): void {
-  if (observation.reportedCost) {
-    observation.cost = observation.reportedCost;
-    return;
-  }
-  if (observation.model === null && observation.usage.total === undefined) return;
-  const { cost, missingReason } = priceObservation(observation.model, observation.usage, PRICE_INDEX);
-  observation.cost = cost;
-  observation.costMissingReason = missingReason;
 }
 
 function scoreEvent(score: ScoreSpec, timeUnixNano: bigint): DecodedEvent {
