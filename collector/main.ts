@@ -41,6 +41,7 @@ export async function startCollector(
   logger: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningCollector> {
   const table = loadPricingTable({ userPricingFile: config.pricingFile });
+  for (const warning of config.ignoredSettings) logger.warn(warning);
   const store = await openStore(config, logger);
   let keyStore: KeyStore | undefined;
   let accessControl: AccessControl;

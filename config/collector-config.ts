@@ -26,6 +26,12 @@ export interface CollectorConfig {
    * the pages read and written, up to the database's size).
    */
   dbCacheMiB: number;
+  /**
+   * Settings given that the selected engine does not use (SPANLITE_DB_SYNC and
+   * SPANLITE_DB_CACHE_MB on PostgreSQL, SPANLITE_DB_POOL on SQLite), each with why: logged as
+   * warnings at start rather than refused, so one environment file can serve both engines.
+   */
+  ignoredSettings: readonly string[];
   /** SPANLITE_MAX_BODY_BYTES, default 16 MiB: limit on a request body, after decompression too. */
   maxBodyBytes: number;
   /** SPANLITE_MAX_QUEUED_SPANS, default 100000: spans waiting to be written before 503. */
@@ -103,6 +109,7 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     dbPoolSize: integer('SPANLITE_DB_POOL', 10, 1, 1_000),
     dbSynchronous: oneOf('SPANLITE_DB_SYNC', ['full', 'normal'] as const, 'full'),
     dbCacheMiB: integer('SPANLITE_DB_CACHE_MB', 64, 2, 65_536),
+    ignoredSettings: [],
     maxBodyBytes: integer('SPANLITE_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxQueuedSpans: integer('SPANLITE_MAX_QUEUED_SPANS', 100_000, 1, 10_000_000),
     maxQueueDelayMs: integer('SPANLITE_MAX_QUEUE_DELAY_MS', 2_000, 100, 600_000),
@@ -128,7 +135,22 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(config);
+  return Object.freeze({ ...config, ignoredSettings: Object.freeze(ignoredSettings(env, config.dbEngine)) });
+}
+
+/** Settings of one engine only, and what takes their place on the other. */
+const ENGINE_SETTINGS: ReadonlyArray<{ name: string; engine: CollectorConfig['dbEngine']; instead: string }> = [
+  { name: 'SPANLITE_DB_SYNC', engine: 'sqlite', instead: "set durability with the server's synchronous_commit" },
+  { name: 'SPANLITE_DB_CACHE_MB', engine: 'sqlite', instead: "the cache is the server's shared_buffers" },
+  { name: 'SPANLITE_DB_POOL', engine: 'postgres', instead: 'SQLite is one file with one writer' },
+];
+
+const ENGINE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
+
+function ignoredSettings(env: NodeJS.ProcessEnv, engine: CollectorConfig['dbEngine']): string[] {
+  return ENGINE_SETTINGS
+    .filter((setting) => setting.engine !== engine && (env[setting.name] ?? '') !== '')
+    .map((setting) => `${setting.name} is ignored on ${ENGINE_NAMES[engine]}: it applies to ${ENGINE_NAMES[setting.engine]} only (${setting.instead})`);
 }
 
 /** Long enough not to be guessed; its value is never echoed. */

@@ -42,3 +42,21 @@ describe('SPANLITE_DB selecting the engine, and SPANLITE_DB_POOL', () => {
     expect(problems[0]).not.toContain('secret-pw');
   });
 });
+
+describe('settings of the other engine', () => {
+  it('are listed as ignored with why, not refused: SQLite cache and sync on PostgreSQL, the pool on SQLite', () => {
+    const onPostgres = loadCollectorConfig({ SPANLITE_DB: 'postgres://u:p@db.example/spans', SPANLITE_DB_SYNC: 'normal', SPANLITE_DB_CACHE_MB: '256' });
+    expect(onPostgres.ignoredSettings).toEqual([
+      "SPANLITE_DB_SYNC is ignored on PostgreSQL: it applies to SQLite only (set durability with the server's synchronous_commit)",
+      "SPANLITE_DB_CACHE_MB is ignored on PostgreSQL: it applies to SQLite only (the cache is the server's shared_buffers)",
+    ]);
+    expect(loadCollectorConfig({ SPANLITE_DB_POOL: '20' }).ignoredSettings).toEqual([
+      'SPANLITE_DB_POOL is ignored on SQLite: it applies to PostgreSQL only (SQLite is one file with one writer)',
+    ]);
+  });
+
+  it("are none when every setting given is the selected engine's own", () => {
+    expect(loadCollectorConfig({ SPANLITE_DB_SYNC: 'normal', SPANLITE_DB_CACHE_MB: '128' }).ignoredSettings).toEqual([]);
+    expect(loadCollectorConfig({ SPANLITE_DB: 'postgres://u:p@db.example/spans', SPANLITE_DB_POOL: '4' }).ignoredSettings).toEqual([]);
+  });
+});
