@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { MappedSpan } from '../../collector/model.js';
 import type { SpanBatch } from '../../collector/store/contract.js';
 import { isTransientPostgresError } from '../../collector/store/postgres/write/errors.js';
+import { createBatchWriter } from '../../collector/store/postgres/write/batch-writer.js';
+import { traceLockKey } from '../../collector/store/postgres/write/trace-locks.js';
 import * as ours from '../../semconv/spanlite.js';
 import { postgresAvailable } from '../helpers/postgres-server.js';
 import { shuffled } from '../helpers/shuffled.js';
@@ -54,6 +56,14 @@ function lateFactsSpan(i: number): MappedSpan {
 
 function spansOf(i: number): MappedSpan[] {
   return [...traceSpans(traceSpec(i)), lateFactsSpan(i)];
+}
+
+/** Resolves once `condition` holds, checking every 20 ms; fails after 10 s. */
+async function eventually(condition: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !(await condition()); ) {
+    if (Date.now() > deadline) throw new Error('condition not reached within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 const oneSpanBatches = (spans: readonly MappedSpan[]): SpanBatch[] => spans.map((span) => ({ projectId: PROJECT, spans: [span] }));
@@ -134,6 +144,42 @@ describe.skipIf(!postgresAvailable())('the PostgreSQL write path', () => {
     expect(outcomes[1]).toMatchObject({ ok: false, retryable: false, error: { message: expect.stringMatching(/out of range/) } });
     expect(await sql(`SELECT id FROM observations WHERE id = '${root!.observation!.id}'`)).toEqual([]);
     expect(await sql(`SELECT id FROM traces ORDER BY id`)).toEqual([{ id: traceIdOf(1004) }, { id: traceIdOf(1005) }]);
+    const { rollups, sums } = await rollupsAndSums(sql);
+    expect(rollups).toEqual(sums);
+  });
+
+  it('writes a group naming more traces than one transaction may lock in several transactions, a bigger batch whole in one', async () => {
+    const { pool, sql } = await postgres.newDatabase(1, 3);
+    const write = createBatchWriter(pool, { maxTracesPerTransaction: 2 });
+    const batches: SpanBatch[] = [
+      ...[1, 2, 3].map((i) => ({ projectId: PROJECT, spans: spansOf(10 + i) })),
+      { projectId: PROJECT, spans: [14, 15, 16].flatMap(spansOf) },
+      { projectId: PROJECT, spans: spansOf(17) },
+    ];
+    // Another session holds the locks of trace-13 and trace-17: the write stops in front of each
+    // one, and what it committed by then is what its earlier transactions wrote.
+    const holder = await pool.connect();
+    const lockOf = (i: number) => String(traceLockKey(PROJECT, traceIdOf(1000 + i)));
+    const storedNames = async () => (await sql(`SELECT name FROM traces ORDER BY name`)).map((row) => (row as { name: string }).name);
+    const writerWaiting = () =>
+      eventually(async () => (await sql(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).length === 1);
+    try {
+      await holder.query('SELECT pg_advisory_lock($1), pg_advisory_lock($2)', [lockOf(13), lockOf(17)]);
+      const written = write(batches);
+
+      await writerWaiting();
+      expect(await storedNames()).toEqual(['trace-11', 'trace-12']);
+      await holder.query('SELECT pg_advisory_unlock($1)', [lockOf(13)]);
+      await eventually(async () => (await storedNames()).length > 2);
+      await writerWaiting();
+      expect(await storedNames()).toEqual(['trace-11', 'trace-12', 'trace-13', 'trace-14', 'trace-15', 'trace-16']);
+      await holder.query('SELECT pg_advisory_unlock($1)', [lockOf(17)]);
+
+      expect((await written).map((outcome) => outcome.ok)).toEqual([true, true, true, true, true]);
+    } finally {
+      holder.release();
+    }
+    expect(await storedNames()).toHaveLength(7);
     const { rollups, sums } = await rollupsAndSums(sql);
     expect(rollups).toEqual(sums);
   });

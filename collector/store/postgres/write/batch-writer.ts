@@ -25,20 +25,63 @@ import { writeNewTags, writeTraces, type PendingTrace } from './traces.js';
 
 export type WriteBatches = (batches: readonly SpanBatch[]) => Promise<BatchWriteOutcome[]>;
 
-export function createBatchWriter(pool: Pool, now: () => number = Date.now): WriteBatches {
-  return (batches) =>
-    inTransaction(pool, async (client) => {
-      await lockTraces(client, batches.flatMap(tracesTouched));
-      const outcomes: BatchWriteOutcome[] = [];
-      const rollups = emptyRollupChanges();
-      for (const batch of batches) {
-        const outcome = await writeInSavepoint(client, batch, now());
-        if (outcome.ok) addBatchToRollups(rollups, outcome.stored);
-        outcomes.push(outcome.ok ? { ok: true } : outcome);
-      }
-      await writeRollups(client, rollups);
-      return outcomes;
-    });
+/**
+ * Traces locked by one transaction at most: a larger group is written in several, split between
+ * batches (a batch naming more traces is still written whole, in one). Advisory locks live in
+ * PostgreSQL's shared lock table, about 12,000 entries on a default server for every session
+ * together (max_locks_per_transaction 64 x max_connections 100, plus slack); past it every
+ * transaction taking a lock fails with "out of shared memory". At this bound ten collectors
+ * writing full groups at once fit in it.
+ */
+export const MAX_TRACES_PER_TRANSACTION = 1_024;
+
+export function createBatchWriter(
+  pool: Pool,
+  { now = Date.now, maxTracesPerTransaction = MAX_TRACES_PER_TRANSACTION }: { now?: () => number; maxTracesPerTransaction?: number } = {},
+): WriteBatches {
+  return async (batches) => {
+    const outcomes: BatchWriteOutcome[] = [];
+    for (const part of partsByTraceCount(batches, maxTracesPerTransaction)) {
+      outcomes.push(...(await writeInTransaction(pool, part, now)));
+    }
+    return outcomes;
+  };
+}
+
+function writeInTransaction(pool: Pool, batches: readonly SpanBatch[], now: () => number): Promise<BatchWriteOutcome[]> {
+  return inTransaction(pool, async (client) => {
+    await lockTraces(client, batches.flatMap(tracesTouched));
+    const outcomes: BatchWriteOutcome[] = [];
+    const rollups = emptyRollupChanges();
+    for (const batch of batches) {
+      const outcome = await writeInSavepoint(client, batch, now());
+      if (outcome.ok) addBatchToRollups(rollups, outcome.stored);
+      outcomes.push(outcome.ok ? { ok: true } : outcome);
+    }
+    await writeRollups(client, rollups);
+    return outcomes;
+  });
+}
+
+/** The batches in order, cut into runs touching at most `maxTraces` traces each (a bigger batch alone). */
+function partsByTraceCount(batches: readonly SpanBatch[], maxTraces: number): SpanBatch[][] {
+  const parts: SpanBatch[][] = [];
+  let part: SpanBatch[] = [];
+  let traces = new Set<string>();
+  for (const batch of batches) {
+    const touched = tracesTouched(batch).map(({ traceId }) => `${batch.projectId}\u0000${traceId}`);
+    const merged = new Set([...traces, ...touched]);
+    if (part.length > 0 && merged.size > maxTraces) {
+      parts.push(part);
+      part = [];
+      traces = new Set(touched);
+    } else {
+      traces = merged;
+    }
+    part.push(batch);
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 /**
