@@ -16,6 +16,7 @@ import type { ProjectAccess } from './auth/project-access.js';
 import { projectOfRequest, requireProject } from './auth/request-project.js';
 import { adminApi } from './auth/admin-api.js';
 import type { KeyManager } from './auth/key-manager.js';
+import type { Masker } from './masking/masker.js';
 
 export interface AppDeps {
   pipeline: Pipeline;
@@ -32,6 +33,8 @@ export interface AppDeps {
   corsOrigins?: readonly string[];
   /** Resolves each OTLP and REST request's project from its key (or the default one, running open). */
   access: ProjectAccess;
+  /** Masks scores posted to the REST API as the pipeline masks spans; none: stored as sent. */
+  masker?: Masker;
   /** The admin API (/api/admin/keys): keys, and SPANLITE_ADMIN_TOKEN (undefined: disabled). */
   admin: { keys: KeyManager; adminToken: string | undefined };
 }
@@ -73,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       admission: deps.admission,
       projectOf: projectOfRequest,
     });
-    await scope.register(queryApi, { store: deps.store, prices: deps.prices, projectOf: projectOfRequest });
+    await scope.register(queryApi, { store: deps.store, prices: deps.prices, projectOf: projectOfRequest, masker: deps.masker });
   });
   await app.register(adminApi, deps.admin);
   await app.register(import('./receiver/ui-routes.js'));

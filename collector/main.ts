@@ -23,6 +23,8 @@ import type { TraceStore } from './store/contract.js';
 import { openPostgresStore } from './store/postgres/store.js';
 import { openPostgresKeyStore } from './store/postgres/keys.js';
 import { describeTarget, postgresTarget } from './store/postgres/connect.js';
+import { loadMaskRules } from './masking/mask-rules.js';
+import { createMasker } from './masking/masker.js';
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
@@ -41,6 +43,7 @@ export async function startCollector(
   logger: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningCollector> {
   const table = loadPricingTable({ userPricingFile: config.pricingFile });
+  const masker = createMasker(loadMaskRules(config.maskDetectors, config.maskFile));
   for (const warning of config.ignoredSettings) logger.warn(warning);
   const store = await openStore(config, logger);
   let keyStore: KeyStore | undefined;
@@ -64,13 +67,14 @@ export async function startCollector(
   const { access } = accessControl;
   const prices = await createPriceCatalog({ table, store });
   const queue = createWriteQueue({ store, maxQueuedSpans: config.maxQueuedSpans });
-  const pipeline = createPipeline({ queue, prices });
+  const pipeline = createPipeline({ queue, prices, masker });
   const { maxAttributeBytes } = config;
   const admission = createAdmission({ maxQueueDelayMs: config.maxQueueDelayMs });
   const app = await buildApp({
     pipeline, store, prices, maxBodyBytes: config.maxBodyBytes, maxAttributeBytes, admission, logger,
     corsOrigins: config.corsOrigins,
     access,
+    masker,
     admin: { keys: accessControl.keys, adminToken: config.adminToken },
   });
   const grpcServer = config.grpcPort === null

@@ -1,7 +1,8 @@
 /**
- * One export request through the stages: map each span -> price it (with its project's
- * prices) -> hand the batch to the write queue. A span that cannot be mapped is refused alone;
- * the rest of the request is kept. Log records take the same road without the cost stage.
+ * One export request through the stages: map each span -> mask it (SPANLITE_MASK) -> price it
+ * (with its project's prices) -> hand the batch to the write queue. A span that cannot be mapped
+ * is refused alone; the rest of the request is kept. Log records take the same road without the
+ * cost stage.
  */
 import type { DecodedTraces, RefusedSpan } from './decode/span.js';
 import type { MappedSpan } from './model.js';
@@ -11,6 +12,7 @@ import { applyCost } from './pricing/cost.js';
 import { mapSpan } from './mapping/map-span.js';
 import type { DecodedLogs, RefusedLogRecord } from './decode/log-record.js';
 import { mapLogRecords } from './mapping/log-records.js';
+import type { Masker } from './masking/masker.js';
 
 export interface IngestResult {
   acceptedSpans: number;
@@ -29,7 +31,7 @@ export interface Pipeline {
   ingestLogs(projectId: string, decoded: DecodedLogs): Promise<IngestLogsResult>;
 }
 
-export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndexes }): Pipeline {
+export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndexes; masker?: Masker }): Pipeline {
   return {
     async ingest(projectId, decoded) {
       const prices = await deps.prices.indexFor(projectId);
@@ -38,6 +40,7 @@ export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndexes }
       for (const span of decoded.spans) {
         try {
           const mapped = mapSpan(span);
+          deps.masker?.maskSpan(mapped);
           if (mapped.observation) applyCost(mapped.observation, prices);
           spans.push(mapped);
         } catch (error) {
@@ -49,6 +52,7 @@ export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndexes }
     },
     async ingestLogs(projectId, decoded) {
       const { logs, accepted, refused } = mapLogRecords(decoded);
+      deps.masker?.maskLogs(logs);
       if (accepted > 0) await deps.queue.enqueue({ projectId, spans: [], logs });
       return { acceptedLogRecords: accepted, refused };
     },

@@ -4,6 +4,7 @@
  */
 import { envReader } from './env-reader.js';
 import { postgresTarget } from '../collector/store/postgres/connect.js';
+import { DETECTOR_NAMES, type DetectorName } from '../collector/masking/detectors.js';
 
 export interface CollectorConfig {
   /** SPANLITE_HOST, default 127.0.0.1. */
@@ -51,6 +52,13 @@ export interface CollectorConfig {
    * with everything under them, in small background batches (collector/retention).
    */
   retentionDays: number;
+  /**
+   * SPANLITE_MASK: built-in detectors (comma list of DETECTOR_NAMES) whose matches are replaced
+   * in every stored text before the write. Default none.
+   */
+  maskDetectors: readonly DetectorName[];
+  /** SPANLITE_MASK_FILE: a JSON file of custom masking rules (collector/masking/mask-rules.ts). */
+  maskFile: string | undefined;
   /** SPANLITE_PRICING_FILE: a JSON price table that adds to / overrides the default one. */
   pricingFile: string | undefined;
   /** SPANLITE_LOG_LEVEL, default info. */
@@ -115,6 +123,8 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     maxQueueDelayMs: integer('SPANLITE_MAX_QUEUE_DELAY_MS', 2_000, 100, 600_000),
     maxAttributeBytes: integer('SPANLITE_MAX_ATTRIBUTE_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     retentionDays: integer('SPANLITE_RETENTION_DAYS', 0, 0, 36_500),
+    maskDetectors: maskDetectors(env, problems),
+    maskFile: env.SPANLITE_MASK_FILE || undefined,
     pricingFile: env.SPANLITE_PRICING_FILE || undefined,
     logLevel: oneOf('SPANLITE_LOG_LEVEL', LOG_LEVELS, 'info'),
     grpcPort: grpcPort(env, problems),
@@ -151,6 +161,15 @@ function ignoredSettings(env: NodeJS.ProcessEnv, engine: CollectorConfig['dbEngi
   return ENGINE_SETTINGS
     .filter((setting) => setting.engine !== engine && (env[setting.name] ?? '') !== '')
     .map((setting) => `${setting.name} is ignored on ${ENGINE_NAMES[engine]}: it applies to ${ENGINE_NAMES[setting.engine]} only (${setting.instead})`);
+}
+
+function maskDetectors(env: NodeJS.ProcessEnv, problems: string[]): readonly DetectorName[] {
+  const names = (env.SPANLITE_MASK ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(DETECTOR_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    problems.push(`SPANLITE_MASK: unknown detector ${unknown.map((name) => `"${name}"`).join(', ')} (expected some of ${DETECTOR_NAMES.join(', ')})`);
+  }
+  return Object.freeze([...new Set(names.filter((name): name is DetectorName => !unknown.includes(name)))]);
 }
 
 /** Long enough not to be guessed; its value is never echoed. */

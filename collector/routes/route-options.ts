@@ -2,9 +2,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { QueryStore } from '../store/contract.js';
 import type { PriceCatalog } from '../pricing/price-catalog.js';
+import type { Masker } from '../masking/masker.js';
 
 export interface QueryApiOptions {
   store: QueryStore;
   prices: PriceCatalog;
   projectOf: (request: FastifyRequest) => string;
+  /** Masks scores before they are stored (SPANLITE_MASK); none: stored as sent. */
+  masker?: Masker;
 }

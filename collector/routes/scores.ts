@@ -49,7 +49,7 @@ const scoreListQuerystring = {
 
 const scoreParams = idParams('scoreId', 'Score id.');
 
-export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: QueryApiOptions): Promise<void> {
+export async function scoreRoutes(app: FastifyInstance, { store, projectOf, masker }: QueryApiOptions): Promise<void> {
   for (const base of ['/api/public/scores', '/api/public/v2/scores']) {
     app.get<{ Querystring: ScoreListQuerystring }>(
       base,
@@ -114,6 +114,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
     async (request) => {
       const projectId = projectOf(request);
       const score = await scoreFromBody(request.body, { projectId, store, nowUnixNano: nowUnixNano() });
+      masker?.maskScore(score);
       await store.upsertScore(projectId, score);
       return { id: score.id };
     },
@@ -177,6 +178,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf }: Qu
         }
         try {
           const score = await scoreFromBody(event.body as unknown as ScoreBody, { projectId, store, nowUnixNano: nowUnixNano() });
+          masker?.maskScore(score);
           await store.upsertScore(projectId, score);
           result.successes.push({ id: event.id, status: 201 });
         } catch (error) {
