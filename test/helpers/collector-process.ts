@@ -4,7 +4,7 @@
  * full `npm run build`), dependencies left to node_modules. Beside dist/ it finds
  * config/model-prices.json as the built collector does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -31,6 +31,27 @@ export function collectorScript(): Promise<string> {
   return bundled;
 }
 
+export interface SpanliteRun {
+  /** Exit code; null when the run was killed at `timeoutMs`. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `spanlite ARGS` to its end with only PATH and `env` set, for commands that exit by
+ * themselves (`keys ...`, a start that fails); killed after `timeoutMs`.
+ */
+export async function runSpanlite(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<SpanliteRun> {
+  const script = await collectorScript();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 export interface CollectorProcess {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -38,7 +59,7 @@ export interface CollectorProcess {
   child: ChildProcess;
   /** Resolves when the process has exited, with its code or signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Log lines (pino JSON) written so far. */
+  /** Log lines written so far (pino JSON unless SPANLITE_LOG_FORMAT=pretty), standard error's included. */
   logs: string[];
 }
 
@@ -69,7 +90,8 @@ export async function startCollectorProcess(dbFile: string, env: NodeJS.ProcessE
     const timer = setTimeout(() => reject(new Error(`collector did not start within 15 s:\n${logs.join('\n')}`)), 15_000);
     lines.on('line', (line) => {
       logs.push(line);
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
+      // The start banner's traces endpoint, in either log format.
+      const match = /(http:\/\/[^"\s]+)\/v1\/traces/.exec(line);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
