@@ -77,7 +77,15 @@ async function main(argv: readonly string[]): Promise<number> {
   });
 
   await new Promise<void>((done) => {
-    const stop = (signal: string) => {
+    // Ctrl-C under `npm start` delivers SIGINT twice (from the terminal, and forwarded by npm):
+    // a repeat must not cut the drain short, so every signal after the first is only noted.
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.info(`${signal} received: already stopping`);
+        return;
+      }
+      stopping = true;
       logger.info(`${signal} received: finishing in-flight requests, then closing the database`);
       collector
         .close()
@@ -85,8 +93,8 @@ async function main(argv: readonly string[]): Promise<number> {
         .catch((error: unknown) => logger.error({ err: error }, 'error while stopping'))
         .finally(done);
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
   return 0;
 }
