@@ -3,18 +3,22 @@
  * The `spanlite` command. Default (and `spanlite start`): run the collector until SIGTERM/SIGINT.
  * `spanlite keys ...`: manage API keys (auth/keys-command.ts).
  */
-import pino from 'pino';
 import { ConfigError, loadCollectorConfig } from '../config/collector-config.js';
 import { describeDatabase, startCollector } from './main.js';
 import { KEYS_USAGE, runKeysCommand } from './auth/keys-command.js';
 import { openSqliteKeyStore } from './store/sqlite/keys.js';
 import { openPostgresKeyStore } from './store/postgres/keys.js';
+import { createLogger, logFormatOf } from './logger.js';
+import { logStart } from './start-banner.js';
+import { ListenError } from './receiver/listen-error.js';
+import { routeGrpcLogs } from './receiver/grpc-logs.js';
 
 const USAGE = `usage: spanlite [start]
        spanlite keys create|list|revoke ...
 
 Runs the spanlite collector. Configuration comes from environment variables
-(SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, ...): see the README.
+(SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, SPANLITE_LOG_FORMAT, ...):
+see the README.
 
 ${KEYS_USAGE}`;
 
@@ -49,25 +53,39 @@ async function main(argv: readonly string[]): Promise<number> {
       err: (text) => console.error(text),
     });
   }
-  const logger = pino({ level: config.logLevel });
+  const terminal = process.stdout.isTTY === true;
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, terminal });
+  routeGrpcLogs(logger);
   let collector;
   try {
     collector = await startCollector(config, logger);
   } catch (error) {
+    if (error instanceof ListenError) {
+      console.error(`spanlite: ${error.message}`);
+      return 1;
+    }
     logger.fatal({ err: error }, `spanlite could not start: ${(error as Error).message}`);
     return 1;
   }
-  const grpc = collector.grpcUrl === null ? 'OTLP/gRPC off' : `OTLP/gRPC on ${collector.grpcUrl}`;
-  const database = describeDatabase(config);
-  logger.info(
-    { url: collector.url, grpcUrl: collector.grpcUrl, database, otlpEndpoint: collector.url },
-    `spanlite listening on ${collector.url}; ${grpc}; database ${database}; ` +
-      `point exporters at OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url} ` +
-      `(traces: ${collector.tracesEndpoint}, logs: ${collector.logsEndpoint})`,
-  );
+  logStart(logger, logFormatOf({ format: config.logFormat, terminal }), {
+    url: collector.url,
+    tracesEndpoint: collector.tracesEndpoint,
+    logsEndpoint: collector.logsEndpoint,
+    grpcUrl: collector.grpcUrl,
+    database: describeDatabase(config),
+    apiKeysRequired: collector.apiKeysRequired,
+  });
 
   await new Promise<void>((done) => {
-    const stop = (signal: string) => {
+    // Ctrl-C under `npm start` delivers SIGINT twice (from the terminal, and forwarded by npm):
+    // a repeat must not cut the drain short, so every signal after the first is only noted.
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.info(`${signal} received: already stopping`);
+        return;
+      }
+      stopping = true;
       logger.info(`${signal} received: finishing in-flight requests, then closing the database`);
       collector
         .close()
@@ -75,8 +93,8 @@ async function main(argv: readonly string[]): Promise<number> {
         .catch((error: unknown) => logger.error({ err: error }, 'error while stopping'))
         .finally(done);
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
   return 0;
 }

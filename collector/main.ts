@@ -25,6 +25,7 @@ import { openPostgresKeyStore } from './store/postgres/keys.js';
 import { describeTarget, postgresTarget } from './store/postgres/connect.js';
 import { loadMaskRules } from './masking/mask-rules.js';
 import { createMasker } from './masking/masker.js';
+import { listenError } from './receiver/listen-error.js';
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
@@ -35,6 +36,8 @@ export interface RunningCollector {
   logsEndpoint: string;
   /** OTLP/gRPC endpoint (`http://host:port`, as gRPC exporters take it); null when disabled. */
   grpcUrl: string | null;
+  /** Whether requests needed an API key at start (a key existed); open otherwise, until one is created. */
+  apiKeysRequired: boolean;
   close(): Promise<void>;
 }
 
@@ -89,7 +92,7 @@ export async function startCollector(
   } catch (error) {
     await keys.close();
     await store.close();
-    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, { cause: error });
+    throw listenError(error, { what: 'OTLP/HTTP and the web UI', host: config.host, port: config.port, portVariable: 'SPANLITE_PORT' });
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -104,9 +107,7 @@ export async function startCollector(
       await app.close();
       await keys.close();
       await store.close();
-      throw new Error(`cannot listen for OTLP/gRPC on ${config.host}:${config.grpcPort}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw listenError(error, { what: 'OTLP/gRPC', host: config.host, port: config.grpcPort, portVariable: 'SPANLITE_GRPC_PORT' });
     }
   }
 
@@ -119,6 +120,7 @@ export async function startCollector(
     tracesEndpoint: `${url}/v1/traces`,
     logsEndpoint: `${url}/v1/logs`,
     grpcUrl,
+    apiKeysRequired: accessControl.startsKeyed,
     close() {
       closing ??= (async () => {
         // Let requests that have already arrived be read first: closing cuts every connection
@@ -138,7 +140,9 @@ export async function startCollector(
 
 /** Where the collector stores its data, for logs: the SQLite file, or PostgreSQL's host, port, database and user (never the password). */
 export function describeDatabase(config: Readonly<CollectorConfig>): string {
-  return config.dbEngine === 'postgres' ? `PostgreSQL ${describeTarget(postgresTarget(config.dbFile))}` : resolve(config.dbFile);
+  return config.dbEngine === 'postgres'
+    ? `PostgreSQL ${describeTarget(postgresTarget(config.dbFile))}`
+    : `SQLite ${resolve(config.dbFile)}`;
 }
 
 /** The store SPANLITE_DB names: a failed PostgreSQL connection or migration throws, naming the target without its password. */

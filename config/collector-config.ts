@@ -64,6 +64,11 @@ export interface CollectorConfig {
   /** SPANLITE_LOG_LEVEL, default info. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
+   * SPANLITE_LOG_FORMAT: `json` (one pino JSON object a line, for machines) or `pretty` (pino-pretty,
+   * for people). Unset: pretty when standard output is a terminal, json otherwise (collector/logger).
+   */
+  logFormat: 'json' | 'pretty' | undefined;
+  /**
    * SPANLITE_GRPC_PORT, default 4317 (the OTLP/gRPC port); 0 picks a free one; null (`off` or
    * `-1`) runs no gRPC receiver. Listens on `host`, with `maxBodyBytes` as the message limit.
    */
@@ -106,6 +111,8 @@ const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const LOG_FORMATS = ['json', 'pretty'] as const;
+
 export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Readonly<CollectorConfig> {
   const { problems, integer, oneOf, flag } = envReader(env);
 
@@ -127,6 +134,7 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     maskFile: env.SPANLITE_MASK_FILE || undefined,
     pricingFile: env.SPANLITE_PRICING_FILE || undefined,
     logLevel: oneOf('SPANLITE_LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: env.SPANLITE_LOG_FORMAT ? oneOf('SPANLITE_LOG_FORMAT', LOG_FORMATS, 'json') : undefined,
     grpcPort: grpcPort(env, problems),
     corsOrigins: corsOrigins(env, problems),
     adminToken: adminToken(env, problems),

@@ -7,7 +7,7 @@
  * collector never serves a half-written UI.
  */
 import { build } from 'esbuild';
-import { readFileSync, renameSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -47,8 +47,12 @@ const html = readFileSync(join(root, 'ui', 'index.html'), 'utf8')
   .replace('<!--spanlite:js-->', `<script type="module" src="${assetUrl('.js')}"></script>`);
 writeFileSync(join(staging, 'index.html'), html);
 
-rmSync(target, { recursive: true, force: true });
+// Two renames, so dist/ui is missing only between them (a collector serving it, or a test that
+// builds while others read it, would otherwise see it gone for as long as the delete takes).
+const previous = join(root, 'dist', `ui.previous-${process.pid}`);
+if (existsSync(target)) renameSync(target, previous);
 renameSync(staging, target);
+rmSync(previous, { recursive: true, force: true });
 
 const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 let total = 0;

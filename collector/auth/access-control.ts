@@ -27,6 +27,8 @@ export interface AccessControlOptions {
 export interface AccessControl {
   access: ProjectAccess;
   keys: KeyManager;
+  /** Whether a key existed at start, so every request needed one from the first. */
+  startsKeyed: boolean;
 }
 
 /** @throws Error when no key exists and the collector may not run open on `host`. */
@@ -48,6 +50,7 @@ export async function createAccessControl(options: AccessControlOptions): Promis
   if (startsKeyed) authenticator.keyCreated();
   const rateLimiter = options.rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: options.rateLimitPerMinute }) : undefined;
   return {
+    startsKeyed,
     access: createProjectAccess({ authenticator, rateLimiter }),
     keys: createKeyManager({
       keys,

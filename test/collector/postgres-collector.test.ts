@@ -54,6 +54,7 @@ describe.skipIf(!postgresAvailable())('the collector on PostgreSQL', () => {
     try {
       const log = running.logs.join('\n');
       expect(log).toContain(`PostgreSQL in use: 127.0.0.1:${server.port}/process`);
+      expect(log).toContain(`"database":"PostgreSQL 127.0.0.1:${server.port}/process (user \\"`);
       expect(log).not.toContain(password);
     } finally {
       running.child.kill('SIGTERM');

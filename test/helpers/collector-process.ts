@@ -4,7 +4,7 @@
  * full `npm run build`), dependencies left to node_modules. Beside dist/ it finds
  * config/model-prices.json as the built collector does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -31,34 +31,81 @@ export function collectorScript(): Promise<string> {
   return bundled;
 }
 
+export interface SpanliteRun {
+  /** Exit code; null when the run was killed at `timeoutMs`. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `spanlite ARGS` to its end with only PATH and `env` set, for commands that exit by
+ * themselves (`keys ...`, a start that fails); killed after `timeoutMs`.
+ */
+export async function runSpanlite(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<SpanliteRun> {
+  const script = await collectorScript();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 export interface CollectorProcess {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   tracesEndpoint: string;
   child: ChildProcess;
-  /** Resolves when the process has exited, with its code or signal. */
+  /** Resolves when the process has exited and its output is read, with its code or signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Log lines (pino JSON) written so far. */
+  /** Log lines written so far (pino JSON unless SPANLITE_LOG_FORMAT=pretty), standard error's included. */
   logs: string[];
+}
+
+/** What every collector child here is started with: loopback, a free port, no gRPC, `dbFile`. */
+export function collectorEnv(dbFile: string): NodeJS.ProcessEnv {
+  return {
+    SPANLITE_HOST: '127.0.0.1',
+    SPANLITE_PORT: '0',
+    SPANLITE_GRPC_PORT: 'off',
+    SPANLITE_DB: dbFile,
+    SPANLITE_LOG_LEVEL: 'info',
+  };
 }
 
 /** Starts `spanlite start` on `dbFile`, on a free port, and resolves once it listens. */
 export async function startCollectorProcess(dbFile: string, env: NodeJS.ProcessEnv = {}): Promise<CollectorProcess> {
   const script = await collectorScript();
-  const child = spawn(process.execPath, [script, 'start'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      SPANLITE_HOST: '127.0.0.1',
-      SPANLITE_PORT: '0',
-      SPANLITE_GRPC_PORT: 'off',
-      SPANLITE_DB: dbFile,
-      SPANLITE_LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return launchCollector({
+    command: process.execPath,
+    args: [script, 'start'],
+    env: { PATH: process.env.PATH, ...collectorEnv(dbFile), ...env },
+    startTimeoutMs: 15_000,
   });
-  const exited = once(child, 'exit').then(([code, signal]) => ({
+}
+
+export interface CollectorLaunch {
+  command: string;
+  args: readonly string[];
+  /** The child's whole environment. */
+  env: NodeJS.ProcessEnv;
+  /** How long until the start banner, at most. */
+  startTimeoutMs: number;
+  /** Leads its own process group (whose id is the child's pid), so the whole tree can be found. */
+  detached?: boolean;
+}
+
+/** Runs a command that starts the collector, and resolves once its start banner names the URL. */
+export async function launchCollector(launch: CollectorLaunch): Promise<CollectorProcess> {
+  const child = spawn(launch.command, launch.args, {
+    cwd: ROOT,
+    env: launch.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: launch.detached ?? false,
+  });
+  // 'close', not 'exit': by then every line it wrote has been read.
+  const exited = once(child, 'close').then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));
@@ -66,10 +113,16 @@ export async function startCollectorProcess(dbFile: string, env: NodeJS.ProcessE
   child.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`collector did not start within 15 s:\n${logs.join('\n')}`)), 15_000);
+    const seconds = launch.startTimeoutMs / 1000;
+    const timer = setTimeout(() => {
+      if (launch.detached) process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
+      reject(new Error(`collector did not start within ${seconds} s:\n${logs.join('\n')}`));
+    }, launch.startTimeoutMs);
     lines.on('line', (line) => {
       logs.push(line);
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
+      // The start banner's traces endpoint, in either log format.
+      const match = /(http:\/\/[^"\s]+)\/v1\/traces/.exec(line);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

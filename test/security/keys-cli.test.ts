@@ -4,31 +4,23 @@
  * running at the same time; and the collector process refusing to start open on 0.0.0.0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectorScript, startCollectorProcess, type CollectorProcess } from '../helpers/collector-process.js';
+import {
+  collectorScript,
+  runSpanlite,
+  startCollectorProcess,
+  type CollectorProcess,
+  type SpanliteRun,
+} from '../helpers/collector-process.js';
 import { basicAuth, bearerAuth, callApi } from '../helpers/keyed-collector.js';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let dir: string;
 let dbFile: string;
 
-function spanlite(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return collectorScript().then(
-    (script) =>
-      new Promise((resolve) => {
-        execFile(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, SPANLITE_DB: dbFile, ...env } }, (error, stdout, stderr) => {
-          resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-        });
-      }),
-  );
+function spanlite(args: string[], env: Record<string, string> = {}): Promise<SpanliteRun> {
+  return runSpanlite(args, { SPANLITE_DB: dbFile, ...env });
 }
 
 beforeAll(async () => {
@@ -95,6 +87,11 @@ describe('spanlite keys', () => {
     afterAll(async () => {
       collector.child.kill('SIGTERM');
       await collector.exited;
+    });
+
+    it('says at start that API keys are required', () => {
+      const start = collector.logs.map((line) => /"tracesEndpoint"/.test(line) ? JSON.parse(line) : null).find(Boolean);
+      expect(start).toMatchObject({ apiKeysRequired: true, msg: expect.stringContaining('API keys required') });
     });
 
     it('accepts a key created while it runs at once, and refuses one revoked while it runs within SPANLITE_KEY_RECHECK_MS', async () => {

@@ -28,7 +28,7 @@ const FLAGS = [
 ];
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Where the tests write the README's screenshots. */
+/** Where `npm run screenshots` writes the README's screenshots. */
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 
 export const chromiumMissing: string | null = existsSync(CHROMIUM)
@@ -129,4 +129,14 @@ function uiBuildStale(): boolean {
     return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
   };
   return newest(join(ROOT, 'ui')) > builtAt;
+}
+
+/**
+ * Saves the page as the README's screenshot `name` (docs/screenshots/NAME.png), only under
+ * `npm run screenshots` (SPANLITE_SCREENSHOTS=1): `npm test` leaves the working tree as it was.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SPANLITE_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }

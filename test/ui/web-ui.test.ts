@@ -2,19 +2,29 @@
  * The web UI in a real browser (Debian's Chromium through playwright-core) against a collector
  * on an ephemeral port, holding traces sent over OTLP by the real exporter: the list and its
  * filters, full-text search, the trace tree and detail, keyboard navigation, sessions, users,
- * scores, models, the dashboard, errors, and the API-key form. Writes the README's screenshots.
+ * scores, models, the dashboard, errors, and the API-key form. Under `npm run screenshots` it
+ * also writes the README's screenshots.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { SEED } from '../helpers/seed-scenario.js';
 import { sendTraces } from '../query/trace-builder.js';
-import { closeSharedBrowser, describeInBrowser, ensureUiBuilt, openPage, pageErrorsOf, SCREENSHOTS, sharedBrowser } from './browser.js';
+import { closeSharedBrowser, describeInBrowser, ensureUiBuilt, openPage, pageErrorsOf, saveScreenshot, SCREENSHOTS, sharedBrowser } from './browser.js';
 import { AGENT, CHAT, CHINESE, FAILING, sendUiScenario, type UiScenario } from './ui-scenario.js';
 
 const TOTAL_TRACES = 37;
+
+const README_SCREENSHOTS = ['dashboard.png', 'session.png', 'trace-detail.png', 'traces.png'];
+
+/** `name mtime` of each README screenshot there is. */
+function screenshotTimes(): string[] {
+  return README_SCREENSHOTS.filter((name) => existsSync(join(SCREENSHOTS, name))).map(
+    (name) => `${name} ${statSync(join(SCREENSHOTS, name)).mtimeMs}`,
+  );
+}
 
 afterAll(closeSharedBrowser);
 
@@ -24,8 +34,11 @@ describeInBrowser('web UI', () => {
   let browser: Browser;
   let page: Page;
 
+  let screenshotsBefore: string[];
+
   beforeAll(async () => {
     ensureUiBuilt();
+    screenshotsBefore = screenshotTimes();
     [collector, browser] = await Promise.all([startTestCollector({ grpcPort: null }), sharedBrowser()]);
     scenario = await sendUiScenario(collector.tracesEndpoint);
     page = await openPage(browser);
@@ -86,8 +99,7 @@ describeInBrowser('web UI', () => {
     // scores and levels come with the list: one request, none per row or per level
     apiRequests.stop();
     expect(apiRequests.paths).toEqual(['/api/public/traces']);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'traces.png') });
+    await saveScreenshot(page, 'traces');
   });
 
   const FILTER_CASES: Array<{ param: string; set(page: Page): Promise<void>; url: string[] }> = [
@@ -298,8 +310,7 @@ describeInBrowser('web UI', () => {
     expect(await detail.locator('.tool-call-head').first().textContent()).toContain(AGENT.tool);
     expect(await detail.locator('.message.role-tool').textContent()).toContain('light rain');
 
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'trace-detail.png') });
+    await saveScreenshot(page, 'trace-detail');
   });
 
   it('replays a session turn by turn, in order, each turn linking to its trace', async () => {
@@ -316,8 +327,7 @@ describeInBrowser('web UI', () => {
       expect(text).toContain(turn.answer);
       expect(await turns.nth(index).getByRole('link', { name: 'chat-turn' }).getAttribute('href')).toBe(`/traces/${scenario.chatTraceIds[index]}`);
     }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'session.png') });
+    await saveScreenshot(page, 'session');
     await turns.nth(1).getByRole('link', { name: 'chat-turn' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/traces/${scenario.chatTraceIds[1]}`);
     await page.getByRole('tree').waitFor();
@@ -380,8 +390,7 @@ describeInBrowser('web UI', () => {
       'Cost per day by model (USD)',
     ]);
     expect(await page.locator('.chart').nth(2).locator('.u-legend').innerText()).toContain('gpt-4o-mini');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png') });
+    await saveScreenshot(page, 'dashboard');
   });
 
   it('shows errors instead of a blank page', async () => {
@@ -391,6 +400,12 @@ describeInBrowser('web UI', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('minLatencyMs');
+  });
+
+  it('writes the README screenshots only under npm run screenshots', () => {
+    const written = screenshotTimes().filter((entry) => !screenshotsBefore.includes(entry));
+    if (process.env.SPANLITE_SCREENSHOTS === '1') expect(written.map((entry) => entry.split(' ')[0])).toEqual(README_SCREENSHOTS);
+    else expect(written).toEqual([]);
   });
 
   it('asks for an API key pair on 401 and sends it as HTTP Basic on every request', async () => {
