@@ -1,5 +1,5 @@
 /**
- * Wires the concrete pieces: config -> prices -> store -> keys -> queue -> pipeline -> app (HTTP)
+ * Wires the concrete pieces: config -> prices -> store -> keys -> metrics -> queue -> pipeline -> app (HTTP)
  * and gRPC server -> listen. The one place that knows them all. Shutdown stops both servers
  * accepting, finishes in-flight requests and queued writes, then closes the database; it is
  * idempotent.
@@ -23,6 +23,9 @@ import type { TraceStore } from './store/contract.js';
 import { openPostgresStore } from './store/postgres/store.js';
 import { openPostgresKeyStore } from './store/postgres/keys.js';
 import { describeTarget, postgresTarget } from './store/postgres/connect.js';
+import { createCollectorMetrics } from './prometheus/collector-metrics.js';
+import { meterPipeline, meterWrites } from './prometheus/metered-ingest.js';
+import { packageVersion } from './package-version.js';
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
@@ -62,8 +65,12 @@ export async function startCollector(
   const keys = keyStore;
   const { access } = accessControl;
   const prices = await createPriceCatalog({ table, store });
-  const queue = createWriteQueue({ store, maxQueuedSpans: config.maxQueuedSpans });
-  const pipeline = createPipeline({ queue, prices });
+  const metrics = createCollectorMetrics({
+    queuedSpans: () => queue.queuedSpans,
+    databaseSizeBytes: () => store.databaseSizeBytes(),
+  });
+  const queue = createWriteQueue({ store: meterWrites(store, metrics), maxQueuedSpans: config.maxQueuedSpans });
+  const pipeline = meterPipeline(createPipeline({ queue, prices }), metrics);
   const { maxAttributeBytes } = config;
   const admission = createAdmission({ maxQueueDelayMs: config.maxQueueDelayMs });
   const app = await buildApp({
@@ -71,6 +78,9 @@ export async function startCollector(
     corsOrigins: config.corsOrigins,
     access,
     admin: { keys: accessControl.keys, adminToken: config.adminToken },
+    accessMode: accessControl.mode,
+    metrics,
+    version: packageVersion(),
   });
   const grpcServer = config.grpcPort === null
     ? null
