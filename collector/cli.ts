@@ -2,6 +2,7 @@
 /**
  * The `spanlite` command. Default (and `spanlite start`): run the collector until SIGTERM/SIGINT.
  * `spanlite keys ...`: manage API keys (auth/keys-command.ts).
+ * `spanlite backup FILE`: copy the SQLite database while it is in use (store/backup-command.ts).
  */
 import pino from 'pino';
 import { ConfigError, loadCollectorConfig } from '../config/collector-config.js';
@@ -9,14 +10,18 @@ import { describeDatabase, startCollector } from './main.js';
 import { KEYS_USAGE, runKeysCommand } from './auth/keys-command.js';
 import { openSqliteKeyStore } from './store/sqlite/keys.js';
 import { openPostgresKeyStore } from './store/postgres/keys.js';
+import { BACKUP_USAGE, runBackupCommand } from './store/backup-command.js';
 
 const USAGE = `usage: spanlite [start]
        spanlite keys create|list|revoke ...
+       spanlite backup FILE [--force]
 
 Runs the spanlite collector. Configuration comes from environment variables
 (SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, ...): see the README.
 
-${KEYS_USAGE}`;
+${KEYS_USAGE}
+
+${BACKUP_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0] ?? 'start';
@@ -24,7 +29,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command !== 'start' && command !== 'keys') {
+  if (command !== 'start' && command !== 'keys' && command !== 'backup') {
     console.error(`spanlite: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -45,6 +50,13 @@ async function main(argv: readonly string[]): Promise<number> {
       ? () => openPostgresKeyStore({ url: dbFile, poolSize: 1 })
       : () => openSqliteKeyStore({ file: dbFile });
     return runKeysCommand(argv.slice(1), openKeys, {
+      out: (text) => console.log(text),
+      err: (text) => console.error(text),
+    });
+  }
+  if (command === 'backup') {
+    const location = config.dbEngine === 'postgres' ? describeDatabase(config) : config.dbFile;
+    return runBackupCommand(argv.slice(1), { engine: config.dbEngine, location }, {
       out: (text) => console.log(text),
       err: (text) => console.error(text),
     });

@@ -4,7 +4,7 @@
  * full `npm run build`), dependencies left to node_modules. Beside dist/ it finds
  * config/model-prices.json as the built collector does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,23 @@ export function collectorScript(): Promise<string> {
     logLevel: 'error',
   }).then(() => BUNDLE);
   return bundled;
+}
+
+export interface CliRun {
+  /** The exit code. */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `spanlite` command with `args`, PATH and `env` alone in its environment; resolves once it exited. */
+export async function runSpanlite(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+  const script = await collectorScript();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
 }
 
 export interface CollectorProcess {

@@ -4,31 +4,17 @@
  * running at the same time; and the collector process refusing to start open on 0.0.0.0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectorScript, startCollectorProcess, type CollectorProcess } from '../helpers/collector-process.js';
+import { collectorScript, runSpanlite, startCollectorProcess, type CliRun, type CollectorProcess } from '../helpers/collector-process.js';
 import { basicAuth, bearerAuth, callApi } from '../helpers/keyed-collector.js';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let dir: string;
 let dbFile: string;
 
 function spanlite(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return collectorScript().then(
-    (script) =>
-      new Promise((resolve) => {
-        execFile(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, SPANLITE_DB: dbFile, ...env } }, (error, stdout, stderr) => {
-          resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-        });
-      }),
-  );
+  return runSpanlite(args, { SPANLITE_DB: dbFile, ...env });
 }
 
 beforeAll(async () => {
