@@ -17,6 +17,10 @@ import { projectOfRequest, requireProject } from './auth/request-project.js';
 import { adminApi } from './auth/admin-api.js';
 import type { KeyManager } from './auth/key-manager.js';
 import type { Masker } from './masking/masker.js';
+import type { AccessMode } from './auth/authenticator.js';
+import { healthRoute } from './routes/health.js';
+import type { CollectorMetrics } from './prometheus/collector-metrics.js';
+import { countHttpRequests, metricsRoute } from './prometheus/metrics-route.js';
 
 export interface AppDeps {
   pipeline: Pipeline;
@@ -37,6 +41,12 @@ export interface AppDeps {
   masker?: Masker;
   /** The admin API (/api/admin/keys): keys, and SPANLITE_ADMIN_TOKEN (undefined: disabled). */
   admin: { keys: KeyManager; adminToken: string | undefined };
+  /** Open until a key exists, keyed from then on: /metrics is open while the collector is. */
+  accessMode: () => Promise<AccessMode>;
+  /** Prometheus metrics: every HTTP request counted, served on /metrics. */
+  metrics: CollectorMetrics;
+  /** The spanlite package's version, for the health check. */
+  version: string;
 }
 
 export { DEFAULT_PROJECT_ID } from './auth/project-id.js';
@@ -51,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app: FastifyInstance =
     deps.logger === false ? Fastify({ ...common, logger: false }) : Fastify({ ...common, loggerInstance: deps.logger });
+  countHttpRequests(app, deps.metrics);
   if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
     await app.register(cors, corsOptions(deps.corsOrigins));
   }
@@ -79,6 +90,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await scope.register(queryApi, { store: deps.store, prices: deps.prices, projectOf: projectOfRequest, masker: deps.masker });
   });
   await app.register(adminApi, deps.admin);
+  // Outside the project scope: probes and scrapers send no project key.
+  await app.register(healthRoute, { store: deps.store, version: deps.version });
+  await app.register(metricsRoute, { metrics: deps.metrics, accessMode: deps.accessMode, adminToken: deps.admin.adminToken });
   await app.register(import('./receiver/ui-routes.js'));
   return app;
 }

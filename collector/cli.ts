@@ -2,6 +2,7 @@
 /**
  * The `spanlite` command. Default (and `spanlite start`): run the collector until SIGTERM/SIGINT.
  * `spanlite keys ...`: manage API keys (auth/keys-command.ts).
+ * `spanlite backup FILE`: copy the SQLite database while it is in use (store/backup-command.ts).
  */
 import { ConfigError, loadCollectorConfig } from '../config/collector-config.js';
 import { describeDatabase, startCollector } from './main.js';
@@ -12,15 +13,19 @@ import { createLogger, logFormatOf } from './logger.js';
 import { logStart } from './start-banner.js';
 import { ListenError } from './receiver/listen-error.js';
 import { routeGrpcLogs } from './receiver/grpc-logs.js';
+import { BACKUP_USAGE, runBackupCommand } from './store/backup-command.js';
 
 const USAGE = `usage: spanlite [start]
        spanlite keys create|list|revoke ...
+       spanlite backup FILE [--force]
 
 Runs the spanlite collector. Configuration comes from environment variables
 (SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, SPANLITE_LOG_FORMAT, ...):
 see the README.
 
-${KEYS_USAGE}`;
+${KEYS_USAGE}
+
+${BACKUP_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0] ?? 'start';
@@ -28,7 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command !== 'start' && command !== 'keys') {
+  if (command !== 'start' && command !== 'keys' && command !== 'backup') {
     console.error(`spanlite: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -49,6 +54,13 @@ async function main(argv: readonly string[]): Promise<number> {
       ? () => openPostgresKeyStore({ url: dbFile, poolSize: 1 })
       : () => openSqliteKeyStore({ file: dbFile });
     return runKeysCommand(argv.slice(1), openKeys, {
+      out: (text) => console.log(text),
+      err: (text) => console.error(text),
+    });
+  }
+  if (command === 'backup') {
+    const location = config.dbEngine === 'postgres' ? describeDatabase(config) : config.dbFile;
+    return runBackupCommand(argv.slice(1), { engine: config.dbEngine, location }, {
       out: (text) => console.log(text),
       err: (text) => console.error(text),
     });

@@ -1,5 +1,5 @@
 /**
- * Wires the concrete pieces: config -> prices -> store -> keys -> queue -> pipeline -> app (HTTP)
+ * Wires the concrete pieces: config -> prices -> store -> keys -> metrics -> queue -> pipeline -> app (HTTP)
  * and gRPC server -> listen. The one place that knows them all. Shutdown stops both servers
  * accepting, finishes in-flight requests and queued writes, then closes the database; it is
  * idempotent.
@@ -26,6 +26,9 @@ import { describeTarget, postgresTarget } from './store/postgres/connect.js';
 import { loadMaskRules } from './masking/mask-rules.js';
 import { createMasker } from './masking/masker.js';
 import { listenError } from './receiver/listen-error.js';
+import { createCollectorMetrics } from './prometheus/collector-metrics.js';
+import { meterPipeline, meterWrites } from './prometheus/metered-ingest.js';
+import { packageVersion } from './package-version.js';
 
 export interface RunningCollector {
   /** Base URL, e.g. http://127.0.0.1:4318 */
@@ -69,8 +72,13 @@ export async function startCollector(
   const keys = keyStore;
   const { access } = accessControl;
   const prices = await createPriceCatalog({ table, store });
-  const queue = createWriteQueue({ store, maxQueuedSpans: config.maxQueuedSpans });
-  const pipeline = createPipeline({ queue, prices, masker });
+  const metrics = createCollectorMetrics({
+    queuedSpans: () => queue.queuedSpans,
+    databaseSizeBytes: () => store.databaseSizeBytes(),
+    maskedValues: () => masker.counts(),
+  });
+  const queue = createWriteQueue({ store: meterWrites(store, metrics), maxQueuedSpans: config.maxQueuedSpans });
+  const pipeline = meterPipeline(createPipeline({ queue, prices, masker }), metrics);
   const { maxAttributeBytes } = config;
   const admission = createAdmission({ maxQueueDelayMs: config.maxQueueDelayMs });
   const app = await buildApp({
@@ -79,6 +87,9 @@ export async function startCollector(
     access,
     masker,
     admin: { keys: accessControl.keys, adminToken: config.adminToken },
+    accessMode: accessControl.mode,
+    metrics,
+    version: packageVersion(),
   });
   const grpcServer = config.grpcPort === null
     ? null

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { KeyStore } from './key-store.js';
-import { createAuthenticator } from './authenticator.js';
+import { createAuthenticator, type AccessMode } from './authenticator.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createProjectAccess, type ProjectAccess } from './project-access.js';
 import { createKeyManager, type KeyManager } from './key-manager.js';
@@ -29,6 +29,8 @@ export interface AccessControl {
   keys: KeyManager;
   /** Whether a key existed at start, so every request needed one from the first. */
   startsKeyed: boolean;
+  /** Open until a key exists, keyed from then on (Authenticator.mode). */
+  mode(): Promise<AccessMode>;
 }
 
 /** @throws Error when no key exists and the collector may not run open on `host`. */
@@ -57,5 +59,6 @@ export async function createAccessControl(options: AccessControlOptions): Promis
       onCreated: () => authenticator.keyCreated(),
       onRevoked: (keyId) => authenticator.keyRevoked(keyId),
     }),
+    mode: () => authenticator.mode(),
   };
 }

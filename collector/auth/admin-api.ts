@@ -2,13 +2,13 @@
  * /api/admin/keys: the `spanlite keys` commands over HTTP, for provisioning without a shell on the
  * collector's machine. Guarded by SPANLITE_ADMIN_TOKEN (`Authorization: Bearer <token>`, compared
  * in constant time); without a token configured every admin route answers 404 saying how to
- * enable it. Project keys never open it, and the admin token opens nothing else.
+ * enable it. Project keys never open it, and the admin token opens nothing else but /metrics.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { SpanliteError } from '../errors.js';
 import { toApiError } from '../routes/schema-errors.js';
 import { MAX_NOTE_LENGTH, type KeyManager } from './key-manager.js';
+import { requireAdminToken } from './admin-token.js';
 
 export interface AdminApiOptions {
   keys: KeyManager;
@@ -37,16 +37,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     if (adminToken === undefined) {
       throw new SpanliteError('notFound', 'the admin API is disabled: set SPANLITE_ADMIN_TOKEN to enable it');
     }
-    const presented = bearerToken(request.headers.authorization);
-    if (presented === null || !sameSecret(presented, adminToken)) {
-      reply.header('www-authenticate', 'Bearer realm="spanlite-admin"');
-      throw new SpanliteError(
-        'unauthenticated',
-        presented === null
-          ? 'admin API: expected Authorization: Bearer <SPANLITE_ADMIN_TOKEN>'
-          : 'admin API: the bearer token is not the admin token (SPANLITE_ADMIN_TOKEN)',
-      );
-    }
+    requireAdminToken(request, reply, adminToken, 'admin API');
   });
 
   app.post<{ Body: { project: string; note?: string } }>(
@@ -84,15 +75,4 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
       return reply.code(204).send();
     },
   );
-}
-
-function bearerToken(authorization: string | undefined): string | null {
-  const match = /^bearer\s+(.+)$/i.exec(authorization?.trim() ?? '');
-  return match === null ? null : match[1]!.trim();
-}
-
-/** Equal digests of equal length, compared in constant time: neither content nor length leaks. */
-function sameSecret(presented: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(presented), digest(expected));
 }

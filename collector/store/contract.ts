@@ -384,6 +384,10 @@ export interface TraceStore extends QueryStore {
    * transaction; resolves with how many were deleted (fewer than `maxTraces`: none are left).
    */
   deleteTracesOlderThan(cutoffUnixNano: bigint, maxTraces: number): Promise<number>;
+  /** Resolves once the database answered a trivial query (the health check); rejects with why it did not. */
+  ping(): Promise<void>;
+  /** What the database takes on disk, in bytes: SQLite's file and its WAL; PostgreSQL's pg_database_size. */
+  databaseSizeBytes(): Promise<number>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectorPerSuite, startTestCollector } from '../helpers/collector.js';
 import { exportSpans, otlpExporter, recordingProvider } from '../helpers/otel-sdk.js';
+import { parsePrometheusText } from '../helpers/prometheus-text.js';
 import { exportLogRecords, otlpLogExporter, recordingLoggerProvider } from '../helpers/otel-logs.js';
 
 const EMAIL = 'jane.doe@example.com';
@@ -89,6 +90,13 @@ describe('server-side masking', () => {
       observation.type === 'EVENT' && JSON.stringify(observation.input).includes('payment'));
     expect(logLine.input).toBe('payment with [credit_card] by [email]');
     expect(detail.scores[0].comment).toBe('complaint from [email]');
+
+    const metrics = parsePrometheusText(await (await fetch(`${collector.url}/metrics`)).text());
+    expect(metrics.types.get('spanlite_masked_values_total')).toBe('counter');
+    expect(metrics.value('spanlite_masked_values_total', { rule: 'credit_card' })).toBe(2);
+    expect(metrics.value('spanlite_masked_values_total', { rule: 'api_key' })).toBe(2);
+    expect(metrics.value('spanlite_masked_values_total', { rule: 'customer_id' })).toBe(1);
+    expect(metrics.value('spanlite_masked_values_total', { rule: 'email' })).toBeGreaterThanOrEqual(8);
   });
 
   it('leaves nothing masked to be found by the full-text search', async () => {

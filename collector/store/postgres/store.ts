@@ -56,6 +56,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     listCustomModels: (projectId) => models.listCustomModels(projectId),
     insertCustomModel: (projectId, model) => models.insertCustomModel(projectId, model),
     deleteCustomModel: (projectId, modelId) => models.deleteCustomModel(projectId, modelId),
+    // A server that is down fails the pool's connect: ECONNREFUSED at once, or its connect timeout.
+    ping: async () => void (await pool.query('SELECT 1')),
+    async databaseSizeBytes() {
+      const result = await pool.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
+      return Number(result.rows[0]!.bytes);
+    },
     /** Ends the pool once; a second call waits for the first. */
     close() {
       closing ??= pool.end();

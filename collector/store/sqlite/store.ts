@@ -20,6 +20,7 @@ import { startWalCheckpointer } from './upkeep/wal-checkpointer.js';
 import { createObservationIdIndex } from './search/observation-ids.js';
 import { keepStatisticsCurrent } from './upkeep/statistics.js';
 import { createWordIndexMerge } from './upkeep/word-index-merge.js';
+import { sqliteDatabaseBytes } from './database-size.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -139,6 +140,9 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
     listCustomModels: async (projectId) => models.listCustomModels(projectId),
     insertCustomModel: async (projectId, model) => models.insertCustomModel(projectId, model),
     deleteCustomModel: async (projectId, modelId) => models.deleteCustomModel(projectId, modelId),
+    // A closed connection throws here ("The database connection is not open").
+    ping: async () => void db.prepare('SELECT 1').get(),
+    databaseSizeBytes: async () => sqliteDatabaseBytes(db, options.file),
     async close() {
       if (closed) return;
       closed = true;

@@ -12,6 +12,12 @@ import { isTransientPostgresError } from '../write/errors.js';
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection lost while checked out (the server stopped) is told to the client, not the pool:
+  // without a listener the error would end the process. The statement in flight fails with it.
+  const onLost = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onLost);
   try {
     await client.query(begin);
     const result = await work(client);
@@ -22,6 +28,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query('ROLLBACK').catch(() => undefined);
     throw broken;
   } finally {
+    client.off('error', onLost);
     client.release(broken !== undefined && isTransientPostgresError(broken) ? broken : undefined);
   }
 }
