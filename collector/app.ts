@@ -68,7 +68,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => {
     const known = error instanceof SpanliteError ? error : fromFastifyError(error);
-    if (known.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
+    // A retryable refusal (the database unreachable, load shed) is one line each, not a stack.
+    if (known.kind.retryable) {
+      request.log.warn({ code: known.code }, `${request.method} ${request.routeOptions.url ?? request.url}: ${known.message}`);
+    } else if (known.httpStatus >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    }
     if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
     return reply.code(known.httpStatus).send({ error: known.code, message: known.message });
   });

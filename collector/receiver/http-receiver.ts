@@ -88,7 +88,9 @@ function sendOtlpError(request: FastifyRequest, reply: FastifyReply, error: unkn
     encoding = 'json';
   }
   const known = error instanceof SpanliteError ? error : fromFastifyError(error);
-  if (known.httpStatus >= 500) request.log.error({ err: error }, 'OTLP export failed');
+  // A retryable refusal (the database unreachable, load shed) is one line each, not a stack.
+  if (known.kind.retryable) request.log.warn({ code: known.code }, `OTLP export refused for now: ${known.message}`);
+  else if (known.httpStatus >= 500) request.log.error({ err: error }, 'OTLP export failed');
   else request.log.info({ code: known.code, message: known.message }, 'OTLP export rejected');
   if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
   return reply

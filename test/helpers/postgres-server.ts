@@ -35,6 +35,10 @@ export interface PostgresServer {
   createDatabase(name: string): Promise<string>;
   /** Stops the server (fast shutdown: open connections are closed) and starts it again on the same port. */
   restart(): Promise<void>;
+  /** Stops the server (fast shutdown: open connections are closed) and keeps its data: start() brings it back. */
+  shutDown(): Promise<void>;
+  /** Starts a server stopped by shutDown() again, on the same port and data; resolves once it accepts connections. */
+  start(): Promise<void>;
   /** Stops the server (immediate shutdown) and removes its temp dir; a second call does nothing. */
   stop(): Promise<void>;
 }
@@ -164,6 +168,12 @@ export async function startPostgres(): Promise<PostgresServer> {
       },
       async restart() {
         await run(...pgCtl('restart', '-m', 'fast', '-w', '-t', '30', '-l', logFile), options);
+      },
+      async shutDown() {
+        await run(...pgCtl('stop', '-m', 'fast', '-w', '-t', '30'), options);
+      },
+      async start() {
+        await run(...pgCtl('start', '-w', '-t', '30', '-l', logFile), options);
       },
       async stop() {
         removeSync();

@@ -8,6 +8,7 @@ import type { KeyStore } from '../../auth/key-store.js';
 import { KEY_COLUMNS, keyRecordOf, type KeyRow as StoredKeyRow } from '../key-rows.js';
 import type { PostgresConnectOptions } from './connect.js';
 import { preparePostgresDatabase } from './prepare.js';
+import { transientAsUnavailable } from './unavailable.js';
 
 /** Times in ms as the driver reads them. */
 type KeyRow = StoredKeyRow<string>;
@@ -20,7 +21,7 @@ export function createPostgresKeyStore(pool: Pool): KeyStore {
   };
   const one = async (where: string, value: string) => keyRecordOf((await query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE ${where} = $1`, [value]))[0]);
 
-  return {
+  return transientAsUnavailable<KeyStore>({
     async insert(record) {
       await query(`INSERT INTO api_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
         record.id,
@@ -52,7 +53,7 @@ export function createPostgresKeyStore(pool: Pool): KeyStore {
     async close() {
       closed = true;
     },
-  };
+  });
 }
 /**
  * A key store on a pool of its own (the `spanlite keys` CLI, or a collector beside its store):

@@ -12,6 +12,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { SCHEMA } from './schema.js';
+import { withConnection } from './connection.js';
 
 const MIGRATIONS: readonly string[] = [
   /* 1: the schema (schema.ts) */ SCHEMA,
@@ -26,9 +27,8 @@ export const MIGRATION_LOCK_KEY = '8318818496453588069';
  * Creates the schema in a new database, applies the migrations it lacks, and refuses one
  * stamped with a later version. `where` names the database in messages (host, port, name).
  */
-export async function migrate(pool: Pool, where: string): Promise<void> {
-  const client = await pool.connect();
-  try {
+export function migrate(pool: Pool, where: string): Promise<void> {
+  return withConnection(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       const current = await appliedVersion(client);
@@ -44,9 +44,7 @@ export async function migrate(pool: Pool, where: string): Promise<void> {
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The last migration applied; 0 for a database spanlite has not written. */

@@ -3,6 +3,8 @@
  * the pipeline and the query API through the modules beside it, as store/sqlite/store.ts does
  * for SQLite. Several collectors may share one database: every write and deletion takes its
  * traces' advisory locks (write/trace-locks.ts), so none reads and then writes unlocked.
+ * While the database is unreachable every method fails with SpanliteError `storeUnavailable`
+ * (unavailable.ts), and the pool opens new connections once it is back.
  */
 import type { TraceStore } from '../contract.js';
 import type { PostgresConnectOptions } from './connect.js';
@@ -17,6 +19,7 @@ import { createMetricsReads } from './read/metrics.js';
 import { createCustomModelStore } from './read/models.js';
 import { deleteTrace } from './upkeep/trace-delete.js';
 import { deleteTracesOlderThan } from './upkeep/retention.js';
+import { transientAsUnavailable } from './unavailable.js';
 
 export type PostgresStoreOptions = PostgresConnectOptions;
 
@@ -35,7 +38,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const models = createCustomModelStore(pool);
   let closing: Promise<void> | null = null;
 
-  return {
+  return transientAsUnavailable<TraceStore>({
     writeBatches: (batches) => writeBatches(batches),
     deleteTracesOlderThan: (cutoffUnixNano, maxTraces) => deleteTracesOlderThan(pool, cutoffUnixNano, maxTraces),
     listTraces: (projectId, query) => traces.listTraces(projectId, query),
@@ -67,5 +70,5 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       closing ??= pool.end();
       return closing;
     },
-  };
+  });
 }
