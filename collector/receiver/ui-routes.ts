@@ -3,7 +3,9 @@
  * dist/ui (ui/build.mjs). Each page address answers index.html and the app routes in the
  * browser; it reads only the public REST API. Assets have content-hashed names, so browsers
  * keep them for a year; index.html is revalidated on every load, so a rebuild shows at once.
- * Without a build, pages answer 503 saying how to make one. Nothing here shadows /api/* or /v1/*.
+ * Without a build, pages answer 503 saying how to make one. Any other address answers index.html
+ * with 404, and the UI shows its not-found page; nothing here shadows /api/* or /v1/*, whose
+ * unknown addresses keep their JSON 404.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -37,6 +39,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 };
+
+/** Addresses that belong to the REST API, OTLP or the UI's files: never answered with a page. */
+const NOT_UI = /^\/(api|v1|assets)(\/|\?|$)/;
 
 /** esbuild's names: `app-<hash>.js`; anything else (dot files, `..`, slashes) is not an asset. */
 const ASSET_NAME = /^[A-Za-z0-9][\w-]*(\.[\w-]+)+$/;
@@ -72,7 +77,7 @@ export function defaultUiRoot(): string {
 export async function uiRoutes(app: FastifyInstance, options: UiRoutesOptions = {}): Promise<void> {
   const root = options.root ?? defaultUiRoot();
 
-  const sendPage = async (reply: FastifyReply) => {
+  const sendPage = async (reply: FastifyReply, status = 200) => {
     let html: Buffer;
     try {
       // Read each time: small, and a rebuild (new asset hashes) shows without a restart.
@@ -81,6 +86,7 @@ export async function uiRoutes(app: FastifyInstance, options: UiRoutesOptions = 
       return reply.code(503).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(NOT_BUILT);
     }
     return reply
+      .code(status)
       .header('cache-control', 'no-cache')
       .header('content-security-policy', CONTENT_SECURITY_POLICY)
       .header('x-content-type-options', 'nosniff')
@@ -92,6 +98,9 @@ export async function uiRoutes(app: FastifyInstance, options: UiRoutesOptions = 
   for (const page of UI_PAGES) {
     app.get(page, (_request, reply) => sendPage(reply));
   }
+  // Any other address a person may type or follow: the UI says "No such page" itself. Only the
+  // lowest-priority match, so every other route wins; the API, OTLP and assets keep a JSON 404.
+  app.get('/*', (request, reply) => (NOT_UI.test(request.url) ? reply.callNotFound() : sendPage(reply, 404)));
 
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
     const { file } = request.params;

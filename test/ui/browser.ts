@@ -11,8 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 
 export const CHROMIUM = process.env.SPANLITE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -139,4 +140,34 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   if (process.env.SPANLITE_SCREENSHOTS !== '1') return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+export interface UiSuite {
+  collector: TestCollector;
+  browser: Browser;
+  /** A page of the shared browser at desktop size (openPage). */
+  page: Page;
+}
+
+/**
+ * For the body of a describeInBrowser: before its tests, the UI built, a collector (no gRPC) and a
+ * page of the shared browser; after each test, no uncaught error in the page; after all, both
+ * closed. The fields are set once the suite's first beforeAll has run.
+ */
+export function openUiSuite(): UiSuite {
+  const suite = {} as UiSuite;
+  beforeAll(async () => {
+    ensureUiBuilt();
+    [suite.collector, suite.browser] = await Promise.all([startTestCollector({ grpcPort: null }), sharedBrowser()]);
+    suite.page = await openPage(suite.browser);
+  }, 60_000);
+  afterAll(async () => {
+    // The page's connections first: a collector's close waits for the requests it has begun.
+    await suite.page?.context().close();
+    await suite.collector?.close();
+  }, 30_000);
+  afterEach(() => {
+    expect(pageErrorsOf(suite.page)).toEqual([]);
+  });
+  return suite;
 }

@@ -1,6 +1,6 @@
 /**
  * The web UI's pure pieces, in Node: the traces list's URL filters, chat message recognition
- * across conventions, and the observation tree.
+ * across conventions, the observation tree, and how durations and costs read.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../ui/src/trace-filters.js';
 import { asChatMessages, newMessages } from '../../ui/src/chat-messages.js';
 import { buildObservationTree, visibleNodes, TRACE_NODE } from '../../ui/src/observation-tree.js';
+import { formatCost, formatDuration, formatSummedCost } from '../../ui/src/format.js';
 import type { ObservationView } from '../../collector/routes/views.js';
 
 describe('traces list filters in the URL', () => {
@@ -111,5 +112,30 @@ describe('observation tree', () => {
     const rows = visibleNodes(root, new Set()).map((node) => `${node.depth}:${node.id}`);
     expect(rows).toEqual(['0:trace', '1:root', '2:early-child', '3:grandchild', '2:late-child', '1:orphan', '1:cycle-a', '2:cycle-b']);
     expect(visibleNodes(root, new Set(['root'])).map((node) => node.id)).toEqual([TRACE_NODE, 'root', 'orphan', 'cycle-a', 'cycle-b']);
+  });
+});
+
+describe('durations and costs as the UI writes them', () => {
+  it.each([
+    [0.42, '0.42 ms'],
+    [8.1, '8.1 ms'],
+    [420, '420 ms'],
+    [999.6, '1.00 s'],
+    [4_200, '4.20 s'],
+    [42_000, '42.0 s'],
+    [59_960, '1m 00s'],
+    [245_000, '4m 05s'],
+    [3_599_600, '1h 00m'],
+    [3 * 3_600_000, '3h 00m'],
+    [23 * 3_600_000 + 59 * 60_000 + 40_000, '1d 0h'],
+    [2 * 86_400_000 + 4 * 3_600_000, '2d 4h'],
+    [400 * 86_400_000, '400d 0h'],
+  ])('writes %f ms as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('writes an unknown cost as —: a single one that is null, a summed one that is zero', () => {
+    expect([formatCost(null), formatCost(0), formatCost(0.000042), formatCost(12.5)]).toEqual(['—', '$0', '$0.000042', '$12.50']);
+    expect([formatSummedCost(0), formatSummedCost(0.000042)]).toEqual(['—', '$0.000042']);
   });
 });

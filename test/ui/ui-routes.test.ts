@@ -42,6 +42,19 @@ describe('pages', () => {
     },
   );
 
+  it.each(['/no/such/page', '/tracez', '/traces/a/b', '/apis'])('answers index.html with 404 at %s, for the UI to say there is no such page', async (url) => {
+    const response = await app.inject({ url });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toBe(INDEX);
+  });
+
+  it.each(['/api/public/nothing-here', '/api', '/v1/metrics', '/assets/', '/api?x=1'])('leaves %s to the JSON 404', async (url) => {
+    const response = await app.inject({ url });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toContain('application/json');
+  });
+
   it('routes the same pages as the UI', () => {
     expect(UI_PAGES).toEqual(['/', '/traces/:traceId', '/sessions', '/sessions/:sessionId', '/users', '/scores', '/models', '/dashboard']);
   });
@@ -103,10 +116,15 @@ describe('inside the collector', () => {
     expect(otlp.headers.get('content-type')).toContain('application/json');
   });
 
-  it('answers 404 for addresses that are not pages', async () => {
-    const response = await fetch(`${collector.url}/no/such/page`);
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toContain('application/json');
+  it('answers 404 with the UI (or how to build it) for addresses that are not pages, and JSON under /api/ and /v1/', async () => {
+    const page = await fetch(`${collector.url}/no/such/page`);
+    expect([404, 503]).toContain(page.status);
+    expect(page.headers.get('content-type')).toContain('text/');
+    for (const path of ['/api/public/nothing-here', '/v1/nothing']) {
+      const response = await fetch(`${collector.url}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: 'not_found', message: `no route for GET ${path}` });
+    }
   });
 
   it('serves the UI at / (or says how to build it)', async () => {

@@ -7,12 +7,22 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { SEED } from '../helpers/seed-scenario.js';
 import { sendTraces } from '../query/trace-builder.js';
-import { closeSharedBrowser, describeInBrowser, ensureUiBuilt, openPage, pageErrorsOf, saveScreenshot, SCREENSHOTS, sharedBrowser } from './browser.js';
+import {
+  closeSharedBrowser,
+  describeInBrowser,
+  ensureUiBuilt,
+  openPage,
+  openUiSuite,
+  pageErrorsOf,
+  saveScreenshot,
+  SCREENSHOTS,
+  sharedBrowser,
+} from './browser.js';
 import { AGENT, CHAT, CHINESE, FAILING, sendUiScenario, type UiScenario } from './ui-scenario.js';
 
 const TOTAL_TRACES = 37;
@@ -29,30 +39,18 @@ function screenshotTimes(): string[] {
 afterAll(closeSharedBrowser);
 
 describeInBrowser('web UI', () => {
+  const suite = openUiSuite();
   let collector: TestCollector;
   let scenario: UiScenario;
   let browser: Browser;
   let page: Page;
-
   let screenshotsBefore: string[];
 
   beforeAll(async () => {
-    ensureUiBuilt();
+    ({ collector, browser, page } = suite);
     screenshotsBefore = screenshotTimes();
-    [collector, browser] = await Promise.all([startTestCollector({ grpcPort: null }), sharedBrowser()]);
     scenario = await sendUiScenario(collector.tracesEndpoint);
-    page = await openPage(browser);
   }, 60_000);
-
-  afterAll(async () => {
-    // The page's connections first: a collector's close waits for the requests it has begun.
-    await page?.context().close();
-    await collector?.close();
-  }, 30_000);
-
-  afterEach(() => {
-    expect(pageErrorsOf(page)).toEqual([]);
-  });
 
   const open = async (path: string) => {
     await page.goto(collector.url + path);
@@ -408,9 +406,9 @@ describeInBrowser('web UI', () => {
     else expect(written).toEqual([]);
   });
 
-  it('asks for an API key pair on 401 and sends it as HTTP Basic on every request', async () => {
+  it('asks for an API key pair (pk-sl-…, sk-sl-…) on 401 and sends it as HTTP Basic on every request', async () => {
     const keyPage = await openPage(browser);
-    const expected = `Basic ${Buffer.from('pk-lf-test:sk-lf-secret').toString('base64')}`;
+    const expected = `Basic ${Buffer.from('pk-sl-test:sk-sl-secret').toString('base64')}`;
     const seen: Array<string | undefined> = [];
     await keyPage.route('**/api/public/**', async (route) => {
       const authorization = route.request().headers().authorization;
@@ -420,12 +418,14 @@ describeInBrowser('web UI', () => {
     });
     await keyPage.goto(`${collector.url}/`);
     await keyPage.getByRole('heading', { name: 'API key required' }).waitFor();
-    await keyPage.getByLabel('Public key').fill('pk-lf-wrong');
+    expect(await keyPage.getByLabel('Public key').getAttribute('placeholder')).toBe('pk-sl-…');
+    expect(await keyPage.getByLabel('Secret key').getAttribute('placeholder')).toBe('sk-sl-…');
+    await keyPage.getByLabel('Public key').fill('pk-sl-wrong');
     await keyPage.getByLabel('Secret key').fill('nope');
     await keyPage.getByRole('button', { name: 'Sign in' }).click();
     await keyPage.getByText('The collector refused these keys').waitFor();
-    await keyPage.getByLabel('Public key').fill('pk-lf-test');
-    await keyPage.getByLabel('Secret key').fill('sk-lf-secret');
+    await keyPage.getByLabel('Public key').fill('pk-sl-test');
+    await keyPage.getByLabel('Secret key').fill('sk-sl-secret');
     await keyPage.getByRole('button', { name: 'Sign in' }).click();
     await keyPage.locator('.traces-table').waitFor();
     await keyPage.getByRole('link', { name: 'Sessions' }).click();

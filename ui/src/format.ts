@@ -10,12 +10,24 @@ export function formatCount(value: number | null | undefined): string {
   return Math.abs(value) >= 1_000_000 ? compact.format(value) : integer.format(value);
 }
 
-/** USD: cents for dollars and up, three significant digits below (LLM calls cost fractions of a cent). */
+/**
+ * One cost: USD, cents for dollars and up, three significant digits below (LLM calls cost fractions
+ * of a cent). Null (no price known for the model) reads as the em dash, never `$0`.
+ */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined) return NONE;
   if (usd === 0) return '$0';
   if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
   return `$${usd.toLocaleString('en-US', { maximumSignificantDigits: 3, maximumFractionDigits: 10 })}`;
+}
+
+/**
+ * A cost the API summed over many observations (a user's, a session's, a model's day), where an
+ * observation without a known cost counts as zero: zero then means no cost was known, and reads
+ * as the em dash, as an unpriced trace does in the list.
+ */
+export function formatSummedCost(usd: number | null | undefined): string {
+  return usd === 0 ? NONE : formatCost(usd);
 }
 
 /** A per-token price as USD per million tokens, as providers list them. */
@@ -25,18 +37,40 @@ export function formatPricePerMillion(usdPerToken: number | null | undefined): s
   return `$${perMillion.toLocaleString('en-US', { maximumSignificantDigits: 4, maximumFractionDigits: 4 })}`;
 }
 
+const pad = (value: number) => String(value).padStart(2, '0');
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * `0.42 ms`, `8.1 ms`, `420 ms`, `4.20 s`, `42.0 s`, then two units: `4m 05s`, `3h 00m`, `2d 4h`.
+ * Each step rounds to its smaller unit first, so 59.96 s reads `1m 00s`, never `60.0 s`.
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return NONE;
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+  if (ms < 0.995) return `${ms.toFixed(2)} ms`;
+  if (ms < 9.95) return `${ms.toFixed(1)} ms`;
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 9_995) return `${(ms / SECOND_MS).toFixed(2)} s`;
+  if (ms < 59_950) return `${(ms / SECOND_MS).toFixed(1)} s`;
+  const inUnits = (small: number, large: number): [number, number] => {
+    const smalls = Math.round(ms / small);
+    const perLarge = large / small;
+    return [Math.floor(smalls / perLarge), smalls % perLarge];
+  };
+  if (ms < HOUR_MS - SECOND_MS / 2) {
+    const [minutes, seconds] = inUnits(SECOND_MS, MINUTE_MS);
+    return `${minutes}m ${pad(seconds)}s`;
+  }
+  if (ms < DAY_MS - MINUTE_MS / 2) {
+    const [hours, minutes] = inUnits(MINUTE_MS, HOUR_MS);
+    return `${hours}h ${pad(minutes)}m`;
+  }
+  const [days, hours] = inUnits(HOUR_MS, DAY_MS);
+  return `${days}d ${hours}h`;
 }
-
-const pad = (value: number) => String(value).padStart(2, '0');
 
 /** Local time, `2025-05-01 09:30:12`. */
 export function formatTime(iso: string | null | undefined): string {

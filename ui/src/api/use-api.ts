@@ -1,5 +1,5 @@
 /** Fetches an API path for a component: loading, data or error, re-fetched when keys are entered. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { apiGet, queryString, type QueryParams } from './client.js';
 import { onAuthChange } from './auth.js';
 
@@ -45,4 +45,14 @@ export function useApi<T>(path: string | null, params: QueryParams = {}): ApiSta
     loading: key !== null && (!current || (state.data === undefined && state.error === undefined)),
     reload: () => setReloads((value) => value + 1),
   };
+}
+
+/**
+ * The last defined `value` a component rendered with: what a view keeps showing (dimmed) while
+ * the answer for changed parameters loads, instead of blanking to a loading line.
+ */
+export function useLastDefined<T>(value: T | undefined): T | undefined {
+  const last = useRef<T | undefined>(undefined);
+  if (value !== undefined) last.current = value;
+  return last.current;
 }

@@ -24,6 +24,8 @@ export interface ChartProps {
 /** Readable on both schemes, distinct for the usual handful of models. */
 export const SERIES_COLOURS = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#94a3b8'];
 
+const HALF_DAY_S = 43_200;
+
 const darkScheme = () => matchMedia('(prefers-color-scheme: dark)');
 
 export function Chart({ title, days, series, kind, format, height = 220 }: ChartProps) {
@@ -51,7 +53,12 @@ export function Chart({ title, days, series, kind, format, height = 220 }: Chart
         tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
         cursor: { drag: { x: false, y: false } },
         legend: { show: true },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        scales: {
+          // Half a day beyond the first and last day: their bars (and points) are drawn whole,
+          // not cut in half at the plot's edges, and every chart's days line up.
+          x: { time: true, range: (_u, min, max) => [min - HALF_DAY_S, max + HALF_DAY_S] },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+        },
         axes: [
           { ...axis, values: (_u, ticks) => ticks.map((tick) => new Date(tick * 1000).toISOString().slice(5, 10)) },
           { ...axis, size: 64, values: (_u, ticks) => ticks.map(format) },

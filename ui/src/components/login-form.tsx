@@ -25,7 +25,7 @@ export function LoginForm({ refused }: { refused: boolean }) {
         )}
         <label>
           Public key
-          <input name="publicKey" autoComplete="username" placeholder="pk-lf-…" value={publicKey} onInput={(event) => setPublicKey(event.currentTarget.value)} required />
+          <input name="publicKey" autoComplete="username" placeholder="pk-sl-…" value={publicKey} onInput={(event) => setPublicKey(event.currentTarget.value)} required />
         </label>
         <label>
           Secret key
@@ -33,7 +33,7 @@ export function LoginForm({ refused }: { refused: boolean }) {
             name="secretKey"
             type="password"
             autoComplete="current-password"
-            placeholder="sk-lf-…"
+            placeholder="sk-sl-…"
             value={secretKey}
             onInput={(event) => setSecretKey(event.currentTarget.value)}
             required

@@ -5,13 +5,13 @@
  * the URL.
  */
 import type { DailyMetricsView, Page } from '../api/types.js';
-import { useApi } from '../api/use-api.js';
-import { formatCost, formatCount } from '../format.js';
+import { useApi, useLastDefined } from '../api/use-api.js';
+import { formatCost, formatCount, formatSummedCost } from '../format.js';
 import { href, navigate, useLocation } from '../router.js';
 import { paramsRecord } from '../trace-filters.js';
 import { Chart, type ChartSeries } from '../components/chart.js';
 import { DataTable } from '../components/data-table.js';
-import { Loaded } from '../components/loaded.js';
+import { ErrorBox, Loading } from '../components/error-box.js';
 import { FirstTraceHelp } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 
@@ -28,6 +28,8 @@ export function DashboardPage() {
   const filters = new URLSearchParams();
   for (const name of FILTERS) for (const value of search.getAll(name)) if (value !== '') filters.append(name, value);
   const state = useApi<Page<DailyMetricsView>>('/api/public/metrics/daily', { ...paramsRecord(filters), fromTimestamp: from, limit: 1000 });
+  // A new period or filter keeps the charts of the last answer until its own arrives.
+  const shown = useLastDefined(state.data === undefined ? undefined : { metrics: state.data.data, fromMs: Date.parse(from) });
 
   const setPeriod = (days: number) => {
     const params = new URLSearchParams(filters);
@@ -55,9 +57,15 @@ export function DashboardPage() {
           <Link href="/dashboard">clear</Link>
         </p>
       )}
-      <Loaded state={state} errorTitle="Could not load the daily metrics" loadingLabel="Loading metrics…">
-        {(data) => (data.data.length === 0 ? <FirstTraceHelp /> : <DashboardCharts metrics={data.data} fromMs={Date.parse(from)} />)}
-      </Loaded>
+      {state.error !== undefined ? (
+        <ErrorBox error={state.error} title="Could not load the daily metrics" retry={state.reload} />
+      ) : shown === undefined ? (
+        <Loading label="Loading metrics…" />
+      ) : (
+        <div class="dashboard-body" aria-busy={state.loading ? 'true' : undefined}>
+          {shown.metrics.length === 0 ? <FirstTraceHelp /> : <DashboardCharts metrics={shown.metrics} fromMs={shown.fromMs} />}
+        </div>
+      )}
     </div>
   );
 }
@@ -75,13 +83,15 @@ function DashboardCharts({ metrics, fromMs }: { metrics: DailyMetricsView[]; fro
 
   const models = topModels(metrics);
   // Days without any trace are gaps, not zeros: the lines start where the data does.
-  const perModel = (pick: (usage: DailyMetricsView['usage'][number]) => number): ChartSeries[] =>
+  // A cost the API summed as zero is one no price was known for (formatSummedCost): a gap too.
+  const perModel = (pick: (usage: DailyMetricsView['usage'][number]) => number, zeroIsUnknown = false): ChartSeries[] =>
     models.map((model) => ({
       label: model === OTHER ? 'other' : (model ?? 'no model'),
       values: dates.map((date) => {
         const day = byDate.get(date);
         if (day === undefined || day.countTraces === 0) return null;
-        return day.usage.filter((entry) => (models.includes(entry.model) ? entry.model === model : model === OTHER)).reduce((sum, entry) => sum + pick(entry), 0);
+        const sum = day.usage.filter((entry) => (models.includes(entry.model) ? entry.model === model : model === OTHER)).reduce((total, entry) => total + pick(entry), 0);
+        return zeroIsUnknown && sum === 0 ? null : sum;
       }),
     }));
 
@@ -97,14 +107,14 @@ function DashboardCharts({ metrics, fromMs }: { metrics: DailyMetricsView[]; fro
       <div class="tiles">
         <Tile label="Traces" value={formatCount(totals.traces)} />
         <Tile label="Tokens" value={formatCount(totals.tokens)} />
-        <Tile label="Cost" value={formatCost(totals.cost)} />
+        <Tile label="Cost" value={formatSummedCost(totals.cost)} />
         <Tile label="Error rate" value={totals.traces === 0 ? '—' : `${((totals.errors / totals.traces) * 100).toFixed(1)}%`} />
       </div>
       <div class="charts">
         <Chart title="Traces per day" days={days} kind="bars" series={[{ label: 'Traces', values: traces }]} format={(value) => formatCount(value)} />
         <Chart title="Error rate per day (traces with an error)" days={days} kind="bars" series={[{ label: 'Error rate', values: errorRate }]} format={formatPercent} />
         <Chart title="Tokens per day by model" days={days} kind="lines" series={perModel((entry) => entry.totalUsage)} format={(value) => formatCount(value)} />
-        <Chart title="Cost per day by model (USD)" days={days} kind="lines" series={perModel((entry) => entry.totalCost)} format={(value) => formatCost(value)} />
+        <Chart title="Cost per day by model (USD)" days={days} kind="lines" series={perModel((entry) => entry.totalCost, true)} format={(value) => formatCost(value)} />
       </div>
       <ModelTable metrics={metrics} />
     </>
@@ -166,7 +176,7 @@ function ModelTable({ metrics }: { metrics: DailyMetricsView[] }) {
               <td class="num">{formatCount(row.observations)}</td>
               <td class="num">{formatCount(row.input)}</td>
               <td class="num">{formatCount(row.output)}</td>
-              <td class="num">{formatCost(row.cost)}</td>
+              <td class="num">{formatSummedCost(row.cost)}</td>
             </tr>
           ))}
       </DataTable>

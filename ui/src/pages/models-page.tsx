@@ -83,7 +83,7 @@ function ModelRow({ model }: { model: ModelView }) {
   const tiers = model.pricingTiers.filter((tier) => !tier.isDefault);
   return (
     <tr data-model={model.modelName} class={model.source === 'custom' ? 'custom-model' : undefined}>
-      <td>
+      <td class="nowrap">
         <strong>{model.modelName}</strong>
       </td>
       <td>

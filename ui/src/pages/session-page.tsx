@@ -1,22 +1,31 @@
 /**
  * /sessions/<sessionId>: the conversation replayed turn by turn, oldest first. Each turn shows
- * what the user said (the messages its input added to the conversation) and the answer, and
- * links to its trace.
+ * what the user said (the messages its input added to the conversation) and the answer, links to
+ * its trace, and is marked with its error or warning and its scores as the traces list marks them.
  */
-import type { SessionDetail, TraceView } from '../api/types.js';
+import type { SessionDetail, TraceListItem, TraceListPage, TraceView } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { ApiError } from '../api/client.js';
 import { asChatMessages, newMessages } from '../chat-messages.js';
-import { formatCost, formatCount, formatDuration, formatTime } from '../format.js';
+import { formatCost, formatCount, formatDuration, formatSummedCost, formatTime } from '../format.js';
 import { href } from '../router.js';
 import { ErrorBox, Loading } from '../components/error-box.js';
 import { Fact } from '../components/fact.js';
 import { EmptyState } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { ContentView, Conversation } from '../components/content-view.js';
+import { ScoreChips } from '../components/score-chips.js';
+
+type TurnMarkers = Pick<TraceListItem, 'level' | 'scoreValues'>;
+
+/** The trace list's page size at most: turns past it are replayed without their markers. */
+const MARKED_TURNS = 1000;
 
 export function SessionPage({ sessionId }: { sessionId: string }) {
   const { data: session, error, reload } = useApi<SessionDetail>(`/api/public/sessions/${encodeURIComponent(sessionId)}`);
+  // The session's traces as the list shows them, for each turn's error level and scores.
+  const { data: listed } = useApi<TraceListPage>('/api/public/traces', { sessionId, limit: MARKED_TURNS });
+  const markers = new Map((listed?.data ?? []).map((trace) => [trace.id, trace]));
   if (error instanceof ApiError && error.status === 404) {
     return (
       <EmptyState title="Session not found">
@@ -50,7 +59,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             </Fact>
           )}
           <Fact label="Tokens">{formatCount(session.totalTokens)}</Fact>
-          <Fact label="Cost">{formatCost(session.totalCost)}</Fact>
+          <Fact label="Cost">{formatSummedCost(session.totalCost)}</Fact>
         </dl>
         <p>
           <Link href={href('/', new URLSearchParams({ sessionId: session.id }))}>Show these traces in the list</Link>
@@ -58,19 +67,26 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       </header>
       <ol class="turns" aria-label="Turns">
         {session.traces.map((trace, index) => (
-          <Turn key={trace.id} trace={trace} number={index + 1} />
+          <Turn key={trace.id} trace={trace} number={index + 1} markers={markers.get(trace.id)} />
         ))}
       </ol>
     </div>
   );
 }
 
-function Turn({ trace, number }: { trace: TraceView; number: number }) {
+function Turn({ trace, number, markers }: { trace: TraceView; number: number; markers: TurnMarkers | undefined }) {
+  const level = markers?.level ?? 'DEFAULT';
   return (
     <li class="turn" data-trace-id={trace.id}>
       <header class="turn-head">
         <span class="turn-number">Turn {number}</span>
         <Link href={`/traces/${trace.id}`}>{trace.name ?? trace.id}</Link>
+        {level !== 'DEFAULT' && (
+          <span class={`level-badge level-${level.toLowerCase()}`} title={level === 'ERROR' ? 'This turn has an error' : 'This turn has a warning'}>
+            {level === 'ERROR' ? 'error' : 'warning'}
+          </span>
+        )}
+        {markers !== undefined && <ScoreChips scores={markers.scoreValues} />}
         <span class="muted">
           {formatTime(trace.timestamp)} · {formatDuration(trace.latencyMs)} · {formatCount(trace.totalTokens)} tokens · {formatCost(trace.totalCost)}
         </span>

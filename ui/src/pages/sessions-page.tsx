@@ -1,6 +1,6 @@
 /** /sessions: conversations (traces sharing a session id), newest first. */
 import type { SessionView } from '../api/types.js';
-import { formatAgo, formatCost, formatCount, formatDuration, formatTime } from '../format.js';
+import { formatAgo, formatCount, formatDuration, formatSummedCost, formatTime } from '../format.js';
 import { navigate } from '../router.js';
 import { EmptyState } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
@@ -44,7 +44,7 @@ export function SessionsPage() {
           <td title={formatTime(session.lastTraceAt)}>{formatAgo(session.lastTraceAt)}</td>
           <td class="num">{formatDuration(Date.parse(session.lastTraceAt) - Date.parse(session.firstTraceAt))}</td>
           <td class="num">{formatCount(session.totalTokens)}</td>
-          <td class="num">{formatCost(session.totalCost)}</td>
+          <td class="num">{formatSummedCost(session.totalCost)}</td>
         </tr>
       )}
     />

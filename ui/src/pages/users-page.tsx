@@ -1,6 +1,6 @@
 /** /users: each user id seen on a trace, with its traces, tokens and cost. Sortable; the order is in the URL. */
 import type { UserView } from '../api/types.js';
-import { formatAgo, formatCost, formatCount, formatTime } from '../format.js';
+import { formatAgo, formatCount, formatSummedCost, formatTime } from '../format.js';
 import { href, navigate, useLocation } from '../router.js';
 import { SortHeader } from '../components/data-table.js';
 import { EmptyState } from '../components/empty-state.js';
@@ -53,7 +53,7 @@ export function UsersPage() {
           <td class="num">
             {formatCount(user.inputTokens)} → {formatCount(user.outputTokens)}
           </td>
-          <td class="num">{formatCost(user.totalCost)}</td>
+          <td class="num">{formatSummedCost(user.totalCost)}</td>
           <td class="num" title={formatTime(user.firstTraceAt)}>
             {formatAgo(user.firstTraceAt)}
           </td>
