@@ -9,7 +9,7 @@ import { ENGINES } from './engines.js';
 import { sharedStore, storePerTest } from './lifecycle.js';
 import { expectedOrder, latencyMs, ORDERINGS } from './trace-order.js';
 import { LISTED_TRACES, MINUTE, T0 } from '../helpers/listed-traces.js';
-import { msToNs, spanIdOf, traceIdOf, writeTraces, type TraceSpec } from './trace-spans.js';
+import { msToNs, spanIdOf, traceIdOf, traceSpans, writeTraces, type TraceSpec } from './trace-spans.js';
 
 const PROJECT = 'query-project';
 const NEWEST_FIRST: TraceListQuery['orderBy'] = { field: 'timestamp', direction: 'desc' };
@@ -374,5 +374,22 @@ describe.each(ENGINES)('trace lists while traces are written ($name)', (engine) 
     expect(third.meta.totalItems).toBe(8);
     // Page numbers shift instead.
     expect((await store().listTraces(PROJECT, { ...query, page: 2 })).data.map((trace) => trace.name)).toEqual(['trace-5', 'trace-4']);
+  });
+});
+
+describe.each(ENGINES)('trace lists beside observations of traces never stored ($name)', (engine) => {
+  const store = storePerTest(engine);
+
+  it('counts only stored traces under a level condition, leaving out a log record whose trace never arrived', async () => {
+    await writeTraces(store(), PROJECT, SPECS);
+    // An ERROR log record is an EVENT observation; its trace's spans went elsewhere.
+    const [logged] = traceSpans({ id: traceIdOf(0x0dd), startMs: T0, generations: [{ model: 'test-mini', level: 'ERROR' }] })
+      .flatMap((span) => (span.observation?.level === 'ERROR' ? [{ ...span.observation, type: 'EVENT' as const, model: null }] : []));
+    await store().writeBatches([{ projectId: PROJECT, spans: [], logs: { events: [logged!], messages: [] } }]);
+
+    const page = await store().listTraces(PROJECT, { page: 1, limit: 100, orderBy: NEWEST_FIRST, level: 'ERROR' });
+
+    expect(labels(page)).toEqual(['t3', 't2']);
+    expect(page.meta.totalItems).toBe(2);
   });
 });

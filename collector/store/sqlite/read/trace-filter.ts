@@ -64,8 +64,9 @@ export interface SingleCondition {
  * When the filter is one condition on another table (a level, a model or one score condition)
  * and nothing else: the condition to count the traces without reading them. `trace` is the
  * trace id, but for a model the trace key: the model's index holds its rows in key order, so
- * counting distinct keys needs no sort. Observations exist for stored traces, but for events
- * that arrived before their trace; those few are counted too.
+ * counting distinct keys needs no sort. Every observation with a model belongs to a stored trace
+ * (its span's); only EVENT observations of log records wait without one, and a level condition
+ * leaves those out.
  */
 export function singleSubquery(
   projectId: string,
@@ -75,7 +76,11 @@ export function singleSubquery(
   if (narrowing.length !== 1) return null;
   const c = new SqlConditions(projectId);
   const [field] = narrowing;
-  if (field === 'level' && filter.level !== undefined) return { sql: levelTraceIds(c, filter.level, 'o.trace_id AS trace'), params: c.params };
+  if (field === 'level' && filter.level !== undefined) {
+    // ERROR and WARNING rows are few; log records whose span never arrived are among them, with no trace.
+    const stored = 'AND EXISTS (SELECT 1 FROM traces t WHERE t.rowid = o.trace_key)';
+    return { sql: `${levelTraceIds(c, filter.level, 'o.trace_id AS trace')} ${stored}`, params: c.params };
+  }
   if (field === 'model' && filter.model !== undefined) return { sql: modelTraceIds(c, filter.model, 'o.trace_key AS trace'), params: c.params };
   if (field === 'scores' && filter.scores?.length === 1) {
     const condition = filter.scores[0]!;
