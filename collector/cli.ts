@@ -9,9 +9,11 @@ import { describeDatabase, startCollector } from './main.js';
 import { KEYS_USAGE, runKeysCommand } from './auth/keys-command.js';
 import { openSqliteKeyStore } from './store/sqlite/keys.js';
 import { openPostgresKeyStore } from './store/postgres/keys.js';
+import { runCopyCommandInProcess } from './copy/copy-command.js';
 
 const USAGE = `usage: spanlite [start]
        spanlite keys create|list|revoke ...
+       spanlite copy --to TARGET     (copy the database to another: spanlite copy --help)
 
 Runs the spanlite collector. Configuration comes from environment variables
 (SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, ...): see the README.
@@ -24,7 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command !== 'start' && command !== 'keys') {
+  if (command !== 'start' && command !== 'keys' && command !== 'copy') {
     console.error(`spanlite: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -39,6 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
+  if (command === 'copy') return runCopyCommandInProcess(argv.slice(1), config.dbFile);
   if (command === 'keys') {
     const dbFile = config.dbFile;
     const openKeys = config.dbEngine === 'postgres'

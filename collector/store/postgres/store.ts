@@ -4,7 +4,7 @@
  * for SQLite. Several collectors may share one database: every write and deletion takes its
  * traces' advisory locks (write/trace-locks.ts), so none reads and then writes unlocked.
  */
-import type { TraceStore } from '../contract.js';
+import type { CopyableStore } from '../contract.js';
 import type { PostgresConnectOptions } from './connect.js';
 import { preparePostgresDatabase } from './prepare.js';
 import { createBatchWriter } from './write/batch-writer.js';
@@ -17,6 +17,8 @@ import { createMetricsReads } from './read/metrics.js';
 import { createCustomModelStore } from './read/models.js';
 import { deleteTrace } from './upkeep/trace-delete.js';
 import { deleteTracesOlderThan } from './upkeep/retention.js';
+import { createExportReads } from './read/export.js';
+import { restoreWriteTimes } from './write/write-times.js';
 
 export type PostgresStoreOptions = PostgresConnectOptions;
 
@@ -24,7 +26,7 @@ export type PostgresStoreOptions = PostgresConnectOptions;
  * A store on the database at `options.url`, once connected and migrated. Throws, naming the
  * target without its password, when it cannot connect or the schema cannot be brought up to date.
  */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<TraceStore> {
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<CopyableStore> {
   const pool = await preparePostgresDatabase(options);
   const writeBatches = createBatchWriter(pool);
   const traces = createTraceReads(pool, createSearch(pool));
@@ -33,6 +35,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const scores = createScoreStore(pool);
   const metrics = createMetricsReads(pool);
   const models = createCustomModelStore(pool);
+  const exports = createExportReads(pool);
   let closing: Promise<void> | null = null;
 
   return {
@@ -56,6 +59,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     listCustomModels: (projectId) => models.listCustomModels(projectId),
     insertCustomModel: (projectId, model) => models.insertCustomModel(projectId, model),
     deleteCustomModel: (projectId, modelId) => models.deleteCustomModel(projectId, modelId),
+    listProjects: () => exports.listProjects(),
+    countStored: (projectId) => exports.countStored(projectId),
+    exportTraces: (projectId, page) => exports.exportTraces(projectId, page),
+    copyStates: (projectId, traceIds) => exports.copyStates(projectId, traceIds),
+    restoreWriteTimes: (projectId, times) => restoreWriteTimes(pool, projectId, times),
     /** Ends the pool once; a second call waits for the first. */
     close() {
       closing ??= pool.end();
