@@ -14,10 +14,12 @@ import { logStart } from './start-banner.js';
 import { ListenError } from './receiver/listen-error.js';
 import { routeGrpcLogs } from './receiver/grpc-logs.js';
 import { BACKUP_USAGE, runBackupCommand } from './store/backup-command.js';
+import { runCopyCommandInProcess } from './copy/copy-command.js';
 
 const USAGE = `usage: spanlite [start]
        spanlite keys create|list|revoke ...
        spanlite backup FILE [--force]
+       spanlite copy --to TARGET     (copy the database to another: spanlite copy --help)
 
 Runs the spanlite collector. Configuration comes from environment variables
 (SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, SPANLITE_LOG_FORMAT, ...):
@@ -33,7 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command !== 'start' && command !== 'keys' && command !== 'backup') {
+  if (command !== 'start' && command !== 'keys' && command !== 'backup' && command !== 'copy') {
     console.error(`spanlite: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -48,6 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
+  if (command === 'copy') return runCopyCommandInProcess(argv.slice(1), config.dbFile);
   if (command === 'keys') {
     const dbFile = config.dbFile;
     const openKeys = config.dbEngine === 'postgres'

@@ -8,7 +8,7 @@
  * Reads return records: stored facts in plain types, never a wire format (routes/ makes
  * Langfuse's shapes from them).
  */
-import type { MappedLogs } from '../decode/log-record.js';
+import type { GenAiMessageRecord, MappedLogs } from '../decode/log-record.js';
 import type { Attributes } from '../decode/span.js';
 import type {
   CostDetails,
@@ -390,4 +390,81 @@ export interface TraceStore extends QueryStore {
   databaseSizeBytes(): Promise<number>;
   /** Idempotent. */
   close(): Promise<void>;
+}
+
+/** A GenAI chat message as stored: joined to its span's observation, or waiting for the span. */
+export interface StoredGenAiMessage extends GenAiMessageRecord {
+  waiting: boolean;
+}
+
+/** A stored trace with the rank that set each of its facts, so that a copy merges on as the original does. */
+export interface TraceExportRecord extends TraceRecord {
+  /** `field` or `metadata.<key>` -> `<tier><rank>`, as store/trace-merge.ts keeps them. */
+  factRanks: Record<string, string>;
+}
+
+/** Everything stored under one trace id, as `spanlite copy` reads it from one snapshot. */
+export interface TraceExport {
+  traceId: string;
+  /** Null for rows of a trace not stored: scores sent before it, log records of spans never sent. */
+  trace: TraceExportRecord | null;
+  /** In start order. */
+  observations: ObservationRecord[];
+  scores: ScoreRecord[];
+  /** In arrival order. */
+  messages: StoredGenAiMessage[];
+}
+
+/**
+ * A page of trace ids in id order, after `afterTraceId` (null: from the first): of stored traces,
+ * or of ids that have observations, scores or messages but no stored trace.
+ */
+export interface TraceExportPage {
+  part: 'stored' | 'unstored';
+  afterTraceId: string | null;
+  limit: number;
+}
+
+/** How much a store holds under one trace id: a copy skips a trace whose state is the same in both stores. */
+export interface TraceCopyState {
+  /** Null when the trace is not stored. */
+  traceUpdatedAtMs: number | null;
+  observations: number;
+  scores: number;
+  /** The latest of its scores' updatedAtMs; null without scores. */
+  scoresUpdatedAtMs: number | null;
+  messages: number;
+  waitingMessages: number;
+}
+
+/** Rows one project holds, counted exactly. */
+export interface StoredCounts {
+  traces: number;
+  observations: number;
+  scores: number;
+  messages: number;
+  customModels: number;
+}
+
+/** A trace's or score's times as its first write and last change set them. */
+export interface WriteTimes {
+  id: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/**
+ * What `spanlite copy` (store/copy/) asks of a store beyond the TraceStore: every project, exact
+ * counts, whole pages of what is stored, and the write times a copy keeps from its source.
+ */
+export interface CopyableStore extends TraceStore {
+  /** Every project holding traces, observations, scores, messages or custom models (API keys are the KeyStore's). */
+  listProjects(): Promise<string[]>;
+  countStored(projectId: string): Promise<StoredCounts>;
+  /** One page, read on one snapshot. */
+  exportTraces(projectId: string, page: TraceExportPage): Promise<TraceExport[]>;
+  /** Of each of these trace ids, whatever the store holds of it. */
+  copyStates(projectId: string, traceIds: readonly string[]): Promise<Map<string, TraceCopyState>>;
+  /** Sets the createdAt and updatedAt of stored traces and scores, which a write sets to its own time. */
+  restoreWriteTimes(projectId: string, times: { traces: readonly WriteTimes[]; scores: readonly WriteTimes[] }): Promise<void>;
 }

@@ -11,14 +11,14 @@
  */
 import { afterAll } from 'vitest';
 import pg from 'pg';
-import type { TraceStore } from '../../collector/store/contract.js';
+import type { CopyableStore } from '../../collector/store/contract.js';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { openPostgresStore } from '../../collector/store/postgres/store.js';
 import { preparePostgresDatabase } from '../../collector/store/postgres/prepare.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 
 export interface OpenedStore {
-  store: TraceStore;
+  store: CopyableStore;
   /** Closes the store and removes its data. */
   cleanup(): Promise<void>;
 }

@@ -6,7 +6,7 @@
  * While the database is unreachable every method fails with SpanliteError `storeUnavailable`
  * (unavailable.ts), and the pool opens new connections once it is back.
  */
-import type { TraceStore } from '../contract.js';
+import type { CopyableStore } from '../contract.js';
 import type { PostgresConnectOptions } from './connect.js';
 import { preparePostgresDatabase } from './prepare.js';
 import { createBatchWriter } from './write/batch-writer.js';
@@ -20,6 +20,8 @@ import { createCustomModelStore } from './read/models.js';
 import { deleteTrace } from './upkeep/trace-delete.js';
 import { deleteTracesOlderThan } from './upkeep/retention.js';
 import { transientAsUnavailable } from './unavailable.js';
+import { createExportReads } from './read/export.js';
+import { restoreWriteTimes } from './write/write-times.js';
 
 export type PostgresStoreOptions = PostgresConnectOptions;
 
@@ -27,7 +29,7 @@ export type PostgresStoreOptions = PostgresConnectOptions;
  * A store on the database at `options.url`, once connected and migrated. Throws, naming the
  * target without its password, when it cannot connect or the schema cannot be brought up to date.
  */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<TraceStore> {
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<CopyableStore> {
   const pool = await preparePostgresDatabase(options);
   const writeBatches = createBatchWriter(pool);
   const traces = createTraceReads(pool, createSearch(pool));
@@ -36,9 +38,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const scores = createScoreStore(pool);
   const metrics = createMetricsReads(pool);
   const models = createCustomModelStore(pool);
+  const exports = createExportReads(pool);
   let closing: Promise<void> | null = null;
 
-  return transientAsUnavailable<TraceStore>({
+  return transientAsUnavailable<CopyableStore>({
     writeBatches: (batches) => writeBatches(batches),
     deleteTracesOlderThan: (cutoffUnixNano, maxTraces) => deleteTracesOlderThan(pool, cutoffUnixNano, maxTraces),
     listTraces: (projectId, query) => traces.listTraces(projectId, query),
@@ -65,6 +68,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const result = await pool.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
       return Number(result.rows[0]!.bytes);
     },
+    listProjects: () => exports.listProjects(),
+    countStored: (projectId) => exports.countStored(projectId),
+    exportTraces: (projectId, page) => exports.exportTraces(projectId, page),
+    copyStates: (projectId, traceIds) => exports.copyStates(projectId, traceIds),
+    restoreWriteTimes: (projectId, times) => restoreWriteTimes(pool, projectId, times),
     /** Ends the pool once; a second call waits for the first. */
     close() {
       closing ??= pool.end();

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TraceStore } from '../contract.js';
+import type { CopyableStore } from '../contract.js';
 import { migrate } from './migrate.js';
 import { createBatchWriter } from './write/batch-writer.js';
 import { createTraceReads } from './read/traces.js';
@@ -21,6 +21,8 @@ import { createObservationIdIndex } from './search/observation-ids.js';
 import { keepStatisticsCurrent } from './upkeep/statistics.js';
 import { createWordIndexMerge } from './upkeep/word-index-merge.js';
 import { sqliteDatabaseBytes } from './database-size.js';
+import { createExportReads } from './read/export.js';
+import { createWriteTimesRestore } from './write/write-times.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -49,7 +51,7 @@ const DEFAULT_WAL_RESTART_FRAMES = 20_000;
 /** The writer checkpoints by itself only past this many times the restart threshold: when the worker has failed. */
 const BACKSTOP_FACTOR = 4;
 
-export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
+export function openSqliteStore(options: SqliteStoreOptions): CopyableStore {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
   let db: Database.Database;
   try {
@@ -98,6 +100,8 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
   const scores = createScoreStore(db, scoreRepeats);
   const metrics = createMetricsReads(db);
   const models = createCustomModelStore(db);
+  const exports = createExportReads(db);
+  const restoreWriteTimes = createWriteTimesRestore(db);
   let closed = false;
 
   /** The batches are committed whatever happens here: a failed step must not fail them. */
@@ -143,6 +147,11 @@ export function openSqliteStore(options: SqliteStoreOptions): TraceStore {
     // A closed connection throws here ("The database connection is not open").
     ping: async () => void db.prepare('SELECT 1').get(),
     databaseSizeBytes: async () => sqliteDatabaseBytes(db, options.file),
+    listProjects: async () => exports.listProjects(),
+    countStored: async (projectId) => exports.countStored(projectId),
+    exportTraces: async (projectId, page) => exports.exportTraces(projectId, page),
+    copyStates: async (projectId, traceIds) => exports.copyStates(projectId, traceIds),
+    restoreWriteTimes: async (projectId, times) => restoreWriteTimes(projectId, times),
     async close() {
       if (closed) return;
       closed = true;
