@@ -107,10 +107,16 @@ describe('GET /metrics on an open collector', () => {
   });
 
   it('counts a 404 under one route label whatever the path', async () => {
+    // A GET of an unknown page is the web UI's not-found page (route /*); an unknown API path and
+    // other methods match no route.
     await fetch(`${collector.url}/no/such/path/${traceId}`);
-    await fetch(`${collector.url}/another/missing/path`);
+    await fetch(`${collector.url}/api/public/no-such-resource/${traceId}`);
+    await fetch(`${collector.url}/another/missing/path`, { method: 'POST' });
     const after = await scrape(collector);
-    expect(after.value('spanlite_http_requests_total', { route: 'unmatched', status: '404' })).toBe(2);
+    expect(after.value('spanlite_http_requests_total', { method: 'GET', route: '/*', status: '404' })).toBe(1);
+    expect(after.value('spanlite_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(after.value('spanlite_http_requests_total', { method: 'POST', route: 'unmatched', status: '404' })).toBe(1);
+    expect(after.samples.filter((sample) => Object.values(sample.labels).some((label) => label.includes(traceId)))).toEqual([]);
   });
 });
 
