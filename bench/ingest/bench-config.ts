@@ -1,10 +1,18 @@
 /**
- * Benchmark settings, read from the environment once and validated (every problem listed).
+ * Benchmark settings, read from the environment (and `--store` from the command line) once and
+ * validated (every problem listed).
  */
 
 import { envReader } from '../../config/env-reader.js';
+import { readStoreOption, type BenchStore } from '../store-option.js';
 
 export interface BenchConfig {
+  /**
+   * `--store sqlite|postgres`, else BENCH_STORE, default sqlite. postgres: rounds of the SQLite
+   * collector (the baseline), then collectors on a throwaway PostgreSQL server, one and two
+   * processes; no baseline server and no large-database phase.
+   */
+  store: BenchStore;
   /** BENCH_SECONDS, default 15: measured seconds per round. */
   seconds: number;
   /** BENCH_WARMUP_SECONDS, default 2: sent before each measured window, not measured. */
@@ -39,10 +47,14 @@ export interface BenchConfig {
   resultFile: string | undefined;
 }
 
-export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<BenchConfig> {
+export function loadBenchConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): Readonly<BenchConfig> {
   const { problems, integer, oneOf, flag } = envReader(env);
 
   const config: BenchConfig = {
+    store: readStoreOption(argv, env, problems),
     seconds: integer('BENCH_SECONDS', 15, 1, 3600),
     warmupSeconds: integer('BENCH_WARMUP_SECONDS', 2, 0, 600),
     rounds: integer('BENCH_ROUNDS', 3, 1, 20),

@@ -14,6 +14,9 @@ export interface Figures {
   peakRssMiB: number;
   serverCpuCores: number;
   serverCpuMsPer1kSpans: number;
+  /** The database server's CPU (PostgreSQL); NaN for SQLite. */
+  databaseCpuCores: number;
+  databaseCpuMsPer1kSpans: number;
   serverWrittenBytesPerSpan: number;
   otherCpuCores: number;
   /** Bytes on disk per acknowledged span (PhaseResult.storage; NaN when no round measured it). */
@@ -64,6 +67,8 @@ export function figuresOf(phases: readonly PhaseResult[]): Figures {
     peakRssMiB: median(phases.map((p) => p.peakRssMiB)),
     serverCpuCores: median(phases.map((p) => p.serverCpuCores)),
     serverCpuMsPer1kSpans: median(phases.map((p) => p.serverCpuMsPer1kSpans)),
+    databaseCpuCores: median(phases.map((p) => p.databaseCpuCores)),
+    databaseCpuMsPer1kSpans: median(phases.map((p) => p.databaseCpuMsPer1kSpans)),
     serverWrittenBytesPerSpan: median(phases.map((p) => p.serverWrittenBytesPerSpan)),
     otherCpuCores: median(phases.map((p) => p.otherCpuCores)),
     diskBytesPerSpan: median(phases.map((p) => p.storage?.bytesPerSpan ?? null)),
@@ -118,8 +123,10 @@ export function summarise(
   return { baseline, collectorEmpty, collectorLarge, speedup, largeRetention, spansChecked, lostSpans, tracesUnchecked, targets };
 }
 
+/** With a database server in some phase (PostgreSQL), its CPU gets two columns ('-' for SQLite). */
 export function formatPhaseTable(phases: readonly PhaseResult[]): string {
-  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'written/span', 'disk/span', 'disk/protobuf', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
+  const withDatabase = phases.some((p) => p.databaseCpuCores !== null);
+  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', ...(withDatabase ? ['PG CPU', 'PG ms/1k'] : []), 'written/span', 'disk/span', 'disk/protobuf', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
   const rows = phases.map((p) => [
     p.label,
     formatInt(p.spansPerSecond),
@@ -128,6 +135,9 @@ export function formatPhaseTable(phases: readonly PhaseResult[]): string {
     `${p.peakRssMiB.toFixed(0)} MiB`,
     `${p.serverCpuCores.toFixed(2)} cores`,
     p.serverCpuMsPer1kSpans.toFixed(0),
+    ...(withDatabase
+      ? [p.databaseCpuCores === null ? '-' : `${p.databaseCpuCores.toFixed(2)} cores`, p.databaseCpuMsPer1kSpans?.toFixed(0) ?? '-']
+      : []),
     `${(p.serverWrittenBytesPerSpan / 1024).toFixed(1)} KiB`,
     formatBytes(p.storage?.bytesPerSpan ?? Number.NaN),
     formatRatio(p.storage?.bytesPerProtobufByte ?? Number.NaN),
@@ -205,12 +215,12 @@ export function formatInt(value: number): string {
 }
 
 /** Whole bytes ('1,912 B'); '-' when there is no figure. */
-function formatBytes(value: number): string {
+export function formatBytes(value: number): string {
   return Number.isFinite(value) ? `${formatInt(value)} B` : '-';
 }
 
 /** A multiple with two decimals ('2.61x'); '-' when there is no figure. */
-function formatRatio(value: number): string {
+export function formatRatio(value: number): string {
   return Number.isFinite(value) ? `${value.toFixed(2)}x` : '-';
 }
 
