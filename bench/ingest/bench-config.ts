@@ -5,6 +5,7 @@
 
 import { envReader } from '../../config/env-reader.js';
 import { readStoreOption, type BenchStore } from '../store-option.js';
+import { DETECTOR_NAMES } from '../../collector/masking/detectors.js';
 
 export interface BenchConfig {
   /**
@@ -45,6 +46,11 @@ export interface BenchConfig {
   keepDir: boolean;
   /** BENCH_RESULT_FILE: also write the JSON result there. */
   resultFile: string | undefined;
+  /**
+   * BENCH_MASK: masking detectors (SPANLITE_MASK's names, or `all`); each empty-database round
+   * then also measures the collector with them on. Default none.
+   */
+  mask: string | undefined;
 }
 
 export function loadBenchConfig(
@@ -71,6 +77,7 @@ export function loadBenchConfig(
     cpuProfileDir: env.BENCH_CPU_PROF || undefined,
     keepDir: flag('BENCH_KEEP_DIR', false),
     resultFile: env.BENCH_RESULT_FILE || undefined,
+    mask: env.BENCH_MASK?.trim().toLowerCase() === 'all' ? DETECTOR_NAMES.join(',') : env.BENCH_MASK || undefined,
   };
   if (problems.length > 0) throw new Error(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
   return Object.freeze(config);

@@ -13,7 +13,8 @@ import { verifyTraces, type VerifyResult } from './verify.js';
 import type { StorageFigures } from './storage.js';
 import { SCORES_PER_TRACE, SPANS_PER_TRACE } from './payload.js';
 
-export type ServerKind = 'baseline' | 'collector';
+/** `collector+mask`: the collector with BENCH_MASK's masking detectors on. */
+export type ServerKind = 'baseline' | 'collector' | 'collector+mask';
 
 export interface PhaseResult {
   label: string;

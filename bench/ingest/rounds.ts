@@ -40,10 +40,10 @@ export async function emptyDatabaseRound(context: Context, kind: ServerKind, rou
       kind,
       servers: [server],
       senderScript: SCRIPTS.sender,
-      command: measuredCommand(context.config, kind === 'collector'),
+      command: measuredCommand(context.config, kind !== 'baseline'),
       storedSpansBefore: 0,
       verify:
-        kind === 'collector'
+        kind !== 'baseline'
           ? { maxTraces: context.config.verifyMaxTraces, maxSeconds: context.config.verifyMaxSeconds }
           : null,
     }));

@@ -80,6 +80,7 @@ async function main(): Promise<number> {
     for (let round = 1; round <= config.rounds; round++) {
       phases.push(await emptyDatabaseRound(context, 'baseline', round));
       phases.push(await emptyDatabaseRound(context, 'collector', round));
+      if (config.mask) phases.push(await emptyDatabaseRound(context, 'collector+mask', round));
     }
 
     let large: LargeOutcome | null = null;

@@ -59,6 +59,7 @@ export async function startTarget(context: Context, kind: ServerKind, name: stri
       SPANLITE_DB: database,
       SPANLITE_DB_SYNC: context.config.dbSync,
       SPANLITE_LOG_LEVEL: 'warn',
+      ...(kind === 'collector+mask' ? { SPANLITE_MASK: context.config.mask } : {}),
     },
     host: HOST,
     port,
