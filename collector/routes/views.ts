@@ -189,7 +189,8 @@ export interface ModelView {
   id: string;
   modelName: string;
   matchPattern: string;
-  startDate: null;
+  /** ISO date-time from which the price applies; null: to spans of any date. */
+  startDate: string | null;
   unit: 'TOKENS';
   inputPrice: number | null;
   outputPrice: number | null;
@@ -202,6 +203,16 @@ export interface ModelView {
   createdAt: string;
   prices: Record<string, { price: number }>;
   pricingTiers: PricingTierView[];
-  /** Extension: `custom` (created through the API), `file` (SPANLITE_PRICING_FILE) or `default`. */
+  /** Extension: `custom` (created through the API), `file` (SPANLITE_PRICING_FILE) or `default` (the model catalog). */
   source: 'custom' | 'file' | 'default';
+  /** Extension: the model catalog's provider of a `default` price (`openai`, `aws`, ...); null otherwise. */
+  provider: string | null;
+  /** Extension: the part of each UTC day a catalog price applies in (peak / off-peak prices); null: all day. */
+  dailyWindowUtc: { start: string; end: string } | null;
+}
+
+/** The model catalog package whose prices are the defaults (extension of the models list). */
+export interface ModelCatalogView {
+  package: string;
+  version: string;
 }

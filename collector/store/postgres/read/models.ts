@@ -7,6 +7,7 @@ interface CustomModelRow {
   id: string;
   model_name: string;
   match_pattern: string;
+  start_date_ms: string | null;
   prices: TokenPrices;
   tiers: PriceTier[];
   created_at_ms: string;
@@ -23,7 +24,7 @@ export function createCustomModelStore(pool: Pool): CustomModelStore {
     async listCustomModels(projectId) {
       // Ids order as bytes, as SQLite orders text.
       const result = await pool.query<CustomModelRow>(
-        `SELECT id, model_name, match_pattern, prices, tiers, created_at_ms FROM custom_models
+        `SELECT id, model_name, match_pattern, start_date_ms, prices, tiers, created_at_ms FROM custom_models
          WHERE project_id = $1 ORDER BY created_at_ms DESC, id COLLATE "C" DESC`,
         [projectId],
       );
@@ -31,6 +32,7 @@ export function createCustomModelStore(pool: Pool): CustomModelStore {
         id: row.id,
         modelName: row.model_name,
         matchPattern: row.match_pattern,
+        startDateMs: row.start_date_ms === null ? null : Number(row.start_date_ms),
         prices: row.prices,
         tiers: row.tiers,
         createdAtMs: Number(row.created_at_ms),
@@ -38,9 +40,18 @@ export function createCustomModelStore(pool: Pool): CustomModelStore {
     },
     async insertCustomModel(projectId, model) {
       await pool.query(
-        `INSERT INTO custom_models (project_id, id, model_name, match_pattern, prices, tiers, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [projectId, model.id, model.modelName, model.matchPattern, JSON.stringify(model.prices), JSON.stringify(model.tiers), model.createdAtMs],
+        `INSERT INTO custom_models (project_id, id, model_name, match_pattern, start_date_ms, prices, tiers, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          projectId,
+          model.id,
+          model.modelName,
+          model.matchPattern,
+          model.startDateMs,
+          JSON.stringify(model.prices),
+          JSON.stringify(model.tiers),
+          model.createdAtMs,
+        ],
       );
     },
     async deleteCustomModel(projectId, modelId) {

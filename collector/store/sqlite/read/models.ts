@@ -7,6 +7,7 @@ interface CustomModelRow {
   id: string;
   model_name: string;
   match_pattern: string;
+  start_date_ms: number | null;
   prices: string;
   tiers: string;
   created_at_ms: number;
@@ -20,11 +21,11 @@ export interface CustomModelStore {
 
 export function createCustomModelStore(db: Database): CustomModelStore {
   const select = db.prepare(`
-    SELECT id, model_name, match_pattern, prices, tiers, created_at_ms FROM custom_models
+    SELECT id, model_name, match_pattern, start_date_ms, prices, tiers, created_at_ms FROM custom_models
     WHERE project_id = ? ORDER BY created_at_ms DESC, id DESC`);
   const insert = db.prepare(`
-    INSERT INTO custom_models (project_id, id, model_name, match_pattern, prices, tiers, created_at_ms)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    INSERT INTO custom_models (project_id, id, model_name, match_pattern, start_date_ms, prices, tiers, created_at_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const remove = db.prepare(`DELETE FROM custom_models WHERE project_id = ? AND id = ?`);
 
   return {
@@ -33,6 +34,7 @@ export function createCustomModelStore(db: Database): CustomModelStore {
         id: row.id,
         modelName: row.model_name,
         matchPattern: row.match_pattern,
+        startDateMs: row.start_date_ms,
         prices: JSON.parse(row.prices) as TokenPrices,
         tiers: JSON.parse(row.tiers) as PriceTier[],
         createdAtMs: row.created_at_ms,
@@ -44,6 +46,7 @@ export function createCustomModelStore(db: Database): CustomModelStore {
         model.id,
         model.modelName,
         model.matchPattern,
+        model.startDateMs,
         JSON.stringify(model.prices),
         JSON.stringify(model.tiers),
         model.createdAtMs,
