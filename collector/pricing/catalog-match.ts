@@ -10,7 +10,9 @@
  *    (clouds, routers, hosts), each group in catalog order.
  * At one provider, as genai-prices does: its models in order, then the providers it falls back
  * to (Azure -> OpenAI, ...), then the same with a compact date in the id spelled with dashes
- * (`-20240806` -> `-2024-08-06`).
+ * (`-20240806` -> `-2024-08-06`). Models whose rule names whole ids are found by a Map lookup
+ * and only the others' patterns are tested, in catalog order: a model id never seen costs
+ * about 220 pattern tests instead of 1,700 (bench:pricing).
  */
 import type { CatalogModel, CatalogProvider, ModelCatalog } from './model-catalog.js';
 import { readModelId } from './model-id-shapes.js';
@@ -27,9 +29,38 @@ const MAX_MEMOISED_LOOKUPS = 10_000;
 /** A compact date inside an id (`-20240806`), as genai-prices rewrites it. */
 const COMPACT_DATE = /-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|:|$)/g;
 
+/** One provider's models arranged for lookup, catalog order kept. */
+interface ProviderModels {
+  models: readonly CatalogModel[];
+  /** Lower-cased whole id -> the position of the first model naming it. */
+  byName: ReadonlyMap<string, number>;
+  /** The models that need a pattern test, with their positions, in order. */
+  patterned: ReadonlyArray<{ position: number; model: CatalogModel }>;
+}
+
+function arrange(provider: CatalogProvider): ProviderModels {
+  const byName = new Map<string, number>();
+  const patterned: Array<{ position: number; model: CatalogModel }> = [];
+  provider.models.forEach((model, position) => {
+    if (model.exactNames === null) patterned.push({ position, model });
+    else for (const name of model.exactNames) if (!byName.has(name)) byName.set(name, position);
+  });
+  return { models: provider.models, byName, patterned };
+}
+
+/** The first model of `arranged` (in catalog order) matching `id`, or undefined. */
+function firstMatch(arranged: ProviderModels, id: string): CatalogModel | undefined {
+  const named = arranged.byName.get(id.toLowerCase()) ?? Infinity;
+  for (const { position, model } of arranged.patterned) {
+    if (position > named) break;
+    if (model.pattern.test(id)) return model;
+  }
+  return named === Infinity ? undefined : arranged.models[named];
+}
+
 /** A matcher over `catalog`; lookups, misses included, are memoised per (provider, model). */
 export function createCatalogMatcher(catalog: ModelCatalog): CatalogMatcher {
-  const byId = new Map(catalog.providers.map((provider) => [provider.id, provider]));
+  const arranged = new Map(catalog.providers.map((provider) => [provider.id, arrange(provider)]));
   const lastResort = [
     ...catalog.providers.filter((provider) => provider.modelPattern !== null),
     ...catalog.providers.filter((provider) => provider.modelPattern === null),
@@ -44,11 +75,10 @@ export function createCatalogMatcher(catalog: ModelCatalog): CatalogMatcher {
   }
 
   function modelAmong(provider: CatalogProvider, id: string): CatalogModel | null {
-    const own = provider.models.find((model) => model.pattern.test(id));
-    if (own !== undefined) return own;
-    for (const fallbackId of provider.fallbackProviderIds) {
-      const fallback = byId.get(fallbackId)?.models.find((model) => model.pattern.test(id));
-      if (fallback !== undefined) return fallback;
+    for (const providerId of [provider.id, ...provider.fallbackProviderIds]) {
+      const models = arranged.get(providerId);
+      const found = models === undefined ? undefined : firstMatch(models, id);
+      if (found !== undefined) return found;
     }
     return null;
   }

@@ -30,7 +30,7 @@ import {
   type Provider,
 } from '@pydantic/genai-prices';
 import type { DailyWindow, ModelPrice, PriceTier, TokenPrices } from '../../config/pricing.js';
-import { compileMatchLogic, matchLogicSource } from './match-logic.js';
+import { compileMatchLogic, exactNames, matchLogicSource } from './match-logic.js';
 import type { CatalogModel, CatalogProvider, CatalogVersion, ModelCatalog } from './model-catalog.js';
 
 export const CATALOG_PACKAGE = '@pydantic/genai-prices';
@@ -117,7 +117,7 @@ function toModel(providerId: string, model: ModelInfo): CatalogModel | null {
       source: 'default',
     });
   });
-  return { id: model.id, providerId, pattern, prices };
+  return { id: model.id, providerId, pattern, exactNames: exactNames(model.match), prices };
 }
 
 /** True for a price with a token price, or none at all (a free model). */

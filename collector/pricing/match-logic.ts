@@ -36,6 +36,22 @@ export function compileMatchLogic(logic: MatchLogic): RegExp {
   return new RegExp(`^(?:${matchLogicSource(logic)})$`, 'i');
 }
 
+/**
+ * The lower-cased names `logic` matches when it matches whole names only (`equals`, or an `or`
+ * of those), so a lookup can be a Map hit instead of a pattern test; null for any other rule.
+ */
+export function exactNames(logic: MatchLogic): string[] | null {
+  if ('equals' in logic) return [logic.equals.toLowerCase()];
+  if (!('or' in logic)) return null;
+  const names: string[] = [];
+  for (const rule of logic.or) {
+    const some = exactNames(rule);
+    if (some === null) return null;
+    names.push(...some);
+  }
+  return names;
+}
+
 function escapeText(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

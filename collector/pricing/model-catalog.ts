@@ -30,6 +30,8 @@ export interface CatalogModel {
   id: string;
   providerId: string;
   pattern: RegExp;
+  /** The lower-cased names `pattern` matches when it matches whole names only; null: test `pattern`. */
+  exactNames: readonly string[] | null;
   /**
    * Its prices in catalog order: the first applies when no other does (it has no start date nor
    * daily window); of the later ones, the last that applies at a span's start time wins.
