@@ -86,6 +86,8 @@ describe('listing prices', () => {
     expect(page.data).toHaveLength(2);
     expect((await collector.getJson('/api/public/models/file-model')).source).toBe('file');
     expect((await request('GET', '/api/public/models/no-such-model')).status).toBe(404);
+    const routed = catalogPrices(catalog).find((price) => price.id.includes('/'))!;
+    expect((await collector.getJson(`/api/public/models/${encodeURIComponent(routed.id)}`)).id).toBe(routed.id);
   });
 });
 

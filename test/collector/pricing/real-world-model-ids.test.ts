@@ -1,6 +1,6 @@
 /**
  * Coverage of the model catalog on model ids as applications send them: 100 ids from 15
- * providers, each with the provider the span would name (null where SDKs name none) and where
+ * providers (17 sources), each with the provider the span would name (null where SDKs name none) and where
  * the id comes from. Ids are the providers' documented API ids, cloud platforms' wrapped ids
  * (Bedrock, Vertex AI, Azure deployments) and routers' ids (OpenRouter, LiteLLM), spelled as
  * the source spells them.
