@@ -252,7 +252,7 @@ export const modelSchema = objectSchema(
     totalPrice: alwaysNull,
     tokenizerId: alwaysNull,
     tokenizerConfig: alwaysNull,
-    isLangfuseManaged: { type: 'boolean', description: 'True for the shipped table and the pricing file.' },
+    isLangfuseManaged: { type: 'boolean', description: 'True for the model catalog and the pricing file.' },
     createdAt: dateTime,
     prices: { type: 'object', additionalProperties: objectSchema({ price: number }) },
     pricingTiers: {

@@ -197,9 +197,9 @@ export interface ModelView {
   totalPrice: null;
   tokenizerId: null;
   tokenizerConfig: null;
-  /** True for entries not created through the API (the shipped table and the pricing file). */
+  /** True for entries not created through the API (the model catalog and the pricing file). */
   isLangfuseManaged: boolean;
-  /** Custom models: when created; others: when this collector loaded its price table. */
+  /** Custom models: when created; others: when this collector loaded its prices. */
   createdAt: string;
   prices: Record<string, { price: number }>;
   pricingTiers: PricingTierView[];
