@@ -230,6 +230,7 @@ function createTraceGenerator(traceCount: number): (i: number) => MappedSpan[] {
         statusMessage: fields.level === 'ERROR' ? 'order service timed out' : null,
         version: null,
         model: generation?.model.name ?? null,
+        modelProvider: null,
         modelParameters: generation === undefined ? null : { temperature: 0.2 },
         input: fields.input ?? null,
         output: fields.output ?? null,

@@ -65,6 +65,7 @@ export function mapSpan(span: DecodedSpan): MappedSpan {
     statusMessage,
     version: firstString(attributes, OBSERVATION_FIELD_KEYS.version, keyMask) ?? null,
     model,
+    modelProvider: firstString(attributes, OBSERVATION_FIELD_KEYS.modelProvider, keyMask) ?? null,
     modelParameters: readModelParameters(attributes, scan),
     input: input?.value ?? null,
     output: output?.value ?? null,

@@ -35,6 +35,15 @@ export const OBSERVATION_FIELD_KEYS = {
     vercel.AI_RESPONSE_MODEL,
     vercel.AI_MODEL_ID,
   ],
+  // Who serves the model, for pricing: OTel GenAI (current, then deprecated name), OpenInference
+  // (hosting provider, then model family), Vercel AI SDK (`<provider>.<api>`).
+  modelProvider: [
+    genAi.GEN_AI_PROVIDER_NAME,
+    genAi.GEN_AI_SYSTEM,
+    oi.LLM_PROVIDER,
+    oi.LLM_SYSTEM,
+    vercel.AI_MODEL_PROVIDER,
+  ],
   level: [ours.SPANLITE_OBSERVATION_LEVEL, langfuse.LANGFUSE_OBSERVATION_LEVEL],
   statusMessage: [ours.SPANLITE_OBSERVATION_STATUS_MESSAGE, langfuse.LANGFUSE_OBSERVATION_STATUS_MESSAGE],
   version: [ours.SPANLITE_OBSERVATION_VERSION, langfuse.LANGFUSE_VERSION],

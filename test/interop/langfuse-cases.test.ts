@@ -24,8 +24,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareCase, loadLangfuseCases, type ComparedField, type Mismatch } from './langfuse-cases.js';
-import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
-import { loadPricingTable } from '../../config/pricing.js';
+import { priceObservation } from '../../collector/pricing/cost.js';
+import { loadDefaultPriceIndex } from '../../collector/pricing/default-price-index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const casesDir = resolve(repoRoot, '../shared/reference/langfuse-otel-cases');
@@ -135,12 +135,12 @@ describe.skipIf(!present)(
       expect(agreeing).toBeGreaterThan(180);
     });
 
-    it('prices the Langfuse SDK generation with an OpenAI usage object as Langfuse does (0.0010985 USD)', () => {
+    it('prices the Langfuse SDK generation with an OpenAI usage object as Langfuse does (0.0010985 USD)', async () => {
       const { testCase, result } = results.find(({ testCase: c }) => c.id.startsWith('32-'))!;
       expect(testCase).toBeDefined();
       const generation = result.mapped.find((span) => span.observation?.type === 'GENERATION')!.observation!;
       expect(generation.usage).toEqual({ input: 1957, output: 80, cachedInput: 0, reasoning: 0, total: 2037 });
-      const priced = priceObservation(generation.model, generation.usage, createPriceIndex(loadPricingTable()));
+      const priced = priceObservation(generation.model, generation.usage, await loadDefaultPriceIndex());
       expect(priced.cost?.total).toBeCloseTo(0.0010985, 10);
     });
 

@@ -15,8 +15,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { loadPricingTable } from '../../config/pricing.js';
-import { computeCost, createPriceIndex } from '../../collector/pricing/cost.js';
+import { computeCost } from '../../collector/pricing/cost.js';
+import { loadDefaultPriceIndex } from '../../collector/pricing/default-price-index.js';
 import type { UsageDetails } from '../../collector/model.js';
 import { ANSWER, CHAT_USAGE, EMBEDDING_PROMPT_TOKENS, RESPONSE_MODEL_SUFFIX, TOOL_NAME, TOOL_RESULT, startMockOpenAi, type MockOpenAi } from './mock-openai.js';
 import { LANGFUSE, VERCEL, runLangfuseScenario, runVercelScenario, type VercelScenarioIds } from './in-process-scenarios.js';
@@ -38,7 +38,7 @@ const PLAIN_CHAT_USAGE = {
   total: CHAT_USAGE.promptTokens + CHAT_USAGE.completionTokens,
 };
 
-const prices = createPriceIndex(loadPricingTable());
+const prices = await loadDefaultPriceIndex();
 function costOf(model: string, usage: UsageDetails): number {
   return computeCost(usage, prices.find(model)!).total!;
 }
