@@ -88,6 +88,8 @@ export interface MetadataSource {
   object?: string;
   /** `json`: decode quoted strings too; `loose`: only objects and arrays. */
   decode: 'json' | 'loose';
+  /** Names (after the prefix) not read as metadata: they are another field's. */
+  except?: ReadonlySet<string>;
 }
 
 /**
@@ -186,7 +188,9 @@ export function readMetadata(
   };
   for (const source of sources) {
     if (source.prefix !== undefined) {
-      for (const [name, value] of scan.groups.get(source.prefix) ?? []) add(name, value, source.decode);
+      for (const [name, value] of scan.groups.get(source.prefix) ?? []) {
+        if (source.except?.has(name) !== true) add(name, value, source.decode);
+      }
     }
     if (source.object !== undefined && (scan.keyMask & keyBit(source.object)) !== 0) {
       const object = firstObject(attributes, [source.object]);
