@@ -309,12 +309,17 @@ describe('openai under OpenAI instrumentations (child processes)', () => {
       expect(embeddings[0]).toMatchObject({ model: 'text-embedding-3-small', input: ['Paris'] });
     });
 
-    it('takes user, session and tags from the OpenInference context attributes', () => {
-      expect(runs['openinference']!.trace).toMatchObject({
+    it('takes user, session, tags and trace metadata from the OpenInference context attributes', async () => {
+      const { trace, chats } = parts('openinference');
+      expect(trace).toMatchObject({
         userId: 'user-openinference',
         sessionId: 'session-openinference',
         tags: ['interop', 'openinference'],
+        metadata: { plan: 'pro-openinference' },
       });
+      expect(chats[0].metadata).toMatchObject({ plan: 'pro-openinference' });
+      const { data } = await collector.getJson(`/api/public/traces?metadata=${encodeURIComponent('plan=pro-openinference')}`);
+      expect(data.map((t: any) => t.id)).toEqual([trace.id]);
     });
   });
 
