@@ -70,8 +70,9 @@ const NON_PARAMETER_NAMES: ReadonlySet<string> = new Set(['model']);
 
 /**
  * Observation metadata: spanlite, Langfuse (observation, then the older `langfuse.metadata`),
- * Vercel AI SDK telemetry metadata, OpenInference `metadata`. Merged key by key, earlier wins.
- * Langfuse values are JSON-decoded one by one (its Python SDK encodes each).
+ * then what SDKs copy onto every span of a call (also trace metadata, see trace-facts): Vercel
+ * AI SDK telemetry metadata, OpenInference `metadata`, Traceloop association properties. Merged
+ * key by key, earlier wins. Langfuse values are JSON-decoded one by one (its Python SDK encodes each).
  */
 export const OBSERVATION_METADATA_SOURCES: readonly MetadataSource[] = [
   { prefix: ours.SPANLITE_OBSERVATION_METADATA_PREFIX, decode: 'loose' },
@@ -79,6 +80,7 @@ export const OBSERVATION_METADATA_SOURCES: readonly MetadataSource[] = [
   { prefix: langfuse.LANGFUSE_METADATA_PREFIX, object: langfuse.LANGFUSE_METADATA, decode: 'json' },
   { prefix: vercel.AI_TELEMETRY_METADATA_PREFIX, decode: 'loose' },
   { object: oi.METADATA, decode: 'loose' },
+  { prefix: openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX, decode: 'loose' },
 ];
 
 export interface MetadataSource {
