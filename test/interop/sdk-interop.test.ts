@@ -6,7 +6,8 @@
  * @langfuse/otel 5, ai 6 with @ai-sdk/openai 3, openai 6 under
  * @arizeai/openinference-instrumentation-openai 4, @traceloop/instrumentation-openai 0.27 and
  * @opentelemetry/instrumentation-openai 0.21. The three instrumentations patch `openai` through
- * require hooks, so their app runs as a child process (scenarios/openai-instrumented.cjs).
+ * require hooks, so their app runs as a child process (scenarios/openai-instrumented.cjs), as
+ * does an app on the whole Traceloop SDK (@traceloop/node-server-sdk 0.27, scenarios/traceloop-sdk.cjs).
  *
  * The mock reports 120 prompt tokens (100 cached) and 40 completion tokens (10 reasoning) per chat
  * call. Where an SDK sends those details, they must land in the exclusive buckets and be priced:
@@ -367,5 +368,29 @@ describe('openai under OpenAI instrumentations (child processes)', () => {
         expect(chat.output).toEqual([expect.objectContaining({ role: 'assistant', content: ANSWER, finish_reason: 'stop' })]);
       }
     });
+  });
+});
+
+describe('@traceloop/node-server-sdk (withAssociationProperties, child process)', () => {
+  const properties = { user_id: 'user-traceloop-sdk', session_id: 'session-traceloop-sdk', plan: 'pro-traceloop-sdk' };
+  let trace: any;
+  beforeAll(async () => {
+    const { traceId } = await runScenario('traceloop-sdk.cjs', {
+      SCENARIO_TRACES_URL: collector.tracesEndpoint,
+      SCENARIO_OPENAI_BASE_URL: mock.baseUrl,
+      SCENARIO_ASSOCIATION_PROPERTIES: JSON.stringify(properties),
+    });
+    trace = await storedTrace(traceId);
+  });
+
+  it('reads user and session from the association properties and keeps them all as trace metadata', () => {
+    expect(trace).toMatchObject({ name: 'answer-question', userId: properties.user_id, sessionId: properties.session_id, metadata: properties });
+  });
+
+  it('keeps the association properties on each observation, and a metadata filter finds the trace', async () => {
+    expect(trace.observations.length).toBeGreaterThan(1);
+    for (const observation of trace.observations) expect(observation.metadata).toMatchObject(properties);
+    const { data } = await collector.getJson(`/api/public/traces?metadata=${encodeURIComponent(`plan=${properties.plan}`)}`);
+    expect(data.map((t: any) => t.id)).toEqual([trace.id]);
   });
 });
