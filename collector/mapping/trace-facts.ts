@@ -91,7 +91,7 @@ const VERCEL_TRACE_FIELD_NAMES: ReadonlySet<string> = new Set(
  * JSON object), then what an SDK copies onto every span of a call, which is metadata of the
  * whole trace as user, session and tags are: Traceloop association properties, the Vercel AI
  * SDK's telemetry metadata (minus the keys read as user, session and tags), OpenInference
- * `metadata` (`setMetadata` in context). The last two stay on the observations too.
+ * `metadata` (`setMetadata` in context). All three stay on the observations too (observation-fields).
  */
 export const TRACE_METADATA_SOURCES: readonly MetadataSource[] = [
   { prefix: ours.SPANLITE_TRACE_METADATA_PREFIX, decode: 'loose' },
