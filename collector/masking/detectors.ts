@@ -11,10 +11,23 @@ export interface TextRule {
   replacement: string;
   /** A match failing this is left as it is. */
   accept?: (match: string) => boolean;
+  /**
+   * A quick test a text must pass for the pattern to be tried on it at all (a character every
+   * match holds): most texts hold nothing to mask, and scanning them with the pattern is what
+   * masking costs.
+   */
+  mayMatch?: (text: string) => boolean;
 }
+
+/** Two digits in a row: every card number, phone number, IPv4 address and IBAN has them. */
+const TWO_DIGITS = /\d\d/;
+const hasTwoDigits = (text: string) => TWO_DIGITS.test(text);
 
 export const DETECTOR_NAMES = ['api_key', 'email', 'iban', 'credit_card', 'ipv4', 'phone'] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
+
+/** What every api_key match holds; plain substring tests are several times quicker than one alternation. */
+const API_KEY_MARKERS = ['sk-', 'sk_', 'rk-', 'rk_', 'AKIA', 'ASIA', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'xox', 'AIza', 'eyJ', 'earer'];
 
 /** In the order they run: keys first (they contain digit runs and `@`-free tokens the others would cut). */
 const DETECTORS: Record<DetectorName, TextRule> = {
@@ -34,34 +47,39 @@ const DETECTORS: Record<DetectorName, TextRule> = {
         String.raw`\bAIza[0-9A-Za-z_-]{35}`,
         // JSON Web Tokens
         String.raw`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+`,
-        // Bearer credentials in headers or logs (the scheme is kept)
-        String.raw`(?<=\b[Bb]earer\s+)[A-Za-z0-9._~+/-]{16,}=*`,
+        // Bearer credentials in headers or logs (the scheme is kept: see maskText)
+        String.raw`\b[Bb]earer\s+(?<secret>[A-Za-z0-9._~+/-]{16,}=*)`,
       ].join('|'),
       'g',
     ),
     replacement: '[api_key]',
+    mayMatch: (text) => API_KEY_MARKERS.some((marker) => text.includes(marker)),
   },
   email: {
     name: 'email',
     pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
     replacement: '[email]',
+    mayMatch: (text) => text.includes('@'),
   },
   iban: {
     name: 'iban',
     pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g,
     replacement: '[iban]',
     accept: ibanChecksumHolds,
+    mayMatch: hasTwoDigits,
   },
   credit_card: {
     name: 'credit_card',
     pattern: /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
     replacement: '[credit_card]',
     accept: luhnHolds,
+    mayMatch: hasTwoDigits,
   },
   ipv4: {
     name: 'ipv4',
     pattern: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g,
     replacement: '[ipv4]',
+    mayMatch: (text) => text.includes('.') && hasTwoDigits(text),
   },
   phone: {
     name: 'phone',
@@ -69,6 +87,7 @@ const DETECTORS: Record<DetectorName, TextRule> = {
     // separators; or an E.164 number. Dates (2024-01-15) and versions do not have that shape.
     pattern: /(?<![\w.+-])(?:(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}|\+\d{8,15})(?![\w-]|\.\d)/g,
     replacement: '[phone]',
+    mayMatch: hasTwoDigits,
   },
 };
 

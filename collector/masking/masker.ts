@@ -33,10 +33,15 @@ export function createMasker(rules: Rules): Masker {
   function maskText(text: string, textRules: Rules): string {
     let masked = text;
     for (const rule of textRules) {
-      masked = masked.replace(rule.pattern, (match) => {
+      if (rule.mayMatch !== undefined && !rule.mayMatch(masked)) continue;
+      masked = masked.replace(rule.pattern, (...args: unknown[]) => {
+        const match = args[0] as string;
         if (rule.accept !== undefined && !rule.accept(match)) return match;
         counts.set(rule.name, counts.get(rule.name)! + 1);
-        return rule.replacement;
+        // A group named `secret` (at the match's end) is all that is replaced: `Bearer [api_key]`.
+        const secret = (args.at(-1) as { secret?: string } | string | undefined) ?? undefined;
+        const kept = typeof secret === 'object' && secret.secret !== undefined ? match.slice(0, match.length - secret.secret.length) : '';
+        return kept + rule.replacement;
       });
     }
     return masked;
