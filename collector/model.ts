@@ -156,6 +156,12 @@ export interface MappedSpan {
   scores: Score[];
   /** Null for a score carrier: a late, zero-length span must not stretch the trace's times. */
   trace: TraceContribution | null;
+  /**
+   * The observation replaces the one stored under its key, its trace totals corrected
+   * (Langfuse's ingestion: an update folded onto what was stored, see collector/ingestion/).
+   * Absent: a stored observation wins, so a span sent again is ignored whole.
+   */
+  replacesStoredObservation?: boolean;
 }
 
 /** Keys that would reach an object's prototype when assigned; never copied anywhere. */

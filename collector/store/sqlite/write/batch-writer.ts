@@ -14,6 +14,7 @@ import type { TraceRow } from '../read/rows.js';
 import type { Attributes } from '../../../decode/span.js';
 import { createTraceKeys } from './trace-keys.js';
 import { usageColumnValues } from '../../usage-columns.js';
+import { COUNTED_OBSERVATION_COLUMNS, replacedObservation, type CountedObservationRow, type ReplacedObservation } from '../../replaced-observation.js';
 
 /**
  * The decoder shares one resource object among all spans of a ResourceSpans (and never changes
@@ -46,7 +47,10 @@ export type WriteBatches = (batches: readonly SpanBatch[]) => BatchWriteOutcome[
 
 /** What a batch added: re-sent spans and tags a trace already had are left out. */
 export interface StoredByBatch {
+  /** Those it stored, replacing ones included. */
   observations: readonly Observation[];
+  /** Stored observations it replaced, with what replaced them (also in `observations`). */
+  replaced: readonly ReplacedObservation[];
   /** Per tag, how many traces gained it. */
   newTraceTags: ReadonlyMap<string, number>;
 }
@@ -77,14 +81,15 @@ export function createBatchWriter(
     statements.traceKeys.forget();
     const pending = new Map<string, PendingTrace>();
     const written: Observation[] = [];
+    const replaced: ReplacedObservation[] = [];
     for (const span of batch.spans) {
-      writeSpan(statements, batch.projectId, logJoin.withWaitingMessages(batch.projectId, span), pending, written);
+      writeSpan(statements, batch.projectId, logJoin.withWaitingMessages(batch.projectId, span), pending, written, replaced);
     }
     if (batch.logs) writeLogs(statements, logJoin, batch.projectId, batch.logs, pending, written);
     const nowMs = now();
     const newTraceTags = new Map<string, number>();
     for (const [traceId, trace] of pending) upsertTrace(statements, batch.projectId, traceId, trace, nowMs, newTraceTags);
-    derived?.afterBatch(batch, { observations: written, newTraceTags });
+    derived?.afterBatch(batch, { observations: written, replaced, newTraceTags });
   };
 
   const writeAllOrNothing = db.transaction((batches: readonly SpanBatch[]) => {
@@ -166,25 +171,40 @@ function writeSpan(
   span: MappedSpan,
   pending: Map<string, PendingTrace>,
   written: Observation[],
+  replaced: ReplacedObservation[],
 ): void {
   if (span.trace) pendingFor(pending, span.trace.traceId).contributions.push(span.trace);
   if (span.observation) {
+    const observation = span.observation;
+    const taken = span.replacesStoredObservation ? takeStoredObservation(statements, projectId, observation) : undefined;
     // A re-sent span (an exporter's retry) is ignored whole, so nothing is counted twice.
-    const isNew = insertObservation(statements, projectId, span.observation, written);
-    if (isNew && span.observation.countsInTraceTotals) {
-      addToTotals(pendingFor(pending, span.observation.traceId).delta, span.observation);
+    const isNew = insertObservation(statements, projectId, observation, written);
+    const { delta } = pendingFor(pending, observation.traceId);
+    if (isNew && observation.countsInTraceTotals) addToTotals(delta, observation, 1);
+    if (taken) {
+      replaced.push(taken);
+      if (taken.before.countsInTraceTotals) addToTotals(delta, taken.before, -1);
     }
   }
   for (const event of span.events) insertObservation(statements, projectId, event, written);
   for (const score of span.scores) upsertScore(statements, projectId, score);
 }
 
-function addToTotals(delta: TraceTotalsDelta, observation: Observation): void {
+/** `sign` -1 takes a replaced observation out. */
+function addToTotals(delta: TraceTotalsDelta, observation: Observation, sign: 1 | -1): void {
   const { usage, cost } = observation;
-  if (cost?.total !== undefined) delta.cost = (delta.cost ?? 0) + cost.total;
-  delta.inputTokens += (usage.input ?? 0) + (usage.cachedInput ?? 0) + (usage.cacheWrite ?? 0);
-  delta.outputTokens += (usage.output ?? 0) + (usage.reasoning ?? 0);
-  delta.totalTokens += usage.total ?? 0;
+  if (cost?.total !== undefined) delta.cost = (delta.cost ?? 0) + sign * cost.total;
+  delta.inputTokens += sign * ((usage.input ?? 0) + (usage.cachedInput ?? 0) + (usage.cacheWrite ?? 0));
+  delta.outputTokens += sign * ((usage.output ?? 0) + (usage.reasoning ?? 0));
+  delta.totalTokens += sign * (usage.total ?? 0);
+}
+
+/** Deletes the stored observation `replacing` replaces, and returns what it counted; undefined when none is stored. */
+function takeStoredObservation(statements: Statements, projectId: string, replacing: Observation): ReplacedObservation | undefined {
+  const traceKey = statements.traceKeys.knownKeyFor(projectId, replacing.traceId);
+  if (traceKey === undefined) return undefined;
+  const row = statements.deleteObservation.get(projectId, traceKey, replacing.id) as CountedObservationRow | undefined;
+  return row === undefined ? undefined : replacedObservation(row, replacing);
 }
 
 function insertObservation(statements: Statements, projectId: string, o: Observation, written: Observation[]): boolean {
@@ -329,6 +349,9 @@ function prepareStatements(db: Database) {
         attributes, resource_attributes, scope_name, scope_version
       ) VALUES (${placeholders(32)})
       ON CONFLICT DO NOTHING`),
+    deleteObservation: statement(
+      `DELETE FROM observations WHERE project_id = ? AND trace_key = ? AND id = ? RETURNING ${COUNTED_OBSERVATION_COLUMNS}`,
+    ).safeIntegers(true),
     upsertScore: statement(`
       INSERT INTO scores (
         project_id, id, trace_id, trace_key, observation_id, name, value, string_value, data_type, comment, source,

@@ -1,0 +1,301 @@
+/**
+ * One event of Langfuse's batch ingestion (`POST /api/public/ingestion`, what its pre-OTel SDKs
+ * send: `langfuse` JS v3, Python v2, and the integrations built on them) -> what it says about
+ * the model: an observation patch (the fields the event names, nothing else), a trace
+ * contribution, or nothing (`sdk-log`). Pure. Field names follow Langfuse's public API
+ * (`IngestionEvent` in its OpenAPI document); a body that does not fit throws an
+ * IngestionEventError naming the field.
+ */
+import type { CostDetails, JsonValue, Level, Observation, ObservationType, TraceContribution, TraceFacts, UsageDetails } from '../model.js';
+import { isSafeKey, LEVELS } from '../model.js';
+import * as langfuse from '../../semconv/langfuse.js';
+import { readUsage } from '../mapping/usage.js';
+import { ANY_KEY } from '../mapping/attribute-readers.js';
+import { readReportedCost } from '../mapping/observation-fields.js';
+import { parseTimeToUnixNano } from '../mapping/times.js';
+import { normaliseClientId } from '../mapping/client-id.js';
+import type { Attributes } from '../decode/span.js';
+
+export interface IngestionEvent {
+  id: string;
+  type: string;
+  /** ISO time the client made the event; orders a create and its updates. */
+  timestamp?: string;
+  body: Record<string, unknown>;
+}
+
+export class IngestionEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestionEventError';
+  }
+}
+
+/** Observation event types: whether each creates or updates, and the type it gives (null: the body's `type`). */
+export const OBSERVATION_EVENTS: Readonly<Record<string, { kind: PatchKind; type: ObservationType | null }>> = {
+  'span-create': { kind: 'create', type: 'SPAN' },
+  'span-update': { kind: 'update', type: 'SPAN' },
+  'generation-create': { kind: 'create', type: 'GENERATION' },
+  'generation-update': { kind: 'update', type: 'GENERATION' },
+  'event-create': { kind: 'create', type: 'EVENT' },
+  // The v2 API's generic events, typed in the body.
+  'observation-create': { kind: 'create', type: null },
+  'observation-update': { kind: 'update', type: null },
+};
+
+export type PatchKind = 'create' | 'update';
+
+/** Observation fields an event may name. */
+export type PatchFields = Partial<
+  Pick<
+    Observation,
+    | 'parentObservationId'
+    | 'name'
+    | 'startTimeUnixNano'
+    | 'endTimeUnixNano'
+    | 'completionStartTimeUnixNano'
+    | 'level'
+    | 'statusMessage'
+    | 'version'
+    | 'model'
+    | 'modelParameters'
+    | 'input'
+    | 'output'
+    | 'metadata'
+    | 'usage'
+    | 'reportedCost'
+    | 'rawAttributes'
+  >
+>;
+
+/** What one observation event says. */
+export interface ObservationPatch {
+  eventId: string;
+  kind: PatchKind;
+  /** Orders the events of one observation: see eventRank. */
+  rank: string;
+  id: string;
+  /** Null when the event does not say (an update may leave it to the create). */
+  traceId: string | null;
+  type: ObservationType;
+  fields: PatchFields;
+  /** The client's environment, a trace fact. */
+  environment: string | undefined;
+  eventTimeUnixNano: bigint;
+}
+
+/**
+ * Zero-padded event time, then the event's place in its batch: the string order is the order
+ * the client made the events in (the same width as OTLP spans' ranks, see spanRank).
+ */
+export function eventRank(eventTimeUnixNano: bigint, position: number): string {
+  return eventTimeUnixNano.toString().padStart(20, '0') + position.toString(16).padStart(16, '0');
+}
+
+export function eventTime(event: IngestionEvent, nowUnixNano: bigint): bigint {
+  if (event.timestamp === undefined) return nowUnixNano;
+  return parseTimeToUnixNano(event.timestamp) ?? fail('timestamp', 'an ISO 8601 time', event.timestamp);
+}
+
+export function observationPatch(event: IngestionEvent, position: number, nowUnixNano: bigint): ObservationPatch {
+  const rule = OBSERVATION_EVENTS[event.type];
+  if (rule === undefined) throw new IngestionEventError(`event type ${event.type} is not an observation event`);
+  const { body } = event;
+  const id = text(body, 'id');
+  if (id === undefined) fail('body.id', 'the observation id', 'nothing');
+  const type = rule.type ?? bodyType(body);
+  const time = eventTime(event, nowUnixNano);
+  const fields: PatchFields = {};
+  const set = <K extends keyof PatchFields>(key: K, value: PatchFields[K] | undefined) => {
+    if (value !== undefined) fields[key] = value;
+  };
+  const parent = text(body, 'parentObservationId');
+  set('parentObservationId', parent === undefined ? undefined : normaliseClientId(parent));
+  set('name', text(body, 'name'));
+  set('startTimeUnixNano', time_(body, 'startTime'));
+  set('endTimeUnixNano', time_(body, 'endTime'));
+  set('completionStartTimeUnixNano', time_(body, 'completionStartTime'));
+  set('level', level(body));
+  set('statusMessage', text(body, 'statusMessage'));
+  set('version', text(body, 'version'));
+  set('model', text(body, 'model'));
+  set('modelParameters', jsonObject(body, 'modelParameters'));
+  set('input', json(body, 'input'));
+  set('output', json(body, 'output'));
+  set('metadata', metadata(body));
+  const { usage, reportedCost } = usageAndCost(body);
+  set('usage', usage);
+  set('reportedCost', reportedCost);
+  set('rawAttributes', promptAttributes(body));
+  const traceId = text(body, 'traceId');
+  return {
+    eventId: event.id,
+    kind: rule.kind,
+    rank: eventRank(time, position),
+    id: normaliseClientId(id),
+    traceId: traceId === undefined ? null : normaliseClientId(traceId),
+    type,
+    fields,
+    environment: text(body, 'environment'),
+    eventTimeUnixNano: time,
+  };
+}
+
+/** A `trace-create` (also sent again to update the trace): explicit trace facts, ranked by the event's time. */
+export function traceEventContribution(event: IngestionEvent, position: number, nowUnixNano: bigint): TraceContribution {
+  const { body } = event;
+  const id = text(body, 'id');
+  if (id === undefined) fail('body.id', 'the trace id', 'nothing');
+  const time = eventTime(event, nowUnixNano);
+  const at = time_(body, 'timestamp') ?? time;
+  const explicit: TraceFacts = {};
+  const set = <K extends keyof TraceFacts>(key: K, value: TraceFacts[K] | undefined) => {
+    if (value !== undefined) explicit[key] = value;
+  };
+  set('name', text(body, 'name'));
+  set('userId', text(body, 'userId'));
+  set('sessionId', text(body, 'sessionId'));
+  set('release', text(body, 'release'));
+  set('version', text(body, 'version'));
+  set('environment', text(body, 'environment'));
+  set('input', json(body, 'input'));
+  set('output', json(body, 'output'));
+  set('metadata', metadata(body));
+  set('tags', tags(body));
+  if (body.public !== undefined && body.public !== null) {
+    if (typeof body.public !== 'boolean') fail('body.public', 'true or false', body.public);
+    explicit.public = body.public;
+  }
+  return {
+    traceId: normaliseClientId(id),
+    rank: eventRank(time, position),
+    explicit,
+    implicit: {},
+    startTimeUnixNano: at,
+    endTimeUnixNano: at,
+  };
+}
+
+function bodyType(body: Record<string, unknown>): ObservationType {
+  const type = text(body, 'type');
+  if (type === 'SPAN' || type === 'GENERATION' || type === 'EVENT') return type;
+  return fail('body.type', 'SPAN, GENERATION or EVENT', type ?? 'nothing');
+}
+
+function text(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return fail(`body.${field}`, 'a string', value);
+  return value;
+}
+
+function time_(body: Record<string, unknown>, field: string): bigint | undefined {
+  const value = text(body, field);
+  if (value === undefined) return undefined;
+  return parseTimeToUnixNano(value) ?? fail(`body.${field}`, 'an ISO 8601 time', value);
+}
+
+function level(body: Record<string, unknown>): Level | undefined {
+  const value = text(body, 'level');
+  if (value === undefined) return undefined;
+  if (!(LEVELS as readonly string[]).includes(value)) return fail('body.level', LEVELS.join(', '), value);
+  return value as Level;
+}
+
+/** Bodies arrive as parsed JSON, so any value is a JSON value. */
+function json(body: Record<string, unknown>, field: string): JsonValue | undefined {
+  const value = body[field];
+  return value === undefined || value === null ? undefined : (value as JsonValue);
+}
+
+function isObject(value: unknown): value is Record<string, JsonValue> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function jsonObject(body: Record<string, unknown>, field: string): Record<string, JsonValue> | undefined {
+  const value = json(body, field);
+  if (value === undefined) return undefined;
+  if (!isObject(value)) return fail(`body.${field}`, 'an object', value);
+  return safeCopy(value);
+}
+
+/** Langfuse takes any JSON as metadata; a value that is not an object is kept under `metadata`. */
+function metadata(body: Record<string, unknown>): Record<string, JsonValue> | undefined {
+  const value = json(body, 'metadata');
+  if (value === undefined) return undefined;
+  return isObject(value) ? safeCopy(value) : { metadata: value };
+}
+
+function safeCopy(object: Record<string, JsonValue>): Record<string, JsonValue> {
+  const copy: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(object)) if (isSafeKey(key)) copy[key] = value;
+  return copy;
+}
+
+function tags(body: Record<string, unknown>): string[] | undefined {
+  const value = body.tags;
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((tag) => typeof tag !== 'string')) return fail('body.tags', 'an array of strings', value);
+  return value as string[];
+}
+
+/**
+ * `usageDetails` (Langfuse's usage types, or an OpenAI usage object as is) wins over the
+ * deprecated `usage` ({input, output, total, unit, *Cost} or {promptTokens, completionTokens,
+ * totalTokens}). Cost: `costDetails`, else the deprecated `usage`'s costs; none: the price table.
+ */
+function usageAndCost(body: Record<string, unknown>): { usage?: UsageDetails; reportedCost?: CostDetails } {
+  const result: { usage?: UsageDetails; reportedCost?: CostDetails } = {};
+  const details = json(body, 'usageDetails');
+  const legacy = json(body, 'usage');
+  if (details !== undefined && !isObject(details)) fail('body.usageDetails', 'an object of counts', details);
+  if (legacy !== undefined && !isObject(legacy)) fail('body.usage', 'an object of counts', legacy);
+  const counts = details ?? (legacy && legacyUsageCounts(legacy));
+  if (counts !== undefined) {
+    const usage = readUsage({ [langfuse.LANGFUSE_OBSERVATION_USAGE_DETAILS]: counts }, ANY_KEY, []);
+    if (usage.total !== undefined) result.usage = usage;
+  }
+  const costDetails = json(body, 'costDetails');
+  if (costDetails !== undefined && !isObject(costDetails)) fail('body.costDetails', 'an object of USD amounts', costDetails);
+  const costs = costDetails ?? (legacy && legacyCosts(legacy));
+  if (costs !== undefined) {
+    const cost = readReportedCost({ [langfuse.LANGFUSE_OBSERVATION_COST_DETAILS]: costs }, ANY_KEY);
+    if (cost !== null) result.reportedCost = cost;
+  }
+  return result;
+}
+
+function legacyUsageCounts(usage: Record<string, JsonValue>): Record<string, JsonValue> | undefined {
+  const counts: Record<string, JsonValue> = {};
+  const copy = (from: string, to: string) => {
+    if (typeof usage[from] === 'number') counts[to] = usage[from];
+  };
+  copy('input', 'input');
+  copy('output', 'output');
+  copy('total', 'total');
+  copy('promptTokens', 'input');
+  copy('completionTokens', 'output');
+  copy('totalTokens', 'total');
+  return Object.keys(counts).length > 0 ? counts : undefined;
+}
+
+function legacyCosts(usage: Record<string, JsonValue>): Record<string, JsonValue> | undefined {
+  const costs: Record<string, JsonValue> = {};
+  for (const [from, to] of [['inputCost', 'input'], ['outputCost', 'output'], ['totalCost', 'total']] as const) {
+    if (typeof usage[from] === 'number') costs[to] = usage[from];
+  }
+  return Object.keys(costs).length > 0 ? costs : undefined;
+}
+
+/** The prompt a generation names, under the attribute names Langfuse's OTel SDKs use for it. */
+function promptAttributes(body: Record<string, unknown>): Attributes | undefined {
+  const name = text(body, 'promptName');
+  if (name === undefined) return undefined;
+  const attributes: Attributes = { [langfuse.LANGFUSE_OBSERVATION_PROMPT_NAME]: name };
+  if (typeof body.promptVersion === 'number') attributes[langfuse.LANGFUSE_OBSERVATION_PROMPT_VERSION] = body.promptVersion;
+  return attributes;
+}
+
+function fail(field: string, expected: string, got: unknown): never {
+  throw new IngestionEventError(`${field}: expected ${expected} (got ${JSON.stringify(got) ?? String(got)})`);
+}
