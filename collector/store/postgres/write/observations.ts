@@ -7,6 +7,7 @@ import type { Observation } from '../../../model.js';
 import { insertRows } from './multi-row.js';
 import { jsonb, jsonText, text } from './values.js';
 import { usageColumnValues } from '../../usage-columns.js';
+import { COUNTED_OBSERVATION_COLUMNS, replacedObservation, type CountedObservationRow, type ReplacedObservation } from '../../replaced-observation.js';
 
 const INSERT = `
   INSERT INTO observations (
@@ -61,4 +62,24 @@ export async function insertObservations(
   ]);
   const stored = await insertRows<{ trace_id: string; id: string }>(client, INSERT, rows, 'ON CONFLICT DO NOTHING RETURNING trace_id, id');
   return new Set(stored.map((row) => observationKey(row.trace_id, row.id)));
+}
+
+/**
+ * Deletes the stored observations these replace (MappedSpan.replacesStoredObservation) and
+ * returns what each counted, to be taken out of the totals; those not stored are left out.
+ */
+export async function takeReplacedObservations(
+  client: PoolClient,
+  projectId: string,
+  replacing: readonly Observation[],
+): Promise<ReplacedObservation[]> {
+  if (replacing.length === 0) return [];
+  const byKey = new Map(replacing.map((o) => [observationKey(o.traceId, o.id), o]));
+  const deleted = await client.query<CountedObservationRow & { trace_id: string; id: string }>(
+    `DELETE FROM observations o USING unnest($2::text[], $3::text[]) AS k (trace_id, id)
+     WHERE o.project_id = $1 AND o.trace_id = k.trace_id AND o.id = k.id
+     RETURNING o.trace_id, o.id, ${COUNTED_OBSERVATION_COLUMNS.split(', ').map((column) => `o.${column}`).join(', ')}`,
+    [projectId, replacing.map((o) => o.traceId), replacing.map((o) => o.id)],
+  );
+  return deleted.rows.map((row) => replacedObservation(row, byKey.get(observationKey(row.trace_id, row.id))!));
 }
