@@ -27,7 +27,7 @@ export function foldObservation(
     (a, b) => (a.kind === b.kind ? (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0) : a.kind === 'create' ? -1 : 1),
   );
   const first = ordered[0]!;
-  const observation: Observation = stored ? { ...stored } : emptyObservation(first, traceId, scope);
+  const observation: Observation = stored ? { ...stored } : emptyObservation(first, placeholderStart(ordered), traceId, scope);
   // A stored cost stands unless the events change what it was priced from.
   let repriced = stored === null;
   for (const patch of ordered) {
@@ -60,15 +60,28 @@ export function observationOfRecord(record: ObservationRecord): Observation {
   return { ...fields, cost: costUsd, reportedCost: costUsd, rawAttributes: attributes, countsInTraceTotals: record.countsInTraceTotals };
 }
 
-function emptyObservation(first: ObservationPatch, traceId: string, scope: IngestionScope): Observation {
+/**
+ * The start of an observation whose create has not arrived (only updates): the earliest time
+ * they name, so that an end they give is not before it. The create's start replaces it.
+ */
+function placeholderStart(patches: readonly ObservationPatch[]): bigint {
+  let start: bigint | undefined;
+  for (const { fields, eventTimeUnixNano } of patches) {
+    for (const time of [fields.startTimeUnixNano, fields.endTimeUnixNano, eventTimeUnixNano]) {
+      if (time !== undefined && time !== null && (start === undefined || time < start)) start = time;
+    }
+  }
+  return start!;
+}
+
+function emptyObservation(first: ObservationPatch, startTimeUnixNano: bigint, traceId: string, scope: IngestionScope): Observation {
   return {
     id: first.id,
     traceId,
     parentObservationId: null,
     type: first.type,
     name: '',
-    // An update before its create: its own time, until the create says.
-    startTimeUnixNano: first.eventTimeUnixNano,
+    startTimeUnixNano,
     endTimeUnixNano: null,
     completionStartTimeUnixNano: null,
     level: 'DEFAULT',

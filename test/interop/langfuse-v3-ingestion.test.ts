@@ -117,3 +117,29 @@ describe('a trace sent by the langfuse v3 SDK in one batch', () => {
     expect(generation).toMatchObject({ traceId, model: 'gpt-4o-mini', usage: { input: 1200, output: 300, total: 1500 } });
   });
 });
+
+describe('the langfuse v3 SDK sending each event in its own request (flushAt 1)', () => {
+  it('merges each create with its updates, whatever order the requests arrive in, and counts usage once', async () => {
+    const langfuse = sdk({ flushAt: 1 });
+    const trace = langfuse.trace({ name: 'streamed', userId: 'user-10' });
+    const generations = Array.from({ length: 5 }, (_, n) => trace.generation({ name: `step-${n}`, model: 'gpt-4o-mini', input: `question ${n}` }));
+    for (const [n, generation] of generations.entries()) {
+      generation.update({ completionStartTime: new Date() });
+      generation.end({ output: `answer ${n}`, usageDetails: { input: 100, output: 10 } });
+    }
+    trace.update({ output: 'all steps done' });
+    await langfuse.flushAsync();
+    await langfuse.shutdownAsync();
+
+    const stored = await collector.getJson(`/api/public/traces/${trace.id}`);
+    expect(stored).toMatchObject({ name: 'streamed', userId: 'user-10', output: 'all steps done' });
+    expect(stored.observations.map((o: any) => [o.name, o.output, o.usageDetails]).sort()).toEqual(
+      generations.map((_, n) => [`step-${n}`, `answer ${n}`, { input: 100, output: 10, total: 110 }]),
+    );
+    for (const observation of stored.observations) expect(observation.completionStartTime).not.toBeNull();
+    const listed = await client.api.trace.list({ userId: 'user-10' });
+    expect(listed.data[0]).toMatchObject({ id: trace.id });
+    const summed = stored.observations.reduce((total: number, o: any) => total + o.costDetails.total, 0);
+    expect(listed.data[0]!.totalCost).toBeCloseTo(summed, 10);
+  });
+});
