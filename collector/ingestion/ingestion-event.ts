@@ -45,27 +45,9 @@ export const OBSERVATION_EVENTS: Readonly<Record<string, { kind: PatchKind; type
 
 export type PatchKind = 'create' | 'update';
 
-/** Observation fields an event may name. */
+/** Observation fields an event may name: all but its key, its type and what the pipeline and store settle. */
 export type PatchFields = Partial<
-  Pick<
-    Observation,
-    | 'parentObservationId'
-    | 'name'
-    | 'startTimeUnixNano'
-    | 'endTimeUnixNano'
-    | 'completionStartTimeUnixNano'
-    | 'level'
-    | 'statusMessage'
-    | 'version'
-    | 'model'
-    | 'modelParameters'
-    | 'input'
-    | 'output'
-    | 'metadata'
-    | 'usage'
-    | 'reportedCost'
-    | 'rawAttributes'
-  >
+  Omit<Observation, 'id' | 'traceId' | 'type' | 'cost' | 'costMissingReason' | 'countsInTraceTotals' | 'resourceAttributes' | 'scope'>
 >;
 
 /** What one observation event says. */
@@ -101,41 +83,36 @@ export function observationPatch(event: IngestionEvent, position: number, nowUni
   const rule = OBSERVATION_EVENTS[event.type];
   if (rule === undefined) throw new IngestionEventError(`event type ${event.type} is not an observation event`);
   const { body } = event;
-  const id = text(body, 'id');
-  if (id === undefined) fail('body.id', 'the observation id', 'nothing');
-  const type = rule.type ?? bodyType(body);
+  const id = requiredId(body, 'the observation id');
   const time = eventTime(event, nowUnixNano);
-  const fields: PatchFields = {};
-  const set = <K extends keyof PatchFields>(key: K, value: PatchFields[K] | undefined) => {
-    if (value !== undefined) fields[key] = value;
-  };
   const parent = text(body, 'parentObservationId');
-  set('parentObservationId', parent === undefined ? undefined : normaliseClientId(parent));
-  set('name', text(body, 'name'));
-  set('startTimeUnixNano', time_(body, 'startTime'));
-  set('endTimeUnixNano', time_(body, 'endTime'));
-  set('completionStartTimeUnixNano', time_(body, 'completionStartTime'));
-  set('level', level(body));
-  set('statusMessage', text(body, 'statusMessage'));
-  set('version', text(body, 'version'));
-  set('model', text(body, 'model'));
-  set('modelParameters', jsonObject(body, 'modelParameters'));
-  set('input', json(body, 'input'));
-  set('output', json(body, 'output'));
-  set('metadata', metadata(body));
-  const { usage, reportedCost } = usageAndCost(body);
-  set('usage', usage);
-  set('reportedCost', reportedCost);
-  set('rawAttributes', promptAttributes(body));
   const traceId = text(body, 'traceId');
+  const { usage, reportedCost } = usageAndCost(body);
   return {
     eventId: event.id,
     kind: rule.kind,
     rank: eventRank(time, position),
-    id: normaliseClientId(id),
+    id,
     traceId: traceId === undefined ? null : normaliseClientId(traceId),
-    type,
-    fields,
+    type: rule.type ?? bodyType(body),
+    fields: definedOnly<PatchFields>({
+      parentObservationId: parent === undefined ? undefined : normaliseClientId(parent),
+      name: text(body, 'name'),
+      startTimeUnixNano: time_(body, 'startTime'),
+      endTimeUnixNano: time_(body, 'endTime'),
+      completionStartTimeUnixNano: time_(body, 'completionStartTime'),
+      level: level(body),
+      statusMessage: text(body, 'statusMessage'),
+      version: text(body, 'version'),
+      model: text(body, 'model'),
+      modelParameters: jsonObject(body, 'modelParameters'),
+      input: json(body, 'input'),
+      output: json(body, 'output'),
+      metadata: metadata(body),
+      usage,
+      reportedCost,
+      rawAttributes: promptAttributes(body),
+    }),
     environment: text(body, 'environment'),
     eventTimeUnixNano: time,
   };
@@ -144,36 +121,36 @@ export function observationPatch(event: IngestionEvent, position: number, nowUni
 /** A `trace-create` (also sent again to update the trace): explicit trace facts, ranked by the event's time. */
 export function traceEventContribution(event: IngestionEvent, position: number, nowUnixNano: bigint): TraceContribution {
   const { body } = event;
-  const id = text(body, 'id');
-  if (id === undefined) fail('body.id', 'the trace id', 'nothing');
+  const traceId = requiredId(body, 'the trace id');
   const time = eventTime(event, nowUnixNano);
   const at = time_(body, 'timestamp') ?? time;
-  const explicit: TraceFacts = {};
-  const set = <K extends keyof TraceFacts>(key: K, value: TraceFacts[K] | undefined) => {
-    if (value !== undefined) explicit[key] = value;
-  };
-  set('name', text(body, 'name'));
-  set('userId', text(body, 'userId'));
-  set('sessionId', text(body, 'sessionId'));
-  set('release', text(body, 'release'));
-  set('version', text(body, 'version'));
-  set('environment', text(body, 'environment'));
-  set('input', json(body, 'input'));
-  set('output', json(body, 'output'));
-  set('metadata', metadata(body));
-  set('tags', tags(body));
-  if (body.public !== undefined && body.public !== null) {
-    if (typeof body.public !== 'boolean') fail('body.public', 'true or false', body.public);
-    explicit.public = body.public;
-  }
-  return {
-    traceId: normaliseClientId(id),
-    rank: eventRank(time, position),
-    explicit,
-    implicit: {},
-    startTimeUnixNano: at,
-    endTimeUnixNano: at,
-  };
+  if (body.public !== undefined && body.public !== null && typeof body.public !== 'boolean') fail('body.public', 'true or false', body.public);
+  const explicit = definedOnly<TraceFacts>({
+    name: text(body, 'name'),
+    userId: text(body, 'userId'),
+    sessionId: text(body, 'sessionId'),
+    release: text(body, 'release'),
+    version: text(body, 'version'),
+    environment: text(body, 'environment'),
+    input: json(body, 'input'),
+    output: json(body, 'output'),
+    metadata: metadata(body),
+    tags: tags(body),
+    public: typeof body.public === 'boolean' ? body.public : undefined,
+  });
+  return { traceId, rank: eventRank(time, position), explicit, implicit: {}, startTimeUnixNano: at, endTimeUnixNano: at };
+}
+
+/** The fields that are set: an event changes only what it names. */
+function definedOnly<T extends object>(fields: { [K in keyof T]: T[K] | undefined }): T {
+  const defined: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) defined[key] = value;
+  return defined as T;
+}
+
+function requiredId(body: Record<string, unknown>, what: string): string {
+  const id = text(body, 'id');
+  return id === undefined ? fail('body.id', what, 'nothing') : normaliseClientId(id);
 }
 
 function bodyType(body: Record<string, unknown>): ObservationType {

@@ -39,28 +39,28 @@ interface IngestionResult {
 /** Score fields Langfuse's SDKs send that spanlite has no use for: a score's environment is its trace's. */
 const IGNORED_SCORE_FIELDS = ['environment', 'configId'] as const;
 
+/** One event: its body is checked by its type (collector/ingestion/ingestion-event.ts). */
+const ingestionEventSchema = {
+  ...objectSchema({
+    id: { type: 'string', minLength: 1, maxLength: 512 },
+    type: { type: 'string' },
+    timestamp: { type: 'string' },
+    body: { type: 'object', additionalProperties: true },
+    metadata: {},
+  }),
+  required: ['id', 'type', 'body'],
+  additionalProperties: true,
+};
+
+/** `metadata`: the SDK's name and version, and what it says of the batch. */
 const ingestionRequestSchema = {
-  type: 'object',
-  required: ['batch'],
-  properties: {
-    batch: {
-      type: 'array',
-      maxItems: 1000,
-      items: {
-        type: 'object',
-        required: ['id', 'type', 'body'],
-        properties: {
-          id: { type: 'string', minLength: 1, maxLength: 512 },
-          type: { type: 'string' },
-          timestamp: { type: 'string' },
-          body: { type: 'object', additionalProperties: true },
-          metadata: {},
-        },
-      },
-    },
+  ...objectSchema({
+    batch: { type: 'array', maxItems: 1000, items: ingestionEventSchema },
     metadata: { type: ['object', 'null'], additionalProperties: true },
-  },
-} as const;
+  }),
+  required: ['batch'],
+  additionalProperties: true,
+};
 
 const ingestionResponseSchema = objectSchema({
   successes: { type: 'array', items: objectSchema({ id: { type: 'string' }, status: { type: 'integer' } }) },

@@ -112,11 +112,7 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
   const logEvents: MappedSpan = { trace: null, observation: null, events: batch.logs?.events ?? [], scores: [] };
   const spans = [...(await withWaitingMessages(client, projectId, batch.spans)), logEvents];
   const observations = spans.flatMap((span) => (span.observation ? [span.observation, ...span.events] : span.events));
-  const replaced = await takeReplacedObservations(
-    client,
-    projectId,
-    spans.flatMap((span) => (span.replacesStoredObservation && span.observation ? [span.observation] : [])),
-  );
+  const replaced = await takeReplacedObservations(client, projectId, batch.spans);
   const storedKeys = await insertObservations(client, projectId, observations);
   await upsertScores(client, projectId, spans.flatMap((span) => span.scores), nowMs);
 

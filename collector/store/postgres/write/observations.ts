@@ -3,7 +3,7 @@
  * same span sent to two collectors) is ignored whole and nothing is counted twice.
  */
 import type { PoolClient } from 'pg';
-import type { Observation } from '../../../model.js';
+import type { MappedSpan, Observation } from '../../../model.js';
 import { insertRows } from './multi-row.js';
 import { jsonb, jsonText, text } from './values.js';
 import { usageColumnValues } from '../../usage-columns.js';
@@ -65,21 +65,21 @@ export async function insertObservations(
 }
 
 /**
- * Deletes the stored observations these replace (MappedSpan.replacesStoredObservation) and
+ * Deletes the stored observations the spans replace (MappedSpan.replacesStoredObservation) and
  * returns what each counted, to be taken out of the totals; those not stored are left out.
  */
-export async function takeReplacedObservations(
-  client: PoolClient,
-  projectId: string,
-  replacing: readonly Observation[],
-): Promise<ReplacedObservation[]> {
-  if (replacing.length === 0) return [];
-  const byKey = new Map(replacing.map((o) => [observationKey(o.traceId, o.id), o]));
+export async function takeReplacedObservations(client: PoolClient, projectId: string, spans: readonly MappedSpan[]): Promise<ReplacedObservation[]> {
+  const replacing = new Map<string, Observation>();
+  for (const { observation, replacesStoredObservation } of spans) {
+    if (observation && replacesStoredObservation) replacing.set(observationKey(observation.traceId, observation.id), observation);
+  }
+  if (replacing.size === 0) return [];
+  const keys = [...replacing.values()];
   const deleted = await client.query<CountedObservationRow & { trace_id: string; id: string }>(
     `DELETE FROM observations o USING unnest($2::text[], $3::text[]) AS k (trace_id, id)
      WHERE o.project_id = $1 AND o.trace_id = k.trace_id AND o.id = k.id
      RETURNING o.trace_id, o.id, ${COUNTED_OBSERVATION_COLUMNS.split(', ').map((column) => `o.${column}`).join(', ')}`,
-    [projectId, replacing.map((o) => o.traceId), replacing.map((o) => o.id)],
+    [projectId, keys.map((o) => o.traceId), keys.map((o) => o.id)],
   );
-  return deleted.rows.map((row) => replacedObservation(row, byKey.get(observationKey(row.trace_id, row.id))!));
+  return deleted.rows.map((row) => replacedObservation(row, replacing.get(observationKey(row.trace_id, row.id))!));
 }
