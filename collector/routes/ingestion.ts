@@ -144,7 +144,7 @@ export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, 
 
 /** Each observation's events folded onto what is stored of it, as the span to write. */
 async function foldObservations(
-  store: Pick<QueryStore, 'getObservation'>,
+  store: Pick<QueryStore, 'getObservation' | 'getObservationInTrace'>,
   projectId: string,
   patches: ReadonlyMap<string, ObservationPatch[]>,
   scope: IngestionScope,
@@ -153,14 +153,15 @@ async function foldObservations(
   const accepted: string[] = [];
   const refused: Array<{ eventId: string; message: string }> = [];
   for (const [id, events] of patches) {
-    const stored = await store.getObservation(projectId, id);
-    const traceId = events.find((patch) => patch.traceId !== null)?.traceId ?? stored?.traceId ?? null;
+    const sentTraceId = events.find((patch) => patch.traceId !== null)?.traceId ?? undefined;
+    const stored = sentTraceId === undefined ? await store.getObservation(projectId, id) : await store.getObservationInTrace(projectId, sentTraceId, id);
+    const traceId = sentTraceId ?? stored?.traceId ?? null;
     if (traceId === null) {
       const message = `body.traceId: expected the trace of observation ${id} (got nothing, and it is not stored)`;
       refused.push(...events.map((patch) => ({ eventId: patch.eventId, message })));
       continue;
     }
-    const base = stored !== null && stored.traceId === traceId ? observationOfRecord(stored) : null;
+    const base = stored === null ? null : observationOfRecord(stored);
     const observation = foldObservation(base, events, traceId, scope);
     const environment = [...events].reverse().find((patch) => patch.environment !== undefined)?.environment;
     spans.push({
