@@ -40,6 +40,9 @@ export function createPipeline(deps: { queue: WriteQueue; prices: PriceIndexes; 
   const maskAndPrice = (span: MappedSpan, prices: PriceIndex): MappedSpan => {
     deps.masker?.maskSpan(span);
     if (span.observation) applyCost(span.observation, prices);
+    const fold = span.foldOntoStored;
+    // What the store folds is masked and priced as the span is.
+    if (fold) span.foldOntoStored = (stored) => maskAndPrice({ observation: fold(stored), events: [], scores: [], trace: null }, prices).observation!;
     return span;
   };
   return {

@@ -8,7 +8,6 @@
  * update, and a batch sent twice folds to the same observation.
  */
 import type { Observation } from '../model.js';
-import type { ObservationRecord } from '../store/contract.js';
 import type { ObservationPatch, PatchFields } from './ingestion-event.js';
 
 /** The instrumentation scope of what a client sent through ingestion (from the request's `metadata.sdk_name`). */
@@ -52,12 +51,6 @@ export function foldObservation(
     observation.endTimeUnixNano = observation.startTimeUnixNano;
   }
   return observation;
-}
-
-/** The stored observation as the fold takes it: its settled cost counts as reported. */
-export function observationOfRecord(record: ObservationRecord): Observation {
-  const { costUsd, totalCostUsd: _total, environment: _environment, attributes, ...fields } = record;
-  return { ...fields, cost: costUsd, reportedCost: costUsd, rawAttributes: attributes, countsInTraceTotals: record.countsInTraceTotals };
 }
 
 /**

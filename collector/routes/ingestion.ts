@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
-import type { MappedSpan, Score } from '../model.js';
+import type { MappedSpan, Observation, Score } from '../model.js';
 import type { QueryStore } from '../store/contract.js';
 import { SpanliteError } from '../errors.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
@@ -22,8 +22,7 @@ import {
   type IngestionEvent,
   type ObservationPatch,
 } from '../ingestion/ingestion-event.js';
-import { foldObservation, observationOfRecord, type IngestionScope } from '../ingestion/observation-fold.js';
-import { createKeyedSerializer } from '../ingestion/keyed-serializer.js';
+import { foldObservation, type IngestionScope } from '../ingestion/observation-fold.js';
 
 interface IngestionRequest {
   batch: IngestionEvent[];
@@ -71,8 +70,6 @@ const ingestionResponseSchema = objectSchema({
 });
 
 export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, pipeline }: QueryApiOptions): Promise<void> {
-  // Requests folding the same observation take turns: each reads what the other stored.
-  const inTurn = createKeyedSerializer();
   app.post<{ Body: IngestionRequest }>(
     '/api/public/ingestion',
     {
@@ -129,22 +126,24 @@ export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, 
         }
       }
 
-      const turnKeys = [...patches.keys()].map((id) => `${projectId}\u0000${id}`);
-      await inTurn(turnKeys, async () => {
-        const folded = await foldObservations(store, projectId, patches, scopeOf(request.body.metadata));
-        for (const { eventId, message } of folded.refused) refuse(eventId, 400, message);
-        accepted.push(...folded.accepted);
-        await pipeline.ingestMapped(projectId, [...spans, ...folded.spans]);
-      });
+      const folded = await foldingSpans(store, projectId, patches, scopeOf(request.body.metadata));
+      for (const { eventId, message } of folded.refused) refuse(eventId, 400, message);
+      accepted.push(...folded.accepted);
+      await pipeline.ingestMapped(projectId, [...spans, ...folded.spans]);
       result.successes = accepted.map((id) => ({ id, status: 201 }));
       return reply.code(207).send(result);
     },
   );
 }
 
-/** Each observation's events folded onto what is stored of it, as the span to write. */
-async function foldObservations(
-  store: Pick<QueryStore, 'getObservation' | 'getObservationInTrace'>,
+/**
+ * Each observation's events as one span that the store folds onto what it holds of the
+ * observation, in its write transaction (MappedSpan.foldOntoStored): an update before its create,
+ * in another batch or another collector, still meets it. Events that name no trace take the
+ * trace of the stored observation with their id.
+ */
+async function foldingSpans(
+  store: Pick<QueryStore, 'findObservationTraceId'>,
   projectId: string,
   patches: ReadonlyMap<string, ObservationPatch[]>,
   scope: IngestionScope,
@@ -153,21 +152,20 @@ async function foldObservations(
   const accepted: string[] = [];
   const refused: Array<{ eventId: string; message: string }> = [];
   for (const [id, events] of patches) {
-    const sentTraceId = events.find((patch) => patch.traceId !== null)?.traceId ?? undefined;
-    const stored = sentTraceId === undefined ? await store.getObservation(projectId, id) : await store.getObservationInTrace(projectId, sentTraceId, id);
-    const traceId = sentTraceId ?? stored?.traceId ?? null;
+    const traceId = events.find((patch) => patch.traceId !== null)?.traceId ?? (await store.findObservationTraceId(projectId, id));
     if (traceId === null) {
       const message = `body.traceId: expected the trace of observation ${id} (got nothing, and it is not stored)`;
       refused.push(...events.map((patch) => ({ eventId: patch.eventId, message })));
       continue;
     }
-    const base = stored === null ? null : observationOfRecord(stored);
-    const observation = foldObservation(base, events, traceId, scope);
+    const fold = (stored: Observation | null) => foldObservation(stored, events, traceId, scope);
+    const observation = fold(null);
     const environment = [...events].reverse().find((patch) => patch.environment !== undefined)?.environment;
     spans.push({
       observation,
       events: [],
       scores: [],
+      // What these events say of the trace's times: the fold onto nothing.
       trace: {
         traceId,
         rank: observation.startTimeUnixNano.toString().padStart(20, '0') + observation.id,
@@ -176,7 +174,7 @@ async function foldObservations(
         startTimeUnixNano: observation.startTimeUnixNano,
         endTimeUnixNano: observation.endTimeUnixNano ?? observation.startTimeUnixNano,
       },
-      replacesStoredObservation: true,
+      foldOntoStored: fold,
     });
     accepted.push(...events.map((patch) => patch.eventId));
   }

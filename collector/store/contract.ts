@@ -316,8 +316,6 @@ export interface QueryStore {
 
   listObservations(projectId: string, query: ObservationListQuery): Promise<Page<ObservationRecord>>;
   getObservation(projectId: string, observationId: string): Promise<ObservationRecord | null>;
-  /** The observation under this key (ids are unique only within a trace), or null. */
-  getObservationInTrace(projectId: string, traceId: string, observationId: string): Promise<ObservationRecord | null>;
   /** The trace an observation belongs to, or null when it is not stored. */
   findObservationTraceId(projectId: string, observationId: string): Promise<string | null>;
 

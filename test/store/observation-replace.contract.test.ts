@@ -1,7 +1,8 @@
 /**
- * An observation that replaces the stored one under its key (Langfuse ingestion updates): the
- * replacement is what is read back, and the trace totals and daily usage count it once, with
- * its own usage and cost, however often it is sent.
+ * Observations folded onto the stored one under their key (MappedSpan.foldOntoStored, Langfuse
+ * ingestion updates): the fold sees what is stored, its result is what is read back, and the
+ * trace totals and daily usage count it once, with its own usage and cost, however often it is
+ * sent; batches of one group fold in turn, each onto the one before.
  */
 import { describe, expect, it } from 'vitest';
 import type { MappedSpan, Observation } from '../../collector/model.js';
@@ -32,8 +33,10 @@ function generation(n: number, model: string, inputTokens: number, outputTokens:
   });
 }
 
+/** A fold that sets `changes` on whatever is stored (on `of` when nothing is). */
 function replacement(of: MappedSpan, changes: Partial<Observation>): MappedSpan {
-  return { ...of, observation: { ...of.observation!, ...changes }, replacesStoredObservation: true };
+  const fold = (stored: Observation | null): Observation => ({ ...(stored ?? of.observation!), ...changes });
+  return { ...of, observation: fold(null), foldOntoStored: fold };
 }
 
 describe.each(ENGINES)('observations replaced under their key ($name)', (engine) => {
@@ -65,6 +68,20 @@ describe.each(ENGINES)('observations replaced under their key ($name)', (engine)
     expect(await usageOn('claude-3-5-haiku')).toMatchObject({ observationCount: 1, traceCount: 1, inputTokens: 40, outputTokens: 8 });
     const left = await usageOn('gpt-4o-mini');
     expect(left === undefined || (left.observationCount === 0 && left.traceCount === 0 && left.inputTokens === 0)).toBe(true);
+  });
+
+  it('folds onto what is stored, each batch of a group onto the one before it', async () => {
+    const first = generation(2, 'gpt-4o-mini', 100, 20);
+    await writeSpans(store(), PROJECT, [first]);
+    const outcomes = await store().writeBatches([
+      { projectId: PROJECT, spans: [replacement(first, { output: 'streamed answer' })] },
+      { projectId: PROJECT, spans: [replacement(first, { level: 'WARNING', statusMessage: 'slow' })] },
+    ]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }]);
+    const trace = await store().getTrace(PROJECT, TRACE);
+    expect(trace?.observations).toHaveLength(1);
+    expect(trace?.observations[0]).toMatchObject({ name: 'call-2', output: 'streamed answer', level: 'WARNING', statusMessage: 'slow', usage: { input: 100, output: 20 } });
+    expect(trace).toMatchObject({ inputTokens: 100, outputTokens: 20 });
   });
 
   it('stores a replacement of nothing stored as a new observation', async () => {

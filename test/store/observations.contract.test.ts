@@ -124,14 +124,6 @@ describe.each(ENGINES)('observations by id ($name)', (engine) => {
     expect((await store().listObservations(PROJECT, { page: 1, limit: 10, traceId: TRACE_A })).data.map((o) => o.name)).toEqual(['earlier']);
   });
 
-  it('gives the observation under its key when traces share the id, and null under a key not stored', async () => {
-    await writeSpans(store(), PROJECT, [span(TRACE_B, 'b7ad6b7169203331', T0 + 60_000, 'later'), span(TRACE_A, 'b7ad6b7169203331', T0, 'earlier')]);
-    expect(await store().getObservationInTrace(PROJECT, TRACE_A, 'b7ad6b7169203331')).toMatchObject({ name: 'earlier', traceId: TRACE_A });
-    expect(await store().getObservationInTrace(PROJECT, TRACE_B, 'b7ad6b7169203331')).toMatchObject({ name: 'later', traceId: TRACE_B });
-    expect(await store().getObservationInTrace(PROJECT, TRACE_A, 'c7ad6b7169203331')).toBeNull();
-    expect(await store().getObservationInTrace('another-project', TRACE_A, 'b7ad6b7169203331')).toBeNull();
-  });
-
   it('finds an observation re-sent in a later batch once, and none of a deleted trace', async () => {
     await writeSpans(store(), PROJECT, [span(TRACE_A, 'b7ad6b7169203331', T0)]);
     await writeSpans(store(), PROJECT, [span(TRACE_A, 'b7ad6b7169203331', T0)]);

@@ -49,7 +49,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     deleteTrace: (projectId, traceId) => deleteTrace(pool, projectId, traceId),
     listObservations: (projectId, query) => observations.listObservations(projectId, query),
     getObservation: (projectId, id) => observations.getObservation(projectId, id),
-    getObservationInTrace: (projectId, traceId, id) => observations.getObservationInTrace(projectId, traceId, id),
     findObservationTraceId: (projectId, id) => observations.findObservationTraceId(projectId, id),
     listSessions: (projectId, query) => sessions.listSessions(projectId, query),
     getSession: (projectId, sessionId) => sessions.getSession(projectId, sessionId),

@@ -131,7 +131,6 @@ export function openSqliteStore(options: SqliteStoreOptions): CopyableStore {
     deleteTrace: async (projectId, traceId) => deleteTrace(projectId, traceId),
     listObservations: async (projectId, query) => observations.listObservations(projectId, query),
     getObservation: async (projectId, id) => observations.getObservation(projectId, id),
-    getObservationInTrace: async (projectId, traceId, id) => observations.getObservationInTrace(projectId, traceId, id),
     findObservationTraceId: async (projectId, id) => observations.findObservationTraceId(projectId, id),
     listSessions: async (projectId, query) => sessions.listSessions(projectId, query),
     getSession: async (projectId, sessionId) => sessions.getSession(projectId, sessionId),

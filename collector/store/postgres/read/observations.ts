@@ -17,7 +17,6 @@ const FROM_OBSERVATIONS = `FROM observations o
 export interface ObservationReads {
   listObservations(projectId: string, query: ObservationListQuery): Promise<Page<ObservationRecord>>;
   getObservation(projectId: string, observationId: string): Promise<ObservationRecord | null>;
-  getObservationInTrace(projectId: string, traceId: string, observationId: string): Promise<ObservationRecord | null>;
   findObservationTraceId(projectId: string, observationId: string): Promise<string | null>;
 }
 
@@ -59,13 +58,6 @@ export function createObservationReads(pool: Pool): ObservationReads {
     async getObservation(projectId, observationId) {
       const row = await findById(projectId, observationId);
       return row ? toObservationRecord(row, row.environment ?? DEFAULT_ENVIRONMENT) : null;
-    },
-    async getObservationInTrace(projectId, traceId, observationId) {
-      const { rows } = await pool.query<ObservationWithEnvironment>(
-        `SELECT ${OBSERVATION_COLUMNS}, t.environment ${FROM_OBSERVATIONS} WHERE o.project_id = $1 AND o.trace_id = $2 AND o.id = $3`,
-        [projectId, traceId, observationId],
-      );
-      return rows[0] ? toObservationRecord(rows[0], rows[0].environment ?? DEFAULT_ENVIRONMENT) : null;
     },
     async findObservationTraceId(projectId, observationId) {
       return (await findById(projectId, observationId))?.trace_id ?? null;

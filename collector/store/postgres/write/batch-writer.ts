@@ -17,7 +17,7 @@ import { isTransientPostgresError } from './errors.js';
 import { inTransaction } from '../upkeep/transaction.js';
 import { addBatchToRollups, emptyRollupChanges, firstObservationsOnModel, writeRollups, type RollupInput } from './rollups.js';
 import { withWaitingMessages, writeMessages } from './log-join.js';
-import { insertObservations, observationKey, takeReplacedObservations } from './observations.js';
+import { foldOntoStored, insertObservations, observationKey } from './observations.js';
 import { upsertScores } from './scores.js';
 import { writeSearchDocuments } from '../search/documents.js';
 import { lockTraces } from './trace-locks.js';
@@ -110,9 +110,8 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
   const { projectId } = batch;
   // Log records' EVENT observations are stored as span events are.
   const logEvents: MappedSpan = { trace: null, observation: null, events: batch.logs?.events ?? [], scores: [] };
-  const spans = [...(await withWaitingMessages(client, projectId, batch.spans)), logEvents];
+  const { spans, replaced } = await foldOntoStored(client, projectId, [...(await withWaitingMessages(client, projectId, batch.spans)), logEvents]);
   const observations = spans.flatMap((span) => (span.observation ? [span.observation, ...span.events] : span.events));
-  const replaced = await takeReplacedObservations(client, projectId, batch.spans);
   const storedKeys = await insertObservations(client, projectId, observations);
   await upsertScores(client, projectId, spans.flatMap((span) => span.scores), nowMs);
 

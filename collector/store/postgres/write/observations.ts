@@ -7,7 +7,9 @@ import type { MappedSpan, Observation } from '../../../model.js';
 import { insertRows } from './multi-row.js';
 import { jsonb, jsonText, text } from './values.js';
 import { usageColumnValues } from '../../usage-columns.js';
-import { COUNTED_OBSERVATION_COLUMNS, replacedObservation, type CountedObservationRow, type ReplacedObservation } from '../../replaced-observation.js';
+import { observationOfRecord, type ReplacedObservation } from '../../replaced-observation.js';
+import { DEFAULT_ENVIRONMENT } from '../../contract.js';
+import { OBSERVATION_COLUMNS, toObservationRecord, type ObservationRow } from '../read/rows.js';
 
 const INSERT = `
   INSERT INTO observations (
@@ -65,21 +67,32 @@ export async function insertObservations(
 }
 
 /**
- * Deletes the stored observations the spans replace (MappedSpan.replacesStoredObservation) and
- * returns what each counted, to be taken out of the totals; those not stored are left out.
+ * Folds each span that asks for it (MappedSpan.foldOntoStored) onto the observation stored under
+ * its key, which is deleted to make way for the result: the spans with their folded
+ * observations, and the stored ones replaced, to be taken out of the totals. Under the trace
+ * locks, so no other transaction writes these observations in between.
  */
-export async function takeReplacedObservations(client: PoolClient, projectId: string, spans: readonly MappedSpan[]): Promise<ReplacedObservation[]> {
-  const replacing = new Map<string, Observation>();
-  for (const { observation, replacesStoredObservation } of spans) {
-    if (observation && replacesStoredObservation) replacing.set(observationKey(observation.traceId, observation.id), observation);
-  }
-  if (replacing.size === 0) return [];
-  const keys = [...replacing.values()];
-  const deleted = await client.query<CountedObservationRow & { trace_id: string; id: string }>(
+export async function foldOntoStored(
+  client: PoolClient,
+  projectId: string,
+  spans: readonly MappedSpan[],
+): Promise<{ spans: MappedSpan[]; replaced: ReplacedObservation[] }> {
+  const folding = spans.flatMap((span) => (span.foldOntoStored && span.observation ? [span.observation] : []));
+  if (folding.length === 0) return { spans: [...spans], replaced: [] };
+  const deleted = await client.query<ObservationRow>(
     `DELETE FROM observations o USING unnest($2::text[], $3::text[]) AS k (trace_id, id)
      WHERE o.project_id = $1 AND o.trace_id = k.trace_id AND o.id = k.id
-     RETURNING o.trace_id, o.id, ${COUNTED_OBSERVATION_COLUMNS.split(', ').map((column) => `o.${column}`).join(', ')}`,
-    [projectId, keys.map((o) => o.traceId), keys.map((o) => o.id)],
+     RETURNING ${OBSERVATION_COLUMNS}`,
+    [projectId, folding.map((o) => o.traceId), folding.map((o) => o.id)],
   );
-  return deleted.rows.map((row) => replacedObservation(row, replacing.get(observationKey(row.trace_id, row.id))!));
+  const stored = new Map(deleted.rows.map((row) => [observationKey(row.trace_id, row.id), observationOfRecord(toObservationRecord(row, DEFAULT_ENVIRONMENT))]));
+  const replaced: ReplacedObservation[] = [];
+  const folded = spans.map((span) => {
+    if (!span.foldOntoStored || !span.observation) return span;
+    const before = stored.get(observationKey(span.observation.traceId, span.observation.id)) ?? null;
+    const observation = span.foldOntoStored(before);
+    if (before) replaced.push({ before, after: observation });
+    return { ...span, observation };
+  });
+  return { spans: folded, replaced };
 }

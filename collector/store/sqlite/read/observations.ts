@@ -16,7 +16,6 @@ const FROM_OBSERVATIONS = `FROM observations o
 export interface ObservationReads {
   listObservations(projectId: string, query: ObservationListQuery): Page<ObservationRecord>;
   getObservation(projectId: string, observationId: string): ObservationRecord | null;
-  getObservationInTrace(projectId: string, traceId: string, observationId: string): ObservationRecord | null;
   findObservationTraceId(projectId: string, observationId: string): string | null;
 }
 
@@ -66,10 +65,6 @@ export function createObservationReads(db: Database, observationIds: Observation
     listObservations,
     getObservation(projectId, observationId) {
       const row = findById(projectId, observationId);
-      return row ? toObservationRecord(row, row.environment ?? DEFAULT_ENVIRONMENT) : null;
-    },
-    getObservationInTrace(projectId, traceId, observationId) {
-      const row = selectByKey.get({ projectId, traceId, observationId }) as ObservationWithEnvironment | undefined;
       return row ? toObservationRecord(row, row.environment ?? DEFAULT_ENVIRONMENT) : null;
     },
     findObservationTraceId(projectId, observationId) {

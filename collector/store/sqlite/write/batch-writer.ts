@@ -14,7 +14,8 @@ import type { TraceRow } from '../read/rows.js';
 import type { Attributes } from '../../../decode/span.js';
 import { createTraceKeys } from './trace-keys.js';
 import { usageColumnValues } from '../../usage-columns.js';
-import { COUNTED_OBSERVATION_COLUMNS, replacedObservation, type CountedObservationRow, type ReplacedObservation } from '../../replaced-observation.js';
+import { observationOfRecord, type ReplacedObservation } from '../../replaced-observation.js';
+import { OBSERVATION_COLUMNS, toObservationRecord, type ObservationRow } from '../read/rows.js';
 
 /**
  * The decoder shares one resource object among all spans of a ResourceSpans (and never changes
@@ -175,15 +176,15 @@ function writeSpan(
 ): void {
   if (span.trace) pendingFor(pending, span.trace.traceId).contributions.push(span.trace);
   if (span.observation) {
-    const observation = span.observation;
-    const taken = span.replacesStoredObservation ? takeStoredObservation(statements, projectId, observation) : undefined;
+    const stored = span.foldOntoStored ? takeStoredObservation(statements, projectId, span.observation) : null;
+    const observation = span.foldOntoStored ? span.foldOntoStored(stored) : span.observation;
     // A re-sent span (an exporter's retry) is ignored whole, so nothing is counted twice.
     const isNew = insertObservation(statements, projectId, observation, written);
     const { delta } = pendingFor(pending, observation.traceId);
     if (isNew && observation.countsInTraceTotals) addToTotals(delta, observation, 1);
-    if (taken) {
-      replaced.push(taken);
-      if (taken.before.countsInTraceTotals) addToTotals(delta, taken.before, -1);
+    if (stored) {
+      replaced.push({ before: stored, after: observation });
+      if (stored.countsInTraceTotals) addToTotals(delta, stored, -1);
     }
   }
   for (const event of span.events) insertObservation(statements, projectId, event, written);
@@ -199,12 +200,14 @@ function addToTotals(delta: TraceTotalsDelta, observation: Observation, sign: 1 
   delta.totalTokens += sign * (usage.total ?? 0);
 }
 
-/** Deletes the stored observation `replacing` replaces, and returns what it counted; undefined when none is stored. */
-function takeStoredObservation(statements: Statements, projectId: string, replacing: Observation): ReplacedObservation | undefined {
-  const traceKey = statements.traceKeys.knownKeyFor(projectId, replacing.traceId);
-  if (traceKey === undefined) return undefined;
-  const row = statements.deleteObservation.get(projectId, traceKey, replacing.id) as CountedObservationRow | undefined;
-  return row === undefined ? undefined : replacedObservation(row, replacing);
+/** Deletes the observation stored under the key of `folded` and returns it, for the fold; null when none is stored. */
+function takeStoredObservation(statements: Statements, projectId: string, folded: Observation): Observation | null {
+  const traceKey = statements.traceKeys.knownKeyFor(projectId, folded.traceId);
+  if (traceKey === undefined) return null;
+  const row = statements.selectObservation.get(projectId, traceKey, folded.id) as ObservationRow | undefined;
+  if (row === undefined) return null;
+  statements.deleteObservation.run(projectId, traceKey, folded.id);
+  return observationOfRecord(toObservationRecord(row, DEFAULT_ENVIRONMENT));
 }
 
 function insertObservation(statements: Statements, projectId: string, o: Observation, written: Observation[]): boolean {
@@ -349,9 +352,8 @@ function prepareStatements(db: Database) {
         attributes, resource_attributes, scope_name, scope_version
       ) VALUES (${placeholders(32)})
       ON CONFLICT DO NOTHING`),
-    deleteObservation: statement(
-      `DELETE FROM observations WHERE project_id = ? AND trace_key = ? AND id = ? RETURNING ${COUNTED_OBSERVATION_COLUMNS}`,
-    ).safeIntegers(true),
+    selectObservation: statement(`SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.project_id = ? AND o.trace_key = ? AND o.id = ?`).safeIntegers(true),
+    deleteObservation: statement(`DELETE FROM observations WHERE project_id = ? AND trace_key = ? AND id = ?`),
     upsertScore: statement(`
       INSERT INTO scores (
         project_id, id, trace_id, trace_key, observation_id, name, value, string_value, data_type, comment, source,
