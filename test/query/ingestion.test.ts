@@ -88,6 +88,16 @@ describe.each(ENGINES)('Langfuse batch ingestion ($name)', ({ start, skip }) => 
     expect(listed.data[0].totalCost).toBeCloseTo(stored.observations[0].costDetails.total, 10);
   });
 
+  it.skipIf(skip)('keeps the latest update of a field when two updates arrive out of order, each in its own batch', async () => {
+    const traceId = randomUUID();
+    const spanId = randomUUID();
+    await send([{ type: 'span-update', timestamp: at(900), body: { id: spanId, traceId, output: 'final', endTime: at(900) } }]);
+    await send([{ type: 'span-update', timestamp: at(300), body: { id: spanId, traceId, output: 'partial', statusMessage: 'streaming' } }]);
+    await send([{ type: 'span-create', timestamp: at(0), body: { id: spanId, traceId, name: 'stream', startTime: at(0), output: 'nothing yet' } }]);
+    const stored = await collector.getJson(`/api/public/observations/${spanId}`);
+    expect(stored).toMatchObject({ name: 'stream', output: 'final', statusMessage: 'streaming', startTime: at(0), endTime: at(900) });
+  });
+
   it.skipIf(skip)('sets trace output and facts by a later trace-create, whichever batch arrives first', async () => {
     const traceId = randomUUID();
     await send([{ type: 'trace-create', timestamp: at(900), body: { id: traceId, output: { answer: 42 }, tags: ['late'], metadata: { step: 'end' } } }]);
