@@ -41,8 +41,8 @@ describe.each(ENGINES)('Langfuse batch ingestion ($name)', ({ start, skip }) => 
   });
   afterAll(() => collector?.close());
 
-  async function send(batch: Event[]): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${collector.url}/api/public/ingestion`, {
+  async function send(batch: Event[], to: TestCollector = collector): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${to.url}/api/public/ingestion`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ batch: batch.map((event) => ({ id: randomUUID(), timestamp: at(0), ...event })), metadata: { sdk_name: 'langfuse-python', sdk_version: '2.60.0' } }),
@@ -96,6 +96,25 @@ describe.each(ENGINES)('Langfuse batch ingestion ($name)', ({ start, skip }) => 
     await send([{ type: 'span-create', timestamp: at(0), body: { id: spanId, traceId, name: 'stream', startTime: at(0), output: 'nothing yet' } }]);
     const stored = await collector.getJson(`/api/public/observations/${spanId}`);
     expect(stored).toMatchObject({ name: 'stream', output: 'final', statusMessage: 'streaming', startTime: at(0), endTime: at(900) });
+  });
+
+  it.skipIf(skip)('merges a create and its update sent at once to two collectors sharing the database', async () => {
+    const other = await startTestCollector({ dbFile: collector.dbFile, dbEngine: collector.dbFile.startsWith('postgres') ? 'postgres' : 'sqlite', dbPoolSize: 2 });
+    try {
+      const traceId = randomUUID();
+      const ids = Array.from({ length: 20 }, () => randomUUID());
+      await Promise.all(
+        ids.flatMap((id, n) => [
+          send([{ type: 'span-create', timestamp: at(n), body: { id, traceId, name: `step-${n}`, startTime: at(n) } }]),
+          send([{ type: 'span-update', timestamp: at(n + 100), body: { id, traceId, output: `done-${n}`, endTime: at(n + 100) } }], other),
+        ]),
+      );
+      const stored = await collector.getJson(`/api/public/traces/${traceId}`);
+      const merged = stored.observations.map((o: any) => [o.name, o.output]).sort();
+      expect(merged).toEqual(ids.map((_, n) => [`step-${n}`, `done-${n}`]).sort());
+    } finally {
+      await other.close();
+    }
   });
 
   it.skipIf(skip)('sets trace output and facts by a later trace-create, whichever batch arrives first', async () => {
