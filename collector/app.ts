@@ -98,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       projectOf: projectOfRequest,
       masker: deps.masker,
       pipeline: deps.pipeline,
+      maxAttributeBytes: deps.maxAttributeBytes,
     });
   });
   await app.register(adminApi, deps.admin);

@@ -15,6 +15,7 @@ import { readReportedCost } from '../mapping/observation-fields.js';
 import { parseTimeToUnixNano } from '../mapping/times.js';
 import { normaliseClientId } from '../mapping/client-id.js';
 import type { Attributes } from '../decode/span.js';
+import type { ValueLimiter } from '../decode/value-limits.js';
 
 export interface IngestionEvent {
   id: string;
@@ -79,10 +80,11 @@ export function eventTime(event: IngestionEvent, nowUnixNano: bigint): bigint {
   return parseTimeToUnixNano(event.timestamp) ?? fail('timestamp', 'an ISO 8601 time', event.timestamp);
 }
 
-export function observationPatch(event: IngestionEvent, position: number, nowUnixNano: bigint): ObservationPatch {
+export function observationPatch(event: IngestionEvent, position: number, nowUnixNano: bigint, limiter: ValueLimiter): ObservationPatch {
   const rule = OBSERVATION_EVENTS[event.type];
   if (rule === undefined) throw new IngestionEventError(`event type ${event.type} is not an observation event`);
-  const { body } = event;
+  const { body, truncated } = limitedBody(event.body, limiter);
+  const attributes = { ...promptAttributes(body), ...truncated };
   const id = requiredId(body, 'the observation id');
   const time = eventTime(event, nowUnixNano);
   const parent = text(body, 'parentObservationId');
@@ -111,7 +113,7 @@ export function observationPatch(event: IngestionEvent, position: number, nowUni
       metadata: metadata(body),
       usage,
       reportedCost,
-      rawAttributes: promptAttributes(body),
+      rawAttributes: Object.keys(attributes).length > 0 ? attributes : undefined,
     }),
     environment: text(body, 'environment'),
     eventTimeUnixNano: time,
@@ -119,8 +121,9 @@ export function observationPatch(event: IngestionEvent, position: number, nowUni
 }
 
 /** A `trace-create` (also sent again to update the trace): explicit trace facts, ranked by the event's time. */
-export function traceEventContribution(event: IngestionEvent, position: number, nowUnixNano: bigint): TraceContribution {
-  const { body } = event;
+export function traceEventContribution(event: IngestionEvent, position: number, nowUnixNano: bigint, limiter: ValueLimiter): TraceContribution {
+  // A cut value carries its marker; a trace has no attribute set to record it in.
+  const { body } = limitedBody(event.body, limiter);
   const traceId = requiredId(body, 'the trace id');
   const time = eventTime(event, nowUnixNano);
   const at = time_(body, 'timestamp') ?? time;
@@ -139,6 +142,27 @@ export function traceEventContribution(event: IngestionEvent, position: number, 
     public: typeof body.public === 'boolean' ? body.public : undefined,
   });
   return { traceId, rank: eventRank(time, position), explicit, implicit: {}, startTimeUnixNano: at, endTimeUnixNano: at };
+}
+
+/**
+ * The body with every string over the value limit cut, as the OTLP decoders cut attribute
+ * values (decode/value-limits.ts), and the cuts under SPANLITE_TRUNCATED by top-level field.
+ */
+function limitedBody(body: Record<string, unknown>, limiter: ValueLimiter): { body: Record<string, unknown>; truncated: Attributes } {
+  const limited: Record<string, unknown> = {};
+  const truncated: Attributes = {};
+  for (const [field, value] of Object.entries(body)) {
+    limited[field] = limitStrings(value, limiter);
+    limiter.record(truncated, field);
+  }
+  return { body: limited, truncated };
+}
+
+function limitStrings(value: unknown, limiter: ValueLimiter): unknown {
+  if (typeof value === 'string') return limiter.string(value);
+  if (Array.isArray(value)) return value.map((item) => limitStrings(item, limiter));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, limitStrings(item, limiter)]));
+  return value;
 }
 
 /** The fields that are set: an event changes only what it names. */
@@ -265,9 +289,9 @@ function legacyCosts(usage: Record<string, JsonValue>): Record<string, JsonValue
 }
 
 /** The prompt a generation names, under the attribute names Langfuse's OTel SDKs use for it. */
-function promptAttributes(body: Record<string, unknown>): Attributes | undefined {
+function promptAttributes(body: Record<string, unknown>): Attributes {
   const name = text(body, 'promptName');
-  if (name === undefined) return undefined;
+  if (name === undefined) return {};
   const attributes: Attributes = { [langfuse.LANGFUSE_OBSERVATION_PROMPT_NAME]: name };
   if (typeof body.promptVersion === 'number') attributes[langfuse.LANGFUSE_OBSERVATION_PROMPT_VERSION] = body.promptVersion;
   return attributes;

@@ -11,6 +11,7 @@ import type { QueryApiOptions } from './route-options.js';
 import type { MappedSpan, Observation, Score } from '../model.js';
 import type { QueryStore } from '../store/contract.js';
 import { SpanliteError } from '../errors.js';
+import { decodeLimits, ValueLimiter } from '../decode/value-limits.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
 import { validationMessage, type AjvError } from './schema-errors.js';
 import { objectSchema, postSchema } from './schemas.js';
@@ -69,7 +70,8 @@ const ingestionResponseSchema = objectSchema({
   },
 });
 
-export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, pipeline }: QueryApiOptions): Promise<void> {
+export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, pipeline, maxAttributeBytes }: QueryApiOptions): Promise<void> {
+  const limits = decodeLimits(maxAttributeBytes);
   app.post<{ Body: IngestionRequest }>(
     '/api/public/ingestion',
     {
@@ -87,6 +89,7 @@ export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, 
       const projectId = projectOf(request);
       const nowUnixNano = BigInt(Date.now()) * 1_000_000n;
       const validateScore = request.compileValidationSchema(scoreBodySchema, 'body');
+      const limiter = new ValueLimiter(limits);
       const result: IngestionResult = { successes: [], errors: [] };
       const accepted: string[] = [];
       const refuse = (eventId: string, status: number, message: string) => result.errors.push({ id: eventId, status, message });
@@ -98,7 +101,7 @@ export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, 
           if (event.type === 'sdk-log') {
             request.log.info({ sdkLog: event.body.log }, 'Langfuse SDK log');
           } else if (event.type === 'trace-create') {
-            spans.push({ observation: null, events: [], scores: [], trace: traceEventContribution(event, position, nowUnixNano) });
+            spans.push({ observation: null, events: [], scores: [], trace: traceEventContribution(event, position, nowUnixNano, limiter) });
           } else if (event.type === 'score-create') {
             const body = { ...event.body };
             for (const field of IGNORED_SCORE_FIELDS) delete body[field];
@@ -111,7 +114,7 @@ export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, 
             const score: Score = await scoreFromBody(body as unknown as ScoreBody, { projectId, store, nowUnixNano });
             spans.push({ observation: null, events: [], scores: [score], trace: null });
           } else if (Object.hasOwn(OBSERVATION_EVENTS, event.type)) {
-            const patch = observationPatch(event, position, nowUnixNano);
+            const patch = observationPatch(event, position, nowUnixNano, limiter);
             patches.set(patch.id, [...(patches.get(patch.id) ?? []), patch]);
             continue; // answered once its observation is folded
           } else {

@@ -13,4 +13,6 @@ export interface QueryApiOptions {
   masker?: Masker;
   /** Where Langfuse's ingestion events go once mapped (routes/ingestion.ts). */
   pipeline: Pick<Pipeline, 'ingestMapped'>;
+  /** Largest value in an ingestion event before truncation (SPANLITE_MAX_ATTRIBUTE_BYTES); default 1 MiB. */
+  maxAttributeBytes?: number;
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../collector/model.js';
 import { observationPatch, type IngestionEvent, type ObservationPatch } from '../../collector/ingestion/ingestion-event.js';
 import { foldObservation } from '../../collector/ingestion/observation-fold.js';
+import { DEFAULT_DECODE_LIMITS, ValueLimiter } from '../../collector/decode/value-limits.js';
 
 const T0 = Date.UTC(2025, 7, 1, 12, 0, 0);
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -32,7 +33,7 @@ const EVENTS: IngestionEvent[] = [
 ];
 
 function patches(events: readonly IngestionEvent[]): ObservationPatch[] {
-  return events.map((event) => observationPatch(event, EVENTS.indexOf(event), NOW));
+  return events.map((event) => observationPatch(event, EVENTS.indexOf(event), NOW, new ValueLimiter(DEFAULT_DECODE_LIMITS)));
 }
 
 function permutations<T>(items: readonly T[]): T[][] {

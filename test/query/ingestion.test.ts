@@ -10,6 +10,8 @@ import { postgresAvailable, startPostgres, type PostgresServer } from '../helper
 
 const T0 = Date.UTC(2025, 6, 1, 8, 0, 0);
 const at = (ms: number) => new Date(T0 + ms).toISOString();
+/** SPANLITE_MAX_ATTRIBUTE_BYTES of the collectors here. */
+const MAX_VALUE_BYTES = 4096;
 
 interface Event {
   id?: string;
@@ -22,14 +24,14 @@ let postgres: PostgresServer | undefined;
 afterAll(() => postgres?.stop());
 
 const ENGINES = [
-  { name: 'sqlite', start: () => startTestCollector({ maskDetectors: ['email'] }) },
+  { name: 'sqlite', start: () => startTestCollector({ maskDetectors: ['email'], maxAttributeBytes: MAX_VALUE_BYTES }) },
   {
     name: 'postgres',
     skip: !postgresAvailable(),
     start: async () => {
       postgres ??= await startPostgres();
       const url = await postgres.createDatabase(`ingestion_${Date.now()}`);
-      return startTestCollector({ dbFile: url, dbEngine: 'postgres', dbPoolSize: 2, maskDetectors: ['email'] });
+      return startTestCollector({ dbFile: url, dbEngine: 'postgres', dbPoolSize: 2, maskDetectors: ['email'], maxAttributeBytes: MAX_VALUE_BYTES });
     },
   },
 ];
@@ -173,6 +175,15 @@ describe.each(ENGINES)('Langfuse batch ingestion ($name)', ({ start, skip }) => 
     ]);
     const stored = await collector.getJson(`/api/public/traces/${traceId}`);
     expect(JSON.stringify(stored)).not.toContain('jane@example.com');
+  });
+
+  it.skipIf(skip)('cuts a value over SPANLITE_MAX_ATTRIBUTE_BYTES as OTLP values are cut, and records the cut', async () => {
+    const traceId = randomUUID();
+    const spanId = randomUUID();
+    await send([{ type: 'span-create', body: { id: spanId, traceId, name: 'long', input: { document: 'x'.repeat(10_000) } } }]);
+    const stored = await collector.getJson(`/api/public/observations/${spanId}`);
+    expect(stored.input.document).toBe(`${'x'.repeat(MAX_VALUE_BYTES)}…[spanlite: truncated from 10000 bytes to ${MAX_VALUE_BYTES}]`);
+    expect(stored.attributes['spanlite.truncated']).toEqual([{ key: 'input', originalBytes: 10_000 }]);
   });
 
   it.skipIf(skip)('answers each event on its own, naming the event and why it was refused', async () => {
