@@ -1,11 +1,13 @@
 /**
  * The real `langfuse` v3 SDK (pre-OTel: it POSTs event batches to /api/public/ingestion) pointed
- * at a collector on an ephemeral port, read back through the REST API and `@langfuse/client`.
+ * at a collector on an ephemeral port, read back through the REST API and `@langfuse/client`:
+ * in one batch, one request per event, and with project keys.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Langfuse } from 'langfuse';
 import { LangfuseClient } from '@langfuse/client';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { basicAuth, startKeyedCollector, type KeyedCollector, type ProjectKey } from '../helpers/keyed-collector.js';
 
 let collector: TestCollector;
 let client: LangfuseClient;
@@ -141,5 +143,33 @@ describe('the langfuse v3 SDK sending each event in its own request (flushAt 1)'
     expect(listed.data[0]).toMatchObject({ id: trace.id });
     const summed = stored.observations.reduce((total: number, o: any) => total + o.costDetails.total, 0);
     expect(listed.data[0]!.totalCost).toBeCloseTo(summed, 10);
+  });
+});
+
+describe('the langfuse v3 SDK with project keys', () => {
+  let keyed: KeyedCollector;
+  beforeAll(async () => {
+    keyed = await startKeyedCollector(['shop', 'support']);
+  });
+  afterAll(() => keyed?.close());
+
+  it("stores what it sends in its key's project only, and a wrong key stores nothing", async () => {
+    const send = async (key: ProjectKey, name: string) => {
+      const langfuse = new Langfuse({ publicKey: key.publicKey, secretKey: key.secretKey, baseUrl: keyed.collector.url, flushInterval: 0, fetchRetryCount: 0 });
+      const trace = langfuse.trace({ name });
+      trace.span({ name: `${name}-step` }).end();
+      await langfuse.flushAsync();
+      await langfuse.shutdownAsync();
+      return trace.id;
+    };
+    const shopTrace = await send(keyed.keys.shop!, 'shop-checkout');
+    const wrongKeyTrace = await send({ ...keyed.keys.shop!, secretKey: 'sk-lf-wrong' }, 'never-stored');
+
+    const read = (key: ProjectKey, traceId: string) => fetch(`${keyed.collector.url}/api/public/traces/${traceId}`, { headers: basicAuth(key) });
+    const stored = await read(keyed.keys.shop!, shopTrace);
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toMatchObject({ name: 'shop-checkout', observations: [{ name: 'shop-checkout-step' }] });
+    expect((await read(keyed.keys.support!, shopTrace)).status).toBe(404);
+    expect((await read(keyed.keys.shop!, wrongKeyTrace)).status).toBe(404);
   });
 });
