@@ -7,8 +7,10 @@
 import pino, { type Logger } from 'pino';
 import { resolve } from 'node:path';
 import type { CollectorConfig } from '../config/collector-config.js';
-import { loadPricingTable } from '../config/pricing.js';
+import { loadPricingFile } from '../config/pricing.js';
 import { createPriceCatalog } from './pricing/price-catalog.js';
+import { loadModelCatalog } from './pricing/genai-prices.js';
+import { describeCatalogVersion } from './pricing/model-catalog.js';
 import { openSqliteStore } from './store/sqlite/store.js';
 import { createWriteQueue } from './write-queue.js';
 import { createPipeline } from './pipeline.js';
@@ -48,7 +50,8 @@ export async function startCollector(
   config: Readonly<CollectorConfig>,
   logger: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningCollector> {
-  const table = loadPricingTable({ userPricingFile: config.pricingFile });
+  const filePrices = config.pricingFile === undefined ? [] : loadPricingFile(config.pricingFile);
+  const catalog = await loadModelCatalog();
   const masker = createMasker(loadMaskRules(config.maskDetectors, config.maskFile));
   for (const warning of config.ignoredSettings) logger.warn(warning);
   const store = await openStore(config, logger);
@@ -71,13 +74,23 @@ export async function startCollector(
   }
   const keys = keyStore;
   const { access } = accessControl;
-  const prices = await createPriceCatalog({ table, store });
+  const prices = await createPriceCatalog({ filePrices, catalog, store });
+  const catalogModels = catalog.providers.reduce((sum, provider) => sum + provider.models.length, 0);
+  logger.info(
+    { catalog: catalog.version, providers: catalog.providers.length, models: catalogModels },
+    `Model prices: ${describeCatalogVersion(catalog.version)} (${catalogModels} models from ${catalog.providers.length} providers)` +
+      (config.pricingFile === undefined ? '' : `, after ${filePrices.length} from ${config.pricingFile}`),
+  );
   const metrics = createCollectorMetrics({
     queuedSpans: () => queue.queuedSpans,
     databaseSizeBytes: () => store.databaseSizeBytes(),
     maskedValues: () => masker.counts(),
   });
-  const queue = createWriteQueue({ store: meterWrites(store, metrics), maxQueuedSpans: config.maxQueuedSpans });
+  const queue = createWriteQueue({
+    store: meterWrites(store, metrics),
+    maxQueuedSpans: config.maxQueuedSpans,
+    maxConcurrentWrites: concurrentWrites(config),
+  });
   const pipeline = meterPipeline(createPipeline({ queue, prices, masker }), metrics);
   const { maxAttributeBytes } = config;
   const admission = createAdmission({ maxQueueDelayMs: config.maxQueueDelayMs });
@@ -175,6 +188,15 @@ async function openStore(config: Readonly<CollectorConfig>, logger: Logger): Pro
     cacheMiB: config.dbCacheMiB,
     onUpkeepFailure: (error) => logger.warn({ err: error }, error.message),
   });
+}
+
+/**
+ * Group commits at once: SQLite has one writer; on PostgreSQL two, so that the server writes one
+ * group while the collector prepares the next (measured with bench:ingest --store postgres),
+ * leaving a pooled connection to the REST API.
+ */
+function concurrentWrites(config: Readonly<CollectorConfig>): number {
+  return config.dbEngine === 'postgres' ? Math.max(1, Math.min(2, config.dbPoolSize - 1)) : 1;
 }
 
 /** After the store's open, which prepared the database: its own connection (store/sqlite/keys.ts) or small pool. */

@@ -60,6 +60,12 @@ export interface Observation {
   statusMessage: string | null;
   version: string | null;
   model: string | null;
+  /**
+   * Who serves the model, as the span names it (`openai`, `aws.bedrock`, `azure.ai.openai`,
+   * `openai.chat`, ...): picks among the catalog's models of the same name. Read for pricing only;
+   * the attribute itself stays in the stored attributes.
+   */
+  modelProvider: string | null;
   modelParameters: Record<string, JsonValue> | null;
   input: JsonValue | null;
   output: JsonValue | null;

@@ -7,7 +7,7 @@
 import type { DecodedTraces, RefusedSpan } from './decode/span.js';
 import type { MappedSpan } from './model.js';
 import type { WriteQueue } from './write-queue.js';
-import type { PriceIndex, PriceIndexes } from './pricing/cost.js';
+import type { PriceIndex, PriceIndexes } from './pricing/price-index.js';
 import { applyCost } from './pricing/cost.js';
 import { mapSpan } from './mapping/map-span.js';
 import type { DecodedLogs, RefusedLogRecord } from './decode/log-record.js';

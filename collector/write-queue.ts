@@ -18,6 +18,12 @@ export interface WriteQueueOptions {
    * instead of exporters timing out behind one long commit.
    */
   maxSpansPerCommit?: number;
+  /**
+   * Groups being written at once; default 1. SQLite has one writer, so 1. On PostgreSQL a second
+   * group's transaction runs on the server while this process prepares the next, so the
+   * collector's CPU and the database's overlap instead of taking turns.
+   */
+  maxConcurrentWrites?: number;
 }
 
 export interface WriteQueue {
@@ -37,16 +43,20 @@ interface Waiting {
 
 export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
   const maxSpansPerCommit = options.maxSpansPerCommit ?? 4_096;
+  const maxConcurrentWrites = options.maxConcurrentWrites ?? 1;
   const waiting: Waiting[] = [];
   let queuedSpans = 0;
-  let writing: Promise<void> | null = null;
+  const writing = new Set<Promise<void>>();
 
+  /** Starts a group's write when one is waiting and fewer than maxConcurrentWrites are running. */
   function schedule(): void {
-    if (writing !== null || waiting.length === 0) return;
-    writing = new Promise<void>((resolve) => setImmediate(resolve)).then(writeNextGroup).finally(() => {
-      writing = null;
+    if (writing.size >= maxConcurrentWrites || waiting.length === 0) return;
+    // One turn of the event loop first, for the requests that arrived meanwhile to join the group.
+    const write: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve)).then(writeNextGroup).finally(() => {
+      writing.delete(write);
       schedule();
     });
+    writing.add(write);
   }
 
   async function writeNextGroup(): Promise<void> {
@@ -57,6 +67,8 @@ export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
       group.push(next);
       groupSpans += next.spanCount;
     }
+    // Another write started in the same turn may have taken everything.
+    if (group.length === 0) return;
     queuedSpans -= groupSpans;
     try {
       const outcomes = await options.store.writeBatches(group.map((entry) => entry.batch));
@@ -86,9 +98,9 @@ export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
       });
     },
     async drain() {
-      while (writing !== null || waiting.length > 0) {
+      while (writing.size > 0 || waiting.length > 0) {
         schedule();
-        await writing;
+        await Promise.all(writing);
       }
     },
     get queuedSpans() {

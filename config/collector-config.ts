@@ -59,7 +59,7 @@ export interface CollectorConfig {
   maskDetectors: readonly DetectorName[];
   /** SPANLITE_MASK_FILE: a JSON file of custom masking rules (collector/masking/mask-rules.ts). */
   maskFile: string | undefined;
-  /** SPANLITE_PRICING_FILE: a JSON price table that adds to / overrides the default one. */
+  /** SPANLITE_PRICING_FILE: a JSON file of model prices tried before the model catalog's. */
   pricingFile: string | undefined;
   /** SPANLITE_LOG_LEVEL, default info. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

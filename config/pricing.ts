@@ -1,18 +1,17 @@
 /**
- * The model pricing table: the shipped defaults (`config/model-prices.json`) merged with an
- * optional user pricing file of the same format, validated once at start-up.
+ * Model price types, and the user pricing file (SPANLITE_PRICING_FILE) validated once at start-up.
+ * The default prices come from the model catalog package (collector/pricing/genai-prices.ts),
+ * converted to these same types.
  *
- * Matching contract, relied on by the cost stage's price index:
+ * Pricing file contract, relied on by the cost stage's price index:
  * - `matchPattern` is a JavaScript regular expression source, matched case-insensitively against
  *   the whole model name (it is wrapped in `^(?:...)$`, so anchors in the source are optional).
- * - Default patterns are mutually exclusive: no model name matches two default entries (a test
- *   checks this against real names), so the order of the defaults does not matter.
- * - User entries come before all defaults, in file order; the first user entry that matches wins.
- *   A user entry with the same `id` or `modelName` as a default removes that default.
+ * - `startDate` (optional, ISO 8601 date or date-time, UTC when no offset is given) is when the
+ *   price takes effect: a span that started before it is priced by another entry.
+ * - File entries are matched before the catalog's, the latest start date first, then in file order.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** Prices in USD per single token, one per usage bucket. */
 export interface TokenPrices {
@@ -45,13 +44,26 @@ export interface ModelPrice {
   prices: TokenPrices;
   /** Sorted by `whenInputTokensAbove`, ascending; empty when the model has one price. */
   tiers: readonly PriceTier[];
-  /** Where the entry came from: user entries are matched before defaults. */
+  /** When the price takes effect, unix milliseconds; null: in force for spans of any date. */
+  startDateMs: number | null;
+  /**
+   * The part of each UTC day the price applies in (the catalog's peak and off-peak prices, e.g.
+   * DeepSeek's); null: all day.
+   */
+  dailyWindow: DailyWindow | null;
+  /** The catalog's provider id for a catalog price; null for the pricing file and custom prices. */
+  provider: string | null;
+  /** Where the entry came from: `default` from the model catalog, `user` from the pricing file or the API. */
   source: 'default' | 'user';
 }
 
-export interface LoadPricingOptions {
-  /** Path of a user pricing file (same format as the default table). Default: none. */
-  userPricingFile?: string;
+/** A span of each UTC day, as the catalog gives it (`00:30:00Z`); it may wrap past midnight. */
+export interface DailyWindow {
+  start: string;
+  end: string;
+  /** Seconds after UTC midnight: from `startSecond` (included) to `endSecond` (excluded). */
+  startSecond: number;
+  endSecond: number;
 }
 
 /** A pricing file that cannot be used; `problems` lists every one found. */
@@ -68,34 +80,11 @@ export class PricingFileError extends Error {
 }
 
 /**
- * Where the default table sits relative to this module: beside it when running from source
- * (`config/pricing.ts`), two levels up from the compiled `dist/config/pricing.js` (the package
- * ships `config/model-prices.json` next to `dist/`, see package.json `files`).
+ * The entries of a pricing file, in file order. Throws a {@link PricingFileError} listing every
+ * problem when the file is invalid.
  */
-const DEFAULT_TABLE_CANDIDATES = ['./model-prices.json', '../../config/model-prices.json'] as const;
-
-/** Absolute path of the default pricing table for a module at `moduleUrl` (default: this one). */
-export function resolveDefaultPricingFile(moduleUrl: string | URL = import.meta.url): string {
-  const tried = DEFAULT_TABLE_CANDIDATES.map((candidate) => fileURLToPath(new URL(candidate, moduleUrl)));
-  const found = tried.find((path) => existsSync(path));
-  if (found === undefined) {
-    throw new Error(`Default pricing table not found: expected one of ${tried.join(', ')}`);
-  }
-  return found;
-}
-
-/**
- * The merged pricing table: user entries first (file order), then the defaults they do not
- * replace. Throws a {@link PricingFileError} listing every problem if either file is invalid.
- */
-export function loadPricingTable(options: LoadPricingOptions = {}): ModelPrice[] {
-  const defaults = readPricingFile(resolveDefaultPricingFile(), 'default');
-  if (options.userPricingFile === undefined) return defaults;
-  const user = readPricingFile(resolve(options.userPricingFile), 'user');
-  const replacedIds = new Set(user.map((entry) => entry.id));
-  const replacedNames = new Set(user.map((entry) => entry.modelName));
-  const kept = defaults.filter((entry) => !replacedIds.has(entry.id) && !replacedNames.has(entry.modelName));
-  return [...user, ...kept];
+export function loadPricingFile(path: string): ModelPrice[] {
+  return readPricingFile(resolve(path), 'user');
 }
 
 function readPricingFile(file: string, source: ModelPrice['source']): ModelPrice[] {
@@ -117,7 +106,7 @@ function readPricingFile(file: string, source: ModelPrice['source']): ModelPrice
   return models;
 }
 
-const ENTRY_KEYS = new Set(['id', 'modelName', 'matchPattern', 'prices', 'tiers', '$comment']);
+const ENTRY_KEYS = new Set(['id', 'modelName', 'matchPattern', 'startDate', 'prices', 'tiers', '$comment']);
 const TIER_KEYS = new Set(['name', 'whenInputTokensAbove', 'prices', '$comment']);
 const REQUIRED_PRICE_KEYS = ['input', 'output'] as const;
 const OPTIONAL_PRICE_KEYS = ['cachedInput', 'cacheWrite', 'reasoning'] as const;
@@ -167,9 +156,10 @@ function parseEntry(raw: unknown, source: ModelPrice['source'], label: string, p
   const pattern = matchPattern === null ? null : compilePattern(matchPattern, `${label}: matchPattern`, problems);
   const prices = parsePrices(raw.prices, `${label}: prices`, problems);
   const tiers = parseTiers(raw.tiers, `${label}: tiers`, problems);
+  const startDateMs = raw.startDate === undefined ? null : parseStartDate(raw.startDate, `${label}: startDate`, problems);
   if (problems.length > before || id === null || modelName === null || matchPattern === null) return null;
   if (pattern === null || prices === null || tiers === null) return null;
-  return Object.freeze({ id, modelName, matchPattern, pattern, prices, tiers, source });
+  return Object.freeze({ id, modelName, matchPattern, pattern, prices, tiers, startDateMs, dailyWindow: null, provider: null, source });
 }
 
 function compilePattern(source: string, field: string, problems: Problems): RegExp | null {
@@ -179,6 +169,27 @@ function compilePattern(source: string, field: string, problems: Problems): RegE
     problems.push(`${field}: expected a JavaScript regular expression (got ${JSON.stringify(source)}: ${(error as Error).message})`);
     return null;
   }
+}
+
+/**
+ * An ISO 8601 date (`2025-06-01`, midnight UTC) or date-time (`2025-06-01T12:00:00Z`, with `Z` or
+ * an offset) as unix milliseconds; null when it is not one.
+ */
+export function parseIsoDate(value: string): number | null {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.exec(value);
+  if (parts === null) return null;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  // Date.parse rolls 2025-02-30 over into March: the calendar date must exist as written.
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function parseStartDate(raw: unknown, field: string, problems: Problems): number | null {
+  const ms = typeof raw === 'string' ? parseIsoDate(raw) : null;
+  if (ms === null) problems.push(`${field}: expected an ISO 8601 date or date-time, e.g. "2025-06-01" (got ${describe(raw)})`);
+  return ms;
 }
 
 function parsePrices(raw: unknown, field: string, problems: Problems): TokenPrices | null {

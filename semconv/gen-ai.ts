@@ -47,6 +47,15 @@ export const GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
 export const GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments';
 export const GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
 
+/** Retrieval spans: the query in, the documents out (JSON array of `{ id, score, content? }`). */
+export const GEN_AI_RETRIEVAL_QUERY_TEXT = 'gen_ai.retrieval.query.text';
+export const GEN_AI_RETRIEVAL_DOCUMENTS = 'gen_ai.retrieval.documents';
+/** The vector store, knowledge base or collection a retrieval read (kept in `attributes`). */
+export const GEN_AI_DATA_SOURCE_ID = 'gen_ai.data_source.id';
+/** Memory spans: the search query, and the records stored or retrieved (JSON array). */
+export const GEN_AI_MEMORY_QUERY_TEXT = 'gen_ai.memory.query.text';
+export const GEN_AI_MEMORY_RECORDS = 'gen_ai.memory.records';
+
 /**
  * Span events of semconv <= 1.27 (still sent by OpenLit): the prompt and the completion in a
  * `gen_ai.prompt` / `gen_ai.completion` event attribute.
@@ -54,15 +63,28 @@ export const GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
 export const GEN_AI_CONTENT_PROMPT_EVENT = 'gen_ai.content.prompt';
 export const GEN_AI_CONTENT_COMPLETION_EVENT = 'gen_ai.content.completion';
 
-/** `gen_ai.operation.name` values. */
+/**
+ * `gen_ai.operation.name` well-known values, as listed by the GenAI semantic conventions
+ * (open-telemetry/semantic-conventions-genai, docs/gen-ai/gen-ai-spans.md, 2026).
+ */
 export const GenAiOperation = {
   CHAT: 'chat',
   TEXT_COMPLETION: 'text_completion',
   GENERATE_CONTENT: 'generate_content',
   EMBEDDINGS: 'embeddings',
+  RETRIEVAL: 'retrieval',
   EXECUTE_TOOL: 'execute_tool',
   CREATE_AGENT: 'create_agent',
   INVOKE_AGENT: 'invoke_agent',
+  INVOKE_WORKFLOW: 'invoke_workflow',
+  PLAN: 'plan',
+  CREATE_MEMORY_STORE: 'create_memory_store',
+  DELETE_MEMORY_STORE: 'delete_memory_store',
+  CREATE_MEMORY: 'create_memory',
+  UPDATE_MEMORY: 'update_memory',
+  UPSERT_MEMORY: 'upsert_memory',
+  SEARCH_MEMORY: 'search_memory',
+  DELETE_MEMORY: 'delete_memory',
 } as const;
 
 /** Evaluation results travel as span events (or log events) with this name. */

@@ -20,6 +20,11 @@ export const LLM_RESPONSE_MODEL_NAME = 'llm.response.model_name';
 export const EMBEDDING_MODEL_NAME = 'embedding.model_name';
 export const RERANKER_MODEL_NAME = 'reranker.model_name';
 
+/** Who serves the model (`openai`, `azure`, `aws`, `google`, ...): the hosting provider. */
+export const LLM_PROVIDER = 'llm.provider';
+/** The model's family / API (`openai`, `anthropic`, `mistralai`, `vertexai`, ...). */
+export const LLM_SYSTEM = 'llm.system';
+
 /** JSON object of request parameters; newer instrumentations also flatten it (prefix form). */
 export const LLM_INVOCATION_PARAMETERS = 'llm.invocation_parameters';
 export const LLM_INVOCATION_PARAMETERS_PREFIX = `${LLM_INVOCATION_PARAMETERS}.`;

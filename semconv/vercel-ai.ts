@@ -16,6 +16,8 @@ export const AI_TELEMETRY_METADATA_TAGS = `${AI_TELEMETRY_METADATA_PREFIX}tags`;
 export const AI_SETTINGS_PREFIX = 'ai.settings.';
 
 export const AI_MODEL_ID = 'ai.model.id';
+/** The provider and its API, `<provider>.<api>`: `openai.chat`, `amazon-bedrock`, `google.vertex.chat`. */
+export const AI_MODEL_PROVIDER = 'ai.model.provider';
 /** The model the provider answered with (ai >= 4). */
 export const AI_RESPONSE_MODEL = 'ai.response.model';
 

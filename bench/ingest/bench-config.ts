@@ -1,10 +1,19 @@
 /**
- * Benchmark settings, read from the environment once and validated (every problem listed).
+ * Benchmark settings, read from the environment (and `--store` from the command line) once and
+ * validated (every problem listed).
  */
 
 import { envReader } from '../../config/env-reader.js';
+import { readStoreOption, type BenchStore } from '../store-option.js';
+import { DETECTOR_NAMES } from '../../collector/masking/detectors.js';
 
 export interface BenchConfig {
+  /**
+   * `--store sqlite|postgres`, else BENCH_STORE, default sqlite. postgres: rounds of the SQLite
+   * collector (the baseline), then collectors on a throwaway PostgreSQL server, one and two
+   * processes; no baseline server and no large-database phase.
+   */
+  store: BenchStore;
   /** BENCH_SECONDS, default 15: measured seconds per round. */
   seconds: number;
   /** BENCH_WARMUP_SECONDS, default 2: sent before each measured window, not measured. */
@@ -37,12 +46,21 @@ export interface BenchConfig {
   keepDir: boolean;
   /** BENCH_RESULT_FILE: also write the JSON result there. */
   resultFile: string | undefined;
+  /**
+   * BENCH_MASK: masking detectors (SPANLITE_MASK's names, or `all`); each empty-database round
+   * then also measures the collector with them on. Default none.
+   */
+  mask: string | undefined;
 }
 
-export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<BenchConfig> {
+export function loadBenchConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): Readonly<BenchConfig> {
   const { problems, integer, oneOf, flag } = envReader(env);
 
   const config: BenchConfig = {
+    store: readStoreOption(argv, env, problems),
     seconds: integer('BENCH_SECONDS', 15, 1, 3600),
     warmupSeconds: integer('BENCH_WARMUP_SECONDS', 2, 0, 600),
     rounds: integer('BENCH_ROUNDS', 3, 1, 20),
@@ -59,6 +77,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): Readonly<
     cpuProfileDir: env.BENCH_CPU_PROF || undefined,
     keepDir: flag('BENCH_KEEP_DIR', false),
     resultFile: env.BENCH_RESULT_FILE || undefined,
+    mask: env.BENCH_MASK?.trim().toLowerCase() === 'all' ? DETECTOR_NAMES.join(',') : env.BENCH_MASK || undefined,
   };
   if (problems.length > 0) throw new Error(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
   return Object.freeze(config);

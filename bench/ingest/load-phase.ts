@@ -1,20 +1,28 @@
 /**
- * One measured load phase against a running server: fork a sender, wait until its payloads are
- * ready, sample the server's RSS and CPU while it sends, then (optionally) read everything back.
+ * One measured load phase against running servers (one, or several collectors sharing a
+ * PostgreSQL database): fork a sender, wait until its payloads are ready, sample the servers'
+ * RSS and CPU (and the database server's CPU) while it sends, then (optionally) read everything
+ * back.
  */
 import type { SendCommand, SendResult } from './sender.js';
 import type { LatencySummary } from './stats.js';
-import { sampleProcess, waitUntilQuiet } from './proc-sampler.js';
+import { sampleCpu, sampleProcesses, waitUntilQuiet, type CpuReader } from './proc-sampler.js';
+import type { BenchStore } from '../store-option.js';
 import { startSender, type ServerProcess } from './processes.js';
 import { verifyTraces, type VerifyResult } from './verify.js';
 import type { StorageFigures } from './storage.js';
 import { SCORES_PER_TRACE, SPANS_PER_TRACE } from './payload.js';
 
-export type ServerKind = 'baseline' | 'collector';
+/** `collector+mask`: the collector with BENCH_MASK's masking detectors on. */
+export type ServerKind = 'baseline' | 'collector' | 'collector+mask';
 
 export interface PhaseResult {
   label: string;
   server: ServerKind;
+  /** Where the servers stored the spans. */
+  store: BenchStore;
+  /** Server processes that shared the load (collectors on one PostgreSQL database). */
+  serverProcesses: number;
   /** Spans already stored when the phase started. */
   storedSpansBefore: number;
   /** Seconds waited for the server to go idle before sending; `settled` false if it never did. */
@@ -22,9 +30,14 @@ export interface PhaseResult {
   settled: boolean;
   spansPerSecond: number;
   latency: LatencySummary;
+  /** Peak of the server processes' summed RSS. */
   peakRssMiB: number;
-  /** Server CPU seconds per wall second during the phase (2.0 = both cores busy). */
+  /** Server CPU seconds per wall second during the phase (2.0 = both cores busy), processes summed. */
   serverCpuCores: number;
+  /** The database server's CPU (PostgreSQL: postmaster and children), like serverCpuCores; null for SQLite (in process). */
+  databaseCpuCores: number | null;
+  /** Database server CPU milliseconds per 1000 accepted spans; null for SQLite. */
+  databaseCpuMsPer1kSpans: number | null;
   /** The sender process's CPU seconds per wall second (it shares the cores with the server). */
   clientCpuCores: number;
   /**
@@ -54,28 +67,43 @@ export interface PhaseResult {
 export interface LoadPhaseOptions {
   label: string;
   kind: ServerKind;
-  server: ServerProcess;
+  /** The servers the sender spreads its connections over. */
+  servers: readonly ServerProcess[];
+  /** Default sqlite. */
+  store?: BenchStore;
+  /** CPU of the database server the servers share (a PostgreSQL process tree), when there is one. */
+  databaseCpu?: CpuReader;
   senderScript: string;
-  command: Omit<SendCommand, 'url'>;
+  command: Omit<SendCommand, 'urls'>;
   storedSpansBefore: number;
   /** Read back the sender's reported trace ids (collector only); maxTraces 0 = all. */
   verify: { maxTraces: number; maxSeconds: number } | null;
 }
 
 export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: PhaseResult; sent: SendResult }> {
-  const command: SendCommand = { ...options.command, url: `${options.server.baseUrl}/v1/traces` };
+  const { servers } = options;
+  const command: SendCommand = { ...options.command, urls: servers.map((server) => `${server.baseUrl}/v1/traces`) };
   const sender = startSender(options.senderScript, command);
   await sender.ready;
-  const settle = await waitUntilQuiet(options.server.pid, { belowCores: 0.1, maxMs: 120_000 });
-  const sampler = sampleProcess(options.server.pid);
+  const quietTargets = [...servers.map((server) => server.pid), ...(options.databaseCpu ? [options.databaseCpu] : [])];
+  const settle = { seconds: 0, quiet: true };
+  for (const target of quietTargets) {
+    const waited = await waitUntilQuiet(target, { belowCores: 0.1, maxMs: 120_000 });
+    settle.seconds += waited.seconds;
+    settle.quiet &&= waited.quiet;
+  }
+  const sampler = sampleProcesses(servers.map((server) => server.pid));
+  const databaseSampler = options.databaseCpu ? sampleCpu(options.databaseCpu) : null;
   const sent = await sender.go();
   const usage = sampler.stop();
+  const database = databaseSampler?.stop() ?? null;
+  const databaseCpuSeconds = database?.cpuSeconds ?? 0;
 
   let verify: VerifyResult | null = null;
   if (options.verify) {
     const ids = options.verify.maxTraces > 0 ? sample(sent.traceIds, options.verify.maxTraces) : sent.traceIds;
     verify = await verifyTraces({
-      baseUrl: options.server.baseUrl,
+      baseUrl: servers[0]!.baseUrl,
       traceIds: ids,
       spansPerTrace: SPANS_PER_TRACE,
       scoresPerTrace: SCORES_PER_TRACE,
@@ -87,6 +115,8 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: 
   const phase: PhaseResult = {
     label: options.label,
     server: options.kind,
+    store: options.store ?? 'sqlite',
+    serverProcesses: servers.length,
     storedSpansBefore: options.storedSpansBefore,
     settleSeconds: settle.seconds,
     settled: settle.quiet,
@@ -94,10 +124,12 @@ export async function runLoadPhase(options: LoadPhaseOptions): Promise<{ phase: 
     latency: sent.latency,
     peakRssMiB: usage.peakRssMiB,
     serverCpuCores: usage.wallSeconds > 0 ? usage.cpuSeconds / usage.wallSeconds : 0,
+    databaseCpuCores: database === null ? null : database.wallSeconds > 0 ? database.cpuSeconds / database.wallSeconds : 0,
+    databaseCpuMsPer1kSpans: database === null ? null : sent.acceptedSpans > 0 ? (database.cpuSeconds * 1000 * 1000) / sent.acceptedSpans : 0,
     clientCpuCores: sent.wallSeconds > 0 ? sent.clientCpuSeconds / sent.wallSeconds : 0,
     otherCpuCores:
       usage.wallSeconds > 0
-        ? Math.max(0, usage.machineBusySeconds - usage.cpuSeconds - sent.clientCpuSeconds) / usage.wallSeconds
+        ? Math.max(0, usage.machineBusySeconds - usage.cpuSeconds - databaseCpuSeconds - sent.clientCpuSeconds) / usage.wallSeconds
         : 0,
     serverCpuMsPer1kSpans: sent.acceptedSpans > 0 ? (usage.cpuSeconds * 1000 * 1000) / sent.acceptedSpans : 0,
     serverWrittenBytesPerSpan: sent.acceptedSpans > 0 ? (usage.writtenMiB * 1024 * 1024) / sent.acceptedSpans : 0,

@@ -14,6 +14,9 @@ export interface Figures {
   peakRssMiB: number;
   serverCpuCores: number;
   serverCpuMsPer1kSpans: number;
+  /** The database server's CPU (PostgreSQL); NaN for SQLite. */
+  databaseCpuCores: number;
+  databaseCpuMsPer1kSpans: number;
   serverWrittenBytesPerSpan: number;
   otherCpuCores: number;
   /** Bytes on disk per acknowledged span (PhaseResult.storage; NaN when no round measured it). */
@@ -40,6 +43,8 @@ export interface Summary {
   baseline: Figures;
   collectorEmpty: Figures;
   collectorLarge: Figures | null;
+  /** The collector with masking on (BENCH_MASK), on an empty database; null when not measured. */
+  collectorMasked: Figures | null;
   /** collectorEmpty / baseline spans/s. */
   speedup: number;
   /** collectorLarge / collectorEmpty spans/s. */
@@ -54,6 +59,8 @@ export interface Summary {
 export const TARGET_SPEEDUP = 1.2;
 export const TARGET_SPANS_PER_SECOND = 25_000;
 export const TARGET_LARGE_RETENTION = 0.6;
+/** Masking on (every detector) costs at most 15% of the spans/s. */
+export const TARGET_MASKED_SHARE = 0.85;
 
 export function figuresOf(phases: readonly PhaseResult[]): Figures {
   return {
@@ -64,6 +71,8 @@ export function figuresOf(phases: readonly PhaseResult[]): Figures {
     peakRssMiB: median(phases.map((p) => p.peakRssMiB)),
     serverCpuCores: median(phases.map((p) => p.serverCpuCores)),
     serverCpuMsPer1kSpans: median(phases.map((p) => p.serverCpuMsPer1kSpans)),
+    databaseCpuCores: median(phases.map((p) => p.databaseCpuCores)),
+    databaseCpuMsPer1kSpans: median(phases.map((p) => p.databaseCpuMsPer1kSpans)),
     serverWrittenBytesPerSpan: median(phases.map((p) => p.serverWrittenBytesPerSpan)),
     otherCpuCores: median(phases.map((p) => p.otherCpuCores)),
     diskBytesPerSpan: median(phases.map((p) => p.storage?.bytesPerSpan ?? null)),
@@ -82,6 +91,8 @@ export function summarise(
   const large = phases.filter((p) => p.server === 'collector' && p.storedSpansBefore > 0);
   const collectorEmpty = figuresOf(empty);
   const collectorLarge = large.length > 0 ? figuresOf(large) : null;
+  const masked = phases.filter((p) => p.server === 'collector+mask');
+  const collectorMasked = masked.length > 0 ? figuresOf(masked) : null;
   const speedup = collectorEmpty.spansPerSecond / baseline.spansPerSecond;
   const largeRetention = collectorLarge ? collectorLarge.spansPerSecond / collectorEmpty.spansPerSecond : null;
   const verified = [...phases.flatMap((p) => (p.verify ? [p.verify] : [])), ...extraChecks];
@@ -108,6 +119,14 @@ export function summarise(
       pass: largeRetention >= TARGET_LARGE_RETENTION,
     });
   }
+  if (collectorMasked) {
+    const kept = collectorMasked.spansPerSecond / collectorEmpty.spansPerSecond;
+    targets.push({
+      name: `masking on >= ${TARGET_MASKED_SHARE * 100}% of off spans/s`,
+      actual: `${(kept * 100).toFixed(0)}% (${formatInt(collectorMasked.spansPerSecond)} vs ${formatInt(collectorEmpty.spansPerSecond)}; CPU ms/1k ${collectorMasked.serverCpuMsPer1kSpans.toFixed(0)} vs ${collectorEmpty.serverCpuMsPer1kSpans.toFixed(0)})`,
+      pass: kept >= TARGET_MASKED_SHARE,
+    });
+  }
   targets.push({
     name: 'every accepted span readable (loss 0)',
     actual:
@@ -115,11 +134,13 @@ export function summarise(
       (tracesUnchecked > 0 ? ` (${formatInt(tracesUnchecked)} traces NOT VERIFIED: read failed or time limit)` : ''),
     pass: lostSpans === 0 && spansChecked > 0,
   });
-  return { baseline, collectorEmpty, collectorLarge, speedup, largeRetention, spansChecked, lostSpans, tracesUnchecked, targets };
+  return { baseline, collectorEmpty, collectorLarge, collectorMasked, speedup, largeRetention, spansChecked, lostSpans, tracesUnchecked, targets };
 }
 
+/** With a database server in some phase (PostgreSQL), its CPU gets two columns ('-' for SQLite). */
 export function formatPhaseTable(phases: readonly PhaseResult[]): string {
-  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', 'written/span', 'disk/span', 'disk/protobuf', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
+  const withDatabase = phases.some((p) => p.databaseCpuCores !== null);
+  const header = ['phase', 'spans/s', 'p50 ms', 'p99 ms', 'peak RSS', 'server CPU', 'CPU ms/1k', ...(withDatabase ? ['PG CPU', 'PG ms/1k'] : []), 'written/span', 'disk/span', 'disk/protobuf', 'sender CPU', 'other CPU', 'accepted', 'failed req', 'read-back'];
   const rows = phases.map((p) => [
     p.label,
     formatInt(p.spansPerSecond),
@@ -128,6 +149,9 @@ export function formatPhaseTable(phases: readonly PhaseResult[]): string {
     `${p.peakRssMiB.toFixed(0)} MiB`,
     `${p.serverCpuCores.toFixed(2)} cores`,
     p.serverCpuMsPer1kSpans.toFixed(0),
+    ...(withDatabase
+      ? [p.databaseCpuCores === null ? '-' : `${p.databaseCpuCores.toFixed(2)} cores`, p.databaseCpuMsPer1kSpans?.toFixed(0) ?? '-']
+      : []),
     `${(p.serverWrittenBytesPerSpan / 1024).toFixed(1)} KiB`,
     formatBytes(p.storage?.bytesPerSpan ?? Number.NaN),
     formatRatio(p.storage?.bytesPerProtobufByte ?? Number.NaN),
@@ -174,6 +198,7 @@ export function formatSummary(summary: Summary, largeNote: string): string {
       line('baseline (decode + 1 row/span)', summary.baseline),
       line('collector, empty database', summary.collectorEmpty),
       line(`collector, ${largeNote}`, summary.collectorLarge),
+      ...(summary.collectorMasked ? [line('collector, masking on (BENCH_MASK)', summary.collectorMasked)] : []),
     ],
   );
   const targets = table(
@@ -205,12 +230,12 @@ export function formatInt(value: number): string {
 }
 
 /** Whole bytes ('1,912 B'); '-' when there is no figure. */
-function formatBytes(value: number): string {
+export function formatBytes(value: number): string {
   return Number.isFinite(value) ? `${formatInt(value)} B` : '-';
 }
 
 /** A multiple with two decimals ('2.61x'); '-' when there is no figure. */
-function formatRatio(value: number): string {
+export function formatRatio(value: number): string {
   return Number.isFinite(value) ? `${value.toFixed(2)}x` : '-';
 }
 

@@ -15,7 +15,7 @@ import { formatCount, formatInt, formatMs, type FillResult } from './report.js';
 import { removeDatabase, SCRIPTS, startTarget, STOP_GRACE_MS, type Context } from './servers.js';
 import { databaseFileBytes, databasePageBytes, describeStorage, storageFigures, type StorageFigures } from './storage.js';
 
-function measuredCommand(config: Readonly<BenchConfig>, collectIds: boolean): Omit<SendCommand, 'url'> {
+export function measuredCommand(config: Readonly<BenchConfig>, collectIds: boolean): Omit<SendCommand, 'urls'> {
   return {
     concurrency: config.concurrency,
     tracesPerBatch: config.tracesPerBatch,
@@ -38,12 +38,12 @@ export async function emptyDatabaseRound(context: Context, kind: ServerKind, rou
     ({ phase } = await runLoadPhase({
       label: `r${round} ${kind}`,
       kind,
-      server,
+      servers: [server],
       senderScript: SCRIPTS.sender,
-      command: measuredCommand(context.config, kind === 'collector'),
+      command: measuredCommand(context.config, kind !== 'baseline'),
       storedSpansBefore: 0,
       verify:
-        kind === 'collector'
+        kind !== 'baseline'
           ? { maxTraces: context.config.verifyMaxTraces, maxSeconds: context.config.verifyMaxSeconds }
           : null,
     }));
@@ -78,7 +78,7 @@ async function stopAndRemove(context: Context, server: ServerProcess, dbFile: st
   return { clean: outcome === CLEAN_EXIT, databaseBytes };
 }
 
-function describePhase(phase: PhaseResult): string {
+export function describePhase(phase: PhaseResult): string {
   const failures = Object.entries(phase.failures).map(([status, count]) => `${count}x ${status}`).join(', ');
   const verify = phase.verify ? `; ${describeReadBack(phase.verify)}` : '';
   return (
@@ -142,7 +142,7 @@ async function fillThenMeasure(
   const emptyBytes = await restingPageBytes(server, dbFile);
   context.log(`  filling to ${formatInt(config.largeSpans)} spans (${config.fillConcurrency} requests in flight, at most ${config.fillMaxSeconds} s)...`);
   const filler = startSender(SCRIPTS.sender, {
-    url: `${server.baseUrl}/v1/traces`,
+    urls: [`${server.baseUrl}/v1/traces`],
     concurrency: config.fillConcurrency,
     tracesPerBatch: config.tracesPerBatch,
     templatesPerConnection: 2,
@@ -188,7 +188,7 @@ async function fillThenMeasure(
     const { phase } = await runLoadPhase({
       label: `r${round} collector @${formatCount(stored)}`,
       kind: 'collector',
-      server,
+      servers: [server],
       senderScript: SCRIPTS.sender,
       command: measuredCommand(config, true),
       storedSpansBefore: stored,

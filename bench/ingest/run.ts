@@ -8,6 +8,9 @@
  *    fast as they can, then measured for the same rounds.
  * Each phase also reports the disk its acknowledged spans take, per span and per protobuf byte
  * received (storage.ts). Settings: see bench-config.ts. Prints tables, then the result as JSON.
+ *
+ * With `--store postgres` (postgres-rounds.ts): rounds of (SQLite collector, PostgreSQL with one
+ * collector, PostgreSQL with two), the PostgreSQL server's CPU measured beside the collectors'.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -20,6 +23,9 @@ import { contentionWarning, formatCount, formatInt, formatPhaseTable, formatSumm
 import { readMachineBusySeconds } from './proc-sampler.js';
 import type { Context } from './servers.js';
 import { emptyDatabaseRound, largeDatabaseRounds, type LargeOutcome } from './rounds.js';
+import { postgresDurability, postgresRound } from './postgres-rounds.js';
+import { formatPostgresSummary, summarisePostgres } from './postgres-report.js';
+import { startPostgres } from '../postgres/throwaway-server.js';
 
 async function main(): Promise<number> {
   const config = loadBenchConfig();
@@ -48,7 +54,7 @@ async function main(): Promise<number> {
       `${(template.body.length / 1024).toFixed(0)} KiB/request; ${config.concurrency} requests in flight from a separate sender process`,
   );
   log(
-    `  SQLite synchronous=${config.dbSync.toUpperCase()} (WAL) for both servers; ${config.rounds} rounds x ` +
+    `  SQLite synchronous=${config.dbSync.toUpperCase()} (WAL) for the SQLite servers; ${config.rounds} rounds x ` +
       `(${config.warmupSeconds} s warm-up + ${config.seconds} s measured); temp dir ${dir}` +
       (config.cpuProfileDir ? `; collector CPU profiles -> ${config.cpuProfileDir}` : ''),
   );
@@ -58,12 +64,23 @@ async function main(): Promise<number> {
   const idleLoad = readMachineBusySeconds() - busyBefore;
   log(`  machine load before start: ${idleLoad.toFixed(2)} cores busy${idleLoad > 0.25 ? ' -- NOT QUIET, figures will be low' : ''}`);
 
+  if (config.store === 'postgres') {
+    try {
+      return await postgresComparison(context, { machine, spansPerBatch, bytesPerBatch: template.body.length });
+    } catch (error) {
+      killAllChildren();
+      console.error(`server logs kept in ${dir}`);
+      throw error;
+    }
+  }
+
   try {
     const phases: PhaseResult[] = [];
     log('\nEmpty databases (fresh file per phase):');
     for (let round = 1; round <= config.rounds; round++) {
       phases.push(await emptyDatabaseRound(context, 'baseline', round));
       phases.push(await emptyDatabaseRound(context, 'collector', round));
+      if (config.mask) phases.push(await emptyDatabaseRound(context, 'collector+mask', round));
     }
 
     let large: LargeOutcome | null = null;
@@ -107,6 +124,47 @@ async function main(): Promise<number> {
     killAllChildren(); // databases are removed phase by phase; the server logs stay for diagnosis
     console.error(`server logs kept in ${dir}`);
     throw error;
+  }
+}
+
+/** `--store postgres`: the SQLite collector, then PostgreSQL with one and two collectors, per round. */
+async function postgresComparison(
+  context: Context,
+  run: { machine: Record<string, unknown>; spansPerBatch: number; bytesPerBatch: number },
+): Promise<number> {
+  const { config, log } = context;
+  const durability = postgresDurability(config.dbSync);
+  const server = await startPostgres({ durability });
+  try {
+    log(
+      `  PostgreSQL: throwaway server on port ${server.port}, ${durability === 'full' ? 'synchronous_commit on' : 'synchronous_commit off'} ` +
+        `(as SQLite synchronous=${config.dbSync.toUpperCase()}), defaults otherwise; collectors with SPANLITE_DB_POOL default`,
+    );
+    const phases: PhaseResult[] = [];
+    log('\nEmpty databases (fresh SQLite file or PostgreSQL database per phase):');
+    for (let round = 1; round <= config.rounds; round++) {
+      phases.push(await emptyDatabaseRound(context, 'collector', round));
+      phases.push(await postgresRound(context, server, 1, round));
+      phases.push(await postgresRound(context, server, 2, round));
+    }
+    const summary = summarisePostgres(phases);
+    log('\nAll phases:');
+    log(formatPhaseTable(phases));
+    log('');
+    log(formatPostgresSummary(summary));
+    const warning = contentionWarning(phases);
+    if (warning) log(`\n${warning}`);
+    log('\n(no baseline server and no large-database phase with --store postgres: the SQLite collector is the baseline)');
+    const result = { ...run, settings: { ...config, spansPerBatch: run.spansPerBatch, bytesPerBatch: run.bytesPerBatch }, phases, summary };
+    const json = JSON.stringify(result, null, 2);
+    log('\nResult (JSON):');
+    log(json);
+    if (config.resultFile) writeFileSync(config.resultFile, json + '\n');
+    killAllChildren();
+    if (!config.keepDir) rmSync(context.dir, { recursive: true, force: true });
+    return summary.lostSpans === 0 && summary.spansChecked > 0 ? 0 : 1;
+  } finally {
+    await server.stop();
   }
 }
 

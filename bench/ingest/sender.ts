@@ -12,8 +12,11 @@ import { buildBatchTemplate, stampBatch, stampEntropyBytes, type BatchTemplate }
 import { summariseLatencies, type LatencySummary } from './stats.js';
 
 export interface SendCommand {
-  /** Full URL of the traces endpoint, e.g. http://127.0.0.1:4318/v1/traces */
-  url: string;
+  /**
+   * Full URLs of the traces endpoints, e.g. http://127.0.0.1:4318/v1/traces: one per collector,
+   * connection n sending to urls[n % urls.length].
+   */
+  urls: readonly string[];
   concurrency: number;
   tracesPerBatch: number;
   /** Distinct templates each connection cycles through. */
@@ -121,7 +124,7 @@ function prepareTemplates(command: SendCommand): BatchTemplate[][] {
 }
 
 async function send(command: SendCommand, templatesByConnection: BatchTemplate[][]): Promise<SendResult> {
-  const url = new URL(command.url);
+  const urls = command.urls.map((url) => new URL(url));
   const agent = new Agent({ keepAlive: true, maxSockets: command.concurrency });
   const startedAt = performance.now();
   const cpuAtStart = process.cpuUsage();
@@ -148,6 +151,7 @@ async function send(command: SendCommand, templatesByConnection: BatchTemplate[]
   };
 
   const connection = async (connectionIndex: number): Promise<void> => {
+    const url = urls[connectionIndex % urls.length]!;
     // Each connection owns its bodies: one is stamped only while no request is sending it.
     const templates = templatesByConnection[connectionIndex]!;
     const entropy = Buffer.allocUnsafe(stampEntropyBytes(templates[0]!));

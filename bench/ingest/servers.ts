@@ -1,7 +1,7 @@
 /**
  * The servers under test as child processes: the collector (dist/collector/cli.js, configured
  * through SPANLITE_* variables) or the baseline, each on a free port of 127.0.0.1 and its own
- * database file.
+ * database file (or, for the collector, a postgres:// URL, which collectors may share).
  */
 import { rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,14 +28,15 @@ export interface Context {
   log: (line: string) => void;
 }
 
-export async function startTarget(context: Context, kind: ServerKind, name: string, dbFile: string): Promise<ServerProcess> {
+/** `database`: a SQLite file, or for the collector a postgres:// URL. */
+export async function startTarget(context: Context, kind: ServerKind, name: string, database: string): Promise<ServerProcess> {
   const port = await freePort(HOST);
   const logFile = join(context.dir, `${name}.log`);
   if (kind === 'baseline') {
     return startServer({
       name,
       script: SCRIPTS.baseline,
-      args: ['--db', dbFile, '--port', String(port), '--host', HOST, '--sync', context.config.dbSync],
+      args: ['--db', database, '--port', String(port), '--host', HOST, '--sync', context.config.dbSync],
       host: HOST,
       port,
       readyPath: '/health',
@@ -53,9 +54,12 @@ export async function startTarget(context: Context, kind: ServerKind, name: stri
       ...process.env,
       SPANLITE_HOST: HOST,
       SPANLITE_PORT: String(port),
-      SPANLITE_DB: dbFile,
+      // OTLP/HTTP only: the default gRPC port would be taken by the second collector of a phase.
+      SPANLITE_GRPC_PORT: 'off',
+      SPANLITE_DB: database,
       SPANLITE_DB_SYNC: context.config.dbSync,
       SPANLITE_LOG_LEVEL: 'warn',
+      ...(kind === 'collector+mask' ? { SPANLITE_MASK: context.config.mask } : {}),
     },
     host: HOST,
     port,

@@ -10,12 +10,15 @@
  *   server is at rest, read through a read-only connection. That is the size the file takes after
  *   a full checkpoint, so the growth is what a phase added to a database reused across phases
  *   (measured: empty schema + fill growth + round growth = the file after stop, within 0.1 MiB).
+ * - `database-size`: PostgreSQL's pg_database_size once the collectors have stopped: the
+ *   database's tables, indexes and TOAST, empty schema included; not the WAL, which belongs to
+ *   the whole server.
  */
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { formatInt } from './report.js';
 
-export type SizeMethod = 'files-after-stop' | 'page-growth';
+export type SizeMethod = 'files-after-stop' | 'page-growth' | 'database-size';
 
 export interface StorageFigures {
   method: SizeMethod;

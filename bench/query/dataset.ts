@@ -14,8 +14,7 @@
  * days ending END_MS.
  */
 import type { CostDetails, JsonValue, MappedSpan, Observation, ObservationType, Score, TraceFacts, UsageDetails } from '../../collector/model.js';
-import type { SpanBatch } from '../../collector/store/contract.js';
-import { openSqliteStore } from '../../collector/store/sqlite/store.js';
+import type { SpanBatch, TraceStore } from '../../collector/store/contract.js';
 
 export const OBSERVATIONS_PER_TRACE = 6;
 export const END_MS = Date.UTC(2025, 0, 31);
@@ -117,29 +116,40 @@ export const TRACES_PER_COMMIT = TRACES_PER_BATCH * BATCHES_PER_COMMIT;
 const RESOURCE = Object.freeze({ 'service.name': 'support-bot' });
 const SCOPE = Object.freeze({ name: 'bench', version: '1.0.0' });
 
-/** Creates `file` and fills it with `traceCount` traces through the store's write path. */
-export async function loadDataset(file: string, traceCount: number, progress: LoadProgress): Promise<void> {
-  const store = openSqliteStore({ file, synchronous: 'normal' });
-  try {
-    const nextTrace = createTraceGenerator(traceCount);
-    for (let from = 0; from < traceCount; from += TRACES_PER_COMMIT) {
-      const to = Math.min(traceCount, from + TRACES_PER_COMMIT);
-      const batches: SpanBatch[] = [];
-      for (let at = from; at < to; at += TRACES_PER_BATCH) {
-        const spans: MappedSpan[] = [];
-        for (let i = at; i < Math.min(to, at + TRACES_PER_BATCH); i++) spans.push(...nextTrace(i));
-        batches.push({ projectId: PROJECT_ID, spans });
-      }
-      // As the write queue does between groups: a turn of the event loop, where the WAL
-      // checkpointer's reports arrive (store/sqlite/upkeep/wal-checkpointer.ts).
-      await new Promise((resolve) => setImmediate(resolve));
-      const failed = (await store.writeBatches(batches)).find((outcome) => !outcome.ok);
-      if (failed !== undefined && !failed.ok) throw new Error(`load failed at trace ${from}: ${failed.error.message}`, { cause: failed.error });
-      progress(to, traceCount);
+/**
+ * Writes `traceCount` traces into `store` through its write path, `commitsInFlight` group
+ * commits at a time (1: one after the other, as one collector's write queue commits; more: as
+ * several collectors share a PostgreSQL database). The caller opens and closes the store.
+ */
+export async function loadDataset(store: TraceStore, traceCount: number, progress: LoadProgress, commitsInFlight = 1): Promise<void> {
+  const nextTrace = createTraceGenerator(traceCount);
+  const inFlight = new Set<Promise<void>>();
+  const commit = async (from: number, batches: SpanBatch[]): Promise<void> => {
+    const failed = (await store.writeBatches(batches)).find((outcome) => !outcome.ok);
+    if (failed !== undefined && !failed.ok) throw new Error(`load failed at trace ${from}: ${failed.error.message}`, { cause: failed.error });
+  };
+  let committed = 0;
+  for (let from = 0; from < traceCount; from += TRACES_PER_COMMIT) {
+    const to = Math.min(traceCount, from + TRACES_PER_COMMIT);
+    const batches: SpanBatch[] = [];
+    for (let at = from; at < to; at += TRACES_PER_BATCH) {
+      const spans: MappedSpan[] = [];
+      for (let i = at; i < Math.min(to, at + TRACES_PER_BATCH); i++) spans.push(...nextTrace(i));
+      batches.push({ projectId: PROJECT_ID, spans });
     }
-  } finally {
-    await store.close();
+    // As the write queue does between groups: a turn of the event loop, where the WAL
+    // checkpointer's reports arrive (store/sqlite/upkeep/wal-checkpointer.ts).
+    await new Promise((resolve) => setImmediate(resolve));
+    const pending = commit(from, batches).then(() => {
+      inFlight.delete(pending);
+      committed += to - from;
+      progress(committed, traceCount);
+    });
+    pending.catch(() => undefined); // a failure is raised by the race or the final wait below
+    inFlight.add(pending);
+    if (inFlight.size >= commitsInFlight) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
 }
 
 interface Generation {
@@ -220,6 +230,7 @@ function createTraceGenerator(traceCount: number): (i: number) => MappedSpan[] {
         statusMessage: fields.level === 'ERROR' ? 'order service timed out' : null,
         version: null,
         model: generation?.model.name ?? null,
+        modelProvider: null,
         modelParameters: generation === undefined ? null : { temperature: 0.2 },
         input: fields.input ?? null,
         output: fields.output ?? null,

@@ -1,20 +1,22 @@
 /**
- * `npm run bench:query`: the query API on a large database. Writes BENCH_QUERY_TRACES (default
- * 1,000,000) LLM-like traces with 6 observations each into a scratch database through the
- * store's write path (dataset.ts), starts a real collector on it and times each query over
- * HTTP, with parameters varied per request. Prints p50/p95 per query against the targets: lists
- * and detail p95 <= 50 ms, full text p95 <= 200 ms, metrics <= 500 ms.
+ * `npm run bench:query [-- --store postgres]`: the query API on a large database. Writes
+ * BENCH_QUERY_TRACES (default 1,000,000) LLM-like traces with 6 observations each into a scratch
+ * database through the store's write path (dataset.ts): a SQLite file, or with `--store
+ * postgres` a database on a throwaway PostgreSQL server. Then starts a real collector on it and
+ * times each query over HTTP, with parameters varied per request. Prints p50/p95 per query
+ * against the targets: lists and detail p95 <= 50 ms, full text p95 <= 200 ms, metrics <= 500 ms.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { availableParallelism, cpus } from 'node:os';
 import pino from 'pino';
-import { loadQueryBenchConfig } from './bench-config.js';
+import { loadQueryBenchConfig, type QueryBenchConfig } from './bench-config.js';
 import { loadDataset, OBSERVATIONS_PER_TRACE, TRACES_PER_COMMIT } from './dataset.js';
-import { benchQueries, type BenchQuery, type Samples } from './queries.js';
+import { benchQueries, type BenchQuery } from './queries.js';
+import type { BenchDatabase } from './bench-database.js';
+import { sqliteBenchDatabase } from './sqlite-database.js';
+import { postgresBenchDatabase } from './postgres-database.js';
 import { loadCollectorConfig } from '../../config/collector-config.js';
 import { startCollector } from '../../collector/main.js';
+import { readMachineBusySeconds } from '../ingest/proc-sampler.js';
 
 const WARMUP_RUNS = 5;
 const TARGET_MS = { list: 50, detail: 50, search: 200, metrics: 500 } as const;
@@ -31,49 +33,47 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** A fresh database is loaded through the store; an existing one is used as it is. */
-async function prepareDatabase(file: string, traces: number): Promise<void> {
-  if (existsSync(file)) {
-    log(`reusing ${file}`);
-    return;
-  }
-  const started = process.hrtime.bigint();
-  let lastReport = 0;
-  await loadDataset(file, traces, (loaded, total) => {
-    if (loaded - lastReport >= total / 10 || loaded === total) {
-      lastReport = loaded;
-      log(`  loaded ${loaded.toLocaleString()} / ${total.toLocaleString()} traces (${seconds(started)})`);
-    }
-  });
-  const db = new Database(file, { readonly: true });
-  const segments = db.prepare(`SELECT count(DISTINCT segid) FROM search_words_idx`).pluck().get() as number;
-  db.close();
-  log(
-    `load: ${traces.toLocaleString()} traces, ${(traces * OBSERVATIONS_PER_TRACE).toLocaleString()} observations, ` +
-      `${(traces * 2).toLocaleString()} scores in ${seconds(started)}, ${TRACES_PER_COMMIT} traces per commit; ` +
-      `database ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB, word index in ${segments} segments`,
-  );
+/** Cores busy on the whole machine over one second (other work sharing the cores slows the queries). */
+async function machineLoad(): Promise<number> {
+  const before = readMachineBusySeconds();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return readMachineBusySeconds() - before;
 }
 
-function sampleParameters(file: string): Samples {
-  const db = new Database(file, { readonly: true });
-  const column = (sql: string) => db.prepare(sql).pluck().all() as string[];
-  const samples: Samples = {
-    traceIds: column(`SELECT id FROM traces WHERE project_id = 'default' ORDER BY random() LIMIT 500`),
-    // Rows picked by random rowid: ORDER BY random() would sort all six million.
-    observationIds: column(`
-      WITH RECURSIVE picks (n, at) AS (
-        SELECT 0, abs(random()) % (SELECT max(rowid) FROM observations)
-        UNION ALL SELECT n + 1, abs(random()) % (SELECT max(rowid) FROM observations) FROM picks WHERE n < 499
-      )
-      SELECT id FROM observations WHERE project_id = 'default' AND rowid IN (SELECT at + 1 FROM picks)`),
-    sessionIds: column(`SELECT session_id FROM session_stats WHERE project_id = 'default' ORDER BY random() LIMIT 500`),
-    userIds: column(`SELECT user_id FROM user_stats WHERE project_id = 'default' ORDER BY random() LIMIT 500`),
-    costs: db.prepare(`SELECT total_cost FROM traces WHERE project_id = 'default' ORDER BY random() LIMIT 500`).pluck().all() as number[],
-    lastTraceMs: Number(db.prepare(`SELECT max(start_time_ns) / 1000000 FROM traces`).pluck().get()),
-  };
-  db.close();
-  return samples;
+/** An empty database is loaded through the store; one holding traces is used as it is. */
+async function prepareDatabase(database: BenchDatabase, config: Readonly<QueryBenchConfig>): Promise<void> {
+  const stored = await database.storedTraces();
+  if (stored > 0) {
+    log(`reusing ${database.description}: ${stored.toLocaleString()} traces`);
+    return;
+  }
+  const traces = config.traces;
+  const started = process.hrtime.bigint();
+  let lastReport = 0;
+  const store = await database.openStore();
+  try {
+    await loadDataset(
+      store,
+      traces,
+      (loaded, total) => {
+        if (loaded - lastReport >= total / 10 || loaded === total) {
+          lastReport = loaded;
+          log(`  loaded ${loaded.toLocaleString()} / ${total.toLocaleString()} traces (${seconds(started)})`);
+        }
+      },
+      config.loadCommitsInFlight,
+    );
+  } finally {
+    await store.close();
+  }
+  const loadTime = seconds(started);
+  const settled = await database.settle();
+  log(
+    `load: ${traces.toLocaleString()} traces, ${(traces * OBSERVATIONS_PER_TRACE).toLocaleString()} observations, ` +
+      `${(traces * 2).toLocaleString()} scores in ${loadTime}, ${TRACES_PER_COMMIT} traces per commit, ` +
+      `${config.loadCommitsInFlight} commit(s) at a time; ${await database.describeSize()}` +
+      (settled ? `; then ${settled}` : ''),
+  );
 }
 
 async function timeQuery(baseUrl: string, query: BenchQuery, runs: number): Promise<{ p50: number; p95: number; max: number; items: number }> {
@@ -98,23 +98,26 @@ async function timeQuery(baseUrl: string, query: BenchQuery, runs: number): Prom
 async function main(): Promise<void> {
   const config = loadQueryBenchConfig();
   log(`spanlite query benchmark  (${availableParallelism()} cores, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, node ${process.version})`);
-  const dir = config.dbFile === undefined ? mkdtempSync(join(tmpdir(), 'spanlite-query-bench-')) : undefined;
-  const file = config.dbFile ?? join(dir!, 'bench.db');
+  const database = config.store === 'postgres' ? await postgresBenchDatabase(config.database) : sqliteBenchDatabase(config.database);
+  log(`  store: ${database.description}`);
+  const loadBefore = await machineLoad();
+  log(`  machine load before start: ${loadBefore.toFixed(2)} cores busy${loadBefore > 0.25 ? ' -- NOT QUIET, figures will be high' : ''}`);
   try {
-    await prepareDatabase(file, config.traces);
-    const samples = sampleParameters(file);
+    await prepareDatabase(database, config);
+    const samples = await database.samples();
     const collector = await startCollector(
       Object.freeze({
         ...loadCollectorConfig({}),
         host: '127.0.0.1',
         port: 0,
         grpcPort: null,
-        dbFile: file,
-        dbSynchronous: 'normal' as const,
+        ...database.collectorSettings,
         logLevel: 'silent' as const,
       }),
       pino({ level: 'silent' }),
     );
+    const loadBeforeQueries = await machineLoad();
+    log(`  machine load before the queries: ${loadBeforeQueries.toFixed(2)} cores busy (the collector and the database idle)`);
     const results: Array<{ query: BenchQuery; p50: number; p95: number; max: number; items: number }> = [];
     try {
       for (const query of benchQueries(samples)) {
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
     log('');
     log(failed === 0 ? 'all targets met' : `${failed} target(s) missed`);
   } finally {
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await database.close();
   }
 }
 

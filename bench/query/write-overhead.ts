@@ -18,8 +18,9 @@ import { randomBytes } from 'node:crypto';
 import { buildBatchTemplate, stampBatch, stampEntropyBytes } from '../ingest/payload.js';
 import { decodeProtobufTraces } from '../../collector/decode/traces.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
-import { loadPricingTable } from '../../config/pricing.js';
+import { applyCost } from '../../collector/pricing/cost.js';
+import { loadDefaultPriceIndex } from '../../collector/pricing/default-price-index.js';
+import type { PriceIndex } from '../../collector/pricing/price-index.js';
 import { migrate } from '../../collector/store/sqlite/migrate.js';
 import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
 import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
@@ -33,8 +34,7 @@ const TRACES_PER_BATCH = 64;
 /** The one index the plain writer needs beyond the tables' keys: a re-sent span is found by it. */
 const WRITE_PATH_INDEXES = ['observations_by_trace'];
 
-function mappedBatches(count: number): SpanBatch[] {
-  const prices = createPriceIndex(loadPricingTable());
+function mappedBatches(count: number, prices: PriceIndex): SpanBatch[] {
   const template = buildBatchTemplate({ traceCount: TRACES_PER_BATCH, variant: 1 });
   const batches: SpanBatch[] = [];
   const startNs = BigInt(Date.now()) * 1_000_000n;
@@ -44,11 +44,7 @@ function mappedBatches(count: number): SpanBatch[] {
     const spans = decoded.spans.map((span) => {
       const mapped = mapSpan(span);
       const observation = mapped.observation;
-      if (observation && observation.model !== null) {
-        const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices);
-        observation.cost = cost;
-        observation.costMissingReason = missingReason;
-      }
+      if (observation && observation.model !== null) applyCost(observation, prices);
       return mapped;
     });
     batches.push({ projectId: 'bench', spans });
@@ -96,9 +92,9 @@ function measure(dir: string, name: string, withQuery: boolean, batches: readonl
   return { cpuMicrosPerSpan: (used.user + used.system) / spans, spansPerSecond: spans / seconds };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   console.log(`write path with and without the query API's indexes, triggers and derived tables: ${BATCHES} batches x ${TRACES_PER_BATCH * 8} spans, ${ROUNDS} rounds`);
-  const batches = mappedBatches(BATCHES);
+  const batches = mappedBatches(BATCHES, await loadDefaultPriceIndex());
   const dir = mkdtempSync(join(tmpdir(), 'spanlite-write-overhead-'));
   try {
     const rows: Array<{ without: Measured; with: Measured }> = [];
@@ -121,4 +117,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

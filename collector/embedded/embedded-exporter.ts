@@ -7,8 +7,8 @@
  */
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { loadPricingTable } from '../../config/pricing.js';
-import { createPriceIndex } from '../pricing/cost.js';
+import { loadPricingFile } from '../../config/pricing.js';
+import { loadDefaultPriceIndex } from '../pricing/default-price-index.js';
 import { openSqliteStore } from '../store/sqlite/store.js';
 import { createWriteQueue } from '../write-queue.js';
 import { createPipeline } from '../pipeline.js';
@@ -22,7 +22,7 @@ const FAILED = 1;
 export interface EmbeddedExporterOptions {
   /** SQLite file (created with its folder if missing). Default `./data/spanlite.db`. */
   dbFile?: string;
-  /** A price table that adds to / overrides the default one (same format as the collector's). */
+  /** A pricing file whose prices are matched before the model catalog's (the collector's format). */
   pricingFile?: string;
   /** Project the spans are stored under. Default `default` (the collector's keyless project). */
   projectId?: string;
@@ -36,7 +36,9 @@ export interface EmbeddedSpanExporter extends SpanExporter {
 }
 
 export function createEmbeddedExporter(options: EmbeddedExporterOptions = {}): EmbeddedSpanExporter {
-  const prices = createPriceIndex(loadPricingTable({ userPricingFile: options.pricingFile }));
+  const prices = loadDefaultPriceIndex(options.pricingFile === undefined ? [] : loadPricingFile(options.pricingFile));
+  // A catalog that cannot be read fails each export with its reason, not the host app.
+  prices.catch(() => {});
   const store = openSqliteStore({ file: options.dbFile ?? './data/spanlite.db', synchronous: 'normal' });
   const queue = createWriteQueue({ store, maxQueuedSpans: 1_000_000 });
   const pipeline = createPipeline({ queue, prices: { indexFor: () => prices } });

@@ -48,7 +48,7 @@ export type PatchKind = 'create' | 'update';
 
 /** Observation fields an event may name: all but its key, its type and what the pipeline and store settle. */
 export type PatchFields = Partial<
-  Omit<Observation, 'id' | 'traceId' | 'type' | 'cost' | 'costMissingReason' | 'countsInTraceTotals' | 'resourceAttributes' | 'scope'>
+  Omit<Observation, 'id' | 'traceId' | 'type' | 'modelProvider' | 'cost' | 'costMissingReason' | 'countsInTraceTotals' | 'resourceAttributes' | 'scope'>
 >;
 
 /** What one observation event says. */

@@ -105,6 +105,7 @@ function emptyObservation(first: ObservationPatch, traceId: string, scope: Inges
     statusMessage: null,
     version: null,
     model: null,
+    modelProvider: null,
     modelParameters: null,
     input: null,
     output: null,

@@ -67,10 +67,13 @@ export const INPUT_SOURCES: readonly ContentSource[] = [
   // spanlite's own name, then the Langfuse SDKs' (JS v4/v5, Python v3): set on purpose by the app.
   attribute(ours.SPANLITE_OBSERVATION_INPUT),
   attribute(langfuse.LANGFUSE_OBSERVATION_INPUT),
-  // OTel GenAI semconv 1.37+: messages (system instructions first), tool call arguments; then the
-  // same content on the opt-in gen_ai.client.inference.operation.details span event.
+  // OTel GenAI semconv 1.37+: messages (system instructions first), tool call arguments, the
+  // retrieval or memory query; then the same messages on the opt-in
+  // gen_ai.client.inference.operation.details span event.
   { from: 'genAiMessages', key: genAi.GEN_AI_INPUT_MESSAGES, on: 'span' },
   attribute(genAi.GEN_AI_TOOL_CALL_ARGUMENTS),
+  attribute(genAi.GEN_AI_RETRIEVAL_QUERY_TEXT),
+  attribute(genAi.GEN_AI_MEMORY_QUERY_TEXT),
   { from: 'genAiMessages', key: genAi.GEN_AI_INPUT_MESSAGES, on: 'operationDetailsEvent' },
   // OpenInference: an LLM span's messages, an embedding span's texts, then input.value.
   { from: 'list', prefix: oi.LLM_INPUT_MESSAGES_PREFIX, shape: 'messages' },
@@ -97,9 +100,11 @@ export const INPUT_SOURCES: readonly ContentSource[] = [
 export const OUTPUT_SOURCES: readonly ContentSource[] = [
   attribute(ours.SPANLITE_OBSERVATION_OUTPUT),
   attribute(langfuse.LANGFUSE_OBSERVATION_OUTPUT),
-  // OTel GenAI semconv 1.37+.
+  // OTel GenAI semconv 1.37+: messages, tool call result, retrieved documents, memory records.
   attribute(genAi.GEN_AI_OUTPUT_MESSAGES),
   attribute(genAi.GEN_AI_TOOL_CALL_RESULT),
+  attribute(genAi.GEN_AI_RETRIEVAL_DOCUMENTS),
+  attribute(genAi.GEN_AI_MEMORY_RECORDS),
   { from: 'genAiMessages', key: genAi.GEN_AI_OUTPUT_MESSAGES, on: 'operationDetailsEvent' },
   // OpenInference: messages, retrieved documents, embedding vectors, then output.value.
   { from: 'list', prefix: oi.LLM_OUTPUT_MESSAGES_PREFIX, shape: 'messages' },

@@ -26,6 +26,7 @@ export function eventObservation(fields: EventFields): Observation {
     completionStartTimeUnixNano: null,
     version: null,
     model: null,
+    modelProvider: null,
     modelParameters: null,
     output: null,
     usage: {},

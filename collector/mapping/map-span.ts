@@ -46,8 +46,10 @@ export function mapSpan(span: DecodedSpan): MappedSpan {
   const input = readContent(INPUT_SOURCES, context);
   const output = readContent(OUTPUT_SOURCES, context);
 
-  const model = firstString(attributes, OBSERVATION_FIELD_KEYS.model, keyMask) ?? null;
-  const usage = readUsage(attributes, keyMask);
+  // A Vercel AI SDK wrapper repeats its provider calls' model and usage: they stay in `attributes`.
+  const wrapper = isUsageWrapper(attributes, keyMask);
+  const model = wrapper ? null : (firstString(attributes, OBSERVATION_FIELD_KEYS.model, keyMask) ?? null);
+  const usage = wrapper ? {} : readUsage(attributes, keyMask);
   const type = inferObservationType({ attributes, keyMask, hasModel: model !== null });
   const { level, statusMessage } = readLevel(span, keyMask);
 
@@ -65,6 +67,7 @@ export function mapSpan(span: DecodedSpan): MappedSpan {
     statusMessage,
     version: firstString(attributes, OBSERVATION_FIELD_KEYS.version, keyMask) ?? null,
     model,
+    modelProvider: firstString(attributes, OBSERVATION_FIELD_KEYS.modelProvider, keyMask) ?? null,
     modelParameters: readModelParameters(attributes, scan),
     input: input?.value ?? null,
     output: output?.value ?? null,
@@ -73,7 +76,7 @@ export function mapSpan(span: DecodedSpan): MappedSpan {
     reportedCost: readReportedCost(attributes, keyMask),
     cost: null,
     costMissingReason: null,
-    countsInTraceTotals: !isUsageWrapper(attributes, keyMask),
+    countsInTraceTotals: !wrapper,
     rawAttributes: withoutContentKeys(attributes, input, output),
     resourceAttributes: span.resource,
     scope: { name: span.scope.name, version: span.scope.version },

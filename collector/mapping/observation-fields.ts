@@ -35,6 +35,15 @@ export const OBSERVATION_FIELD_KEYS = {
     vercel.AI_RESPONSE_MODEL,
     vercel.AI_MODEL_ID,
   ],
+  // Who serves the model, for pricing: OTel GenAI (current, then deprecated name), OpenInference
+  // (hosting provider, then model family), Vercel AI SDK (`<provider>.<api>`).
+  modelProvider: [
+    genAi.GEN_AI_PROVIDER_NAME,
+    genAi.GEN_AI_SYSTEM,
+    oi.LLM_PROVIDER,
+    oi.LLM_SYSTEM,
+    vercel.AI_MODEL_PROVIDER,
+  ],
   level: [ours.SPANLITE_OBSERVATION_LEVEL, langfuse.LANGFUSE_OBSERVATION_LEVEL],
   statusMessage: [ours.SPANLITE_OBSERVATION_STATUS_MESSAGE, langfuse.LANGFUSE_OBSERVATION_STATUS_MESSAGE],
   version: [ours.SPANLITE_OBSERVATION_VERSION, langfuse.LANGFUSE_VERSION],
@@ -70,8 +79,9 @@ const NON_PARAMETER_NAMES: ReadonlySet<string> = new Set(['model']);
 
 /**
  * Observation metadata: spanlite, Langfuse (observation, then the older `langfuse.metadata`),
- * Vercel AI SDK telemetry metadata, OpenInference `metadata`. Merged key by key, earlier wins.
- * Langfuse values are JSON-decoded one by one (its Python SDK encodes each).
+ * then what SDKs copy onto every span of a call (also trace metadata, see trace-facts): Vercel
+ * AI SDK telemetry metadata, OpenInference `metadata`, Traceloop association properties. Merged
+ * key by key, earlier wins. Langfuse values are JSON-decoded one by one (its Python SDK encodes each).
  */
 export const OBSERVATION_METADATA_SOURCES: readonly MetadataSource[] = [
   { prefix: ours.SPANLITE_OBSERVATION_METADATA_PREFIX, decode: 'loose' },
@@ -79,6 +89,7 @@ export const OBSERVATION_METADATA_SOURCES: readonly MetadataSource[] = [
   { prefix: langfuse.LANGFUSE_METADATA_PREFIX, object: langfuse.LANGFUSE_METADATA, decode: 'json' },
   { prefix: vercel.AI_TELEMETRY_METADATA_PREFIX, decode: 'loose' },
   { object: oi.METADATA, decode: 'loose' },
+  { prefix: openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX, decode: 'loose' },
 ];
 
 export interface MetadataSource {
@@ -88,6 +99,8 @@ export interface MetadataSource {
   object?: string;
   /** `json`: decode quoted strings too; `loose`: only objects and arrays. */
   decode: 'json' | 'loose';
+  /** Names (after the prefix) not read as metadata: they are another field's. */
+  except?: ReadonlySet<string>;
 }
 
 /**
@@ -186,7 +199,9 @@ export function readMetadata(
   };
   for (const source of sources) {
     if (source.prefix !== undefined) {
-      for (const [name, value] of scan.groups.get(source.prefix) ?? []) add(name, value, source.decode);
+      for (const [name, value] of scan.groups.get(source.prefix) ?? []) {
+        if (source.except?.has(name) !== true) add(name, value, source.decode);
+      }
     }
     if (source.object !== undefined && (scan.keyMask & keyBit(source.object)) !== 0) {
       const object = firstObject(attributes, [source.object]);

@@ -17,11 +17,14 @@ import {
   TraceloopSpanKind,
 } from '../../semconv/openllmetry.js';
 import { SPANLITE_OBSERVATION_TYPE } from '../../semconv/spanlite.js';
-import { AiOperation } from '../../semconv/vercel-ai.js';
+import { AI_WRAPPER_OPERATIONS, AiOperation } from '../../semconv/vercel-ai.js';
 import { firstString } from './attribute-readers.js';
 import { vercelOperationId } from './vercel-operation.js';
 
-/** `gen_ai.operation.name` -> type (OTel GenAI semconv 1.37+; older values kept). */
+/**
+ * `gen_ai.operation.name` -> type (OTel GenAI semconv 1.37+; older values kept). `plan` has no
+ * row: a planning step that names a model is an LLM call, one that does not is a SPAN.
+ */
 const GEN_AI_OPERATION_TYPES: Readonly<Record<string, ObservationType>> = {
   [GenAiOperation.CHAT]: 'GENERATION',
   [GenAiOperation.TEXT_COMPLETION]: 'GENERATION',
@@ -31,9 +34,20 @@ const GEN_AI_OPERATION_TYPES: Readonly<Record<string, ObservationType>> = {
   generate: 'GENERATION',
   [GenAiOperation.EMBEDDINGS]: 'EMBEDDING',
   embedding: 'EMBEDDING',
+  [GenAiOperation.RETRIEVAL]: 'RETRIEVER',
   [GenAiOperation.EXECUTE_TOOL]: 'TOOL',
   [GenAiOperation.CREATE_AGENT]: 'AGENT',
   [GenAiOperation.INVOKE_AGENT]: 'AGENT',
+  [GenAiOperation.INVOKE_WORKFLOW]: 'CHAIN',
+  // Memory operations have no type of their own: SPANs, with the operation kept in `attributes`.
+  // A row each, so an embedding model named on a memory span does not make it a GENERATION.
+  [GenAiOperation.CREATE_MEMORY_STORE]: 'SPAN',
+  [GenAiOperation.DELETE_MEMORY_STORE]: 'SPAN',
+  [GenAiOperation.CREATE_MEMORY]: 'SPAN',
+  [GenAiOperation.UPDATE_MEMORY]: 'SPAN',
+  [GenAiOperation.UPSERT_MEMORY]: 'SPAN',
+  [GenAiOperation.SEARCH_MEMORY]: 'SPAN',
+  [GenAiOperation.DELETE_MEMORY]: 'SPAN',
   // OpenLLMetry guardrail spans (traceloop ai-semantic-conventions 0.2x).
   [OpenLlmetryOperation.GUARDRAIL_RUN]: 'GUARDRAIL',
   [OpenLlmetryOperation.GUARD]: 'GUARDRAIL',
@@ -71,22 +85,22 @@ const LLM_REQUEST_TYPE_TYPES: Readonly<Record<string, ObservationType>> = {
 };
 
 /**
- * `ai.operationId` -> type (Vercel AI SDK 4-6). The outer generateText / streamText /
- * generateObject / streamObject spans are left to the model rule: GENERATION with a model, as
- * Langfuse does (they carry the summed usage, kept out of trace totals; see map-span).
+ * `ai.operationId` -> type (Vercel AI SDK 4-6). The provider calls (`.do*`) are the GENERATION,
+ * EMBEDDING and RETRIEVER observations. The outer calls that wrap them (generateText, streamText,
+ * generateObject, streamObject, embed, embedMany, rerank) only repeat their children's model and
+ * usage: SPANs, as in Langfuse, so generations and per-model counts are not doubled (map-span
+ * leaves their model and usage in `attributes`).
  */
 const VERCEL_OPERATION_TYPES: Readonly<Record<string, ObservationType>> = {
   [AiOperation.GENERATE_TEXT_DO_GENERATE]: 'GENERATION',
   [AiOperation.STREAM_TEXT_DO_STREAM]: 'GENERATION',
   [AiOperation.GENERATE_OBJECT_DO_GENERATE]: 'GENERATION',
   [AiOperation.STREAM_OBJECT_DO_STREAM]: 'GENERATION',
-  [AiOperation.EMBED]: 'EMBEDDING',
   [AiOperation.EMBED_DO_EMBED]: 'EMBEDDING',
-  [AiOperation.EMBED_MANY]: 'EMBEDDING',
   [AiOperation.EMBED_MANY_DO_EMBED]: 'EMBEDDING',
-  [AiOperation.RERANK]: 'RETRIEVER',
   [AiOperation.RERANK_DO_RERANK]: 'RETRIEVER',
   [AiOperation.TOOL_CALL]: 'TOOL',
+  ...Object.fromEntries([...AI_WRAPPER_OPERATIONS].map((operation) => [operation, 'SPAN'])),
 };
 
 export interface TypeEvidence {

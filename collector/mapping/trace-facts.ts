@@ -79,14 +79,26 @@ export const TRACE_RESOURCE_KEYS = {
  */
 export const IMPLICIT_TRACE_NAME_KEYS: readonly string[] = [vercel.AI_TELEMETRY_FUNCTION_ID, openllmetry.TRACELOOP_WORKFLOW_NAME];
 
+/** `ai.telemetry.metadata.<name>` names read as user, session and tags, not as metadata. */
+const VERCEL_TRACE_FIELD_NAMES: ReadonlySet<string> = new Set(
+  [vercel.AI_TELEMETRY_METADATA_USER_ID, vercel.AI_TELEMETRY_METADATA_SESSION_ID, vercel.AI_TELEMETRY_METADATA_TAGS].map((key) =>
+    key.slice(vercel.AI_TELEMETRY_METADATA_PREFIX.length),
+  ),
+);
+
 /**
  * Trace metadata, merged key by key (earlier wins): spanlite, Langfuse (prefix form, then the
- * JSON object), Traceloop association properties.
+ * JSON object), then what an SDK copies onto every span of a call, which is metadata of the
+ * whole trace as user, session and tags are: Traceloop association properties, the Vercel AI
+ * SDK's telemetry metadata (minus the keys read as user, session and tags), OpenInference
+ * `metadata` (`setMetadata` in context). All three stay on the observations too (observation-fields).
  */
 export const TRACE_METADATA_SOURCES: readonly MetadataSource[] = [
   { prefix: ours.SPANLITE_TRACE_METADATA_PREFIX, decode: 'loose' },
   { prefix: langfuse.LANGFUSE_TRACE_METADATA_PREFIX, object: langfuse.LANGFUSE_TRACE_METADATA, decode: 'json' },
   { prefix: openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX, decode: 'loose' },
+  { prefix: vercel.AI_TELEMETRY_METADATA_PREFIX, decode: 'loose', except: VERCEL_TRACE_FIELD_NAMES },
+  { object: oi.METADATA, decode: 'loose' },
 ];
 
 /** Rank strings compare as (start time, span id): fixed-width time, then the fixed-width id. */

@@ -1,64 +1,22 @@
 /**
- * The cost stage: find a model's price, then price each usage bucket at its own rate.
- * Pure functions over the pricing table loaded by `config/pricing`; no I/O.
+ * The cost stage: find a model's price (price-index.ts: by name, the provider the span names and
+ * the time it started), then price each usage bucket at its own rate. Pure functions; no I/O.
  */
 import type { ModelPrice, TokenPrices } from '../../config/pricing.js';
 import { USAGE_KEYS } from '../model.js';
 import type { CostDetails, CostMissingReason, Observation, PricedUsageKey, UsageDetails } from '../model.js';
+import type { PriceIndex, PriceLookup } from './price-index.js';
 
-/** Looks up the price entry for a model name. */
-export interface PriceIndex {
-  /** The first matching entry (user entries before defaults), or null when none matches. */
-  find(model: string): ModelPrice | null;
-}
-
-/**
- * One price index per project: a project's custom models are matched before the shared table,
- * and never for another project's spans. The collector's price catalog is one; a single index
- * for every project is `{ indexFor: () => index }`.
- */
-export interface PriceIndexes {
-  indexFor(projectId: string): PriceIndex | Promise<PriceIndex>;
-}
+const NS_PER_MS = 1_000_000n;
 
 export interface PricedObservation {
   cost: CostDetails | null;
   missingReason: CostMissingReason | null;
 }
 
-/** Distinct model names remembered by a price index; the oldest is forgotten past this. */
-const MAX_MEMOISED_MODELS = 10_000;
-
 /** Costs are rounded to this many decimal places of USD, to drop float noise (0.1 + 0.2). */
 const COST_DECIMALS = 12;
 const COST_SCALE = 10 ** COST_DECIMALS;
-
-/**
- * A price index over `models`. User entries are tried before defaults, each group in the given
- * order; the first whose pattern matches the whole (trimmed) name wins. Lookups, including
- * misses, are memoised per name, so the per-span cost is one Map lookup for known models.
- */
-export function createPriceIndex(models: readonly ModelPrice[]): PriceIndex {
-  const ordered = [
-    ...models.filter((entry) => entry.source === 'user'),
-    ...models.filter((entry) => entry.source !== 'user'),
-  ];
-  const memo = new Map<string, ModelPrice | null>();
-  return {
-    find(model: string): ModelPrice | null {
-      const cached = memo.get(model);
-      if (cached !== undefined) return cached;
-      const name = model.trim();
-      const found = ordered.find((entry) => entry.pattern.test(name)) ?? null;
-      if (memo.size >= MAX_MEMOISED_MODELS) {
-        const oldest = memo.keys().next();
-        if (oldest.done !== true) memo.delete(oldest.value);
-      }
-      memo.set(model, found);
-      return found;
-    },
-  };
-}
 
 /**
  * The cost of `usage` at `price`, in USD per bucket plus `total` (their sum). Buckets are
@@ -89,12 +47,17 @@ export function computeCost(usage: UsageDetails, price: ModelPrice): CostDetails
 /**
  * Cost of one observation, or why it has none: `no_model` without a model name, `no_usage`
  * without any usage bucket (a bare `total` cannot be split into rates), `no_price_match` when no
- * table entry matches the model.
+ * price matches the model (for its provider, at its time).
  */
-export function priceObservation(model: string | null, usage: UsageDetails, index: PriceIndex): PricedObservation {
+export function priceObservation(
+  model: string | null,
+  usage: UsageDetails,
+  index: PriceIndex,
+  lookup: PriceLookup = {},
+): PricedObservation {
   if (model === null || model.trim() === '') return { cost: null, missingReason: 'no_model' };
   if (!USAGE_KEYS.some((key) => isCount(usage[key]))) return { cost: null, missingReason: 'no_usage' };
-  const price = index.find(model);
+  const price = index.find(model, lookup);
   if (price === null) return { cost: null, missingReason: 'no_price_match' };
   return { cost: computeCost(usage, price), missingReason: null };
 }
@@ -135,7 +98,10 @@ function roundUsd(amount: number): number {
   return Math.round(amount * COST_SCALE) / COST_SCALE;
 }
 
-/** A cost the span reported wins; otherwise the price table's, or a reason there is none. */
+/**
+ * A cost the span reported wins; otherwise the price in force when the observation started, for
+ * the provider it names, or a reason there is none.
+ */
 export function applyCost(observation: Observation, prices: PriceIndex): void {
   if (observation.reportedCost) {
     observation.cost = observation.reportedCost;
@@ -143,7 +109,10 @@ export function applyCost(observation: Observation, prices: PriceIndex): void {
   }
   const hasUsage = observation.usage.total !== undefined;
   if (observation.model === null && !hasUsage) return; // not an LLM call: no cost expected
-  const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices);
+  const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices, {
+    provider: observation.modelProvider,
+    atMs: Number(observation.startTimeUnixNano / NS_PER_MS),
+  });
   observation.cost = cost;
   observation.costMissingReason = missingReason;
 }

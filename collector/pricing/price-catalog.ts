@@ -1,18 +1,20 @@
 /**
  * The price catalog: every model price the collector knows, and the price index the cost stage
  * uses. Three sources, matched in this order: custom models created through the API (stored in
- * the database, newest first), then the pricing file (SPANLITE_PRICING_FILE), then the shipped
- * defaults. When custom models change, the index is rebuilt; spans ingested from then on are
- * priced with it, spans stored before keep their cost.
+ * the database), then the pricing file (SPANLITE_PRICING_FILE), then the model catalog package
+ * (genai-prices.ts). When custom models change, the index is rebuilt; spans ingested from then on
+ * are priced with it, spans stored before keep their cost.
  *
  * Custom models belong to the project that created them: each project gets its own index (its
- * custom models, then the shared table), and ingestion prices a batch with its project's.
+ * custom models, then the shared ones), and ingestion prices a batch with its project's.
  *
- * pricing/cost.ts stays pure: the catalog only chooses which entries `createPriceIndex` is built from,
- * and is itself the pipeline's PriceIndexes.
+ * pricing/price-index.ts stays pure: the catalog only chooses which prices an index is built
+ * from, and is itself the pipeline's PriceIndexes.
  */
 import type { ModelPrice } from '../../config/pricing.js';
-import { createPriceIndex, type PriceIndex, type PriceIndexes } from './cost.js';
+import { createCatalogMatcher } from './catalog-match.js';
+import { catalogPrices, type CatalogVersion, type ModelCatalog } from './model-catalog.js';
+import { createPriceIndex, latestStartFirst, type PriceIndex, type PriceIndexes } from './price-index.js';
 import type { CustomModelRecord, QueryStore } from '../store/contract.js';
 
 export type PriceOrigin = 'custom' | 'file' | 'default';
@@ -27,7 +29,9 @@ export interface CatalogEntry {
 export type CustomModelDeletion = 'deleted' | 'not_found' | 'not_custom';
 
 export interface PriceCatalog extends PriceIndexes {
-  /** Custom entries (newest first), then the file's, then the defaults: the matching order. */
+  /** The model catalog package whose prices are the defaults. */
+  readonly catalogVersion: CatalogVersion;
+  /** Custom entries (newest first), then the file's, then the model catalog's. */
   list(projectId: string): Promise<CatalogEntry[]>;
   get(projectId: string, modelId: string): Promise<CatalogEntry | null>;
   /** Stores a custom model; it prices the project's spans ingested from now on (no other project's). */
@@ -36,22 +40,27 @@ export interface PriceCatalog extends PriceIndexes {
 }
 
 export interface PriceCatalogOptions {
-  /** The pricing table: file entries (source `user`) and defaults, as loadPricingTable gives it. */
-  table: readonly ModelPrice[];
+  /** The pricing file's entries (loadPricingFile), in file order; empty without one. */
+  filePrices: readonly ModelPrice[];
+  /** The model catalog (loadModelCatalog). */
+  catalog: ModelCatalog;
   store: Pick<QueryStore, 'listCustomModels' | 'insertCustomModel' | 'deleteCustomModel'>;
   now?: () => number;
 }
 
 export async function createPriceCatalog(options: PriceCatalogOptions): Promise<PriceCatalog> {
-  const { store, now = Date.now } = options;
+  const { store, filePrices, now = Date.now } = options;
   const loadedAtMs = now();
-  const table: CatalogEntry[] = options.table.map((price) => ({
-    price,
-    origin: price.source === 'user' ? 'file' : 'default',
-    createdAtMs: loadedAtMs,
-  }));
+  const shared: CatalogEntry[] = [
+    ...filePrices.map((price): CatalogEntry => ({ price, origin: 'file', createdAtMs: loadedAtMs })),
+    ...catalogPrices(options.catalog).map((price): CatalogEntry => ({ price, origin: 'default', createdAtMs: loadedAtMs })),
+  ];
+  const sharedIds = new Set(shared.map((entry) => entry.price.id));
+  /** One matcher for every index, and its memo with it: the catalog is the same for all projects. */
+  const matcher = createCatalogMatcher(options.catalog);
   /** Shared by every project without custom models, and its memo with it. */
-  const tableIndex = createPriceIndex(options.table);
+  const fileOrder = latestStartFirst(filePrices);
+  const sharedIndex = createPriceIndex(fileOrder, matcher);
   /**
    * Each project's index, built on its first span and rebuilt after its custom models change.
    * Projects are the keys' projects (and the open one), so the map stays small.
@@ -60,16 +69,18 @@ export async function createPriceCatalog(options: PriceCatalogOptions): Promise<
 
   async function entries(projectId: string): Promise<CatalogEntry[]> {
     const custom = (await store.listCustomModels(projectId)).map(customEntry);
-    return [...custom, ...table];
+    return [...custom, ...shared];
   }
 
   async function buildIndex(projectId: string): Promise<PriceIndex> {
     const custom = await store.listCustomModels(projectId);
-    if (custom.length === 0) return tableIndex;
-    return createPriceIndex([...custom.map((model) => customEntry(model).price), ...options.table]);
+    if (custom.length === 0) return sharedIndex;
+    // Custom prices before the file's, each group latest start first (custom ties: newest first).
+    return createPriceIndex([...latestStartFirst(custom.map((model) => customEntry(model).price)), ...fileOrder], matcher);
   }
 
   return {
+    catalogVersion: options.catalog.version,
     indexFor(projectId) {
       let index = indexes.get(projectId);
       if (index === undefined) {
@@ -98,7 +109,7 @@ export async function createPriceCatalog(options: PriceCatalogOptions): Promise<
         indexes.delete(projectId);
         return 'deleted';
       }
-      return table.some((entry) => entry.price.id === modelId) ? 'not_custom' : 'not_found';
+      return sharedIds.has(modelId) ? 'not_custom' : 'not_found';
     },
   };
 }
@@ -121,7 +132,10 @@ function customEntry(model: CustomModelRecord): CatalogEntry {
     pattern: compileMatchPattern(model.matchPattern),
     prices: model.prices,
     tiers: model.tiers,
-    // Matched before the defaults, as pricing-file entries are; listed before those.
+    startDateMs: model.startDateMs,
+    dailyWindow: null,
+    provider: null,
+    // Matched before the catalog's, as pricing-file entries are; listed before those.
     source: 'user',
   });
   return { price, origin: 'custom', createdAtMs: model.createdAtMs };

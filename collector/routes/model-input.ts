@@ -5,7 +5,7 @@
  * Langfuse's pricing tiers map onto that when their condition is an input-token threshold.
  */
 import { randomUUID } from 'node:crypto';
-import type { PriceTier, TokenPrices } from '../../config/pricing.js';
+import { parseIsoDate, type PriceTier, type TokenPrices } from '../../config/pricing.js';
 import type { CustomModelRecord } from '../store/contract.js';
 import type { ModelView, PricingTierView } from './views.js';
 import { compileMatchPattern, type CatalogEntry } from '../pricing/price-catalog.js';
@@ -48,7 +48,10 @@ export const modelBodySchema = {
       description: 'Regular expression matched case-insensitively against the whole model name; a leading (?i) is accepted.',
     },
     unit: { type: 'string', enum: ['TOKENS'], description: 'spanlite prices tokens.' },
-    startDate: { type: ['string', 'null'], description: 'Must be null: a custom price applies to spans ingested after it is created.' },
+    startDate: {
+      type: ['string', 'null'],
+      description: 'ISO 8601 date or date-time: the price applies to spans that started on or after it. Null: to spans of any date.',
+    },
     inputPrice: price,
     outputPrice: price,
     totalPrice: { type: ['number', 'null'], description: 'Must be null: prices are per input and output token.' },
@@ -96,8 +99,9 @@ export function customModelFromBody(body: ModelBody, nowMs: number): CustomModel
   } catch (error) {
     throw invalidParameter('matchPattern', 'a JavaScript regular expression', `${JSON.stringify(body.matchPattern)}: ${(error as Error).message}`);
   }
-  if (body.startDate !== undefined && body.startDate !== null) {
-    throw invalidParameter('startDate', 'null (a custom price applies to spans ingested after it is created)', JSON.stringify(body.startDate));
+  const startDateMs = body.startDate == null ? null : parseIsoDate(body.startDate);
+  if (body.startDate != null && startDateMs === null) {
+    throw invalidParameter('startDate', 'an ISO 8601 date or date-time, e.g. "2025-06-01" or "2025-06-01T00:00:00Z", or null', JSON.stringify(body.startDate));
   }
   if (body.totalPrice !== undefined && body.totalPrice !== null) {
     throw invalidParameter('totalPrice', 'null (prices are per token: use inputPrice and outputPrice)', JSON.stringify(body.totalPrice));
@@ -111,7 +115,7 @@ export function customModelFromBody(body: ModelBody, nowMs: number): CustomModel
   const { prices, tiers } = tiered
     ? fromTiers(body.pricingTiers as TierBody[])
     : { prices: { input: body.inputPrice ?? 0, output: body.outputPrice ?? 0 }, tiers: [] };
-  return { id: randomUUID(), modelName: body.modelName, matchPattern: body.matchPattern, prices, tiers, createdAtMs: nowMs };
+  return { id: randomUUID(), modelName: body.modelName, matchPattern: body.matchPattern, startDateMs, prices, tiers, createdAtMs: nowMs };
 }
 
 function fromTiers(bodies: readonly TierBody[]): { prices: TokenPrices; tiers: PriceTier[] } {
@@ -187,7 +191,7 @@ export function toModelView(entry: CatalogEntry): ModelView {
     id: price.id,
     modelName: price.modelName,
     matchPattern: price.matchPattern,
-    startDate: null,
+    startDate: price.startDateMs === null ? null : new Date(price.startDateMs).toISOString(),
     unit: 'TOKENS',
     inputPrice: price.prices.input,
     outputPrice: price.prices.output,
@@ -202,5 +206,7 @@ export function toModelView(entry: CatalogEntry): ModelView {
       ...conditional,
     ],
     source: origin,
+    provider: price.provider,
+    dailyWindowUtc: price.dailyWindow === null ? null : { start: price.dailyWindow.start, end: price.dailyWindow.end },
   };
 }

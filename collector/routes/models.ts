@@ -1,6 +1,7 @@
 /**
  * /api/public/models: model prices. Custom ones created here are matched before the pricing
- * file's and the defaults, for spans ingested from then on (stored costs do not change).
+ * file's and the model catalog's, for spans ingested from then on (stored costs do not change),
+ * from their start date on. The list names the model catalog package and its version.
  */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
@@ -8,7 +9,17 @@ import { SpanliteError } from '../errors.js';
 import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
-import { byIdSchema, idParams, listSchema, modelSchema, postSchema, withErrors } from './schemas.js';
+import {
+  byIdSchema,
+  idParams,
+  listSchema,
+  metaSchema,
+  modelCatalogSchema,
+  modelSchema,
+  objectSchema,
+  postSchema,
+  withErrors,
+} from './schemas.js';
 
 const modelParams = idParams('id', 'Model id.');
 
@@ -16,13 +27,19 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
   app.get<{ Querystring: { page: number; limit: number } }>(
     '/api/public/models',
     {
-      schema: listSchema(
-        'models',
-        'List model prices',
-        'In matching order: custom models (newest first), then the pricing file, then the shipped defaults.',
-        {},
-        modelSchema,
-      ),
+      schema: {
+        ...listSchema(
+          'models',
+          'List model prices',
+          'Custom models (newest first), then the pricing file, then the model catalog (`catalog` names its package and version).',
+          {},
+          modelSchema,
+        ),
+        response: withErrors(
+          { 200: objectSchema({ data: { type: 'array', items: modelSchema }, meta: metaSchema, catalog: modelCatalogSchema }) },
+          400,
+        ),
+      },
     },
     async (request) => {
       const { page, limit } = request.query;
@@ -31,6 +48,7 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
       return {
         data: entries.slice((page - 1) * limit, page * limit).map(toModelView),
         meta: { page, limit, totalItems, totalPages: Math.ceil(totalItems / limit) },
+        catalog: prices.catalogVersion,
       };
     },
   );
@@ -50,7 +68,7 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
       schema: postSchema(
         'models',
         'Create a custom model price',
-        'inputPrice/outputPrice, or pricingTiers (one default tier; others on an input-token threshold). Prices spans ingested from now on.',
+        'inputPrice/outputPrice, or pricingTiers (one default tier; others on an input-token threshold). Prices spans ingested from now on that started on or after startDate (any date when null).',
         modelBodySchema,
         { 200: modelSchema },
       ),

@@ -245,14 +245,14 @@ export const modelSchema = objectSchema(
     id: string,
     modelName: string,
     matchPattern: string,
-    startDate: alwaysNull,
+    startDate: { type: ['string', 'null'], format: 'date-time', description: 'The price applies to spans that started on or after it; null: of any date.' },
     unit: { type: 'string', enum: ['TOKENS'] },
     inputPrice: nullableNumber,
     outputPrice: nullableNumber,
     totalPrice: alwaysNull,
     tokenizerId: alwaysNull,
     tokenizerConfig: alwaysNull,
-    isLangfuseManaged: { type: 'boolean', description: 'True for the shipped table and the pricing file.' },
+    isLangfuseManaged: { type: 'boolean', description: 'True for the model catalog and the pricing file.' },
     createdAt: dateTime,
     prices: { type: 'object', additionalProperties: objectSchema({ price: number }) },
     pricingTiers: {
@@ -274,10 +274,18 @@ export const modelSchema = objectSchema(
         prices: { type: 'object', additionalProperties: number },
       }),
     },
-    source: { type: 'string', enum: ['custom', 'file', 'default'] },
+    source: { type: 'string', enum: ['custom', 'file', 'default'], description: '`default`: from the model catalog.' },
+    provider: { type: ['string', 'null'], description: "The model catalog's provider of a default price." },
+    dailyWindowUtc: {
+      anyOf: [{ type: 'null' }, objectSchema({ start: string, end: string })],
+      description: 'The part of each UTC day a catalog price applies in; null: all day.',
+    },
   },
   "Langfuse's Model: USD per token, by usage bucket.",
 );
+
+/** The model catalog package whose prices are the defaults. */
+export const modelCatalogSchema = objectSchema({ package: string, version: string }, 'The model catalog package and its version.');
 
 /** Responses every route may give besides its own. */
 export function withErrors(success: Record<string, Schema>, ...statuses: Array<400 | 404>): Record<string, Schema> {

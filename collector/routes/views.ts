@@ -189,19 +189,30 @@ export interface ModelView {
   id: string;
   modelName: string;
   matchPattern: string;
-  startDate: null;
+  /** ISO date-time from which the price applies; null: to spans of any date. */
+  startDate: string | null;
   unit: 'TOKENS';
   inputPrice: number | null;
   outputPrice: number | null;
   totalPrice: null;
   tokenizerId: null;
   tokenizerConfig: null;
-  /** True for entries not created through the API (the shipped table and the pricing file). */
+  /** True for entries not created through the API (the model catalog and the pricing file). */
   isLangfuseManaged: boolean;
-  /** Custom models: when created; others: when this collector loaded its price table. */
+  /** Custom models: when created; others: when this collector loaded its prices. */
   createdAt: string;
   prices: Record<string, { price: number }>;
   pricingTiers: PricingTierView[];
-  /** Extension: `custom` (created through the API), `file` (SPANLITE_PRICING_FILE) or `default`. */
+  /** Extension: `custom` (created through the API), `file` (SPANLITE_PRICING_FILE) or `default` (the model catalog). */
   source: 'custom' | 'file' | 'default';
+  /** Extension: the model catalog's provider of a `default` price (`openai`, `aws`, ...); null otherwise. */
+  provider: string | null;
+  /** Extension: the part of each UTC day a catalog price applies in (peak / off-peak prices); null: all day. */
+  dailyWindowUtc: { start: string; end: string } | null;
+}
+
+/** The model catalog package whose prices are the defaults (extension of the models list). */
+export interface ModelCatalogView {
+  package: string;
+  version: string;
 }

@@ -182,7 +182,7 @@ export interface TraceRecord extends MergedTraceFacts {
 }
 
 /** A stored observation: the mapped one with its cost settled and its trace's environment. */
-export interface ObservationRecord extends Omit<Observation, 'reportedCost' | 'cost' | 'rawAttributes'> {
+export interface ObservationRecord extends Omit<Observation, 'reportedCost' | 'cost' | 'rawAttributes' | 'modelProvider'> {
   /** The buckets stored, in the order input, output, total, cachedInput, cacheWrite, reasoning. */
   usage: UsageDetails;
   /** USD per usage bucket, and total; null when not priced. */
@@ -303,6 +303,8 @@ export interface CustomModelRecord {
   modelName: string;
   /** JavaScript regular expression source, matched case-insensitively against the whole name. */
   matchPattern: string;
+  /** When the price takes effect, unix milliseconds; null: for spans of any date. */
+  startDateMs: number | null;
   prices: TokenPrices;
   tiers: readonly PriceTier[];
   createdAtMs: number;

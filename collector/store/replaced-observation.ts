@@ -16,5 +16,5 @@ export interface ReplacedObservation {
 /** A stored observation as a fold takes it: its settled cost counts as reported (it is kept unless repriced). */
 export function observationOfRecord(record: ObservationRecord): Observation {
   const { costUsd, totalCostUsd: _totalCostUsd, environment: _environment, attributes, ...fields } = record;
-  return { ...fields, cost: costUsd, reportedCost: costUsd, rawAttributes: attributes };
+  return { ...fields, modelProvider: null, cost: costUsd, reportedCost: costUsd, rawAttributes: attributes };
 }

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { exportSpans, otlpExporter, type ExporterEncoding } from '../helpers/otel-sdk.js';
 import { recordSeedScenario, SEED } from '../helpers/seed-scenario.js';
-import { loadPricingTable } from '../../config/pricing.js';
-import { createPriceIndex } from '../../collector/pricing/cost.js';
+import { loadDefaultPriceIndex } from '../../collector/pricing/default-price-index.js';
 
-const gpt4oMini = createPriceIndex(loadPricingTable()).find('gpt-4o-mini')!;
+const gpt4oMini = (await loadDefaultPriceIndex()).find('gpt-4o-mini')!;
 
 let collector: TestCollector;
 beforeAll(async () => {

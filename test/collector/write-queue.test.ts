@@ -85,4 +85,61 @@ describe('write queue', () => {
     await Promise.all(['a', 'b', 'c'].map((id) => queue.enqueue(batch(id, 3))));
     expect(store.groups).toEqual([['a'], ['b'], ['c']]);
   });
+
+  it('writes one group at a time by default: the next waits for the commit before it', async () => {
+    const store = gatedStore();
+    const queue = createWriteQueue({ store, maxQueuedSpans: 100 });
+    const first = queue.enqueue(batch('a'));
+    await store.started(1);
+    const second = queue.enqueue(batch('b'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.groups).toEqual([['a']]);
+    store.commitAll();
+    await Promise.all([first, second]);
+    expect(store.groups).toEqual([['a'], ['b']]);
+  });
+
+  it('writes a second group while the first commits when allowed two at once, never a third', async () => {
+    const store = gatedStore();
+    const queue = createWriteQueue({ store, maxQueuedSpans: 100, maxConcurrentWrites: 2 });
+    const first = queue.enqueue(batch('a'));
+    await store.started(1);
+    const second = queue.enqueue(batch('b'));
+    await store.started(2);
+    const third = queue.enqueue(batch('c'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.groups).toEqual([['a'], ['b']]);
+    expect(queue.queuedSpans).toBe(1);
+
+    store.commitAll();
+    await Promise.all([first, second, third]);
+    expect(store.groups).toEqual([['a'], ['b'], ['c']]);
+    await queue.drain();
+    expect(queue.queuedSpans).toBe(0);
+  });
 });
+
+/** A store whose commits wait until commitAll(); `started(n)` resolves once n groups were handed to it. */
+function gatedStore(): Pick<TraceStore, 'writeBatches'> & { groups: string[][]; started(n: number): Promise<void>; commitAll(): void } {
+  const groups: string[][] = [];
+  let open = false;
+  const gates: Array<() => void> = [];
+  return {
+    groups,
+    async writeBatches(batches) {
+      groups.push(batches.map((b) => b.projectId));
+      if (!open) await new Promise<void>((resolve) => gates.push(resolve));
+      return batches.map((): BatchWriteOutcome => ({ ok: true }));
+    },
+    async started(n) {
+      for (let turns = 0; groups.length < n; turns++) {
+        if (turns > 1_000) throw new Error(`gatedStore: ${n} groups never started (${groups.length})`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+    commitAll() {
+      open = true;
+      gates.splice(0).forEach((release) => release());
+    },
+  };
+}

@@ -61,7 +61,7 @@ describe('the README', () => {
     // The package as published: compiled JavaScript from dist/, nothing built on install.
     const packed = JSON.parse((await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: REPO })).stdout);
     const files: string[] = packed[0].files.map((file: { path: string }) => file.path);
-    expect(files).toEqual(expect.arrayContaining(['dist/instrumentation/register.js', 'dist/collector/cli.js', 'config/model-prices.json']));
+    expect(files).toEqual(expect.arrayContaining(['dist/instrumentation/register.js', 'dist/collector/cli.js']));
     expect(files.filter((file) => /^(test|bench|collector|instrumentation)\/|\.ts$|tsbuildinfo/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
 
     const appDir = tempDir('spanlite-app-');

@@ -1,8 +1,8 @@
 /**
  * The collector as a child process (`spanlite start`), for tests that kill it. The sources are
  * bundled once per test process with esbuild into dist/reliability/cli.mjs (about a second; no
- * full `npm run build`), dependencies left to node_modules. Beside dist/ it finds
- * config/model-prices.json as the built collector does.
+ * full `npm run build`), dependencies left to node_modules (the model catalog package among
+ * them), as the built collector finds them.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

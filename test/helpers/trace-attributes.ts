@@ -9,6 +9,8 @@ import * as genAi from '../../semconv/gen-ai.js';
 export interface GenerationSpec {
   name?: string;
   model: string;
+  /** gen_ai.provider.name: who serves the model. */
+  provider?: string;
   inputTokens?: number;
   outputTokens?: number;
   /** USD, reported by the span (wins over the price table). */
@@ -76,6 +78,7 @@ export function generationAttributes(generation: GenerationSpec): Record<string,
     [genAi.GEN_AI_OPERATION_NAME]: 'chat',
     [genAi.GEN_AI_REQUEST_MODEL]: generation.model,
   };
+  if (generation.provider !== undefined) attributes[genAi.GEN_AI_PROVIDER_NAME] = generation.provider;
   if (generation.inputTokens !== undefined) attributes[genAi.GEN_AI_USAGE_INPUT_TOKENS] = generation.inputTokens;
   if (generation.outputTokens !== undefined) attributes[genAi.GEN_AI_USAGE_OUTPUT_TOKENS] = generation.outputTokens;
   if (generation.costUsd !== undefined) attributes[genAi.GEN_AI_USAGE_COST] = generation.costUsd;

@@ -10,7 +10,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { propagateAttributes, setLangfuseTracerProvider, startActiveObservation } from '@langfuse/tracing';
-import { embed, generateText, stepCountIs, streamText, tool } from 'ai';
+import { embed, embedMany, generateObject, generateText, stepCountIs, streamObject, streamText, tool } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
 import { TOOL_NAME, TOOL_RESULT } from './mock-openai.js';
@@ -83,19 +83,21 @@ export const VERCEL = {
   userId: 'user-vercel',
   sessionId: 'session-vercel',
   tags: ['interop', 'vercel'],
+  /** Telemetry metadata that is neither user, session nor tags. */
+  metadata: { plan: 'pro-vercel' },
 } as const;
 
 export interface VercelScenarioIds {
   /** generateText with a tool, as the root of its own trace. */
   toolTraceId: string;
-  /** streamText then embed under the app's own root span. */
+  /** streamText, embed, embedMany, generateObject and streamObject under the app's own root span. */
   streamTraceId: string;
 }
 
 /**
  * The AI SDK with `experimental_telemetry`: generateText that calls a tool (two model steps),
- * then streamText and embed inside an app span. Spans go out through the OTel SDK's OTLP
- * exporter, as in a Next.js app with `@vercel/otel`.
+ * then streamText, embed, embedMany, generateObject and streamObject inside an app span. Spans
+ * go out through the OTel SDK's OTLP exporter, as in a Next.js app with `@vercel/otel`.
  */
 export async function runVercelScenario(tracesEndpoint: string, openAiBaseUrl: string): Promise<VercelScenarioIds> {
   const memory = new InMemorySpanExporter();
@@ -112,7 +114,7 @@ export async function runVercelScenario(tracesEndpoint: string, openAiBaseUrl: s
     isEnabled: true,
     tracer,
     functionId: VERCEL.functionId,
-    metadata: { userId: VERCEL.userId, sessionId: VERCEL.sessionId, tags: [...VERCEL.tags] },
+    metadata: { userId: VERCEL.userId, sessionId: VERCEL.sessionId, tags: [...VERCEL.tags], ...VERCEL.metadata },
   };
   try {
     await generateText({
@@ -139,7 +141,16 @@ export async function runVercelScenario(tracesEndpoint: string, openAiBaseUrl: s
       });
       await stream.consumeStream();
       await stream.text;
-      await embed({ model: openai.embedding('text-embedding-3-small'), value: 'Paris', experimental_telemetry: telemetry });
+      const embeddingModel = openai.embedding('text-embedding-3-small');
+      await embed({ model: embeddingModel, value: 'Paris', experimental_telemetry: telemetry });
+      await embedMany({ model: embeddingModel, values: ['Paris', 'Rome'], experimental_telemetry: telemetry });
+      const schema = z.object({ capital: z.string() });
+      await generateObject({ model: openai.chat('gpt-4o-mini'), schema, prompt: 'Capital of France?', experimental_telemetry: telemetry });
+      const objectStream = streamObject({ model: openai.chat('gpt-4o-mini'), schema, prompt: 'Capital of France?', experimental_telemetry: telemetry });
+      for await (const _partial of objectStream.partialObjectStream) {
+        // drain: the object resolves once the stream is read
+      }
+      await objectStream.object;
     });
     root.end();
     await provider.forceFlush();

@@ -1,7 +1,8 @@
 /**
  * A local OpenAI-compatible server standing in for the provider in the SDK interop tests, on an
  * ephemeral 127.0.0.1 port: `/v1/chat/completions` (plain and streamed, with the final usage
- * chunk of `stream_options.include_usage`, and one tool call when tools are offered) and
+ * chunk of `stream_options.include_usage`, one tool call when tools are offered, a JSON object
+ * when `response_format` asks for one) and
  * `/v1/embeddings`. Usage always reports cached and reasoning tokens, so every SDK's path for
  * them is exercised.
  */
@@ -19,6 +20,8 @@ export const EMBEDDING_PROMPT_TOKENS = 8;
 /** The model OpenAI answers with: a dated snapshot of the one asked for. */
 export const RESPONSE_MODEL_SUFFIX = '-2024-07-18';
 export const ANSWER = 'Paris is the capital of France.';
+/** The answer when a JSON response is asked for (`response_format`: generateObject / streamObject). */
+export const OBJECT_ANSWER = { capital: 'Paris' };
 export const TOOL_NAME = 'get_weather';
 export const TOOL_RESULT = { city: 'Paris', temperatureC: 21 };
 
@@ -91,6 +94,7 @@ function chat(body: any, response: ServerResponse): void {
     ? { id: 'call_1', type: 'function', function: { name: TOOL_NAME, arguments: JSON.stringify({ city: 'Paris' }) } }
     : undefined;
   const finishReason = toolCall ? 'tool_calls' : 'stop';
+  const content = body.response_format?.type?.startsWith('json') === true ? JSON.stringify(OBJECT_ANSWER) : ANSWER;
 
   if (body.stream !== true) {
     response.writeHead(200, { 'content-type': 'application/json' });
@@ -105,7 +109,7 @@ function chat(body: any, response: ServerResponse): void {
             index: 0,
             message: toolCall
               ? { role: 'assistant', content: null, tool_calls: [toolCall] }
-              : { role: 'assistant', content: ANSWER },
+              : { role: 'assistant', content },
             finish_reason: finishReason,
           },
         ],
@@ -124,7 +128,7 @@ function chat(body: any, response: ServerResponse): void {
     send({ role: 'assistant', content: null, tool_calls: [{ index: 0, ...toolCall }] }, null);
   } else {
     send({ role: 'assistant', content: '' }, null);
-    for (const word of ANSWER.split(/(?<= )/)) send({ content: word }, null);
+    for (const word of content.split(/(?<= )/)) send({ content: word }, null);
   }
   send({}, finishReason);
   if (body.stream_options?.include_usage === true) {

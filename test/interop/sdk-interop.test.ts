@@ -6,7 +6,8 @@
  * @langfuse/otel 5, ai 6 with @ai-sdk/openai 3, openai 6 under
  * @arizeai/openinference-instrumentation-openai 4, @traceloop/instrumentation-openai 0.27 and
  * @opentelemetry/instrumentation-openai 0.21. The three instrumentations patch `openai` through
- * require hooks, so their app runs as a child process (scenarios/openai-instrumented.cjs).
+ * require hooks, so their app runs as a child process (scenarios/openai-instrumented.cjs), as
+ * does an app on the whole Traceloop SDK (@traceloop/node-server-sdk 0.27, scenarios/traceloop-sdk.cjs).
  *
  * The mock reports 120 prompt tokens (100 cached) and 40 completion tokens (10 reasoning) per chat
  * call. Where an SDK sends those details, they must land in the exclusive buckets and be priced:
@@ -15,10 +16,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { loadPricingTable } from '../../config/pricing.js';
-import { computeCost, createPriceIndex } from '../../collector/pricing/cost.js';
+import { computeCost } from '../../collector/pricing/cost.js';
+import { loadDefaultPriceIndex } from '../../collector/pricing/default-price-index.js';
 import type { UsageDetails } from '../../collector/model.js';
-import { ANSWER, CHAT_USAGE, EMBEDDING_PROMPT_TOKENS, RESPONSE_MODEL_SUFFIX, TOOL_NAME, TOOL_RESULT, startMockOpenAi, type MockOpenAi } from './mock-openai.js';
+import {
+  ANSWER,
+  CHAT_USAGE,
+  EMBEDDING_PROMPT_TOKENS,
+  OBJECT_ANSWER,
+  RESPONSE_MODEL_SUFFIX,
+  TOOL_NAME,
+  TOOL_RESULT,
+  startMockOpenAi,
+  type MockOpenAi,
+} from './mock-openai.js';
 import { LANGFUSE, VERCEL, runLangfuseScenario, runVercelScenario, type VercelScenarioIds } from './in-process-scenarios.js';
 import { runScenario } from './run-scenario.js';
 
@@ -38,7 +49,7 @@ const PLAIN_CHAT_USAGE = {
   total: CHAT_USAGE.promptTokens + CHAT_USAGE.completionTokens,
 };
 
-const prices = createPriceIndex(loadPricingTable());
+const prices = await loadDefaultPriceIndex();
 function costOf(model: string, usage: UsageDetails): number {
   return computeCost(usage, prices.find(model)!).total!;
 }
@@ -130,20 +141,30 @@ describe('Vercel AI SDK (ai 6 + @ai-sdk/openai 3, experimental_telemetry)', () =
     [toolTrace, streamTrace] = await Promise.all([storedTrace(ids.toolTraceId), storedTrace(ids.streamTraceId)]);
   });
 
-  it('names the trace by functionId and reads user, session and tags from the telemetry metadata', () => {
+  it('names the trace by functionId and reads user, session, tags and trace metadata from the telemetry metadata', () => {
     expect(toolTrace).toMatchObject({
       name: VERCEL.functionId,
       userId: VERCEL.userId,
       sessionId: VERCEL.sessionId,
       tags: [...VERCEL.tags].sort(),
+      metadata: VERCEL.metadata,
     });
-    expect(streamTrace).toMatchObject({ name: 'handle-stream', userId: VERCEL.userId, sessionId: VERCEL.sessionId });
+    expect(streamTrace).toMatchObject({ name: 'handle-stream', userId: VERCEL.userId, sessionId: VERCEL.sessionId, metadata: VERCEL.metadata });
+    expect(toolTrace.metadata).not.toHaveProperty('userId');
+    expect(byName(toolTrace, 'ai.generateText.doGenerate')[0].metadata).toMatchObject(VERCEL.metadata);
   });
 
-  it('prices each doGenerate step (ai.usage cached and reasoning tokens) and keeps the wrapper out of totals', () => {
+  it('finds both traces with a metadata filter on the telemetry metadata', async () => {
+    const [key, value] = Object.entries(VERCEL.metadata)[0]!;
+    const { data } = await collector.getJson(`/api/public/traces?metadata=${encodeURIComponent(`${key}=${value}`)}`);
+    expect(data.map((t: any) => t.id).sort()).toEqual([ids.toolTraceId, ids.streamTraceId].sort());
+  });
+
+  it('prices each doGenerate step (ai.usage cached and reasoning tokens); the outer call is a SPAN outside totals', () => {
     const [wrapper] = byName(toolTrace, 'ai.generateText');
     const steps = byName(toolTrace, 'ai.generateText.doGenerate');
-    expect(wrapper).toMatchObject({ type: 'GENERATION', parentObservationId: null, countsInTraceTotals: false });
+    expect(wrapper).toMatchObject({ type: 'SPAN', parentObservationId: null, model: null, usageDetails: {}, countsInTraceTotals: false });
+    expect(wrapper.attributes).toMatchObject({ 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 2 * CHAT_USAGE.promptTokens });
     expect(steps).toHaveLength(2);
     const stepCost = costOf(CHAT_MODEL, EXCLUSIVE_CHAT_USAGE);
     for (const step of steps) {
@@ -176,7 +197,7 @@ describe('Vercel AI SDK (ai 6 + @ai-sdk/openai 3, experimental_telemetry)', () =
     const [root] = byName(streamTrace, 'handle-stream');
     const [wrapper] = byName(streamTrace, 'ai.streamText');
     const [stream] = byName(streamTrace, 'ai.streamText.doStream');
-    expect(wrapper).toMatchObject({ type: 'GENERATION', parentObservationId: root.id, output: ANSWER });
+    expect(wrapper).toMatchObject({ type: 'SPAN', parentObservationId: root.id, output: ANSWER });
     expect(stream).toMatchObject({
       type: 'GENERATION',
       parentObservationId: wrapper.id,
@@ -199,6 +220,44 @@ describe('Vercel AI SDK (ai 6 + @ai-sdk/openai 3, experimental_telemetry)', () =
       usageDetails: embeddingUsage,
     });
     expect(embedding.totalCost).toBeCloseTo(costOf('text-embedding-3-small', embeddingUsage), 15);
+  });
+
+  it('types every outer call a SPAN and its provider call the GENERATION or EMBEDDING under it', () => {
+    const calls = [
+      ['ai.streamText', 'ai.streamText.doStream', 'GENERATION'],
+      ['ai.embed', 'ai.embed.doEmbed', 'EMBEDDING'],
+      ['ai.embedMany', 'ai.embedMany.doEmbed', 'EMBEDDING'],
+      ['ai.generateObject', 'ai.generateObject.doGenerate', 'GENERATION'],
+      ['ai.streamObject', 'ai.streamObject.doStream', 'GENERATION'],
+    ] as const;
+    for (const [outerName, innerName, type] of calls) {
+      const [outer] = byName(streamTrace, outerName);
+      const [inner] = byName(streamTrace, innerName);
+      expect(outer, outerName).toMatchObject({ type: 'SPAN', model: null, usageDetails: {} });
+      expect(inner, innerName).toMatchObject({ type, parentObservationId: outer.id, countsInTraceTotals: true });
+      expect(inner.model, innerName).not.toBeNull();
+    }
+    expect(byName(streamTrace, 'ai.generateObject')[0].output).toEqual(OBJECT_ANSWER);
+    expect(byName(streamTrace, 'ai.embedMany.doEmbed')[0]).toMatchObject({ input: ['Paris', 'Rome'], output: [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]] });
+  });
+
+  it('lists each model call once among the generations and in the per-model counts', async () => {
+    const listed = await Promise.all(
+      [ids.toolTraceId, ids.streamTraceId].map((traceId) => collector.getJson(`/api/public/observations?traceId=${traceId}&type=GENERATION`)),
+    );
+    expect(listed.flatMap(({ data }) => data.map((o: any) => o.name)).sort()).toEqual([
+      'ai.generateObject.doGenerate',
+      'ai.generateText.doGenerate',
+      'ai.generateText.doGenerate',
+      'ai.streamObject.doStream',
+      'ai.streamText.doStream',
+    ]);
+    const { data: days } = await collector.getJson(`/api/public/metrics/daily?userId=${VERCEL.userId}`);
+    const perModel: Record<string, number> = {};
+    for (const row of days.flatMap((day: any) => day.usage)) {
+      if (row.model) perModel[row.model] = (perModel[row.model] ?? 0) + row.countObservations;
+    }
+    expect(perModel).toEqual({ [CHAT_MODEL]: 5, 'text-embedding-3-small': 2 });
   });
 });
 
@@ -251,12 +310,17 @@ describe('openai under OpenAI instrumentations (child processes)', () => {
       expect(embeddings[0]).toMatchObject({ model: 'text-embedding-3-small', input: ['Paris'] });
     });
 
-    it('takes user, session and tags from the OpenInference context attributes', () => {
-      expect(runs['openinference']!.trace).toMatchObject({
+    it('takes user, session, tags and trace metadata from the OpenInference context attributes', async () => {
+      const { trace, chats } = parts('openinference');
+      expect(trace).toMatchObject({
         userId: 'user-openinference',
         sessionId: 'session-openinference',
         tags: ['interop', 'openinference'],
+        metadata: { plan: 'pro-openinference' },
       });
+      expect(chats[0].metadata).toMatchObject({ plan: 'pro-openinference' });
+      const { data } = await collector.getJson(`/api/public/traces?metadata=${encodeURIComponent('plan=pro-openinference')}`);
+      expect(data.map((t: any) => t.id)).toEqual([trace.id]);
     });
   });
 
@@ -304,5 +368,29 @@ describe('openai under OpenAI instrumentations (child processes)', () => {
         expect(chat.output).toEqual([expect.objectContaining({ role: 'assistant', content: ANSWER, finish_reason: 'stop' })]);
       }
     });
+  });
+});
+
+describe('@traceloop/node-server-sdk (withAssociationProperties, child process)', () => {
+  const properties = { user_id: 'user-traceloop-sdk', session_id: 'session-traceloop-sdk', plan: 'pro-traceloop-sdk' };
+  let trace: any;
+  beforeAll(async () => {
+    const { traceId } = await runScenario('traceloop-sdk.cjs', {
+      SCENARIO_TRACES_URL: collector.tracesEndpoint,
+      SCENARIO_OPENAI_BASE_URL: mock.baseUrl,
+      SCENARIO_ASSOCIATION_PROPERTIES: JSON.stringify(properties),
+    });
+    trace = await storedTrace(traceId);
+  });
+
+  it('reads user and session from the association properties and keeps them all as trace metadata', () => {
+    expect(trace).toMatchObject({ name: 'answer-question', userId: properties.user_id, sessionId: properties.session_id, metadata: properties });
+  });
+
+  it('keeps the association properties on each observation, and a metadata filter finds the trace', async () => {
+    expect(trace.observations.length).toBeGreaterThan(1);
+    for (const observation of trace.observations) expect(observation.metadata).toMatchObject(properties);
+    const { data } = await collector.getJson(`/api/public/traces?metadata=${encodeURIComponent(`plan=${properties.plan}`)}`);
+    expect(data.map((t: any) => t.id)).toEqual([trace.id]);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Model prices through the API: the shipped defaults and the pricing file listed, custom models
- * created and deleted, and their prices used for spans ingested afterwards (over OTLP), never
- * for spans stored before.
+ * Model prices through the API: the model catalog's and the pricing file's listed (with the
+ * catalog's version), custom models created and deleted, and their prices used for spans
+ * ingested afterwards (over OTLP) from their start date on, never for spans stored before; the
+ * provider a span names picks among the catalog's models of the same name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,11 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonBody, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { sendTraces } from './trace-builder.js';
-import { loadPricingTable } from '../../config/pricing.js';
+import { calcPrice } from '@pydantic/genai-prices';
+import { loadModelCatalog } from '../../collector/pricing/genai-prices.js';
+import { catalogPrices } from '../../collector/pricing/model-catalog.js';
+import { loadDefaultPriceIndex } from '../../collector/pricing/default-price-index.js';
 
 const T0 = Date.UTC(2025, 7, 1, 12, 0, 0);
-const defaults = loadPricingTable();
-const gpt4oMiniDefault = defaults.find((model) => model.pattern.test('gpt-4o-mini'))!;
+const catalog = await loadModelCatalog();
+const gpt4oMiniDefault = (await loadDefaultPriceIndex()).find('gpt-4o-mini', { atMs: T0 })!;
 
 let collector: TestCollector;
 let dir: string;
@@ -26,9 +30,10 @@ async function request(method: string, path: string, body?: unknown): Promise<{ 
   return { status: response.status, body: response.status === 204 ? null : await jsonBody(response) };
 }
 
-/** Ingests one generation on `model` and returns its stored cost. */
-async function costOf(model: string, inputTokens: number, outputTokens: number): Promise<number | null> {
-  const [id] = await sendTraces(collector.tracesEndpoint, [{ name: 'priced', startMs: T0, generations: [{ model, inputTokens, outputTokens }] }]);
+/** Ingests one generation on `model`, started at `startMs` (default T0), and returns its stored cost. */
+async function costOf(model: string, inputTokens: number, outputTokens: number, startMs = T0, provider?: string): Promise<number | null> {
+  const generation = { model, inputTokens, outputTokens, ...(provider === undefined ? {} : { provider }) };
+  const [id] = await sendTraces(collector.tracesEndpoint, [{ name: 'priced', startMs, generations: [generation] }]);
   return (await collector.getJson(`/api/public/traces/${id}`)).totalCost;
 }
 
@@ -47,11 +52,15 @@ afterAll(async () => {
 });
 
 describe('listing prices', () => {
-  it('lists the pricing file, then the shipped defaults, in the Langfuse Model shape', async () => {
+  it('lists the pricing file, then the model catalog, naming the catalog and its version', async () => {
     const page = await collector.getJson('/api/public/models?limit=1000');
-    expect(page.meta.totalItems).toBe(defaults.length + 1);
-    expect(page.data[0]).toMatchObject({ id: 'file-model', source: 'file', isLangfuseManaged: true, inputPrice: 0.000003 });
-    const mini = page.data.find((model: any) => model.id === gpt4oMiniDefault.id);
+    expect(page.meta.totalItems).toBe(catalogPrices(catalog).length + 1);
+    expect(page.catalog).toEqual({ package: '@pydantic/genai-prices', version: catalog.version.version });
+    expect(page.data[0]).toMatchObject({ id: 'file-model', source: 'file', isLangfuseManaged: true, inputPrice: 0.000003, provider: null });
+  });
+
+  it('shows a catalog price in the Langfuse Model shape, with its provider', async () => {
+    const mini = await collector.getJson(`/api/public/models/${encodeURIComponent(gpt4oMiniDefault.id)}`);
     expect(mini).toMatchObject({
       modelName: gpt4oMiniDefault.modelName,
       matchPattern: gpt4oMiniDefault.matchPattern,
@@ -61,7 +70,15 @@ describe('listing prices', () => {
       prices: { input: { price: gpt4oMiniDefault.prices.input }, output: { price: gpt4oMiniDefault.prices.output } },
       pricingTiers: [expect.objectContaining({ isDefault: true, priority: 0, conditions: [] })],
       source: 'default',
+      provider: 'openai',
+      startDate: null,
     });
+  });
+
+  it('shows the catalog\'s price history: each dated price with its start date', async () => {
+    const dated = catalogPrices(catalog).find((price) => price.startDateMs !== null)!;
+    const view = await collector.getJson(`/api/public/models/${encodeURIComponent(dated.id)}`);
+    expect(view).toMatchObject({ modelName: dated.modelName, startDate: new Date(dated.startDateMs!).toISOString(), source: 'default' });
   });
 
   it('pages the list and gets one price by id, or 404', async () => {
@@ -69,6 +86,8 @@ describe('listing prices', () => {
     expect(page.data).toHaveLength(2);
     expect((await collector.getJson('/api/public/models/file-model')).source).toBe('file');
     expect((await request('GET', '/api/public/models/no-such-model')).status).toBe(404);
+    const routed = catalogPrices(catalog).find((price) => price.id.includes('/'))!;
+    expect((await collector.getJson(`/api/public/models/${encodeURIComponent(routed.id)}`)).id).toBe(routed.id);
   });
 });
 
@@ -117,6 +136,33 @@ describe('custom prices', () => {
     expect((await collector.getJson(`/api/public/traces/${storedBefore}`)).totalCost).toBeCloseTo(10 * gpt4oMiniDefault.prices.input, 12);
     expect((await request('DELETE', `/api/public/models/${override.body.id}`)).status).toBe(204);
     expect(await costOf('gpt-4o-mini', 1000, 1000)).toBeCloseTo(before!, 12);
+  });
+
+  it('prices a span with the custom price in force when it started', async () => {
+    const post = (startDate: string | null, inputPrice: number) =>
+      request('POST', '/api/public/models', { modelName: 'acme-dated', matchPattern: 'acme-dated', startDate, inputPrice, outputPrice: 0 });
+    const january = await post('2025-01-01', 0.000001);
+    const june = await post('2025-06-01T00:00:00Z', 0.000002);
+    expect(january.body.startDate).toBe('2025-01-01T00:00:00.000Z');
+    expect(june.body.startDate).toBe('2025-06-01T00:00:00.000Z');
+    expect(await costOf('acme-dated', 1000, 0, Date.UTC(2024, 11, 31, 23, 59))).toBeNull();
+    expect(await costOf('acme-dated', 1000, 0, Date.UTC(2025, 2, 1))).toBeCloseTo(0.001, 12);
+    expect(await costOf('acme-dated', 1000, 0, Date.UTC(2025, 5, 1))).toBeCloseTo(0.002, 12);
+  });
+
+  it('keeps an old span at its old price after a price change, sent late or not', async () => {
+    const [early] = await sendTraces(collector.tracesEndpoint, [
+      { name: 'early', startMs: Date.UTC(2025, 2, 1), generations: [{ model: 'acme-changed', inputTokens: 1000, outputTokens: 0 }] },
+    ]);
+    await request('POST', '/api/public/models', { modelName: 'acme-changed', matchPattern: 'acme-changed', startDate: '2025-01-01', inputPrice: 0.000001, outputPrice: 0 });
+    const [sentBefore] = await sendTraces(collector.tracesEndpoint, [
+      { name: 'before', startMs: Date.UTC(2025, 2, 1), generations: [{ model: 'acme-changed', inputTokens: 1000, outputTokens: 0 }] },
+    ]);
+    await request('POST', '/api/public/models', { modelName: 'acme-changed', matchPattern: 'acme-changed', startDate: '2025-06-01', inputPrice: 0.000005, outputPrice: 0 });
+    expect((await collector.getJson(`/api/public/traces/${early}`)).totalCost).toBeNull();
+    expect((await collector.getJson(`/api/public/traces/${sentBefore}`)).totalCost).toBeCloseTo(0.001, 12);
+    expect(await costOf('acme-changed', 1000, 0, Date.UTC(2025, 3, 1))).toBeCloseTo(0.001, 12);
+    expect(await costOf('acme-changed', 1000, 0, Date.UTC(2025, 6, 1))).toBeCloseTo(0.005, 12);
   });
 
   it('prices with pricing tiers on the input size', async () => {
@@ -178,7 +224,8 @@ describe('refusing bad prices', () => {
     [{ ...valid, unit: 'CHARACTERS' }, 'unit: expected one of TOKENS (got "CHARACTERS")'],
     [{ ...valid, inputPrice: -1 }, 'inputPrice: expected a non-negative number (got -1)'],
     [{ ...valid, totalPrice: 0.1 }, 'totalPrice: expected null (prices are per token: use inputPrice and outputPrice) (got 0.1)'],
-    [{ ...valid, startDate: '2025-01-01T00:00:00Z' }, 'startDate: expected null (a custom price applies to spans ingested after it is created) (got "2025-01-01T00:00:00Z")'],
+    [{ ...valid, startDate: 'June 2025' }, 'startDate: expected an ISO 8601 date or date-time, e.g. "2025-06-01" or "2025-06-01T00:00:00Z", or null (got "June 2025")'],
+    [{ ...valid, startDate: '2025-02-30' }, 'startDate: expected an ISO 8601 date or date-time, e.g. "2025-06-01" or "2025-06-01T00:00:00Z", or null (got "2025-02-30")'],
     [{ modelName: 'm', matchPattern: 'm' }, 'inputPrice: expected a price in USD per token (or pricingTiers) (got nothing)'],
     [{ ...valid, pricingTiers: [standard] }, 'pricingTiers: expected either pricingTiers or inputPrice/outputPrice, not both (got both)'],
     [{ modelName: 'm', matchPattern: 'm', pricingTiers: [tier({})] }, 'pricingTiers: expected exactly one tier with isDefault true (got 0)'],
@@ -196,5 +243,17 @@ describe('refusing bad prices', () => {
     ],
   ])('refuses %j', async (body, message) => {
     expect(await request('POST', '/api/public/models', body)).toEqual({ status: 400, body: { error: 'invalid_parameter', message } });
+  });
+});
+
+describe('the provider a span names', () => {
+  it.each([
+    ['cerebras', 'cerebras'],
+    ['openai', 'openai'],
+    ['ovhcloud', 'ovhcloud'],
+  ])('prices gpt-oss-120b served by %s at that provider\'s price', async (spanProvider, catalogProvider) => {
+    const expected = calcPrice({ input_tokens: 100_000, output_tokens: 10_000 }, 'gpt-oss-120b', { providerId: catalogProvider, timestamp: new Date(T0) });
+    expect(expected).not.toBeNull();
+    expect(await costOf('gpt-oss-120b', 100_000, 10_000, T0, spanProvider)).toBeCloseTo(expected!.total_price, 12);
   });
 });

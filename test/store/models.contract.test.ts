@@ -1,4 +1,4 @@
-/** Custom model prices in the store contract: stored per project as given, listed newest first, deleted by id. */
+/** Custom model prices in the store contract: stored per project as given (start date included), listed newest first, deleted by id. */
 import { describe, expect, it } from 'vitest';
 import type { CustomModelRecord } from '../../collector/store/contract.js';
 import { ENGINES } from './engines.js';
@@ -12,6 +12,7 @@ function model(id: string, createdAtMs: number, overrides: Partial<CustomModelRe
     id,
     modelName: `model-${id}`,
     matchPattern: `model-${id}`,
+    startDateMs: null,
     prices: { input: 0.000001, output: 0.000004 },
     tiers: [],
     createdAtMs,
@@ -30,6 +31,14 @@ describe.each(ENGINES)('custom models ($name)', (engine) => {
     });
     await store().insertCustomModel(PROJECT, tiered);
     expect(await store().listCustomModels(PROJECT)).toEqual([tiered]);
+  });
+
+  it('keeps a start date to the millisecond, and none as none', async () => {
+    const dated = model('dated', CREATED_MS, { startDateMs: Date.UTC(2025, 5, 1, 10, 30, 0, 125) });
+    const undated = model('undated', CREATED_MS - 1);
+    await store().insertCustomModel(PROJECT, dated);
+    await store().insertCustomModel(PROJECT, undated);
+    expect(await store().listCustomModels(PROJECT)).toEqual([dated, undated]);
   });
 
   it('lists models newest first, then by id', async () => {

@@ -394,6 +394,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL sessions, users, scores, metri
       id,
       modelName: `model-${id}`,
       matchPattern: `(?:model-${id})`,
+      startDateMs: null,
       prices: { input: 0.000001, output: 0.000002, cachedInput: 0.0000005 },
       tiers: [{ name: 'long', whenInputTokensAbove: 200_000, prices: { input: 0.000002, output: 0.000004 } }],
       createdAtMs,

@@ -61,6 +61,7 @@ const customModel = (project: string): CustomModelRecord => ({
   id: 'custom-model',
   modelName: `${project}-model`,
   matchPattern: `${project}-model`,
+  startDateMs: null,
   prices: { input: project === ALPHA ? 0.000001 : 0.000009, output: 0.000002 },
   tiers: [],
   createdAtMs: T0,

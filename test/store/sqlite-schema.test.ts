@@ -1,6 +1,7 @@
 /**
- * The SQLite schema at open (store/sqlite/migrate.ts): a new file gets schema version 1 whole; a
- * file this spanlite cannot read (made by a development build, or by a newer spanlite) is
+ * The SQLite schema at open (store/sqlite/migrate.ts): a new file gets the whole schema (version
+ * 1 and the migrations after it); a version 1 file is migrated, its rows kept; a file this
+ * spanlite cannot read (made by a development build, or by a newer spanlite) is
  * refused with a message that says which and what to do, by the store, the key store and the
  * `spanlite` command alike, and is left as it was.
  */
@@ -13,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../collector/store/sqlite/store.js';
 import { openSqliteKeyStore } from '../../collector/store/sqlite/keys.js';
 import { SCHEMA_VERSION } from '../../collector/store/sqlite/migrate.js';
+import { SCHEMA } from '../../collector/store/sqlite/schema.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
 import { collectorScript } from '../helpers/collector-process.js';
@@ -75,11 +77,11 @@ const tables = (db: Database.Database) =>
   );
 
 describe('a new database', () => {
-  it('is created at schema version 1 with every table, incremental auto-vacuum and the word index merge settings', async () => {
+  it('is created at the latest schema version with every table, incremental auto-vacuum and the word index merge settings', async () => {
     await openSqliteStore({ file }).close();
-    expect(SCHEMA_VERSION).toBe(1);
+    expect(SCHEMA_VERSION).toBe(2);
     read((db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
       expect(tables(db)).toEqual(TABLES);
       expect(db.prepare(`SELECT k, v FROM search_words_config WHERE k <> 'version' ORDER BY k`).all()).toEqual([
@@ -105,18 +107,40 @@ describe('a new database', () => {
       await reopened.close();
     }
     read((db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(db.prepare(`SELECT type, name, sql FROM sqlite_master ORDER BY name`).all()).toEqual(schema);
     });
   });
 });
 
+describe('a version 1 database', () => {
+  it('is migrated to version 2: its custom prices kept, priced for spans of any date', async () => {
+    const db = new Database(file);
+    db.exec(SCHEMA);
+    db.prepare(
+      `INSERT INTO custom_models (project_id, id, model_name, match_pattern, prices, tiers, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run('default', 'kept', 'acme-7b', 'acme-7b', '{"input":0.000001,"output":0.000002}', '[]', 1000);
+    db.pragma('user_version = 1');
+    db.close();
+
+    const store = openSqliteStore({ file });
+    try {
+      expect(await store.listCustomModels('default')).toEqual([
+        { id: 'kept', modelName: 'acme-7b', matchPattern: 'acme-7b', startDateMs: null, prices: { input: 0.000001, output: 0.000002 }, tiers: [], createdAtMs: 1000 },
+      ]);
+    } finally {
+      await store.close();
+    }
+    read((db) => expect(db.pragma('user_version', { simple: true })).toBe(2));
+  });
+});
+
 describe('a database this spanlite cannot read', () => {
-  it.each([2, 15])('is refused when stamped schema version %i, naming a development build, a newer spanlite and the fix', async (version) => {
+  it.each([3, 15])('is refused when stamped schema version %i, naming a development build, a newer spanlite and the fix', async (version) => {
     developmentFile(version);
     const refusal =
       `database ${file}: created by a development build of spanlite or by a newer spanlite (schema version ${version}; ` +
-      'this spanlite reads version 1); delete it or start with a new SPANLITE_DB, or open it with the spanlite that created it';
+      'this spanlite reads version 2); delete it or start with a new SPANLITE_DB, or open it with the spanlite that created it';
     expect(() => openSqliteStore({ file })).toThrow(refusal);
     expect(() => openSqliteKeyStore({ file })).toThrow(refusal);
     read((db) => {

@@ -8,7 +8,8 @@ import type { DecodedEvent, DecodedSpan } from '../../collector/decode/span.js';
 import type { MappedSpan } from '../../collector/model.js';
 import type { BatchWriteOutcome, SpanBatch, TraceStore } from '../../collector/store/contract.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import { applyCost, createPriceIndex } from '../../collector/pricing/cost.js';
+import { applyCost } from '../../collector/pricing/cost.js';
+import { createPriceIndex } from '../../collector/pricing/price-index.js';
 import type { ModelPrice } from '../../config/pricing.js';
 import * as genAi from '../../semconv/gen-ai.js';
 import { decodedSpan } from '../helpers/decoded-span.js';
@@ -32,7 +33,10 @@ const TEST_PRICES: ModelPrice[] = [
     pattern: /^(?:test-mini)$/i,
     prices: { input: 0.000001, output: 0.000002 },
     tiers: [],
-    source: 'default',
+    startDateMs: null,
+    dailyWindow: null,
+    provider: null,
+    source: 'user',
   },
 ];
 const PRICE_INDEX = createPriceIndex(TEST_PRICES);

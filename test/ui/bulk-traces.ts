@@ -12,13 +12,13 @@ import { randomBytes } from 'node:crypto';
 import type { DecodedSpan } from '../../collector/decode/span.js';
 import type { MappedSpan } from '../../collector/model.js';
 import { mapSpan } from '../../collector/mapping/map-span.js';
-import { createPriceIndex, priceObservation } from '../../collector/pricing/cost.js';
+import { applyCost } from '../../collector/pricing/cost.js';
+import { loadDefaultPriceIndex } from '../../collector/pricing/default-price-index.js';
 import { migrate } from '../../collector/store/sqlite/migrate.js';
 import { createBatchWriter } from '../../collector/store/sqlite/write/batch-writer.js';
 import { createBatchDerived } from '../../collector/store/sqlite/write/batch-derived.js';
 import { createScoreRepeats } from '../../collector/store/sqlite/write/score-repeats.js';
 import { createObservationIdIndex } from '../../collector/store/sqlite/search/observation-ids.js';
-import { loadPricingTable } from '../../config/pricing.js';
 import { DEFAULT_PROJECT_ID } from '../../collector/app.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as genAi from '../../semconv/gen-ai.js';
@@ -46,7 +46,7 @@ export async function bulkLoadTraces(dbFile: string, count: number, spacingMs = 
   migrate(db, dbFile);
   // Wired as openSqliteStore wires it: the derived tables (daily usage, full-text index) included.
   const write = createBatchWriter(db, Date.now, createBatchDerived(db, createScoreRepeats(db), createObservationIdIndex(db)));
-  const prices = createPriceIndex(loadPricingTable());
+  const prices = await loadDefaultPriceIndex();
   const firstMs = BigInt(Date.now() - count * spacingMs);
   let sampleTraceId = '';
   try {
@@ -58,11 +58,7 @@ export async function bulkLoadTraces(dbFile: string, count: number, spacingMs = 
         for (const span of traceSpans(i, traceId, (firstMs + BigInt(i * spacingMs)) * MS)) {
           const mapped = mapSpan(span);
           const observation = mapped.observation;
-          if (observation !== null && observation.model !== null) {
-            const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices);
-            observation.cost = cost;
-            observation.costMissingReason = missingReason;
-          }
+          if (observation !== null && observation.model !== null) applyCost(observation, prices);
           spans.push(mapped);
         }
       }

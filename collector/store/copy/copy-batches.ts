@@ -85,7 +85,8 @@ function searchableChars(names: ReadonlyArray<string | undefined>, ...values: Ar
 
 function observationOf(record: ObservationRecord): Observation {
   const { costUsd, totalCostUsd: _totalCostUsd, environment: _environment, attributes, ...fields } = record;
-  return { ...fields, reportedCost: null, cost: costUsd, rawAttributes: attributes };
+  // Not priced again: the provider, read for pricing only and not stored, is not needed.
+  return { ...fields, reportedCost: null, cost: costUsd, rawAttributes: attributes, modelProvider: null };
 }
 
 function scoreOf(record: ScoreRecord): Score {

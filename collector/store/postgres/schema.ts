@@ -295,11 +295,13 @@ export const SCHEMA = `
   ------------------------------------------------------------------------------------------------
 
   -- Custom model prices per project (POST /api/public/models), matched before the built-in catalog.
+  -- start_date_ms: the price applies to spans that started on or after it; NULL: of any date.
   CREATE TABLE custom_models (
     project_id TEXT NOT NULL,
     id TEXT NOT NULL,
     model_name TEXT NOT NULL,
     match_pattern TEXT NOT NULL,
+    start_date_ms BIGINT,
     prices JSONB NOT NULL,
     tiers JSONB NOT NULL,
     created_at_ms BIGINT NOT NULL,

@@ -8,10 +8,11 @@
  * every database reaches the same schema whichever version created it.
  */
 import type { Database } from 'better-sqlite3';
-import { SCHEMA } from './schema.js';
+import { MIGRATION_2_CUSTOM_MODEL_START_DATES, SCHEMA } from './schema.js';
 
 const MIGRATIONS: readonly string[] = [
   /* 1: the schema (schema.ts) */ SCHEMA,
+  /* 2: custom model prices with a start date */ MIGRATION_2_CUSTOM_MODEL_START_DATES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

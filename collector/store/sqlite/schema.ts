@@ -21,6 +21,8 @@
  *
  * Constants interpolated below (document id spacing, text limits, merge settings) are part of
  * the released schema: changing one needs a migration too.
+ *
+ * The migrations after version 1 follow SCHEMA at the end of this file, in order.
  */
 import { ARABIC_OPTIONAL_MARK_CHARS, MAX_DOCUMENT_CHARS } from '../search-text.js';
 import { DOC_IDS_PER_MS, NO_SPACE_SCRIPT_GLOB } from './search/search-text.js';
@@ -550,3 +552,12 @@ function observationText(): string {
   const withoutMarks = ARABIC_OPTIONAL_MARK_CHARS.reduce((sql, mark) => `replace(${sql}, '${mark}', '')`, text);
   return `${withoutMarks} || '  '`;
 }
+
+/**
+ * Migration 2: custom model prices take a start date (POST /api/public/models `startDate`). A
+ * price applies to spans that started on or after it; NULL: to spans of any date, as every
+ * custom price before this migration did.
+ */
+export const MIGRATION_2_CUSTOM_MODEL_START_DATES = `
+  ALTER TABLE custom_models ADD COLUMN start_date_ms INTEGER;
+`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapSpan } from '../../../collector/mapping/map-span.js';
 import { decodedSpan } from '../../helpers/decoded-span.js';
-import { observationOf } from '../../helpers/mapped-span.js';
+import { itMapsToType, observationOf } from '../../helpers/mapped-span.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 import * as events from '../../../semconv/gen-ai-events.js';
 import type { Attributes } from '../../../collector/decode/span.js';
@@ -94,6 +94,56 @@ describe('mapSpan with OTel GenAI semantic conventions', () => {
       { name: 'execute_tool get_weather' },
     );
     expect(observation).toMatchObject({ type: 'TOOL', name: 'get_weather', input: { location: 'Berlin' }, output: { temperature: 21 } });
+  });
+
+  // Operation names as the GenAI semantic conventions list them; memory operations have no type of their own.
+  itMapsToType(genAi.GEN_AI_OPERATION_NAME, [
+    ['chat', 'GENERATION'],
+    ['generate_content', 'GENERATION'],
+    ['text_completion', 'GENERATION'],
+    ['embeddings', 'EMBEDDING'],
+    ['retrieval', 'RETRIEVER'],
+    ['execute_tool', 'TOOL'],
+    ['create_agent', 'AGENT'],
+    ['invoke_agent', 'AGENT'],
+    ['invoke_workflow', 'CHAIN'],
+    ['plan', 'SPAN'],
+    ['create_memory_store', 'SPAN'],
+    ['delete_memory_store', 'SPAN'],
+    ['create_memory', 'SPAN'],
+    ['update_memory', 'SPAN'],
+    ['upsert_memory', 'SPAN'],
+    ['search_memory', 'SPAN'],
+    ['delete_memory', 'SPAN'],
+  ]);
+
+  it('reads a retrieval span: the query in, the documents out, the data source kept', () => {
+    const documents = [{ id: 'doc_123', score: 0.95, content: 'Paris is the capital of France.' }];
+    const observation = observationOf(
+      {
+        [genAi.GEN_AI_OPERATION_NAME]: 'retrieval',
+        [genAi.GEN_AI_DATA_SOURCE_ID]: 'H7STPQYOND',
+        [genAi.GEN_AI_REQUEST_MODEL]: 'text-embedding-3-small',
+        [genAi.GEN_AI_RETRIEVAL_QUERY_TEXT]: 'capital of France',
+        [genAi.GEN_AI_RETRIEVAL_DOCUMENTS]: JSON.stringify(documents),
+      },
+      { name: 'retrieval H7STPQYOND' },
+    );
+    expect(observation).toMatchObject({ type: 'RETRIEVER', input: 'capital of France', output: documents });
+    expect(observation.rawAttributes).toMatchObject({ [genAi.GEN_AI_DATA_SOURCE_ID]: 'H7STPQYOND' });
+    expect(observation.rawAttributes).not.toHaveProperty(genAi.GEN_AI_RETRIEVAL_DOCUMENTS);
+  });
+
+  it('keeps a memory operation a SPAN even when it names a model, with its query, records and operation', () => {
+    const records = [{ id: 'mem_123', content: 'User prefers dark mode', score: 0.95 }];
+    const observation = observationOf({
+      [genAi.GEN_AI_OPERATION_NAME]: 'search_memory',
+      [genAi.GEN_AI_REQUEST_MODEL]: 'text-embedding-3-small',
+      [genAi.GEN_AI_MEMORY_QUERY_TEXT]: 'display preferences',
+      [genAi.GEN_AI_MEMORY_RECORDS]: JSON.stringify(records),
+    });
+    expect(observation).toMatchObject({ type: 'SPAN', input: 'display preferences', output: records });
+    expect(observation.rawAttributes).toMatchObject({ [genAi.GEN_AI_OPERATION_NAME]: 'search_memory' });
   });
 
   it('reads a span with only gen_ai.tool.name as a tool (Pydantic AI < 1.0) and an agent span as AGENT', () => {

@@ -4,6 +4,8 @@ import { decodedSpan } from '../../helpers/decoded-span.js';
 import { itMapsToType, observationOf } from '../../helpers/mapped-span.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 import * as ours from '../../../semconv/spanlite.js';
+import * as oi from '../../../semconv/openinference.js';
+import * as vercel from '../../../semconv/vercel-ai.js';
 
 describe('mapSpan', () => {
   it('reads a GenAI chat span as a GENERATION with model, parameters and messages', () => {
@@ -32,6 +34,22 @@ describe('mapSpan', () => {
     expect(observation.rawAttributes).not.toHaveProperty(genAi.GEN_AI_INPUT_MESSAGES);
     expect(observation.rawAttributes).toMatchObject({ 'custom.flag': true, [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o' });
     expect(observation.resourceAttributes).toEqual({ 'service.name': 'test-service' });
+  });
+
+  it('reads who serves the model: gen_ai.provider.name, then gen_ai.system, llm.provider, llm.system, ai.model.provider', () => {
+    const all: Record<string, string> = {
+      [genAi.GEN_AI_PROVIDER_NAME]: 'aws.bedrock',
+      [genAi.GEN_AI_SYSTEM]: 'anthropic',
+      [oi.LLM_PROVIDER]: 'azure',
+      [oi.LLM_SYSTEM]: 'openai',
+      [vercel.AI_MODEL_PROVIDER]: 'openai.chat',
+    };
+    const order = [genAi.GEN_AI_PROVIDER_NAME, genAi.GEN_AI_SYSTEM, oi.LLM_PROVIDER, oi.LLM_SYSTEM, vercel.AI_MODEL_PROVIDER];
+    order.forEach((key, index) => {
+      const present = Object.fromEntries(order.slice(index).map((name) => [name, all[name]!]));
+      expect(observationOf(present).modelProvider).toBe(all[key]);
+    });
+    expect(observationOf({ [genAi.GEN_AI_REQUEST_MODEL]: 'gpt-4o' }).modelProvider).toBeNull();
   });
 
   it("reads spanlite's own input and output as whole JSON documents", () => {

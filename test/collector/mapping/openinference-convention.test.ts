@@ -121,7 +121,7 @@ describe('mapSpan with OpenInference attributes', () => {
     expect(span([]).output).toBeNull();
   });
 
-  it('reads session, user, tags and metadata, and a reported total cost', () => {
+  it('reads session, user, tags and metadata (trace metadata, kept on the observation too), and a reported total cost', () => {
     const { observation, trace } = mapSpan(
       decodedSpan({
         attributes: {
@@ -133,7 +133,7 @@ describe('mapSpan with OpenInference attributes', () => {
         },
       }),
     );
-    expect(trace!.explicit).toMatchObject({ sessionId: 's1', userId: 'u1', tags: ['rag', 'llamaindex'] });
+    expect(trace!.explicit).toMatchObject({ sessionId: 's1', userId: 'u1', tags: ['rag', 'llamaindex'], metadata: { experiment: 'a' } });
     expect(observation!.metadata).toEqual({ experiment: 'a' });
     expect(observation!.reportedCost).toEqual({ total: 0.000151 });
   });

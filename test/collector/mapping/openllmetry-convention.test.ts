@@ -70,20 +70,19 @@ describe('mapSpan with OpenLLMetry / Traceloop attributes', () => {
     expect(observation).toMatchObject({ input: { args: ['Paris'], kwargs: {} }, output: '"sunny"' });
   });
 
-  it('reads user and session from association properties, and keeps them all as trace metadata', () => {
-    const trace = traceOf(
-      {
-        [openllmetry.TRACELOOP_ASSOCIATION_USER_ID]: 'u1',
-        [openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID]: 's1',
-        [`${openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX}chat_id`]: 'c1',
-      },
-      { parentSpanId: '1111111111111111' },
-    );
+  it('reads user and session from association properties, and keeps them all as trace and observation metadata', () => {
+    const attributes = {
+      [openllmetry.TRACELOOP_ASSOCIATION_USER_ID]: 'u1',
+      [openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID]: 's1',
+      [`${openllmetry.TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX}chat_id`]: 'c1',
+    };
+    const trace = traceOf(attributes, { parentSpanId: '1111111111111111' });
     expect(trace.explicit).toMatchObject({
       userId: 'u1',
       sessionId: 's1',
       metadata: { user_id: 'u1', session_id: 's1', chat_id: 'c1' },
     });
+    expect(observationOf(attributes).metadata).toEqual({ user_id: 'u1', session_id: 's1', chat_id: 'c1' });
   });
 
   it('maps OpenLLMetry guardrail spans to GUARDRAIL', () => {

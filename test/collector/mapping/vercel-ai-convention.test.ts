@@ -11,17 +11,37 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
     ['ai.streamText.doStream', 'GENERATION'],
     ['ai.generateObject.doGenerate', 'GENERATION'],
     ['ai.streamObject.doStream', 'GENERATION'],
-    ['ai.embed', 'EMBEDDING'],
+    ['ai.embed.doEmbed', 'EMBEDDING'],
     ['ai.embedMany.doEmbed', 'EMBEDDING'],
+    ['ai.rerank.doRerank', 'RETRIEVER'],
     ['ai.toolCall', 'TOOL'],
+    // Outer calls wrap the provider calls above and repeat their usage.
+    ['ai.generateText', 'SPAN'],
+    ['ai.streamText', 'SPAN'],
+    ['ai.generateObject', 'SPAN'],
+    ['ai.streamObject', 'SPAN'],
+    ['ai.embed', 'SPAN'],
+    ['ai.embedMany', 'SPAN'],
+    ['ai.rerank', 'SPAN'],
   ]);
 
-  it('reads the operation from operation.name when ai.operationId is missing, and types an outer call by its model', () => {
+  it('reads the operation from operation.name when ai.operationId is missing', () => {
     const type = (attributes: Record<string, string>) => observationOf(attributes).type;
     expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.embed.doEmbed generate-document-embedding' })).toBe('EMBEDDING');
-    expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.generateText', [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-4' })).toBe('GENERATION');
-    expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.generateText' })).toBe('SPAN');
+    expect(type({ [vercel.AI_OPERATION_NAME]: 'ai.generateText weather-chat', [genAi.GEN_AI_RESPONSE_MODEL]: 'gpt-4' })).toBe('SPAN');
     expect(type({ [vercel.AI_OPERATION_NAME]: 'SELECT users' })).toBe('SPAN');
+  });
+
+  it("leaves an outer call's model and usage in its attributes, so only its provider calls are priced and counted", () => {
+    const attributes = {
+      [vercel.AI_OPERATION_ID]: 'ai.generateText',
+      [vercel.AI_MODEL_ID]: 'gpt-4o-mini',
+      [vercel.AI_USAGE_INPUT_TOKENS]: 120,
+      [vercel.AI_USAGE_OUTPUT_TOKENS]: 40,
+    };
+    const wrapper = observationOf(attributes);
+    expect(wrapper).toMatchObject({ type: 'SPAN', model: null, usage: {}, countsInTraceTotals: false });
+    expect(wrapper.rawAttributes).toMatchObject(attributes);
   });
 
   it('reads ai 6 usage with cached and reasoning tokens, preferred over the gen_ai.usage copy', () => {
@@ -111,7 +131,7 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
     });
   });
 
-  it('reads user, session and tags from telemetry metadata, and names a root trace by functionId', () => {
+  it('reads user, session, tags and the other telemetry metadata as trace facts, and names a root trace by functionId', () => {
     const { trace, observation } = mapSpan(
       decodedSpan({
         name: 'ai.generateText',
@@ -125,7 +145,8 @@ describe('mapSpan with Vercel AI SDK attributes', () => {
         },
       }),
     );
-    expect(trace!.explicit).toMatchObject({ userId: 'u1', sessionId: 's1', tags: ['a', 'b'] });
+    expect(trace!.explicit).toMatchObject({ userId: 'u1', sessionId: 's1', tags: ['a', 'b'], metadata: { plan: 'pro' } });
+    expect(trace!.explicit.metadata).not.toHaveProperty('userId');
     expect(trace!.implicit.name).toBe('weather-chat');
     expect(observation!.metadata).toMatchObject({ plan: 'pro' });
     expect(observation!.countsInTraceTotals).toBe(false);

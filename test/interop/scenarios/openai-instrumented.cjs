@@ -32,10 +32,10 @@ if (which === 'openinference') {
   const { OpenAIInstrumentation } = require('@arizeai/openinference-instrumentation-openai');
   const instrumentation = new OpenAIInstrumentation();
   instrumentation.setTracerProvider(provider);
-  // The SDK's own way to set user, session and tags: context attributes copied onto its spans.
-  const { setSession, setTags, setUser } = require('@arizeai/openinference-core');
-  withAppContext = (fn) =>
-    context.with(setTags(setUser(setSession(context.active(), { sessionId: SESSION_ID }), { userId: USER_ID }), TAGS), fn);
+  // The SDK's own way to set user, session, tags and metadata: context attributes copied onto its spans.
+  const { setMetadata, setSession, setTags, setUser } = require('@arizeai/openinference-core');
+  const withIdentity = (ctx) => setTags(setUser(setSession(ctx, { sessionId: SESSION_ID }), { userId: USER_ID }), TAGS);
+  withAppContext = (fn) => context.with(setMetadata(withIdentity(context.active()), { plan: `pro-${which}` }), fn);
 } else if (which === 'traceloop') {
   const { OpenAIInstrumentation } = require('@traceloop/instrumentation-openai');
   const instrumentation = new OpenAIInstrumentation({ traceContent: true, enrichTokens: false });

@@ -1,6 +1,6 @@
 /**
  * /models: the price table, in matching order: custom prices (added through the API, marked),
- * then the pricing file's, then the shipped defaults. USD per million tokens.
+ * then the pricing file's, then the model catalog's (with their provider). USD per million tokens.
  */
 import type { ModelView, Page } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
@@ -82,12 +82,13 @@ function ModelRow({ model }: { model: ModelView }) {
   const base = model.pricingTiers.find((tier) => tier.isDefault)?.prices ?? {};
   const tiers = model.pricingTiers.filter((tier) => !tier.isDefault);
   return (
-    <tr data-model={model.modelName} class={model.source === 'custom' ? 'custom-model' : undefined}>
+    <tr data-model={model.modelName} data-provider={model.provider ?? undefined} class={model.source === 'custom' ? 'custom-model' : undefined}>
       <td class="nowrap">
         <strong>{model.modelName}</strong>
       </td>
       <td>
         <span class={`badge source-${model.source}`}>{SOURCE_LABELS[model.source]}</span>
+        {model.provider !== null && <span class="muted"> {model.provider}</span>}
       </td>
       {PRICE_COLUMNS.map(([key]) => (
         <td key={key} class="num">

@@ -1,16 +1,7 @@
 /** Custom model prices created through the API, per project. */
 import type { Pool } from 'pg';
-import type { PriceTier, TokenPrices } from '../../../../config/pricing.js';
 import type { CustomModelRecord } from '../../contract.js';
-
-interface CustomModelRow {
-  id: string;
-  model_name: string;
-  match_pattern: string;
-  prices: TokenPrices;
-  tiers: PriceTier[];
-  created_at_ms: string;
-}
+import { CUSTOM_MODEL_COLUMNS, customModelOf, customModelValues, type CustomModelRow } from '../../custom-model-rows.js';
 
 export interface CustomModelStore {
   listCustomModels(projectId: string): Promise<CustomModelRecord[]>;
@@ -23,24 +14,16 @@ export function createCustomModelStore(pool: Pool): CustomModelStore {
     async listCustomModels(projectId) {
       // Ids order as bytes, as SQLite orders text.
       const result = await pool.query<CustomModelRow>(
-        `SELECT id, model_name, match_pattern, prices, tiers, created_at_ms FROM custom_models
+        `SELECT ${CUSTOM_MODEL_COLUMNS} FROM custom_models
          WHERE project_id = $1 ORDER BY created_at_ms DESC, id COLLATE "C" DESC`,
         [projectId],
       );
-      return result.rows.map((row) => ({
-        id: row.id,
-        modelName: row.model_name,
-        matchPattern: row.match_pattern,
-        prices: row.prices,
-        tiers: row.tiers,
-        createdAtMs: Number(row.created_at_ms),
-      }));
+      return result.rows.map(customModelOf);
     },
     async insertCustomModel(projectId, model) {
       await pool.query(
-        `INSERT INTO custom_models (project_id, id, model_name, match_pattern, prices, tiers, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [projectId, model.id, model.modelName, model.matchPattern, JSON.stringify(model.prices), JSON.stringify(model.tiers), model.createdAtMs],
+        `INSERT INTO custom_models (project_id, ${CUSTOM_MODEL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        customModelValues(projectId, model),
       );
     },
     async deleteCustomModel(projectId, modelId) {

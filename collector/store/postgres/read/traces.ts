@@ -106,9 +106,15 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
     // Before the snapshot: the search may refuse a term (QueryRejectedError) after reading the index.
     const conditions = await traceConditions(projectId, query, search);
     return inSnapshot(pool, async (client) => {
-      const totalItems = narrowed
-        ? await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params)
-        : await count(client, `SELECT coalesce(sum(trace_count), 0) AS n FROM daily_traces WHERE project_id = $1`, [projectId]);
+      const totalItems = !narrowed
+        ? await count(client, `SELECT coalesce(sum(trace_count), 0) AS n FROM daily_traces WHERE project_id = $1`, [projectId])
+        : narrowing.length === 1 && narrowing[0] === 'tags' && query.tags!.length === 1
+          ? // One tag: its rollup row, rather than a count over every tagged trace (127k of 1M: 200-600 ms).
+            await count(client, `SELECT coalesce(max(trace_count), 0) AS n FROM tag_counts WHERE project_id = $1 AND tag = $2`, [
+              projectId,
+              query.tags![0],
+            ])
+          : await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
       if (query.after) addAfterCondition(conditions, key, query.orderBy.direction, query.after);
       const limit = conditions.bind(query.limit + 1);
       const offset = conditions.bind(query.after ? 0 : (query.page - 1) * query.limit);

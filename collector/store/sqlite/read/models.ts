@@ -1,16 +1,7 @@
 /** Custom model prices created through the API, per project. */
 import type { Database } from 'better-sqlite3';
-import type { PriceTier, TokenPrices } from '../../../../config/pricing.js';
 import type { CustomModelRecord } from '../../contract.js';
-
-interface CustomModelRow {
-  id: string;
-  model_name: string;
-  match_pattern: string;
-  prices: string;
-  tiers: string;
-  created_at_ms: number;
-}
+import { CUSTOM_MODEL_COLUMNS, customModelOf, customModelValues, type CustomModelRow } from '../../custom-model-rows.js';
 
 export interface CustomModelStore {
   listCustomModels(projectId: string): CustomModelRecord[];
@@ -20,34 +11,18 @@ export interface CustomModelStore {
 
 export function createCustomModelStore(db: Database): CustomModelStore {
   const select = db.prepare(`
-    SELECT id, model_name, match_pattern, prices, tiers, created_at_ms FROM custom_models
+    SELECT ${CUSTOM_MODEL_COLUMNS} FROM custom_models
     WHERE project_id = ? ORDER BY created_at_ms DESC, id DESC`);
   const insert = db.prepare(`
-    INSERT INTO custom_models (project_id, id, model_name, match_pattern, prices, tiers, created_at_ms)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    INSERT INTO custom_models (project_id, ${CUSTOM_MODEL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const remove = db.prepare(`DELETE FROM custom_models WHERE project_id = ? AND id = ?`);
 
   return {
     listCustomModels(projectId) {
-      return (select.all(projectId) as CustomModelRow[]).map((row) => ({
-        id: row.id,
-        modelName: row.model_name,
-        matchPattern: row.match_pattern,
-        prices: JSON.parse(row.prices) as TokenPrices,
-        tiers: JSON.parse(row.tiers) as PriceTier[],
-        createdAtMs: row.created_at_ms,
-      }));
+      return (select.all(projectId) as CustomModelRow[]).map(customModelOf);
     },
     insertCustomModel(projectId, model) {
-      insert.run(
-        projectId,
-        model.id,
-        model.modelName,
-        model.matchPattern,
-        JSON.stringify(model.prices),
-        JSON.stringify(model.tiers),
-        model.createdAtMs,
-      );
+      insert.run(...customModelValues(projectId, model));
     },
     deleteCustomModel(projectId, modelId) {
       return remove.run(projectId, modelId).changes > 0;
