@@ -99,7 +99,7 @@ export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, 
       for (const [position, event] of request.body.batch.entries()) {
         try {
           if (event.type === 'sdk-log') {
-            request.log.info({ sdkLog: event.body.log }, 'Langfuse SDK log');
+            request.log.debug({ sdkLog: event.body.log }, 'Langfuse SDK log');
           } else if (event.type === 'trace-create') {
             spans.push({ observation: null, events: [], scores: [], trace: traceEventContribution(event, position, nowUnixNano, limiter) });
           } else if (event.type === 'score-create') {
