@@ -92,7 +92,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       admission: deps.admission,
       projectOf: projectOfRequest,
     });
-    await scope.register(queryApi, { store: deps.store, prices: deps.prices, projectOf: projectOfRequest, masker: deps.masker });
+    await scope.register(queryApi, {
+      store: deps.store,
+      prices: deps.prices,
+      projectOf: projectOfRequest,
+      masker: deps.masker,
+      pipeline: deps.pipeline,
+      maxAttributeBytes: deps.maxAttributeBytes,
+    });
   });
   await app.register(adminApi, deps.admin);
   // Outside the project scope: probes and scrapers send no project key.

@@ -162,6 +162,15 @@ export interface MappedSpan {
   scores: Score[];
   /** Null for a score carrier: a late, zero-length span must not stretch the trace's times. */
   trace: TraceContribution | null;
+  /**
+   * Langfuse ingestion: the store folds the observation onto the one stored under its key
+   * (`observation`'s trace and id), inside the write transaction, so that batches folding the
+   * same observation (in any process) each see the other's: it calls this with what it holds
+   * (null: nothing) and stores what it returns in its place, trace totals corrected.
+   * `observation` is the fold onto nothing. Absent: a stored observation wins, so a span sent
+   * again is ignored whole.
+   */
+  foldOntoStored?: (stored: Observation | null) => Observation;
 }
 
 /** Keys that would reach an object's prototype when assigned; never copied anywhere. */

@@ -105,3 +105,7 @@ export const LangfuseObservationType = {
   GENERATION: 'generation',
   EVENT: 'event',
 } as const;
+
+/** The prompt a generation used (Langfuse prompt management): its name and version. */
+export const LANGFUSE_OBSERVATION_PROMPT_NAME = 'langfuse.observation.prompt.name';
+export const LANGFUSE_OBSERVATION_PROMPT_VERSION = 'langfuse.observation.prompt.version';

@@ -65,3 +65,10 @@ export const SPANLITE_TRUNCATED = 'spanlite.truncated';
  * (unix nanoseconds, decimal string). The span is stored with its end equal to its start.
  */
 export const SPANLITE_ORIGINAL_END_TIME = 'spanlite.original_end_time_unix_nano';
+/**
+ * Set by the collector on an observation made from Langfuse ingestion events: a JSON object,
+ * field -> the rank of the event that set it, so that events folded in any order (an update
+ * before its create, two updates out of order, a batch sent again) give the same observation
+ * (collector/ingestion/observation-fold.ts).
+ */
+export const SPANLITE_INGESTION_FIELD_RANKS = 'spanlite.ingestion.field_ranks';

@@ -26,6 +26,18 @@ export function meterPipeline(pipeline: Pipeline, metrics: CollectorMetrics): Pi
         throw error;
       }
     },
+    async ingestMapped(projectId, spans) {
+      // Langfuse ingestion events: each observation counts as a span.
+      const observations = spans.filter((span) => span.observation !== null).length;
+      metrics.spansReceived.inc(observations);
+      try {
+        await pipeline.ingestMapped(projectId, spans);
+        metrics.spansStored.inc(observations);
+      } catch (error) {
+        metrics.spansRefused.inc({ reason: error instanceof SpanliteError ? error.code : ERROR_KINDS.internal.code }, observations);
+        throw error;
+      }
+    },
     async ingestLogs(projectId, decoded) {
       const result = await pipeline.ingestLogs(projectId, decoded);
       metrics.logRecordsStored.inc(result.acceptedLogRecords);

@@ -13,6 +13,7 @@ import { observationRoutes } from './observations.js';
 import { sessionRoutes } from './sessions.js';
 import { userRoutes } from './users.js';
 import { scoreRoutes } from './scores.js';
+import { ingestionRoutes } from './ingestion.js';
 import { metricsRoutes } from './metrics.js';
 import { modelRoutes } from './models.js';
 
@@ -27,6 +28,7 @@ export async function queryApi(app: FastifyInstance, options: QueryApiOptions): 
   await sessionRoutes(app, options);
   await userRoutes(app, options);
   await scoreRoutes(app, options);
+  await ingestionRoutes(app, options);
   await metricsRoutes(app, options);
   await modelRoutes(app, options);
   openApiRoute(app, routes);

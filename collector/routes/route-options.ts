@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { QueryStore } from '../store/contract.js';
 import type { PriceCatalog } from '../pricing/price-catalog.js';
 import type { Masker } from '../masking/masker.js';
+import type { Pipeline } from '../pipeline.js';
 
 export interface QueryApiOptions {
   store: QueryStore;
@@ -10,4 +11,8 @@ export interface QueryApiOptions {
   projectOf: (request: FastifyRequest) => string;
   /** Masks scores before they are stored (SPANLITE_MASK); none: stored as sent. */
   masker?: Masker;
+  /** Where Langfuse's ingestion events go once mapped (routes/ingestion.ts). */
+  pipeline: Pick<Pipeline, 'ingestMapped'>;
+  /** Largest value in an ingestion event before truncation (SPANLITE_MAX_ATTRIBUTE_BYTES); default 1 MiB. */
+  maxAttributeBytes?: number;
 }

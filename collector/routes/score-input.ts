@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { JsonValue, Score, ScoreDataType } from '../model.js';
 import type { QueryStore } from '../store/contract.js';
 import { invalidParameter } from './query-params.js';
+import { normaliseClientId } from '../mapping/client-id.js';
 
 export interface ScoreBody {
   id?: string;
@@ -44,14 +45,12 @@ export const scoreBodySchema = {
   additionalProperties: false,
 } as const;
 
-const HEX_ID = /^[0-9a-f]+$/i;
-
 /** The score to store, or an invalid_parameter error naming the field at fault. */
 export async function scoreFromBody(
   body: ScoreBody,
   context: { projectId: string; store: Pick<QueryStore, 'findObservationTraceId' | 'getScore'>; nowUnixNano: bigint },
 ): Promise<Score> {
-  const observationId = body.observationId === undefined ? null : normaliseId(body.observationId);
+  const observationId = body.observationId === undefined ? null : normaliseClientId(body.observationId);
   const traceId = await scoredTrace(body, observationId, context);
   const { value, stringValue, dataType } = typedValue(body);
   const id = body.id ?? randomUUID();
@@ -77,7 +76,7 @@ async function scoredTrace(
   observationId: string | null,
   context: { projectId: string; store: Pick<QueryStore, 'findObservationTraceId'> },
 ): Promise<string> {
-  if (body.traceId !== undefined) return normaliseId(body.traceId);
+  if (body.traceId !== undefined) return normaliseClientId(body.traceId);
   if (observationId !== null) {
     const traceId = await context.store.findObservationTraceId(context.projectId, observationId);
     if (traceId !== null) return traceId;
@@ -109,9 +108,4 @@ function typedValue(body: ScoreBody): Pick<Score, 'value' | 'stringValue' | 'dat
       if (typeof body.value !== 'string' || body.value === '') throw invalidParameter('value', 'a non-empty string for a CATEGORICAL score', got);
       return { value: null, stringValue: body.value, dataType };
   }
-}
-
-/** Trace and span ids are stored as lowercase hex; other ids as sent. */
-function normaliseId(id: string): string {
-  return HEX_ID.test(id) ? id.toLowerCase() : id;
 }

@@ -1,8 +1,7 @@
 /**
  * /api/public/scores: feedback that arrives after the trace (create, idempotent on the client's
  * id), filtered lists, one by id, deletion. Also at Langfuse's /api/public/v2/scores (its client
- * lists there), and `score-create` events at /api/public/ingestion (its client's
- * `score.create()` sends those).
+ * lists there). Langfuse's `score-create` ingestion events are taken in routes/ingestion.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
@@ -11,7 +10,6 @@ import { found } from './found.js';
 import { COMPARISON_OPERATORS, type ComparisonOperator, type ScoreListQuery } from '../store/contract.js';
 import { invalidParameter, pageOf, splitList, timeRangeOf } from './query-params.js';
 import { scoreBodySchema, scoreFromBody, type ScoreBody } from './score-input.js';
-import { validationMessage, type AjvError } from './schema-errors.js';
 import { byIdSchema, idParams, listParam, objectSchema, pageParams, pageSchema, postSchema, scoreListItemSchema, scoreSchema, timeParam, withErrors } from './schemas.js';
 import { toPageView, toScoreListItem, toScoreView } from './wire.js';
 
@@ -131,84 +129,7 @@ export async function scoreRoutes(app: FastifyInstance, { store, projectOf, mask
       return reply.code(204).send();
     },
   );
-
-  app.post<{ Body: { batch: IngestionEvent[] } }>(
-    '/api/public/ingestion',
-    {
-      schema: postSchema(
-        'scores',
-        "Langfuse's batch ingestion, for score-create events",
-        "For Langfuse clients' score.create(). Traces and observations are not taken here: send them over OTLP " +
-          '(/v1/traces or /api/public/otel/v1/traces). Each event is answered on its own.',
-        {
-          type: 'object',
-          required: ['batch'],
-          properties: {
-            batch: {
-              type: 'array',
-              maxItems: 1000,
-              items: {
-                type: 'object',
-                required: ['id', 'type', 'body'],
-                properties: { id: { type: 'string' }, type: { type: 'string' }, body: { type: 'object', additionalProperties: true } },
-              },
-            },
-          },
-        },
-        { 207: ingestionResponseSchema },
-      ),
-    },
-    async (request, reply) => {
-      const projectId = projectOf(request);
-      const validateScoreBody = request.compileValidationSchema(scoreBodySchema, 'body');
-      const result: IngestionResult = { successes: [], errors: [] };
-      for (const event of request.body.batch) {
-        if (event.type !== 'score-create') {
-          result.errors.push({
-            id: event.id,
-            status: 400,
-            message: `event type ${event.type} is not accepted here: send traces over OTLP (/api/public/otel/v1/traces)`,
-          });
-          continue;
-        }
-        if (!validateScoreBody(event.body)) {
-          const message = validationMessage(validateScoreBody.errors as AjvError[] | undefined, scoreBodySchema, event.body);
-          result.errors.push({ id: event.id, status: 400, message });
-          continue;
-        }
-        try {
-          const score = await scoreFromBody(event.body as unknown as ScoreBody, { projectId, store, nowUnixNano: nowUnixNano() });
-          masker?.maskScore(score);
-          await store.upsertScore(projectId, score);
-          result.successes.push({ id: event.id, status: 201 });
-        } catch (error) {
-          if (!(error instanceof SpanliteError)) throw error;
-          result.errors.push({ id: event.id, status: error.httpStatus, message: error.message });
-        }
-      }
-      return reply.code(207).send(result);
-    },
-  );
 }
-
-interface IngestionEvent {
-  id: string;
-  type: string;
-  body: Record<string, unknown>;
-}
-
-interface IngestionResult {
-  successes: Array<{ id: string; status: number }>;
-  errors: Array<{ id: string; status: number; message: string }>;
-}
-
-const ingestionResponseSchema = objectSchema({
-  successes: { type: 'array', items: objectSchema({ id: { type: 'string' }, status: { type: 'integer' } }) },
-  errors: {
-    type: 'array',
-    items: objectSchema({ id: { type: 'string' }, status: { type: 'integer' }, message: { type: 'string' } }),
-  },
-});
 
 function nowUnixNano(): bigint {
   return BigInt(Date.now()) * 1_000_000n;

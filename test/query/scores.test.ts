@@ -208,28 +208,3 @@ describe('deleting scores', () => {
     expect((await fetch(`${collector.url}/api/public/scores/fb-1`, { method: 'DELETE' })).status).toBe(404);
   });
 });
-
-describe("Langfuse's batch ingestion of score-create events", () => {
-  it('stores each valid score-create event and answers each event on its own (207)', async () => {
-    const response = await post('/api/public/ingestion', {
-      batch: [
-        { id: 'e1', type: 'score-create', timestamp: new Date().toISOString(), body: { id: 'batch-1', traceId: bob, name: 'csat', value: 5 } },
-        { id: 'e2', type: 'trace-create', timestamp: new Date().toISOString(), body: { id: bob, name: 'x' } },
-        { id: 'e3', type: 'score-create', timestamp: new Date().toISOString(), body: { traceId: bob, name: 'csat', value: 'five', dataType: 'NUMERIC' } },
-        { id: 'e4', type: 'score-create', timestamp: new Date().toISOString(), body: { traceId: bob, value: 1 } },
-      ],
-    });
-    expect(response).toEqual({
-      status: 207,
-      body: {
-        successes: [{ id: 'e1', status: 201 }],
-        errors: [
-          { id: 'e2', status: 400, message: 'event type trace-create is not accepted here: send traces over OTLP (/api/public/otel/v1/traces)' },
-          { id: 'e3', status: 400, message: 'value: expected a number for a NUMERIC score (got "five")' },
-          { id: 'e4', status: 400, message: 'name: expected a string of 1-256 characters (got nothing)' },
-        ],
-      },
-    });
-    expect(await collector.getJson('/api/public/scores/batch-1')).toMatchObject({ name: 'csat', value: 5, traceId: bob });
-  });
-});

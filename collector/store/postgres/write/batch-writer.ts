@@ -17,7 +17,7 @@ import { isTransientPostgresError } from './errors.js';
 import { inTransaction } from '../upkeep/transaction.js';
 import { addBatchToRollups, emptyRollupChanges, firstObservationsOnModel, writeRollups, type RollupInput } from './rollups.js';
 import { withWaitingMessages, writeMessages } from './log-join.js';
-import { insertObservations, observationKey } from './observations.js';
+import { foldOntoStored, insertObservations, observationKey } from './observations.js';
 import { upsertScores } from './scores.js';
 import { writeSearchDocuments } from '../search/documents.js';
 import { lockTraces } from './trace-locks.js';
@@ -110,7 +110,7 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
   const { projectId } = batch;
   // Log records' EVENT observations are stored as span events are.
   const logEvents: MappedSpan = { trace: null, observation: null, events: batch.logs?.events ?? [], scores: [] };
-  const spans = [...(await withWaitingMessages(client, projectId, batch.spans)), logEvents];
+  const { spans, replaced } = await foldOntoStored(client, projectId, [...(await withWaitingMessages(client, projectId, batch.spans)), logEvents]);
   const observations = spans.flatMap((span) => (span.observation ? [span.observation, ...span.events] : span.events));
   const storedKeys = await insertObservations(client, projectId, observations);
   await upsertScores(client, projectId, spans.flatMap((span) => span.scores), nowMs);
@@ -136,24 +136,26 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
       claimed.add(key);
       stored.push(observation);
       // Events are shown under their span but do not add to trace totals.
-      if (index === 0 && observation.countsInTraceTotals) addToTotals(pendingFor(observation.traceId), observation);
+      if (index === 0 && observation.countsInTraceTotals) addToTotals(pendingFor(observation.traceId), observation, 1);
     }
   }
+  for (const { before } of replaced) if (before.countsInTraceTotals) addToTotals(pendingFor(before.traceId), before, -1);
   for (const contribution of await writeMessages(client, projectId, batch.logs?.messages ?? [])) {
     pendingFor(contribution.traceId).contributions.push(contribution);
   }
   const traces = await writeTraces(client, projectId, pending, nowMs);
   await writeSearchDocuments(client, projectId, spans, stored);
   const newTraceTags = await writeNewTags(client, projectId, traces);
-  const firstOnModel = await firstObservationsOnModel(client, projectId, stored);
-  return { projectId, observations: stored, traces, newTraceTags, firstOnModel };
+  const firstOnModel = await firstObservationsOnModel(client, projectId, stored, replaced);
+  return { projectId, observations: stored, replaced, traces, newTraceTags, firstOnModel };
 }
 
-function addToTotals({ delta }: PendingTrace, { usage, cost }: Observation): void {
-  if (cost?.total !== undefined) delta.costUsd = (delta.costUsd ?? 0) + cost.total;
-  delta.inputTokens += (usage.input ?? 0) + (usage.cachedInput ?? 0) + (usage.cacheWrite ?? 0);
-  delta.outputTokens += (usage.output ?? 0) + (usage.reasoning ?? 0);
-  delta.totalTokens += usage.total ?? 0;
+/** `sign` -1 takes a replaced observation out. */
+function addToTotals({ delta }: PendingTrace, { usage, cost }: Observation, sign: 1 | -1): void {
+  if (cost?.total !== undefined) delta.costUsd = (delta.costUsd ?? 0) + sign * cost.total;
+  delta.inputTokens += sign * ((usage.input ?? 0) + (usage.cachedInput ?? 0) + (usage.cacheWrite ?? 0));
+  delta.outputTokens += sign * ((usage.output ?? 0) + (usage.reasoning ?? 0));
+  delta.totalTokens += sign * (usage.total ?? 0);
 }
 
 /** Every trace a batch writes under: of its spans, observations, events and scores, and of its log records. */

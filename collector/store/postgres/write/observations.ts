@@ -3,10 +3,13 @@
  * same span sent to two collectors) is ignored whole and nothing is counted twice.
  */
 import type { PoolClient } from 'pg';
-import type { Observation } from '../../../model.js';
+import type { MappedSpan, Observation } from '../../../model.js';
 import { insertRows } from './multi-row.js';
 import { jsonb, jsonText, text } from './values.js';
 import { usageColumnValues } from '../../usage-columns.js';
+import { observationOfRecord, type ReplacedObservation } from '../../replaced-observation.js';
+import { DEFAULT_ENVIRONMENT } from '../../contract.js';
+import { OBSERVATION_COLUMNS, toObservationRecord, type ObservationRow } from '../read/rows.js';
 
 const INSERT = `
   INSERT INTO observations (
@@ -61,4 +64,35 @@ export async function insertObservations(
   ]);
   const stored = await insertRows<{ trace_id: string; id: string }>(client, INSERT, rows, 'ON CONFLICT DO NOTHING RETURNING trace_id, id');
   return new Set(stored.map((row) => observationKey(row.trace_id, row.id)));
+}
+
+/**
+ * Folds each span that asks for it (MappedSpan.foldOntoStored) onto the observation stored under
+ * its key, which is deleted to make way for the result: the spans with their folded
+ * observations, and the stored ones replaced, to be taken out of the totals. Under the trace
+ * locks, so no other transaction writes these observations in between.
+ */
+export async function foldOntoStored(
+  client: PoolClient,
+  projectId: string,
+  spans: readonly MappedSpan[],
+): Promise<{ spans: MappedSpan[]; replaced: ReplacedObservation[] }> {
+  const folding = spans.flatMap((span) => (span.foldOntoStored && span.observation ? [span.observation] : []));
+  if (folding.length === 0) return { spans: [...spans], replaced: [] };
+  const deleted = await client.query<ObservationRow>(
+    `DELETE FROM observations o USING unnest($2::text[], $3::text[]) AS k (trace_id, id)
+     WHERE o.project_id = $1 AND o.trace_id = k.trace_id AND o.id = k.id
+     RETURNING ${OBSERVATION_COLUMNS}`,
+    [projectId, folding.map((o) => o.traceId), folding.map((o) => o.id)],
+  );
+  const stored = new Map(deleted.rows.map((row) => [observationKey(row.trace_id, row.id), observationOfRecord(toObservationRecord(row, DEFAULT_ENVIRONMENT))]));
+  const replaced: ReplacedObservation[] = [];
+  const folded = spans.map((span) => {
+    if (!span.foldOntoStored || !span.observation) return span;
+    const before = stored.get(observationKey(span.observation.traceId, span.observation.id)) ?? null;
+    const observation = span.foldOntoStored(before);
+    if (before) replaced.push({ before, after: observation });
+    return { ...span, observation };
+  });
+  return { spans: folded, replaced };
 }

@@ -14,6 +14,7 @@ import type { PoolClient } from 'pg';
 import type { Observation } from '../../../model.js';
 import type { TraceChange, TraceRow } from './traces.js';
 import { insertRows } from './multi-row.js';
+import type { ReplacedObservation } from '../../replaced-observation.js';
 
 /** Unix nanoseconds in one UTC day: `time_ns / NS_PER_DAY` is the day number. */
 export const NS_PER_DAY = 86_400_000_000_000n;
@@ -21,8 +22,10 @@ export const NS_PER_DAY = 86_400_000_000_000n;
 /** What one batch stored, as the rollups count it. */
 export interface RollupInput {
   projectId: string;
-  /** Observations the batch stored (re-sent ones left out). */
+  /** Observations the batch stored (re-sent ones left out, replacing ones in). */
   observations: readonly Observation[];
+  /** Stored observations the batch replaced, with what replaced them (also in `observations`). */
+  replaced: readonly ReplacedObservation[];
   traces: readonly TraceChange[];
   /** Per tag, how many traces gained it. */
   newTraceTags: ReadonlyMap<string, number>;
@@ -85,21 +88,26 @@ export function addBatchToRollups(changes: RollupChanges, input: RollupInput): v
   for (const [tag, traces] of input.newTraceTags) {
     changes.tagCounts.set(key(projectId, tag), (changes.tagCounts.get(key(projectId, tag)) ?? 0) + traces);
   }
-  for (const observation of input.observations) {
-    const model = observation.model ?? '';
-    const usage = entry(changes.dailyUsage, key(projectId, observation.startTimeUnixNano / NS_PER_DAY, model), () => ({
+  const usageOf = (observation: Observation) =>
+    entry(changes.dailyUsage, key(projectId, observation.startTimeUnixNano / NS_PER_DAY, observation.model ?? ''), () => ({
       ...zeroTotals(),
       observationCount: 0,
     }));
-    usage.observationCount++;
+  const count = (observation: Observation, sign: 1 | -1) => {
+    const usage = usageOf(observation);
+    usage.observationCount += sign;
     if (observation.countsInTraceTotals) {
       const tokens = observation.usage;
-      usage.inputTokens += (tokens.input ?? 0) + (tokens.cachedInput ?? 0) + (tokens.cacheWrite ?? 0);
-      usage.outputTokens += (tokens.output ?? 0) + (tokens.reasoning ?? 0);
-      usage.totalTokens += tokens.total ?? 0;
-      usage.costUsd += observation.cost?.total ?? 0;
+      usage.inputTokens += sign * ((tokens.input ?? 0) + (tokens.cachedInput ?? 0) + (tokens.cacheWrite ?? 0));
+      usage.outputTokens += sign * ((tokens.output ?? 0) + (tokens.reasoning ?? 0));
+      usage.totalTokens += sign * (tokens.total ?? 0);
+      usage.costUsd += sign * (observation.cost?.total ?? 0);
     }
-  }
+  };
+  for (const { before } of input.replaced) count(before, -1);
+  for (const observation of input.observations) count(observation, 1);
+  // A trace whose last observation on a model was replaced by one on another model leaves it.
+  for (const { before } of input.replaced) if (input.firstOnModel.has(key('left', before.traceId, before.model ?? ''))) usageOf(before).traceCount--;
   // The day of the trace's first observation on the model that this batch stored.
   const counted = new Set<string>();
   for (const observation of input.observations) {
@@ -147,24 +155,40 @@ function moveTrace(
   apply(after, 1);
 }
 
-/** Which of the stored observations' (trace, model) pairs have no other stored observation: `traceId NUL model`. */
+/**
+ * Which of the stored observations' (trace, model) pairs have no other stored observation:
+ * `traceId NUL model`. A replacement keeping its model is left out (its trace is counted on the
+ * model already); a replaced observation's pair that none is left on is given as `left NUL traceId NUL model`.
+ */
 export async function firstObservationsOnModel(
   client: PoolClient,
   projectId: string,
   stored: readonly Observation[],
+  replaced: readonly ReplacedObservation[] = [],
 ): Promise<Set<string>> {
+  const keptModel = new Set(replaced.filter(({ before, after }) => before.model !== null && before.model === after.model).map(({ after }) => after));
   const inBatch = new Map<string, number>();
-  for (const { traceId, model } of stored) if (model !== null) inBatch.set(key(traceId, model), (inBatch.get(key(traceId, model)) ?? 0) + 1);
-  if (inBatch.size === 0) return new Set();
-  const pairs = [...inBatch.keys()].map((pair) => pair.split('\u0000') as [string, string]);
+  for (const observation of stored) {
+    const { traceId, model } = observation;
+    if (model !== null && !keptModel.has(observation)) inBatch.set(key(traceId, model), (inBatch.get(key(traceId, model)) ?? 0) + 1);
+  }
+  const left = replaced.filter(({ before, after }) => before.model !== null && before.model !== after.model).map(({ before }) => key(before.traceId, before.model!));
+  const pairs = [...new Set([...inBatch.keys(), ...left])].map((pair) => pair.split('\u0000') as [string, string]);
+  if (pairs.length === 0) return new Set();
   const result = await client.query<{ trace_id: string; model: string; n: number }>(
-    `SELECT o.trace_id, o.model, count(*)::int AS n
+    `SELECT pair.trace_id, pair.model, count(o.id)::int AS n
      FROM unnest($2::text[], $3::text[]) AS pair (trace_id, model)
-     JOIN observations o ON o.project_id = $1 AND o.trace_id = pair.trace_id AND o.model = pair.model
-     GROUP BY o.trace_id, o.model`,
+     LEFT JOIN observations o ON o.project_id = $1 AND o.trace_id = pair.trace_id AND o.model = pair.model
+     GROUP BY pair.trace_id, pair.model`,
     [projectId, pairs.map(([traceId]) => traceId), pairs.map(([, model]) => model)],
   );
-  return new Set(result.rows.filter((row) => row.n === inBatch.get(key(row.trace_id, row.model))).map((row) => key(row.trace_id, row.model)));
+  const found = new Set<string>();
+  for (const row of result.rows) {
+    const pair = key(row.trace_id, row.model);
+    if (inBatch.has(pair) && row.n === inBatch.get(pair)) found.add(pair);
+    if (row.n === 0) found.add(key('left', row.trace_id, row.model));
+  }
+  return found;
 }
 
 /** Writes a group's changes, table after table, each in key order. */

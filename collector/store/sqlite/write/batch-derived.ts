@@ -21,6 +21,7 @@ import { traceKeyOf } from './trace-keys.js';
 import type { Database } from 'better-sqlite3';
 import type { MappedSpan, Observation } from '../../../model.js';
 import type { DerivedWrites } from './batch-writer.js';
+import type { ReplacedObservation } from '../../replaced-observation.js';
 import { addToDocuments } from '../../search-text.js';
 import { createSearchDocumentWriter } from '../search/documents.js';
 import type { ScoreRepeats } from './score-repeats.js';
@@ -69,10 +70,10 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
   const traceStart = db.prepare(`SELECT start_time_ns FROM traces WHERE project_id = ? AND id = ?`).pluck().safeIntegers(true);
   const writeDocument = createSearchDocumentWriter(db);
 
-  function writeUsage(projectId: string, observations: readonly Observation[]): void {
+  function writeUsage(projectId: string, observations: readonly Observation[], replaced: readonly ReplacedObservation[]): void {
     const usage = new Map<string, DayModelUsage>();
     const onModel = new Map<string, { traceId: string; model: string; key: string; count: number }>();
-    for (const observation of observations) {
+    const rowOf = (observation: Observation): DayModelUsage => {
       const day = observation.startTimeUnixNano / NS_PER_DAY;
       const model = observation.model ?? '';
       const key = `${day}\u0000${model}`;
@@ -81,15 +82,27 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
         row = { day, model, traceCount: 0, observationCount: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
         usage.set(key, row);
       }
-      row.observationCount++;
+      return row;
+    };
+    const count = (observation: Observation, sign: 1 | -1) => {
+      const row = rowOf(observation);
+      row.observationCount += sign;
       if (observation.countsInTraceTotals) {
         const { usage: tokens } = observation;
-        row.inputTokens += (tokens.input ?? 0) + (tokens.cachedInput ?? 0) + (tokens.cacheWrite ?? 0);
-        row.outputTokens += (tokens.output ?? 0) + (tokens.reasoning ?? 0);
-        row.totalTokens += tokens.total ?? 0;
-        row.costUsd += observation.cost?.total ?? 0;
+        row.inputTokens += sign * ((tokens.input ?? 0) + (tokens.cachedInput ?? 0) + (tokens.cacheWrite ?? 0));
+        row.outputTokens += sign * ((tokens.output ?? 0) + (tokens.reasoning ?? 0));
+        row.totalTokens += sign * (tokens.total ?? 0);
+        row.costUsd += sign * (observation.cost?.total ?? 0);
       }
-      if (observation.model !== null) {
+    };
+    // A replaced observation's trace stays counted on its model when the replacement keeps it.
+    const keptModel = new Set(replaced.filter(({ before, after }) => before.model !== null && before.model === after.model).map(({ after }) => after));
+    for (const { before } of replaced) count(before, -1);
+    for (const observation of observations) {
+      count(observation, 1);
+      const model = observation.model ?? '';
+      const key = `${observation.startTimeUnixNano / NS_PER_DAY}\u0000${model}`;
+      if (observation.model !== null && !keptModel.has(observation)) {
         const pairKey = `${observation.traceId}\u0000${model}`;
         const pair = onModel.get(pairKey);
         if (pair) pair.count++;
@@ -100,6 +113,11 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
     // every stored observation of the pair is from this batch.
     for (const pair of onModel.values()) {
       if (Number(countOnModel.get({ projectId, model: pair.model, traceId: pair.traceId })) === pair.count) usage.get(pair.key)!.traceCount++;
+    }
+    // A trace whose last observation on a model was replaced by one on another model leaves it.
+    for (const { before, after } of replaced) {
+      if (before.model === null || before.model === after.model) continue;
+      if (Number(countOnModel.get({ projectId, model: before.model, traceId: before.traceId })) === 0) rowOf(before).traceCount--;
     }
     for (const row of usage.values()) upsertUsage.run({ projectId, ...row });
   }
@@ -143,9 +161,9 @@ export function createBatchDerived(db: Database, scoreRepeats: ScoreRepeats, obs
     startGroup() {
       pendingDocuments = new Map();
     },
-    afterBatch(batch, { observations, newTraceTags }) {
+    afterBatch(batch, { observations, replaced, newTraceTags }) {
       for (const [tag, traces] of newTraceTags) countTag.run(batch.projectId, tag, traces);
-      if (observations.length > 0) writeUsage(batch.projectId, observations);
+      if (observations.length > 0) writeUsage(batch.projectId, observations, replaced);
       collectSearchDocuments(batch.projectId, batch.spans, observations);
       scoreRepeats.noteWritten(batch.projectId, batch.spans.flatMap((span) => span.scores));
     },

@@ -14,6 +14,8 @@ import type { TraceRow } from '../read/rows.js';
 import type { Attributes } from '../../../decode/span.js';
 import { createTraceKeys } from './trace-keys.js';
 import { usageColumnValues } from '../../usage-columns.js';
+import { observationOfRecord, type ReplacedObservation } from '../../replaced-observation.js';
+import { OBSERVATION_COLUMNS, toObservationRecord, type ObservationRow } from '../read/rows.js';
 
 /**
  * The decoder shares one resource object among all spans of a ResourceSpans (and never changes
@@ -46,7 +48,10 @@ export type WriteBatches = (batches: readonly SpanBatch[]) => BatchWriteOutcome[
 
 /** What a batch added: re-sent spans and tags a trace already had are left out. */
 export interface StoredByBatch {
+  /** Those it stored, replacing ones included. */
   observations: readonly Observation[];
+  /** Stored observations it replaced, with what replaced them (also in `observations`). */
+  replaced: readonly ReplacedObservation[];
   /** Per tag, how many traces gained it. */
   newTraceTags: ReadonlyMap<string, number>;
 }
@@ -77,14 +82,15 @@ export function createBatchWriter(
     statements.traceKeys.forget();
     const pending = new Map<string, PendingTrace>();
     const written: Observation[] = [];
+    const replaced: ReplacedObservation[] = [];
     for (const span of batch.spans) {
-      writeSpan(statements, batch.projectId, logJoin.withWaitingMessages(batch.projectId, span), pending, written);
+      writeSpan(statements, batch.projectId, logJoin.withWaitingMessages(batch.projectId, span), pending, written, replaced);
     }
     if (batch.logs) writeLogs(statements, logJoin, batch.projectId, batch.logs, pending, written);
     const nowMs = now();
     const newTraceTags = new Map<string, number>();
     for (const [traceId, trace] of pending) upsertTrace(statements, batch.projectId, traceId, trace, nowMs, newTraceTags);
-    derived?.afterBatch(batch, { observations: written, newTraceTags });
+    derived?.afterBatch(batch, { observations: written, replaced, newTraceTags });
   };
 
   const writeAllOrNothing = db.transaction((batches: readonly SpanBatch[]) => {
@@ -166,25 +172,42 @@ function writeSpan(
   span: MappedSpan,
   pending: Map<string, PendingTrace>,
   written: Observation[],
+  replaced: ReplacedObservation[],
 ): void {
   if (span.trace) pendingFor(pending, span.trace.traceId).contributions.push(span.trace);
   if (span.observation) {
+    const stored = span.foldOntoStored ? takeStoredObservation(statements, projectId, span.observation) : null;
+    const observation = span.foldOntoStored ? span.foldOntoStored(stored) : span.observation;
     // A re-sent span (an exporter's retry) is ignored whole, so nothing is counted twice.
-    const isNew = insertObservation(statements, projectId, span.observation, written);
-    if (isNew && span.observation.countsInTraceTotals) {
-      addToTotals(pendingFor(pending, span.observation.traceId).delta, span.observation);
+    const isNew = insertObservation(statements, projectId, observation, written);
+    const { delta } = pendingFor(pending, observation.traceId);
+    if (isNew && observation.countsInTraceTotals) addToTotals(delta, observation, 1);
+    if (stored) {
+      replaced.push({ before: stored, after: observation });
+      if (stored.countsInTraceTotals) addToTotals(delta, stored, -1);
     }
   }
   for (const event of span.events) insertObservation(statements, projectId, event, written);
   for (const score of span.scores) upsertScore(statements, projectId, score);
 }
 
-function addToTotals(delta: TraceTotalsDelta, observation: Observation): void {
+/** `sign` -1 takes a replaced observation out. */
+function addToTotals(delta: TraceTotalsDelta, observation: Observation, sign: 1 | -1): void {
   const { usage, cost } = observation;
-  if (cost?.total !== undefined) delta.cost = (delta.cost ?? 0) + cost.total;
-  delta.inputTokens += (usage.input ?? 0) + (usage.cachedInput ?? 0) + (usage.cacheWrite ?? 0);
-  delta.outputTokens += (usage.output ?? 0) + (usage.reasoning ?? 0);
-  delta.totalTokens += usage.total ?? 0;
+  if (cost?.total !== undefined) delta.cost = (delta.cost ?? 0) + sign * cost.total;
+  delta.inputTokens += sign * ((usage.input ?? 0) + (usage.cachedInput ?? 0) + (usage.cacheWrite ?? 0));
+  delta.outputTokens += sign * ((usage.output ?? 0) + (usage.reasoning ?? 0));
+  delta.totalTokens += sign * (usage.total ?? 0);
+}
+
+/** Deletes the observation stored under the key of `folded` and returns it, for the fold; null when none is stored. */
+function takeStoredObservation(statements: Statements, projectId: string, folded: Observation): Observation | null {
+  const traceKey = statements.traceKeys.knownKeyFor(projectId, folded.traceId);
+  if (traceKey === undefined) return null;
+  const row = statements.selectObservation.get(projectId, traceKey, folded.id) as ObservationRow | undefined;
+  if (row === undefined) return null;
+  statements.deleteObservation.run(projectId, traceKey, folded.id);
+  return observationOfRecord(toObservationRecord(row, DEFAULT_ENVIRONMENT));
 }
 
 function insertObservation(statements: Statements, projectId: string, o: Observation, written: Observation[]): boolean {
@@ -329,6 +352,8 @@ function prepareStatements(db: Database) {
         attributes, resource_attributes, scope_name, scope_version
       ) VALUES (${placeholders(32)})
       ON CONFLICT DO NOTHING`),
+    selectObservation: statement(`SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.project_id = ? AND o.trace_key = ? AND o.id = ?`).safeIntegers(true),
+    deleteObservation: statement(`DELETE FROM observations WHERE project_id = ? AND trace_key = ? AND id = ?`),
     upsertScore: statement(`
       INSERT INTO scores (
         project_id, id, trace_id, trace_key, observation_id, name, value, string_value, data_type, comment, source,
