@@ -19,6 +19,7 @@ import {
   readCompletionStartTime,
   readLevel,
   readMetadata,
+  readModel,
   readModelParameters,
   readReportedCost,
 } from './observation-fields.js';
@@ -42,15 +43,21 @@ export function mapSpan(span: DecodedSpan): MappedSpan {
   const scan = scanAttributes(attributes);
   const { keyMask } = scan;
   const eventContent = readEventContent(span.events);
-  const context = { attributes, scan, events: eventContent };
+  const context = { attributes, scan, events: eventContent, scopeName: span.scope.name };
   const input = readContent(INPUT_SOURCES, context);
   const output = readContent(OUTPUT_SOURCES, context);
 
   // A Vercel AI SDK wrapper repeats its provider calls' model and usage: they stay in `attributes`.
   const wrapper = isUsageWrapper(attributes, keyMask);
-  const model = wrapper ? null : (firstString(attributes, OBSERVATION_FIELD_KEYS.model, keyMask) ?? null);
+  const model = wrapper ? null : (readModel(attributes, keyMask) ?? null);
   const usage = wrapper ? {} : readUsage(attributes, keyMask);
-  const type = inferObservationType({ attributes, keyMask, hasModel: model !== null });
+  const type = inferObservationType({
+    attributes,
+    keyMask,
+    hasModel: model !== null,
+    spanName: span.name,
+    scopeName: span.scope.name,
+  });
   const { level, statusMessage } = readLevel(span, keyMask);
 
   const observation: Observation = {

@@ -20,9 +20,8 @@ import * as openllmetry from '../../semconv/openllmetry.js';
 import * as vercel from '../../semconv/vercel-ai.js';
 import { GEN_AI_CONVERSATION_ID } from '../../semconv/gen-ai.js';
 import type { AttributeScan } from './attribute-scan.js';
-import { firstBoolean, firstJson, firstString, firstStringList, keyBit } from './attribute-readers.js';
+import { firstBoolean, firstDecodedString, firstJson, firstString, firstStringList, keyBit } from './attribute-readers.js';
 import { readMetadata, type MetadataSource } from './observation-fields.js';
-import { parseJsonValue } from './json-values.js';
 
 /** Ordered keys per trace field: the first present wins. Span attributes, then resource. */
 export const TRACE_FIELD_KEYS = {
@@ -157,14 +156,6 @@ function resourceFacts(resource: Attributes): TraceFacts {
     if (value !== undefined) facts[field] = value;
   }
   return facts;
-}
-
-/** First string, with the JSON quoting Langfuse's Python SDK puts on metadata values removed. */
-function firstDecodedString(attributes: Attributes, keys: readonly string[], mask: number): string | undefined {
-  const value = firstString(attributes, keys, mask);
-  if (value === undefined) return undefined;
-  const decoded = parseJsonValue(value);
-  return typeof decoded === 'string' && decoded !== '' ? decoded : value;
 }
 
 function allTags(attributes: Attributes, mask: number): string[] | undefined {
