@@ -4,7 +4,6 @@
  * (for a model: `<plugin>/<model>`), and its input and output as JSON text.
  * https://github.com/firebase/genkit (core tracing: `genkit:*` span attributes).
  */
-export const GENKIT_TYPE = 'genkit:type';
 export const GENKIT_NAME = 'genkit:name';
 /** model, embedder, retriever, reranker, tool, tool.v2, flow, evaluator, prompt, util, ... */
 export const GENKIT_METADATA_SUBTYPE = 'genkit:metadata:subtype';
@@ -12,6 +11,7 @@ export const GENKIT_METADATA_SUBTYPE = 'genkit:metadata:subtype';
 export const GENKIT_INPUT = 'genkit:input';
 /** JSON text of the action's output (a model: `{ message, finishReason, usage, request }`). */
 export const GENKIT_OUTPUT = 'genkit:output';
+/** A chat session's id (`ai.chat()` sessions), on the spans of the session. */
 export const GENKIT_SESSION_ID = 'genkit:sessionId';
 
 /** `genkit:metadata:subtype` values. */

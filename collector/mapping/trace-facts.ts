@@ -6,7 +6,7 @@
  * Within one span each field is an ordered key list, first present wins: spanlite's names, then
  * Langfuse's (current, then compat spellings), the generic OTel names (`user.id`, `session.id`,
  * also what OpenInference and the Langfuse JS SDK send), the SDK conventions (Vercel AI SDK
- * telemetry metadata, Traceloop association properties), and last the ones that are only
+ * telemetry metadata, Traceloop association properties, Genkit's session id), and last the ones that are only
  * hints (`gen_ai.conversation.id`, Langfuse integrations' `langfuse_*` metadata keys).
  * Tags are the union of every source. Between spans, trace-merge decides.
  */
@@ -19,6 +19,7 @@ import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
 import * as vercel from '../../semconv/vercel-ai.js';
 import { GEN_AI_CONVERSATION_ID } from '../../semconv/gen-ai.js';
+import { GENKIT_SESSION_ID } from '../../semconv/genkit.js';
 import type { AttributeScan } from './attribute-scan.js';
 import { firstBoolean, firstDecodedString, firstJson, firstString, firstStringList, keyBit } from './attribute-readers.js';
 import { readMetadata, type MetadataSource } from './observation-fields.js';
@@ -41,6 +42,7 @@ export const TRACE_FIELD_KEYS = {
     otel.SESSION_ID,
     vercel.AI_TELEMETRY_METADATA_SESSION_ID,
     openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID,
+    GENKIT_SESSION_ID,
     langfuse.LANGFUSE_TRACE_METADATA_SESSION_ID,
     langfuse.LANGFUSE_OBSERVATION_METADATA_SESSION_ID,
     GEN_AI_CONVERSATION_ID,
