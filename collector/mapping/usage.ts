@@ -336,7 +336,10 @@ function toExclusiveBuckets(convention: UsageConvention, attributes: Attributes)
   let cacheWrite = firstNumber(attributes, convention.cacheWrite);
   const reasoning = firstNumber(attributes, convention.reasoning);
   const details = convention.detailsJson;
-  if (details && (cachedInput === undefined || cacheWrite === undefined) && attributes[details.key] !== undefined) {
+  const detailsCanFill =
+    details !== undefined &&
+    ((cachedInput === undefined && details.cachedInput.length > 0) || (cacheWrite === undefined && details.cacheWrite.length > 0));
+  if (detailsCanFill && attributes[details.key] !== undefined) {
     const object = firstObject(attributes, [details.key]);
     if (object !== undefined) {
       const flat = flattenObject(object);
