@@ -5,6 +5,8 @@
  * https://ai.pydantic.dev/logfire/ (InstrumentationSettings).
  */
 export const PYDANTIC_AI_SCOPE = 'pydantic-ai';
+/** Agent run: the agent's name (only agent run spans carry it). */
+export const PYDANTIC_AI_AGENT_NAME = 'agent_name';
 /** Agent run: JSON array of every message of the run (GenAI `parts` messages). */
 export const PYDANTIC_AI_ALL_MESSAGES = 'pydantic_ai.all_messages';
 /** Agent run: the run's result, text or JSON text. */

@@ -16,6 +16,7 @@
 | AI SDK outer call (`operation.name: ai.generateText` / `ai.generateObject`) with a `gen_ai.response.model` | type, model | GENERATION with the model | SPAN, model in `attributes` | An outer call repeats its `.do*` calls' model and usage: typed GENERATION it doubles the generations and the per-model counts. Langfuse makes real outer spans SPANs too (they carry only `ai.model.id`); it types these by its model fallback. |
  * | bare `model`, bare `input` attributes | model, type, input | read | not read | Generic names are not a convention: an ORM `model` or a form `input` on an HTTP span is not LLM data. |
  * | `tool_arguments` / `tool_response` on a span of no Pydantic AI scope | input, output | read | not read | Un-namespaced names are Pydantic AI's only on its spans (scope `pydantic-ai`), where they are read. |
+ * | Pydantic AI agent run (`agent_name`, scope `pydantic-ai`) | usage | input 174, output 31 (in the event; the stored span drops it) | none, the counts kept in `attributes` | The run's usage is the sum of its model request spans': counted again, it doubles the trace's tokens and cost. |
  * | LiveKit `start_agent_activity` | type | AGENT | SPAN | A setup span (prewarming the models, starting the session), not an agent run; DEBUG level as in Langfuse. |
  * | Google ADK LLM response on a span of another scope | usage | cache ignored | cache read | ADK writes its attributes onto the current span, which may be another instrumentation's (OpenInference's ADK spans carry them): the cached count is as true there. |
  * | Bedrock `cacheCreationInputTokens` in AI SDK provider metadata | usage | added to cache writes | ignored | Not a Bedrock Converse field; Bedrock reports `cacheWriteInputTokens`. Adding both would double count. |
@@ -68,6 +69,11 @@ const DELIBERATE_DIFFERENCES: readonly Difference[] = [
     cases: /should map pydantic-ai tool_(arguments|response) to/,
     fields: ['input present', 'output present'],
     why: 'un-namespaced tool_arguments / tool_response are read on Pydantic AI spans (scope pydantic-ai) only',
+  },
+  {
+    cases: /Pydantic AI agent root span|prepend gen_ai\.system_instructions to pydantic_ai\.all_messages/,
+    fields: ['usage'],
+    why: "a Pydantic AI agent run's usage sums its model requests': kept in attributes, not counted twice",
   },
   {
     cases: /LiveKit 'start_agent_activity' span to 'agent-create'/,

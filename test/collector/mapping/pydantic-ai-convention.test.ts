@@ -7,9 +7,10 @@ const PYDANTIC_AI = { scope: { name: pydanticAi.PYDANTIC_AI_SCOPE, version: '0.7
 const INSTRUCTIONS = '[{"type":"text","content":"Be brief."}]';
 
 describe('mapSpan with Pydantic AI attributes', () => {
-  it("reads an agent run's messages with the system instructions first, and its final result", () => {
+  it("reads an agent run's messages with the system instructions first, and its final result; its usage is its model requests'", () => {
     const observation = observationOf(
       {
+        [pydanticAi.PYDANTIC_AI_AGENT_NAME]: 'instructions_agent',
         [pydanticAi.PYDANTIC_AI_ALL_MESSAGES]: '[{"role":"user","parts":[{"type":"text","content":"Hi"}]}]',
         [genAi.GEN_AI_SYSTEM_INSTRUCTIONS]: INSTRUCTIONS,
         [pydanticAi.PYDANTIC_AI_FINAL_RESULT]: 'Hello!',
@@ -25,8 +26,10 @@ describe('mapSpan with Pydantic AI attributes', () => {
         { role: 'user', parts: [{ type: 'text', content: 'Hi' }] },
       ],
       output: 'Hello!',
-      usage: { input: 37, output: 248, total: 285 },
+      usage: {},
+      countsInTraceTotals: false,
     });
+    expect(observation.rawAttributes).toMatchObject({ [genAi.GEN_AI_USAGE_INPUT_TOKENS]: 37, [genAi.GEN_AI_USAGE_OUTPUT_TOKENS]: 248 });
   });
 
   it('does not put the system instructions first twice when a system message already leads', () => {
