@@ -4,6 +4,7 @@
  */
 import type { Attributes, AttributeValue } from '../decode/span.js';
 import { SPANLITE_NAMESPACE } from '../../semconv/spanlite.js';
+import { parseJsonValue } from './json-values.js';
 
 /**
  * The bit of a key's first character. A span's keys OR-ed together make its key mask (see
@@ -26,6 +27,17 @@ export function firstString(attributes: Attributes, keys: readonly string[], mas
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   }
   return undefined;
+}
+
+/**
+ * First string, with JSON quoting removed: Langfuse's Python SDK quotes metadata values, MLflow
+ * every attribute value (`"\"gpt-4o\""`).
+ */
+export function firstDecodedString(attributes: Attributes, keys: readonly string[], mask: number = ANY_KEY): string | undefined {
+  const value = firstString(attributes, keys, mask);
+  if (value === undefined) return undefined;
+  const decoded = parseJsonValue(value);
+  return typeof decoded === 'string' && decoded !== '' ? decoded : value;
 }
 
 /** Numbers, and decimal strings (int64 beyond 2^53 arrive as strings). */

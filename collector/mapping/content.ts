@@ -3,7 +3,8 @@
  *
  * 1. names the app set on purpose (spanlite's, then the Langfuse SDKs');
  * 2. the OTel GenAI semconv of today (span attributes, then the operation-details event);
- * 3. SDK conventions with structure (OpenInference, Vercel AI SDK);
+ * 3. SDK conventions with structure (OpenInference, Vercel AI SDK), then the frameworks' own
+ *    names (Pydantic AI, Google ADK, Genkit, LiveKit, MLflow);
  * 4. legacy forms (OpenLLMetry's indexed lists, semconv <= 1.36 flat attributes and events).
  *
  * Conventions rarely overlap on one span; when they do, the more specific and more recent one wins.
@@ -12,9 +13,14 @@
 import type { Attributes, AttributeValue } from '../decode/span.js';
 import type { JsonValue } from '../model.js';
 import * as genAi from '../../semconv/gen-ai.js';
+import * as genkit from '../../semconv/genkit.js';
+import * as adk from '../../semconv/google-adk.js';
 import * as langfuse from '../../semconv/langfuse.js';
+import * as livekit from '../../semconv/livekit.js';
+import * as mlflow from '../../semconv/mlflow.js';
 import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
+import * as pydanticAi from '../../semconv/pydantic-ai.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as vercel from '../../semconv/vercel-ai.js';
 import type { AttributeScan, PrefixGroups } from './attribute-scan.js';
@@ -27,6 +33,8 @@ export interface ContentContext {
   attributes: Attributes;
   scan: AttributeScan;
   events: EventContent;
+  /** The span's instrumentation scope name (some SDKs' names are theirs only on their spans). */
+  scopeName: string;
 }
 
 /** A value found, with the attribute keys and the span events (positions) it was read from. */
@@ -45,10 +53,15 @@ export type ContentSource =
   /**
    * One attribute; JSON text parsed, unless the mime-type attribute says plain text. `json`:
    * the value (each item, for an array) is JSON text even when it is a quoted string.
+   * `emptyObjectIsAbsent`: `{}` means "not captured". `scope`: read only on spans of that
+   * instrumentation scope (an un-namespaced name is that SDK's only there).
    */
-  | { from: 'attribute'; key: string; textMimeTypeKey?: string; json?: true }
-  /** OTel GenAI messages with the system instructions put first, on the span or its event. */
-  | { from: 'genAiMessages'; key: string; on: 'span' | 'operationDetailsEvent' }
+  | { from: 'attribute'; key: string; textMimeTypeKey?: string; json?: true; emptyObjectIsAbsent?: true; scope?: string }
+  /**
+   * OTel GenAI-shaped messages with the system instructions put first (unless a system message
+   * already leads), on the span or its event.
+   */
+  | { from: 'genAiMessages'; key: string; on: 'span' | 'operationDetailsEvent'; instructions?: true }
   /** System instructions alone (no messages anywhere). */
   | { from: 'systemInstructions' }
   /** A flattened indexed list (see indexed-lists). */
@@ -62,6 +75,10 @@ const attribute = (key: string, textMimeTypeKey?: string): ContentSource =>
   textMimeTypeKey === undefined ? { from: 'attribute', key } : { from: 'attribute', key, textMimeTypeKey };
 /** The Vercel AI SDK JSON-encodes these one by one (`ai.value: "\"Paris\""`, `ai.embeddings: ["[0.1,...]"]`). */
 const jsonAttribute = (key: string): ContentSource => ({ from: 'attribute', key, json: true });
+/** Google ADK writes `{}` for a request or response when content capture is off. */
+const adkAttribute = (key: string): ContentSource => ({ from: 'attribute', key, emptyObjectIsAbsent: true });
+/** Pydantic AI's un-namespaced names, read on its spans only. */
+const pydanticAiAttribute = (key: string): ContentSource => ({ from: 'attribute', key, scope: pydanticAi.PYDANTIC_AI_SCOPE });
 
 export const INPUT_SOURCES: readonly ContentSource[] = [
   // spanlite's own name, then the Langfuse SDKs' (JS v4/v5, Python v3): set on purpose by the app.
@@ -70,11 +87,11 @@ export const INPUT_SOURCES: readonly ContentSource[] = [
   // OTel GenAI semconv 1.37+: messages (system instructions first), tool call arguments, the
   // retrieval or memory query; then the same messages on the opt-in
   // gen_ai.client.inference.operation.details span event.
-  { from: 'genAiMessages', key: genAi.GEN_AI_INPUT_MESSAGES, on: 'span' },
+  { from: 'genAiMessages', key: genAi.GEN_AI_INPUT_MESSAGES, on: 'span', instructions: true },
   attribute(genAi.GEN_AI_TOOL_CALL_ARGUMENTS),
   attribute(genAi.GEN_AI_RETRIEVAL_QUERY_TEXT),
   attribute(genAi.GEN_AI_MEMORY_QUERY_TEXT),
-  { from: 'genAiMessages', key: genAi.GEN_AI_INPUT_MESSAGES, on: 'operationDetailsEvent' },
+  { from: 'genAiMessages', key: genAi.GEN_AI_INPUT_MESSAGES, on: 'operationDetailsEvent', instructions: true },
   // OpenInference: an LLM span's messages, an embedding span's texts, then input.value.
   { from: 'list', prefix: oi.LLM_INPUT_MESSAGES_PREFIX, shape: 'messages' },
   { from: 'list', prefix: oi.EMBEDDING_EMBEDDINGS_PREFIX, shape: 'embeddingTexts' },
@@ -87,6 +104,24 @@ export const INPUT_SOURCES: readonly ContentSource[] = [
   jsonAttribute(vercel.AI_TOOL_CALL_INPUT),
   jsonAttribute(vercel.AI_VALUES),
   jsonAttribute(vercel.AI_VALUE),
+  // Pydantic AI: an agent run's messages (system instructions first), a tool call's arguments
+  // (instrumentation version <= 2).
+  { from: 'genAiMessages', key: pydanticAi.PYDANTIC_AI_ALL_MESSAGES, on: 'span', instructions: true },
+  pydanticAiAttribute(pydanticAi.PYDANTIC_AI_TOOL_ARGUMENTS),
+  // Google ADK: the LLM request, a tool call's arguments.
+  adkAttribute(adk.ADK_LLM_REQUEST),
+  adkAttribute(adk.ADK_TOOL_CALL_ARGS),
+  // Genkit: every action's input.
+  attribute(genkit.GENKIT_INPUT),
+  // LiveKit Agents: an agent turn's user input, an LLM node's chat context, a tool's arguments,
+  // a transcript, a TTS node's text.
+  attribute(livekit.LK_USER_INPUT),
+  attribute(livekit.LK_CHAT_CTX),
+  attribute(livekit.LK_FUNCTION_TOOL_ARGUMENTS),
+  attribute(livekit.LK_USER_TRANSCRIPT),
+  attribute(livekit.LK_INPUT_TEXT),
+  // MLflow Tracing.
+  jsonAttribute(mlflow.MLFLOW_SPAN_INPUTS),
   // OpenLLMetry: indexed prompt messages (Python SDK, JS before 0.2x), decorated functions' arguments.
   { from: 'list', prefix: openllmetry.GEN_AI_PROMPT_PREFIX, shape: 'plainMessages' },
   attribute(openllmetry.TRACELOOP_ENTITY_INPUT),
@@ -118,6 +153,16 @@ export const OUTPUT_SOURCES: readonly ContentSource[] = [
   jsonAttribute(vercel.AI_TOOL_CALL_OUTPUT),
   jsonAttribute(vercel.AI_EMBEDDINGS),
   jsonAttribute(vercel.AI_EMBEDDING),
+  // Pydantic AI, Google ADK, Genkit, LiveKit Agents, MLflow: as for input.
+  pydanticAiAttribute(pydanticAi.PYDANTIC_AI_FINAL_RESULT),
+  pydanticAiAttribute(pydanticAi.PYDANTIC_AI_TOOL_RESPONSE),
+  adkAttribute(adk.ADK_LLM_RESPONSE),
+  adkAttribute(adk.ADK_TOOL_RESPONSE),
+  attribute(genkit.GENKIT_OUTPUT),
+  attribute(livekit.LK_FUNCTION_TOOL_OUTPUT),
+  attribute(livekit.LK_RESPONSE_TEXT),
+  attribute(livekit.LK_RESPONSE_FUNCTION_CALLS),
+  jsonAttribute(mlflow.MLFLOW_SPAN_OUTPUTS),
   // OpenLLMetry.
   { from: 'list', prefix: openllmetry.GEN_AI_COMPLETION_PREFIX, shape: 'plainMessages' },
   attribute(openllmetry.TRACELOOP_ENTITY_OUTPUT),
@@ -150,11 +195,13 @@ function readSource(source: ContentSource, context: ContentContext): FoundConten
   switch (source.from) {
     case 'attribute': {
       if (!mayHave(mask, source.key)) return undefined;
+      if (source.scope !== undefined && source.scope !== context.scopeName) return undefined;
       const value = attributes[source.key];
       if (isEmpty(value)) return undefined;
       const plainText = source.textMimeTypeKey !== undefined && attributes[source.textMimeTypeKey] === oi.MIME_TYPE_TEXT;
       // firstJson: the shared rule for JSON text (spanlite's own names hold whole JSON documents).
       const read = plainText ? (value as JsonValue) : source.json ? decodedJson(value as AttributeValue) : firstJson(attributes, [source.key])!;
+      if (source.emptyObjectIsAbsent && isObject(read) && Object.keys(read).length === 0) return undefined;
       return { value: read, keys: [source.key], events: NONE };
     }
     case 'genAiMessages': {
@@ -165,8 +212,10 @@ function readSource(source: ContentSource, context: ContentContext): FoundConten
       const messages = parsed(where[source.key] as AttributeValue);
       const onSpan = source.on === 'span';
       const events = onSpan ? NONE : (details?.events ?? NONE);
-      if (source.key !== genAi.GEN_AI_INPUT_MESSAGES) return { value: messages, keys: onSpan ? [source.key] : NONE, events };
-      const instructions = where[genAi.GEN_AI_SYSTEM_INSTRUCTIONS];
+      const instructions = source.instructions ? where[genAi.GEN_AI_SYSTEM_INSTRUCTIONS] : undefined;
+      if (isEmpty(instructions) || leadsWithSystemMessage(messages)) {
+        return { value: messages, keys: onSpan ? [source.key] : NONE, events };
+      }
       const keys = onSpan ? [source.key, genAi.GEN_AI_SYSTEM_INSTRUCTIONS] : NONE;
       return { value: withSystemInstructions(messages, instructions), keys, events };
     }
@@ -240,6 +289,12 @@ function readVercelResponse(attributes: Attributes): FoundContent | undefined {
 
 function systemMessage(instructions: JsonValue): JsonValue {
   return { role: 'system', parts: instructions };
+}
+
+/** A message list whose first message is the system message already (Pydantic AI's often is). */
+function leadsWithSystemMessage(messages: JsonValue): boolean {
+  const first = Array.isArray(messages) ? messages[0] : undefined;
+  return first !== undefined && isObject(first) && first['role'] === 'system';
 }
 
 /** System instructions (sent apart in semconv 1.37+) put first, as the model saw them. */

@@ -8,6 +8,7 @@
  */
 import type { Attributes, DecodedSpan } from '../decode/span.js';
 import type { MappedSpan, Observation } from '../model.js';
+import { PYDANTIC_AI_AGENT_NAME, PYDANTIC_AI_SCOPE } from '../../semconv/pydantic-ai.js';
 import { AI_WRAPPER_OPERATIONS } from '../../semconv/vercel-ai.js';
 import { firstBoolean, firstString } from './attribute-readers.js';
 import { scanAttributes } from './attribute-scan.js';
@@ -19,6 +20,7 @@ import {
   readCompletionStartTime,
   readLevel,
   readMetadata,
+  readModel,
   readModelParameters,
   readReportedCost,
 } from './observation-fields.js';
@@ -42,15 +44,21 @@ export function mapSpan(span: DecodedSpan): MappedSpan {
   const scan = scanAttributes(attributes);
   const { keyMask } = scan;
   const eventContent = readEventContent(span.events);
-  const context = { attributes, scan, events: eventContent };
+  const context = { attributes, scan, events: eventContent, scopeName: span.scope.name };
   const input = readContent(INPUT_SOURCES, context);
   const output = readContent(OUTPUT_SOURCES, context);
 
-  // A Vercel AI SDK wrapper repeats its provider calls' model and usage: they stay in `attributes`.
-  const wrapper = isUsageWrapper(attributes, keyMask);
-  const model = wrapper ? null : (firstString(attributes, OBSERVATION_FIELD_KEYS.model, keyMask) ?? null);
+  // A wrapper repeats its model calls' model and usage: they stay in `attributes`.
+  const wrapper = isUsageWrapper(attributes, keyMask, span.scope.name);
+  const model = wrapper ? null : (readModel(attributes, keyMask) ?? null);
   const usage = wrapper ? {} : readUsage(attributes, keyMask);
-  const type = inferObservationType({ attributes, keyMask, hasModel: model !== null });
+  const type = inferObservationType({
+    attributes,
+    keyMask,
+    hasModel: model !== null,
+    spanName: span.name,
+    scopeName: span.scope.name,
+  });
   const { level, statusMessage } = readLevel(span, keyMask);
 
   const observation: Observation = {
@@ -111,7 +119,14 @@ function consumedEvents(input: FoundContent | undefined, output: FoundContent | 
   return new Set([...(input?.events ?? []), ...(output?.events ?? [])]);
 }
 
-function isUsageWrapper(attributes: Attributes, keyMask: number): boolean {
+const PYDANTIC_AI_AGENT_RUN_KEYS: readonly string[] = [PYDANTIC_AI_AGENT_NAME];
+
+/**
+ * A Vercel AI SDK outer call (its `.do*` children are the provider calls), or a Pydantic AI
+ * agent run (its usage is the sum of its model request spans').
+ */
+function isUsageWrapper(attributes: Attributes, keyMask: number, scopeName: string): boolean {
   const operation = vercelOperationId(attributes, keyMask);
-  return operation !== undefined && AI_WRAPPER_OPERATIONS.has(operation);
+  if (operation !== undefined) return AI_WRAPPER_OPERATIONS.has(operation);
+  return scopeName === PYDANTIC_AI_SCOPE && firstString(attributes, PYDANTIC_AI_AGENT_RUN_KEYS, keyMask) !== undefined;
 }

@@ -7,13 +7,24 @@ import type { Attributes, AttributeValue, DecodedSpan } from '../decode/span.js'
 import { SpanStatusCode } from '../decode/span.js';
 import type { CostDetails, JsonValue, Level, ObservationType } from '../model.js';
 import * as genAi from '../../semconv/gen-ai.js';
+import * as genkit from '../../semconv/genkit.js';
 import * as langfuse from '../../semconv/langfuse.js';
+import * as livekit from '../../semconv/livekit.js';
+import * as mlflow from '../../semconv/mlflow.js';
 import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
 import * as ours from '../../semconv/spanlite.js';
 import * as vercel from '../../semconv/vercel-ai.js';
 import type { AttributeScan } from './attribute-scan.js';
-import { firstNumber, firstObject, firstString, keyBit, parseJsonLoosely, toNumber } from './attribute-readers.js';
+import {
+  firstDecodedString,
+  firstNumber,
+  firstObject,
+  firstString,
+  keyBit,
+  parseJsonLoosely,
+  toNumber,
+} from './attribute-readers.js';
 import { isSafeKey } from '../model.js';
 import { flattenObject, parseJsonValue } from './json-values.js';
 import { parseLevel } from './level.js';
@@ -51,8 +62,15 @@ export const OBSERVATION_FIELD_KEYS = {
   completionStartTime: [ours.SPANLITE_OBSERVATION_COMPLETION_START_TIME, langfuse.LANGFUSE_OBSERVATION_COMPLETION_START_TIME],
   // Milliseconds after the span's start (Vercel AI SDK streaming calls).
   msToFirstChunk: [vercel.AI_RESPONSE_MS_TO_FIRST_CHUNK],
-  // A tool observation is named for its tool: OTel GenAI, Vercel AI SDK, OpenInference, Traceloop.
-  toolName: [genAi.GEN_AI_TOOL_NAME, vercel.AI_TOOL_CALL_NAME, oi.TOOL_NAME, openllmetry.TRACELOOP_ENTITY_NAME],
+  // A tool observation is named for its tool: OTel GenAI, Vercel AI SDK, OpenInference, Traceloop,
+  // LiveKit Agents.
+  toolName: [
+    genAi.GEN_AI_TOOL_NAME,
+    vercel.AI_TOOL_CALL_NAME,
+    oi.TOOL_NAME,
+    openllmetry.TRACELOOP_ENTITY_NAME,
+    livekit.LK_FUNCTION_TOOL_NAME,
+  ],
   scoreCarrier: [ours.SPANLITE_SCORE_CARRIER],
 } as const;
 
@@ -139,10 +157,57 @@ const COST_KEY_BUCKETS: Readonly<Record<string, keyof CostDetails>> = {
   total: 'total',
 };
 
+/**
+ * Model names after the OBSERVATION_FIELD_KEYS.model list, in an SDK's own form: MLflow's
+ * (JSON-quoted), then a Genkit model action's name (`<plugin>/<model>`).
+ */
+const MLFLOW_MODEL_KEYS: readonly string[] = [mlflow.MLFLOW_LLM_MODEL];
+const GENKIT_NAME_KEYS: readonly string[] = [genkit.GENKIT_NAME];
+const GENKIT_SUBTYPE_KEYS: readonly string[] = [genkit.GENKIT_METADATA_SUBTYPE];
+const GENKIT_MODEL_ACTIONS: ReadonlySet<string> = new Set([genkit.GenkitActionType.MODEL, genkit.GenkitActionType.BACKGROUND_MODEL]);
+
+export function readModel(attributes: Attributes, keyMask: number): string | undefined {
+  return (
+    firstString(attributes, OBSERVATION_FIELD_KEYS.model, keyMask) ??
+    firstDecodedString(attributes, MLFLOW_MODEL_KEYS, keyMask) ??
+    genkitModelName(attributes, keyMask)
+  );
+}
+
+function genkitModelName(attributes: Attributes, keyMask: number): string | undefined {
+  const subtype = firstString(attributes, GENKIT_SUBTYPE_KEYS, keyMask);
+  return subtype !== undefined && GENKIT_MODEL_ACTIONS.has(subtype) ? firstString(attributes, GENKIT_NAME_KEYS, keyMask) : undefined;
+}
+
+/**
+ * LiveKit Agents spans that are setup or audio plumbing, not the conversation: level DEBUG on
+ * spans of its scope, so a default view can hide them (Langfuse does the same).
+ */
+const LIVEKIT_DEBUG_SPANS: ReadonlySet<string> = new Set([
+  livekit.LiveKitSpanName.START_AGENT_ACTIVITY,
+  livekit.LiveKitSpanName.DRAIN_AGENT_ACTIVITY,
+  livekit.LiveKitSpanName.ON_ENTER,
+  livekit.LiveKitSpanName.ON_EXIT,
+  livekit.LiveKitSpanName.USER_SPEAKING,
+  livekit.LiveKitSpanName.AGENT_SPEAKING,
+  livekit.LiveKitSpanName.EOU_DETECTION,
+  livekit.LiveKitSpanName.LLM_REQUEST_RUN,
+  livekit.LiveKitSpanName.LLM_FALLBACK_ADAPTER,
+  livekit.LiveKitSpanName.TTS_NODE,
+  livekit.LiveKitSpanName.TTS_REQUEST,
+  livekit.LiveKitSpanName.TTS_REQUEST_RUN,
+  livekit.LiveKitSpanName.TTS_STREAM_ADAPTER,
+  livekit.LiveKitSpanName.TTS_FALLBACK_ADAPTER,
+]);
+
+function isQuietSpan(span: DecodedSpan): boolean {
+  return span.scope.name === livekit.LIVEKIT_SCOPE && LIVEKIT_DEBUG_SPANS.has(span.name);
+}
+
 export function readLevel(span: DecodedSpan, keyMask: number): { level: Level; statusMessage: string | null } {
   const named = parseLevel(firstString(span.attributes, OBSERVATION_FIELD_KEYS.level, keyMask));
   const isError = span.status.code === SpanStatusCode.ERROR;
-  const level = named ?? (isError ? 'ERROR' : 'DEFAULT');
+  const level = named ?? (isError ? 'ERROR' : isQuietSpan(span) ? 'DEBUG' : 'DEFAULT');
   const statusMessage =
     firstString(span.attributes, OBSERVATION_FIELD_KEYS.statusMessage, keyMask) ??
     (span.status.message !== '' ? span.status.message : null);

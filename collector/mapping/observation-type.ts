@@ -7,6 +7,9 @@
 import type { Attributes } from '../decode/span.js';
 import { OBSERVATION_TYPES, type ObservationType } from '../model.js';
 import { GEN_AI_OPERATION_NAME, GEN_AI_TOOL_NAME, GenAiOperation } from '../../semconv/gen-ai.js';
+import { GENKIT_METADATA_SUBTYPE, GenkitActionType } from '../../semconv/genkit.js';
+import { LIVEKIT_SCOPE, LiveKitSpanName } from '../../semconv/livekit.js';
+import { MLFLOW_SPAN_TYPE, MlflowSpanType } from '../../semconv/mlflow.js';
 import { LANGFUSE_OBSERVATION_MODEL, LANGFUSE_OBSERVATION_TYPE, LangfuseObservationType } from '../../semconv/langfuse.js';
 import { OPENINFERENCE_SPAN_KIND, OpenInferenceSpanKind } from '../../semconv/openinference.js';
 import {
@@ -18,7 +21,7 @@ import {
 } from '../../semconv/openllmetry.js';
 import { SPANLITE_OBSERVATION_TYPE } from '../../semconv/spanlite.js';
 import { AI_WRAPPER_OPERATIONS, AiOperation } from '../../semconv/vercel-ai.js';
-import { firstString } from './attribute-readers.js';
+import { firstDecodedString, firstString } from './attribute-readers.js';
 import { vercelOperationId } from './vercel-operation.js';
 
 /**
@@ -103,12 +106,55 @@ const VERCEL_OPERATION_TYPES: Readonly<Record<string, ObservationType>> = {
   ...Object.fromEntries([...AI_WRAPPER_OPERATIONS].map((operation) => [operation, 'SPAN'])),
 };
 
+/** `mlflow.spanType` -> type (MLflow Tracing 2.x-3.x). PARSER, MEMORY, UNKNOWN: no row, SPAN. */
+const MLFLOW_SPAN_TYPES: Readonly<Record<string, ObservationType>> = {
+  [MlflowSpanType.LLM]: 'GENERATION',
+  [MlflowSpanType.CHAT_MODEL]: 'GENERATION',
+  [MlflowSpanType.EMBEDDING]: 'EMBEDDING',
+  [MlflowSpanType.RETRIEVER]: 'RETRIEVER',
+  [MlflowSpanType.RERANKER]: 'RETRIEVER',
+  [MlflowSpanType.TOOL]: 'TOOL',
+  [MlflowSpanType.AGENT]: 'AGENT',
+  [MlflowSpanType.CHAIN]: 'CHAIN',
+};
+
+/**
+ * `genkit:metadata:subtype` -> type (Genkit 1.x action types). A flow is a workflow of steps:
+ * CHAIN. Prompts, utils and custom actions have no row: SPAN.
+ */
+const GENKIT_ACTION_TYPES: Readonly<Record<string, ObservationType>> = {
+  [GenkitActionType.MODEL]: 'GENERATION',
+  [GenkitActionType.BACKGROUND_MODEL]: 'GENERATION',
+  [GenkitActionType.EMBEDDER]: 'EMBEDDING',
+  [GenkitActionType.RETRIEVER]: 'RETRIEVER',
+  [GenkitActionType.RERANKER]: 'RETRIEVER',
+  [GenkitActionType.TOOL]: 'TOOL',
+  [GenkitActionType.TOOL_V2]: 'TOOL',
+  [GenkitActionType.FLOW]: 'CHAIN',
+  [GenkitActionType.EVALUATOR]: 'EVALUATOR',
+};
+
+/**
+ * LiveKit Agents span name -> type, on spans of its scope only (names like `agent_turn` are
+ * not a convention elsewhere). Setup and audio plumbing spans (start_agent_activity, tts_*,
+ * user_speaking, ...) have no row: SPAN (their level is DEBUG, see observation-fields).
+ */
+const LIVEKIT_SPAN_TYPES: Readonly<Record<string, ObservationType>> = {
+  [LiveKitSpanName.AGENT_SESSION]: 'AGENT',
+  [LiveKitSpanName.AGENT_TURN]: 'AGENT',
+  [LiveKitSpanName.FUNCTION_TOOL]: 'TOOL',
+  [LiveKitSpanName.LLM_REQUEST]: 'GENERATION',
+};
+
 export interface TypeEvidence {
   attributes: Attributes;
   /** The span's key mask (see attribute-scan); ANY_KEY when unknown. */
   keyMask: number;
   /** A model name was found by the model rules. */
   hasModel: boolean;
+  /** The span's name and instrumentation scope name (for SDKs that type by span name). */
+  spanName?: string;
+  scopeName?: string;
 }
 
 export type TypeRule = (evidence: TypeEvidence) => ObservationType | undefined;
@@ -123,15 +169,38 @@ export function explicitTypeRule(keys: readonly string[]): TypeRule {
   };
 }
 
-/** A lookup of one attribute's value in a table (lower-cased before lookup). */
-export function tableTypeRule(key: string, table: Readonly<Record<string, ObservationType>>): TypeRule {
-  const lowerCased: Record<string, ObservationType> = {};
-  for (const [value, type] of Object.entries(table)) lowerCased[value.toLowerCase()] = type;
+/**
+ * A lookup of one attribute's value in a table (lower-cased before lookup). `jsonQuoted`: the
+ * SDK JSON-encodes the value (`"LLM"`), which is decoded first.
+ */
+export function tableTypeRule(
+  key: string,
+  table: Readonly<Record<string, ObservationType>>,
+  { jsonQuoted = false }: { jsonQuoted?: boolean } = {},
+): TypeRule {
+  const lowerCased = lowerCasedTable(table);
   const keys = [key];
+  const read = jsonQuoted ? firstDecodedString : firstString;
   return ({ attributes, keyMask }) => {
-    const value = firstString(attributes, keys, keyMask)?.toLowerCase();
+    const value = read(attributes, keys, keyMask)?.toLowerCase();
     return value !== undefined && Object.hasOwn(lowerCased, value) ? lowerCased[value] : undefined;
   };
+}
+
+/** A lookup of the span's name in a table, for spans of one instrumentation scope. */
+export function spanNameTypeRule(scopeName: string, table: Readonly<Record<string, ObservationType>>): TypeRule {
+  const lowerCased = lowerCasedTable(table);
+  return (evidence) => {
+    if (evidence.scopeName !== scopeName || evidence.spanName === undefined) return undefined;
+    const name = evidence.spanName.toLowerCase();
+    return Object.hasOwn(lowerCased, name) ? lowerCased[name] : undefined;
+  };
+}
+
+function lowerCasedTable(table: Readonly<Record<string, ObservationType>>): Record<string, ObservationType> {
+  const lowerCased: Record<string, ObservationType> = {};
+  for (const [value, type] of Object.entries(table)) lowerCased[value.toLowerCase()] = type;
+  return lowerCased;
 }
 
 /** The type named by the Langfuse SDKs' attribute. */
@@ -174,8 +243,12 @@ export const TYPE_RULES: readonly TypeRule[] = [
   tableTypeRule(OPENINFERENCE_SPAN_KIND, OPENINFERENCE_KIND_TYPES),
   tableTypeRule(TRACELOOP_SPAN_KIND, TRACELOOP_KIND_TYPES),
   vercelOperationRule,
+  tableTypeRule(MLFLOW_SPAN_TYPE, MLFLOW_SPAN_TYPES, { jsonQuoted: true }),
+  tableTypeRule(GENKIT_METADATA_SUBTYPE, GENKIT_ACTION_TYPES),
   tableTypeRule(GEN_AI_OPERATION_NAME, GEN_AI_OPERATION_TYPES),
   tableTypeRule(LLM_REQUEST_TYPE, LLM_REQUEST_TYPE_TYPES),
+  // Span names, where an SDK types by nothing else (LiveKit Agents).
+  spanNameTypeRule(LIVEKIT_SCOPE, LIVEKIT_SPAN_TYPES),
   // Evidence.
   toolNameRule,
   modelRule,

@@ -6,7 +6,7 @@
  * Within one span each field is an ordered key list, first present wins: spanlite's names, then
  * Langfuse's (current, then compat spellings), the generic OTel names (`user.id`, `session.id`,
  * also what OpenInference and the Langfuse JS SDK send), the SDK conventions (Vercel AI SDK
- * telemetry metadata, Traceloop association properties), and last the ones that are only
+ * telemetry metadata, Traceloop association properties, Genkit's session id), and last the ones that are only
  * hints (`gen_ai.conversation.id`, Langfuse integrations' `langfuse_*` metadata keys).
  * Tags are the union of every source. Between spans, trace-merge decides.
  */
@@ -19,10 +19,10 @@ import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
 import * as vercel from '../../semconv/vercel-ai.js';
 import { GEN_AI_CONVERSATION_ID } from '../../semconv/gen-ai.js';
+import { GENKIT_SESSION_ID } from '../../semconv/genkit.js';
 import type { AttributeScan } from './attribute-scan.js';
-import { firstBoolean, firstJson, firstString, firstStringList, keyBit } from './attribute-readers.js';
+import { firstBoolean, firstDecodedString, firstJson, firstString, firstStringList, keyBit } from './attribute-readers.js';
 import { readMetadata, type MetadataSource } from './observation-fields.js';
-import { parseJsonValue } from './json-values.js';
 
 /** Ordered keys per trace field: the first present wins. Span attributes, then resource. */
 export const TRACE_FIELD_KEYS = {
@@ -42,6 +42,7 @@ export const TRACE_FIELD_KEYS = {
     otel.SESSION_ID,
     vercel.AI_TELEMETRY_METADATA_SESSION_ID,
     openllmetry.TRACELOOP_ASSOCIATION_SESSION_ID,
+    GENKIT_SESSION_ID,
     langfuse.LANGFUSE_TRACE_METADATA_SESSION_ID,
     langfuse.LANGFUSE_OBSERVATION_METADATA_SESSION_ID,
     GEN_AI_CONVERSATION_ID,
@@ -157,14 +158,6 @@ function resourceFacts(resource: Attributes): TraceFacts {
     if (value !== undefined) facts[field] = value;
   }
   return facts;
-}
-
-/** First string, with the JSON quoting Langfuse's Python SDK puts on metadata values removed. */
-function firstDecodedString(attributes: Attributes, keys: readonly string[], mask: number): string | undefined {
-  const value = firstString(attributes, keys, mask);
-  if (value === undefined) return undefined;
-  const decoded = parseJsonValue(value);
-  return typeof decoded === 'string' && decoded !== '' ? decoded : value;
 }
 
 function allTags(attributes: Attributes, mask: number): string[] | undefined {

@@ -12,11 +12,14 @@
 import type { Attributes } from '../decode/span.js';
 import type { UsageDetails } from '../model.js';
 import * as genAi from '../../semconv/gen-ai.js';
+import * as genkit from '../../semconv/genkit.js';
+import * as adk from '../../semconv/google-adk.js';
 import * as langfuse from '../../semconv/langfuse.js';
+import * as mlflow from '../../semconv/mlflow.js';
 import * as oi from '../../semconv/openinference.js';
 import * as openllmetry from '../../semconv/openllmetry.js';
 import * as vercel from '../../semconv/vercel-ai.js';
-import { ANY_KEY, firstNumber, firstObject, keyBit } from './attribute-readers.js';
+import { ANY_KEY, firstNumber, firstObject, firstString, keyBit } from './attribute-readers.js';
 import { flattenObject } from './json-values.js';
 
 export interface UsageConvention {
@@ -132,6 +135,16 @@ export const USAGE_CONVENTIONS: readonly UsageConvention[] = [
     inputIncludesCache: true,
     outputIncludesReasoning: true,
   },
+  {
+    // Google ADK < 2.3: the GenAI counts, with Gemini's cached prompt count only in the LLM
+    // response JSON (ADK 2.3+ also sends gen_ai.usage.cache_read.input_tokens, read first).
+    // Read whatever scope set it: ADK writes onto the current span, which may be another
+    // instrumentation's.
+    ...OTEL_GEN_AI,
+    source: 'Google ADK (gen_ai.usage.* + gcp.vertex.agent.llm_response)',
+    markers: [adk.ADK_LLM_RESPONSE],
+    detailsJson: { key: adk.ADK_LLM_RESPONSE, cachedInput: [adk.ADK_RESPONSE_CACHED_CONTENT_TOKENS], cacheWrite: [], total: [] },
+  },
   OTEL_GEN_AI,
 ];
 
@@ -210,8 +223,61 @@ export const USAGE_OBJECT_CONVENTIONS: readonly UsageConvention[] = [
   },
 ];
 
+/**
+ * A JSON usage object sent in one attribute, read by its own rows. `when`: only on spans whose
+ * attribute `key` has one of `values` (a Genkit flow's output may embed a model response, whose
+ * usage its model span already reports).
+ */
+export interface UsageObjectSource {
+  key: string;
+  when?: { key: string; values: ReadonlySet<string> };
+  conventions: readonly UsageConvention[];
+}
+
 /** Usage objects sent whole on the span; the first present wins over every attribute row. */
-export const USAGE_OBJECT_KEYS: readonly string[] = [langfuse.LANGFUSE_OBSERVATION_USAGE_DETAILS];
+export const USAGE_OBJECT_SOURCES: readonly UsageObjectSource[] = [
+  { key: langfuse.LANGFUSE_OBSERVATION_USAGE_DETAILS, conventions: USAGE_OBJECT_CONVENTIONS },
+  {
+    // Genkit model actions: GenerationUsage in the output. Gemini's prompt count includes its
+    // cached content; outputTokens includes thoughtsTokens for some plugins and not for others
+    // (the total tells, see outputEvidentlyExcludesReasoning).
+    key: genkit.GENKIT_OUTPUT,
+    when: {
+      key: genkit.GENKIT_METADATA_SUBTYPE,
+      values: new Set([genkit.GenkitActionType.MODEL, genkit.GenkitActionType.BACKGROUND_MODEL]),
+    },
+    conventions: [
+      {
+        source: 'Genkit GenerationUsage',
+        input: [genkit.GENKIT_USAGE_INPUT_TOKENS],
+        output: [genkit.GENKIT_USAGE_OUTPUT_TOKENS],
+        total: [genkit.GENKIT_USAGE_TOTAL_TOKENS],
+        cachedInput: [genkit.GENKIT_USAGE_CACHED_CONTENT_TOKENS],
+        cacheWrite: [],
+        reasoning: [genkit.GENKIT_USAGE_THOUGHTS_TOKENS],
+        inputIncludesCache: true,
+        outputIncludesReasoning: true,
+      },
+    ],
+  },
+  {
+    // MLflow Tracing LLM / chat-model spans.
+    key: mlflow.MLFLOW_CHAT_TOKEN_USAGE,
+    conventions: [
+      {
+        source: 'MLflow mlflow.chat.tokenUsage',
+        input: [mlflow.MlflowTokenUsageKey.INPUT_TOKENS],
+        output: [mlflow.MlflowTokenUsageKey.OUTPUT_TOKENS],
+        total: [mlflow.MlflowTokenUsageKey.TOTAL_TOKENS],
+        cachedInput: [],
+        cacheWrite: [],
+        reasoning: [],
+        inputIncludesCache: true,
+        outputIncludesReasoning: true,
+      },
+    ],
+  },
+];
 
 /**
  * Usage in exclusive buckets; `{}` when the span reports no token counts. `keyMask`: the span's
@@ -222,9 +288,12 @@ export function readUsage(
   keyMask: number = ANY_KEY,
   conventions: readonly UsageConvention[] = USAGE_CONVENTIONS,
 ): UsageDetails {
-  const object = firstObject(attributes, USAGE_OBJECT_KEYS, keyMask);
-  if (object !== undefined) {
-    const usage = readUsageFrom(flattenObject(object), ANY_KEY, USAGE_OBJECT_CONVENTIONS);
+  for (const source of USAGE_OBJECT_SOURCES) {
+    if ((keyMask & keyBit(source.key)) === 0 || attributes[source.key] === undefined) continue;
+    if (source.when !== undefined && !source.when.values.has(firstString(attributes, [source.when.key]) ?? '')) continue;
+    const object = firstObject(attributes, [source.key]);
+    if (object === undefined) continue;
+    const usage = readUsageFrom(flattenObject(object), ANY_KEY, source.conventions);
     if (hasUsage(usage)) return usage;
   }
   return readUsageFrom(attributes, keyMask, conventions);
@@ -267,7 +336,10 @@ function toExclusiveBuckets(convention: UsageConvention, attributes: Attributes)
   let cacheWrite = firstNumber(attributes, convention.cacheWrite);
   const reasoning = firstNumber(attributes, convention.reasoning);
   const details = convention.detailsJson;
-  if (details && (cachedInput === undefined || cacheWrite === undefined) && attributes[details.key] !== undefined) {
+  const detailsCanFill =
+    details !== undefined &&
+    ((cachedInput === undefined && details.cachedInput.length > 0) || (cacheWrite === undefined && details.cacheWrite.length > 0));
+  if (detailsCanFill && attributes[details.key] !== undefined) {
     const object = firstObject(attributes, [details.key]);
     if (object !== undefined) {
       const flat = flattenObject(object);
@@ -284,8 +356,9 @@ function toExclusiveBuckets(convention: UsageConvention, attributes: Attributes)
     usage.input = Math.max(0, reportedInput - (includesCache ? cache : 0));
   }
   if (reportedOutput !== undefined) {
-    const thinking = convention.outputIncludesReasoning ? (reasoning ?? 0) : 0;
-    usage.output = Math.max(0, reportedOutput - thinking);
+    const includesReasoning =
+      convention.outputIncludesReasoning && !outputEvidentlyExcludesReasoning(reportedInput, reportedOutput, reportedTotal, reasoning ?? 0);
+    usage.output = Math.max(0, reportedOutput - (includesReasoning ? (reasoning ?? 0) : 0));
   }
   if (cachedInput !== undefined) usage.cachedInput = cachedInput;
   if (cacheWrite !== undefined) usage.cacheWrite = cacheWrite;
@@ -315,6 +388,20 @@ function inputEvidentlyExcludesCache(
   if (cache === 0) return false;
   if (cache > input) return true;
   return total !== undefined && output !== undefined && total === input + output + cache;
+}
+
+/**
+ * Likewise for reasoning: Gemini's candidates count excludes its thoughts, and SDKs that copy
+ * it into an "inclusive" output count (Genkit's Google AI plugin) report a total of
+ * input + output + reasoning. Then nothing is taken out of output.
+ */
+function outputEvidentlyExcludesReasoning(
+  input: number | undefined,
+  output: number,
+  total: number | undefined,
+  reasoning: number,
+): boolean {
+  return reasoning !== 0 && input !== undefined && total !== undefined && total === input + output + reasoning;
 }
 
 export function hasUsage(usage: UsageDetails): boolean {

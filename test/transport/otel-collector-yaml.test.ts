@@ -80,8 +80,11 @@ describe('otel-collector.yaml', () => {
 
     it('keeps a span when it has an attribute of any convention spanlite reads', () => {
       const [condition] = config.processors['filter/llm-spans'].traces.span as string[];
-      for (const marker of ['gen_ai.', 'llm.', 'traceloop.', 'openinference.', 'ai.operationId', 'langfuse.']) {
+      for (const marker of ['gen_ai.', 'llm.', 'traceloop.', 'openinference.', 'ai.operationId', 'langfuse.', 'genkit:', 'mlflow.']) {
         expect(condition).toContain(`attributes["${marker}`);
+      }
+      for (const scope of ['pydantic-ai', 'livekit-agents', 'gcp.vertex.agent', 'spanlite']) {
+        expect(condition).toContain(`instrumentation_scope.name == "${scope}"`);
       }
     });
   });
