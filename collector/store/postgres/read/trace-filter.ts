@@ -16,7 +16,22 @@ const NS_PER_MS = 1_000_000;
  * (store/postgres/search/) reads the index to refuse a term too broad to search, throwing
  * QueryRejectedError before any other statement runs.
  */
-export async function traceConditions(projectId: string, filter: TraceFilter, search: Pick<TraceSearch, 'condition'>): Promise<SqlConditions> {
+/**
+ * How a score condition finds its traces (the list chooses, read/score-filter-form.ts):
+ * - `probe`: EXISTS per trace, a probe of scores_by_trace; PostgreSQL plans it as a semi-join.
+ * - `hash`: the matching scores' trace ids hashed once, and each trace of the walk in list order
+ *   tested against the hash: the condition is kept from becoming a join (`IS TRUE`), as a join's
+ *   output has no order and the page would sort every match.
+ * - `set`: the matching traces read by id, then put in order: for few matches.
+ */
+export type ScoreConditionForm = 'probe' | 'hash' | 'set';
+
+export async function traceConditions(
+  projectId: string,
+  filter: TraceFilter,
+  search: Pick<TraceSearch, 'condition'>,
+  scoreForm: ScoreConditionForm = 'probe',
+): Promise<SqlConditions> {
   const c = new SqlConditions(projectId).add('t.project_id = $1');
   const equal = (column: string, value: string | undefined) => {
     if (value !== undefined) c.add(`${column} = ${c.bind(value)}`);
@@ -45,17 +60,45 @@ export async function traceConditions(projectId: string, filter: TraceFilter, se
   if (filter.model !== undefined) {
     c.add(`EXISTS (SELECT 1 FROM observations o WHERE o.project_id = $1 AND o.model = ${c.bind(filter.model)} AND o.trace_id = t.id)`);
   }
-  for (const condition of filter.scores ?? []) c.add(scoreCondition(c, condition));
+  for (const condition of filter.scores ?? []) c.add(scoreCondition(c, condition, scoreForm));
   for (const { key, value } of filter.metadata ?? []) c.add(metadataCondition(c, key, value));
   if (filter.searchTerms?.length) c.add(await search.condition(filter.searchTerms, c));
   return c;
 }
 
-function scoreCondition(c: SqlConditions, { name, operator, value }: ScoreCondition): string {
+function scoreCondition(c: SqlConditions, condition: ScoreCondition, form: ScoreConditionForm): string {
+  const matching = `FROM scores s WHERE s.project_id = $1 AND ${scoreMatch(c, condition)}`;
+  if (form === 'hash') return `(t.id IN (SELECT s.trace_id ${matching})) IS TRUE`;
+  if (form === 'set') return `t.id = ANY(ARRAY(SELECT s.trace_id ${matching}))`;
+  return `EXISTS (SELECT 1 ${matching} AND s.trace_id = t.id)`;
+}
+
+/** A score `s` meets the condition. */
+function scoreMatch(c: SqlConditions, { name, operator, value }: ScoreCondition): string {
   const column = typeof value === 'number' ? 's.value' : 's.string_value';
   // operator is one of a closed set (COMPARISON_OPERATORS), never text from the request.
-  return `EXISTS (SELECT 1 FROM scores s WHERE s.project_id = $1 AND s.trace_id = t.id
-    AND s.name = ${c.bind(name)} AND ${column} ${operator} ${c.bind(value)})`;
+  return `s.name = ${c.bind(name)} AND ${column} ${operator} ${c.bind(value)}`;
+}
+
+/**
+ * When the filter is one score condition and nothing else: a statement counting its traces from
+ * the scores alone, as SQLite's engine counts them (store/sqlite/read/traces.ts countTraces). The
+ * matching scores, or their distinct traces when some trace repeats the name
+ * (score_name_repeats), less the traces among them that are not stored (unstored_score_traces,
+ * a few rows, each probing scores_by_trace). Exact: the writer keeps both tables in the
+ * transaction that writes the scores and traces (write/score-traces.ts).
+ */
+export function scoreOnlyCount(projectId: string, filter: TraceFilter, narrowing: ReadonlyArray<keyof TraceFilter>): SqlConditions | null {
+  if (narrowing.length !== 1 || narrowing[0] !== 'scores' || filter.scores?.length !== 1) return null;
+  const c = new SqlConditions(projectId);
+  const condition = filter.scores[0]!;
+  const matching = `FROM scores s WHERE s.project_id = $1 AND ${scoreMatch(c, condition)}`;
+  // A CASE runs only the subquery it chooses.
+  return c.add(`CASE WHEN EXISTS (SELECT 1 FROM score_name_repeats r WHERE r.project_id = $1 AND r.name = ${c.bind(condition.name)})
+      THEN (SELECT count(DISTINCT s.trace_id) ${matching})
+      ELSE (SELECT count(*) ${matching}) END
+    - (SELECT count(*) FROM unstored_score_traces u WHERE u.project_id = $1
+      AND EXISTS (SELECT 1 ${matching} AND s.trace_id = u.trace_id))`);
 }
 
 /**

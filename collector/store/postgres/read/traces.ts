@@ -33,7 +33,8 @@ import {
 } from './rows.js';
 import { inSnapshot } from './snapshot.js';
 import type { TraceSearch } from '../search/search.js';
-import { traceConditions } from './trace-filter.js';
+import { scoreOnlyCount, traceConditions } from './trace-filter.js';
+import { scoreFilterForm, withHashedSubplan } from './score-filter-form.js';
 
 /** Text keys and ids compare by their bytes (COLLATE "C"), as SQLite's BINARY collation does. */
 export const TRACE_SORT_KEYS: Record<TraceOrderField, SortKey> = {
@@ -104,7 +105,8 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
     }
     const narrowed = narrowing.length > 0;
     // Before the snapshot: the search may refuse a term (QueryRejectedError) after reading the index.
-    const conditions = await traceConditions(projectId, query, search);
+    let conditions = await traceConditions(projectId, query, search);
+    const scoreCount = scoreOnlyCount(projectId, query, narrowing);
     return inSnapshot(pool, async (client) => {
       const totalItems = !narrowed
         ? await count(client, `SELECT coalesce(sum(trace_count), 0) AS n FROM daily_traces WHERE project_id = $1`, [projectId])
@@ -114,14 +116,21 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
               projectId,
               query.tags![0],
             ])
-          : await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
+          : scoreCount !== null
+            ? await count(client, `SELECT ${scoreCount.sql} AS n`, scoreCount.params)
+            : await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
+      const offsetRows = query.after ? 0 : (query.page - 1) * query.limit;
+      const scoreForm = scoreCount === null ? 'probe' : await scoreFilterForm(client, projectId, totalItems, offsetRows + query.limit + 1);
+      if (scoreForm !== 'probe') conditions = await traceConditions(projectId, query, search, scoreForm);
       if (query.after) addAfterCondition(conditions, key, query.orderBy.direction, query.after);
       const limit = conditions.bind(query.limit + 1);
-      const offset = conditions.bind(query.after ? 0 : (query.page - 1) * query.limit);
-      const { rows: found } = await client.query<{ id: string; sort_value: unknown }>(
-        `SELECT t.id, ${key.expression} AS sort_value FROM traces t WHERE ${conditions.sql}
-         ORDER BY ${orderBySql(key, query.orderBy.direction)} LIMIT ${limit} OFFSET ${offset}`,
-        conditions.params,
+      const offset = conditions.bind(offsetRows);
+      const { rows: found } = await withHashedSubplan(client, scoreForm, () =>
+        client.query<{ id: string; sort_value: unknown }>(
+          `SELECT t.id, ${key.expression} AS sort_value FROM traces t WHERE ${conditions.sql}
+           ORDER BY ${orderBySql(key, query.orderBy.direction)} LIMIT ${limit} OFFSET ${offset}`,
+          conditions.params,
+        ),
       );
       const hasMore = found.length > query.limit;
       const shown = found.slice(0, query.limit);

@@ -6,12 +6,13 @@
  *   Latin diacritics folded (words.ts), matched on the tsvector's GIN index; an Arabic word also
  *   behind the proclitics written attached to it (store/search-text.ts's parseTerm).
  * - A term with a character of a no-space script (Chinese, Japanese, Thai...) is a substring,
- *   case aside, matched with LIKE on the pg_trgm index of those documents' text.
+ *   case aside, matched with LIKE on the pg_trgm index of those documents' text; one of one or
+ *   two characters, shorter than a trigram, is a lexeme of the tsvector (short-substrings.ts).
  * - A term of one or two such characters is refused, as on SQLite, when more than
  *   MAX_EXPANDED_TRIGRAMS different trigrams of the indexed text start with it (SQLite searches
- *   it as those trigrams). Trigrams are counted over every project's documents, as SQLite's one
- *   vocabulary holds them. pg_trgm finds nothing shorter than a trigram in its index, so such a
- *   term reads every document with no-space text (SQLite reads its trigram vocabulary instead).
+ *   it as those trigrams), counted in search_short_term_trigrams, over every project's documents
+ *   as SQLite's one vocabulary holds them (and also those of deleted documents, which SQLite's
+ *   forgets: a term may be refused after deletions that SQLite would search again).
  * - Every term must match a document of the trace, not necessarily the same one.
  *
  * User text only ever reaches PostgreSQL as bound parameters, and the tsquery and patterns built
@@ -24,9 +25,12 @@ export type Queryable = Pool | PoolClient;
 import { QueryRejectedError, type TraceListQuery } from '../../contract.js';
 import { parseTerm } from '../../search-text.js';
 import { tsqueryLiteral } from './words.js';
+import { quotedLexeme, shortSubstringLexeme } from './short-substrings.js';
 
 /** More trigrams than this behind a 1-2 character term: refused as too broad (SQLite's limit). */
 const MAX_EXPANDED_TRIGRAMS = 2000;
+/** Above every code point: `trigram < term + MAX_CHAR` bounds a prefix range (COLLATE "C" orders by code point). */
+const MAX_CHAR = String.fromCodePoint(0x10ffff);
 /** The count of a search list is exact up to this many traces, a lower bound above (SQLite's limit). */
 const MAX_EXACT_COUNT = 10_000;
 
@@ -73,25 +77,17 @@ export interface TraceSearch {
 
 export function createSearch(pool: Pool): TraceSearch {
   /**
-   * Whether more than MAX_EXPANDED_TRIGRAMS different trigrams of the indexed text start with the
-   * (lower-case) 1-2 character term. Each document holding it is split at its first character:
-   * each piece after the first follows an occurrence of that character, so the trigram there is
-   * the character and the next two of `piece, character, next piece, character`; overlapping
-   * occurrences (a run of one character) count as SQLite's trigram vocabulary counts them.
+   * How many different trigrams of the indexed text start with the (lower-case) 1-2 character
+   * term, up to MAX_EXPANDED_TRIGRAMS + 1: a range of search_short_term_trigrams.
    */
-  async function startsTooManyTrigrams(term: string): Promise<boolean> {
-    const first = [...term][0]!;
+  async function trigramsStarting(term: string): Promise<number> {
     const result = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (
-         SELECT DISTINCT trigram FROM (
-           SELECT p.ord, $1 || left(p.piece || $1 || coalesce(lead(p.piece) OVER (PARTITION BY d.doc_id ORDER BY p.ord), '') || $1, 2) AS trigram
-           FROM search_docs d CROSS JOIN LATERAL regexp_split_to_table(d.substrings, $2) WITH ORDINALITY AS p (piece, ord)
-           WHERE d.substrings LIKE $3) following
-         WHERE ord > 1 AND starts_with(trigram, $4)
+         SELECT DISTINCT v.trigram FROM search_short_term_trigrams v WHERE v.trigram >= $1 AND v.trigram < $2
          LIMIT ${MAX_EXPANDED_TRIGRAMS + 1}) trigrams`,
-      [first, escapeRegex(first), `%${escapeLike(term)}%`, term],
+      [term, term + MAX_CHAR],
     );
-    return result.rows[0]!.n > MAX_EXPANDED_TRIGRAMS;
+    return result.rows[0]!.n;
   }
 
   async function matchFor(rawTerm: string): Promise<TermMatch | null> {
@@ -102,13 +98,15 @@ export function createSearch(pool: Pool): TraceSearch {
       return tsquery === null ? null : { kind: 'words', tsquery };
     }
     const text = term.text.toLowerCase();
-    if ([...text].length < 3 && (await startsTooManyTrigrams(text))) {
+    if ([...text].length >= 3) return { kind: 'substring', pattern: `%${escapeLike(text)}%` };
+    const trigrams = await trigramsStarting(text);
+    if (trigrams > MAX_EXPANDED_TRIGRAMS) {
       throw new QueryRejectedError(
         'searchTerms',
         `"${rawTerm}" is too short to search: it starts more than ${MAX_EXPANDED_TRIGRAMS} different trigrams; add a character`,
       );
     }
-    return { kind: 'substring', pattern: `%${escapeLike(text)}%` };
+    return trigrams === 0 ? null : { kind: 'words', tsquery: quotedLexeme(shortSubstringLexeme(text)) };
   }
 
   async function condition(terms: readonly string[], params: SqlParameters): Promise<string> {
@@ -162,7 +160,3 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
 
-/** A regular expression's literal text: every ASCII punctuation character escaped (others are never syntax). */
-function escapeRegex(text: string): string {
-  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
