@@ -8,6 +8,7 @@
 import type { ScoreCondition, TraceFilter } from '../../contract.js';
 import type { TraceSearch } from '../search/search.js';
 import { SqlConditions } from './conditions.js';
+import type { ConditionForm } from './condition-form.js';
 
 const NS_PER_MS = 1_000_000;
 
@@ -16,21 +17,13 @@ const NS_PER_MS = 1_000_000;
  * (store/postgres/search/) reads the index to refuse a term too broad to search, throwing
  * QueryRejectedError before any other statement runs.
  */
-/**
- * How a score condition finds its traces (the list chooses, read/score-filter-form.ts):
- * - `probe`: EXISTS per trace, a probe of scores_by_trace; PostgreSQL plans it as a semi-join.
- * - `hash`: the matching scores' trace ids hashed once, and each trace of the walk in list order
- *   tested against the hash: the condition is kept from becoming a join (`IS TRUE`), as a join's
- *   output has no order and the page would sort every match.
- * - `set`: the matching traces read by id, then put in order: for few matches.
- */
-export type ScoreConditionForm = 'probe' | 'hash' | 'set';
 
 export async function traceConditions(
   projectId: string,
   filter: TraceFilter,
   search: Pick<TraceSearch, 'condition'>,
-  scoreForm: ScoreConditionForm = 'probe',
+  /** How a score condition is applied (condition-form.ts). */
+  scoreForm: ConditionForm = 'probe',
 ): Promise<SqlConditions> {
   const c = new SqlConditions(projectId).add('t.project_id = $1');
   const equal = (column: string, value: string | undefined) => {
@@ -66,7 +59,7 @@ export async function traceConditions(
   return c;
 }
 
-function scoreCondition(c: SqlConditions, condition: ScoreCondition, form: ScoreConditionForm): string {
+function scoreCondition(c: SqlConditions, condition: ScoreCondition, form: ConditionForm): string {
   const matching = `FROM scores s WHERE s.project_id = $1 AND ${scoreMatch(c, condition)}`;
   if (form === 'hash') return `(t.id IN (SELECT s.trace_id ${matching})) IS TRUE`;
   if (form === 'set') return `t.id = ANY(ARRAY(SELECT s.trace_id ${matching}))`;

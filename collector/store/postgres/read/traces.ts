@@ -34,7 +34,7 @@ import {
 import { inSnapshot } from './snapshot.js';
 import type { TraceSearch } from '../search/search.js';
 import { scoreOnlyCount, traceConditions } from './trace-filter.js';
-import { scoreFilterForm, withHashedSubplan } from './score-filter-form.js';
+import { conditionForm, withHashedSubplan } from './condition-form.js';
 
 /** Text keys and ids compare by their bytes (COLLATE "C"), as SQLite's BINARY collation does. */
 export const TRACE_SORT_KEYS: Record<TraceOrderField, SortKey> = {
@@ -120,7 +120,7 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
             ? await count(client, `SELECT ${scoreCount.sql} AS n`, scoreCount.params)
             : await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
       const offsetRows = query.after ? 0 : (query.page - 1) * query.limit;
-      const scoreForm = scoreCount === null ? 'probe' : await scoreFilterForm(client, projectId, totalItems, offsetRows + query.limit + 1);
+      const scoreForm = scoreCount === null ? 'probe' : await conditionForm(client, projectId, totalItems, offsetRows + query.limit + 1);
       if (scoreForm !== 'probe') conditions = await traceConditions(projectId, query, search, scoreForm);
       if (query.after) addAfterCondition(conditions, key, query.orderBy.direction, query.after);
       const limit = conditions.bind(query.limit + 1);

@@ -19,13 +19,12 @@
  * from it escape what would be syntax there.
  */
 import type { Pool, PoolClient } from 'pg';
-
-/** A pool, or one of its connections (inside a transaction). */
-export type Queryable = Pool | PoolClient;
 import { QueryRejectedError, type TraceListQuery } from '../../contract.js';
 import { parseTerm } from '../../search-text.js';
 import { tsqueryLiteral } from './words.js';
 import { quotedLexeme, shortSubstringLexeme } from './short-substrings.js';
+import { conditionForm, withHashedSubplan } from '../read/condition-form.js';
+import { inSnapshot } from '../read/snapshot.js';
 
 /** More trigrams than this behind a 1-2 character term: refused as too broad (SQLite's limit). */
 const MAX_EXPANDED_TRIGRAMS = 2000;
@@ -70,9 +69,9 @@ export interface TraceSearch {
   condition(terms: readonly string[], params: SqlParameters): Promise<string>;
   /**
    * The page of matching traces ordered by start time (ties by id), `timestamp` desc or asc, with
-   * the count; read through `db` (default the pool), so that a caller's snapshot holds both.
+   * the count; read through `db` (default a snapshot of its own), so that a caller's snapshot holds both.
    */
-  list(projectId: string, query: TraceListQuery, terms: readonly string[], db?: Queryable): Promise<SearchPage>;
+  list(projectId: string, query: TraceListQuery, terms: readonly string[], db?: PoolClient): Promise<SearchPage>;
 }
 
 export function createSearch(pool: Pool): TraceSearch {
@@ -109,25 +108,43 @@ export function createSearch(pool: Pool): TraceSearch {
     return trigrams === 0 ? null : { kind: 'words', tsquery: quotedLexeme(shortSubstringLexeme(text)) };
   }
 
-  async function condition(terms: readonly string[], params: SqlParameters): Promise<string> {
-    const conditions: string[] = [];
+  /** Per term, the test of a document `d` that finds it; null when some term matches nothing. */
+  async function documentTests(terms: readonly string[], params: SqlParameters): Promise<string[] | null> {
+    const tests: string[] = [];
     for (const term of terms) {
       const match = await matchFor(term);
-      if (match === null) return 'false';
-      const test = match.kind === 'words' ? `d.words @@ ${params.bind(match.tsquery)}::tsquery` : `d.substrings LIKE ${params.bind(match.pattern)}`;
-      conditions.push(`EXISTS (SELECT 1 FROM search_docs d WHERE d.project_id = t.project_id AND d.trace_id = t.id AND ${test})`);
+      if (match === null) return null;
+      tests.push(match.kind === 'words' ? `d.words @@ ${params.bind(match.tsquery)}::tsquery` : `d.substrings LIKE ${params.bind(match.pattern)}`);
     }
-    return conditions.length === 0 ? 'true' : conditions.join(' AND ');
+    return tests;
   }
 
-  async function list(projectId: string, query: TraceListQuery, terms: readonly string[], db: Queryable = pool): Promise<SearchPage> {
+  async function condition(terms: readonly string[], params: SqlParameters): Promise<string> {
+    return everyTest(await documentTests(terms, params));
+  }
+
+  function list(projectId: string, query: TraceListQuery, terms: readonly string[], db?: PoolClient): Promise<SearchPage> {
+    return db ? listIn(db, projectId, query, terms) : inSnapshot(pool, (client) => listIn(client, projectId, query, terms));
+  }
+
+  async function listIn(db: PoolClient, projectId: string, query: TraceListQuery, terms: readonly string[]): Promise<SearchPage> {
     const params = sqlParameters();
-    const matching = `t.project_id = ${params.bind(projectId)} AND ${await condition(terms, params)}`;
+    const project = params.bind(projectId);
+    const tests = await documentTests(terms, params);
+    const matching = `t.project_id = ${project} AND ${everyTest(tests)}`;
     const counted = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM traces t WHERE ${matching} LIMIT ${MAX_EXACT_COUNT + 1}) matches`,
       params.values,
     );
     const n = counted.rows[0]!.n;
+    const offset = query.after ? 0 : (query.page - 1) * query.limit;
+    // One term counted exactly: its page in the form its count favours (read/condition-form.ts).
+    const form = tests?.length === 1 && n <= MAX_EXACT_COUNT ? await conditionForm(db, projectId, n, offset + query.limit + 1) : 'probe';
+    const documents = `SELECT d.trace_id FROM search_docs d WHERE d.project_id = ${project} AND ${tests?.[0]}`;
+    const pageMatching =
+      form === 'hash' ? `t.project_id = ${project} AND (t.id IN (${documents})) IS TRUE`
+      : form === 'set' ? `t.project_id = ${project} AND t.id = ANY(ARRAY(${documents}))`
+      : matching;
 
     const desc = query.orderBy.direction === 'desc';
     const [before, order] = desc ? ['<', 'DESC'] : ['>', 'ASC'];
@@ -137,12 +154,13 @@ export function createSearch(pool: Pool): TraceSearch {
       after = `AND (t.start_time_ns ${before} ${start}::bigint
         OR (t.start_time_ns = ${start}::bigint AND t.id COLLATE "C" ${before} ${params.bind(query.after.id)}))`;
     }
-    const offset = query.after ? 0 : (query.page - 1) * query.limit;
-    const rows = await db.query<{ id: string; start_time_ns: string }>(
-      `SELECT t.id, t.start_time_ns FROM traces t WHERE ${matching} ${after}
-       ORDER BY t.start_time_ns ${order}, t.id COLLATE "C" ${order}
-       LIMIT ${params.bind(query.limit + 1)} OFFSET ${params.bind(offset)}`,
-      params.values,
+    const rows = await withHashedSubplan(db, form, () =>
+      db.query<{ id: string; start_time_ns: string }>(
+        `SELECT t.id, t.start_time_ns FROM traces t WHERE ${pageMatching} ${after}
+         ORDER BY t.start_time_ns ${order}, t.id COLLATE "C" ${order}
+         LIMIT ${params.bind(query.limit + 1)} OFFSET ${params.bind(offset)}`,
+        params.values,
+      ),
     );
     const found = rows.rows.map((row) => ({ id: row.id, sort_value: BigInt(row.start_time_ns) }));
     return {
@@ -153,6 +171,13 @@ export function createSearch(pool: Pool): TraceSearch {
   }
 
   return { condition, list };
+}
+
+/** A condition on `traces t`: a document of the trace passes each test (none when `tests` is null). */
+function everyTest(tests: readonly string[] | null): string {
+  if (tests === null) return 'false';
+  if (tests.length === 0) return 'true';
+  return tests.map((test) => `EXISTS (SELECT 1 FROM search_docs d WHERE d.project_id = t.project_id AND d.trace_id = t.id AND ${test})`).join(' AND ');
 }
 
 /** A LIKE pattern's literal text (backslash is LIKE's default escape). */
