@@ -47,7 +47,9 @@ export async function conditionForm(
  * Runs the statement of a `hash` form, in the caller's transaction, with memory enough that the
  * planner hashes the matches: it decides on its estimate of their number (up to every score of
  * the name), while the hash holds only the actual matches, which the costs above keep under about
- * 50 x the square root of the traces (50k at 1M) when they choose this form.
+ * 50 x the square root of the traces (50k at 1M) when they choose this form. 256 MB (x2,
+ * hash_mem_multiplier) covers an estimate of about 9M rows; past that the planner would test each
+ * trace by running the subquery again, so a project of that size needs a higher figure here.
  */
 export async function withHashedSubplan<T>(client: PoolClient, form: ConditionForm, run: () => Promise<T>): Promise<T> {
   if (form !== 'hash') return run();
