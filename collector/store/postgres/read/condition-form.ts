@@ -1,10 +1,11 @@
 /**
  * How a list page applies a condition on another table whose matching traces it has counted
- * exactly (one score condition, full-text terms), chosen from that count rather than by the
- * planner: PostgreSQL's estimate of a score condition ignores that a value range depends on the
- * name (toxicity is mostly 0, so `helpfulness < 0.0005` looks like half the scores), and at 200k
- * traces it walked 126k traces probing each for a condition that 92 matched (2.5 s; read by id,
- * 7 ms).
+ * exactly (one level, model or score condition, one full-text term), chosen from that count rather
+ * than by the planner: PostgreSQL's estimate of a score condition ignores that a value range
+ * depends on the name (toxicity is mostly 0, so `helpfulness < 0.0005` looks like half the
+ * scores), and at 200k traces it walked 126k traces probing each for a condition that 92 matched
+ * (2.5 s; read by id, 7 ms); it took 4k ERROR observations for 33 and read all their traces
+ * to sort them (260 ms; hashed while walking the newest traces, 4-15 ms).
  * - `probe`: EXISTS per trace walked in list order; PostgreSQL plans it as a semi-join.
  * - `hash`: the matching trace ids hashed once, each trace of the walk tested against the hash.
  *   The condition is kept from becoming a join (`IS TRUE`): a join's output has no order, and

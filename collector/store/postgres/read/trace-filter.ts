@@ -1,9 +1,9 @@
 /**
  * TraceFilter -> WHERE conditions on `traces t`, matching what the SQLite engine's filter
  * (store/sqlite/read/trace-filter.ts) matches. A condition on another table (tags, level, model,
- * score) is an EXISTS over that table's index by trace: PostgreSQL plans it as a semi-join,
- * probing per trace or hashing the matches, whichever its statistics favour, so the two forms
- * SQLite chooses between by hand are not needed here.
+ * score) is an EXISTS over that table's index by trace, which PostgreSQL plans as a semi-join,
+ * unless the list, having counted the traces of its one such condition exactly, asks for another
+ * form (condition-form.ts): the planner's estimates of those conditions can be far off.
  */
 import type { ScoreCondition, TraceFilter } from '../../contract.js';
 import type { TraceSearch } from '../search/search.js';
@@ -22,8 +22,8 @@ export async function traceConditions(
   projectId: string,
   filter: TraceFilter,
   search: Pick<TraceSearch, 'condition'>,
-  /** How a score condition is applied (condition-form.ts). */
-  scoreForm: ConditionForm = 'probe',
+  /** How a level, model or score condition is applied (condition-form.ts). */
+  form: ConditionForm = 'probe',
 ): Promise<SqlConditions> {
   const c = new SqlConditions(projectId).add('t.project_id = $1');
   const equal = (column: string, value: string | undefined) => {
@@ -47,23 +47,21 @@ export async function traceConditions(
   if (filter.maxCostUsd !== undefined) c.add(`t.total_cost <= ${c.bind(filter.maxCostUsd)}`);
   if (filter.level !== undefined) {
     // The repeated IN lets the planner use the partial index observations_by_level with a bound level.
-    c.add(`EXISTS (SELECT 1 FROM observations o WHERE o.project_id = $1 AND o.level = ${c.bind(filter.level)}
-      AND o.level IN ('ERROR', 'WARNING') AND o.trace_id = t.id)`);
+    const matching = `FROM observations o WHERE o.project_id = $1 AND o.level = ${c.bind(filter.level)} AND o.level IN ('ERROR', 'WARNING')`;
+    c.add(onTraces(matching, 'o', form));
   }
-  if (filter.model !== undefined) {
-    c.add(`EXISTS (SELECT 1 FROM observations o WHERE o.project_id = $1 AND o.model = ${c.bind(filter.model)} AND o.trace_id = t.id)`);
-  }
-  for (const condition of filter.scores ?? []) c.add(scoreCondition(c, condition, scoreForm));
+  if (filter.model !== undefined) c.add(onTraces(`FROM observations o WHERE o.project_id = $1 AND o.model = ${c.bind(filter.model)}`, 'o', form));
+  for (const condition of filter.scores ?? []) c.add(onTraces(`FROM scores s WHERE s.project_id = $1 AND ${scoreMatch(c, condition)}`, 's', form));
   for (const { key, value } of filter.metadata ?? []) c.add(metadataCondition(c, key, value));
   if (filter.searchTerms?.length) c.add(await search.condition(filter.searchTerms, c));
   return c;
 }
 
-function scoreCondition(c: SqlConditions, condition: ScoreCondition, form: ConditionForm): string {
-  const matching = `FROM scores s WHERE s.project_id = $1 AND ${scoreMatch(c, condition)}`;
-  if (form === 'hash') return `(t.id IN (SELECT s.trace_id ${matching})) IS TRUE`;
-  if (form === 'set') return `t.id = ANY(ARRAY(SELECT s.trace_id ${matching}))`;
-  return `EXISTS (SELECT 1 ${matching} AND s.trace_id = t.id)`;
+/** `t` has a row of `matching` (`FROM table alias WHERE ...`, the table keyed by trace_id), in the given form. */
+function onTraces(matching: string, alias: string, form: ConditionForm): string {
+  if (form === 'hash') return `(t.id IN (SELECT ${alias}.trace_id ${matching})) IS TRUE`;
+  if (form === 'set') return `t.id = ANY(ARRAY(SELECT ${alias}.trace_id ${matching}))`;
+  return `EXISTS (SELECT 1 ${matching} AND ${alias}.trace_id = t.id)`;
 }
 
 /** A score `s` meets the condition. */

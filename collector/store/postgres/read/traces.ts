@@ -120,12 +120,13 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
             ? await count(client, `SELECT ${scoreCount.sql} AS n`, scoreCount.params)
             : await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
       const offsetRows = query.after ? 0 : (query.page - 1) * query.limit;
-      const scoreForm = scoreCount === null ? 'probe' : await conditionForm(client, projectId, totalItems, offsetRows + query.limit + 1);
-      if (scoreForm !== 'probe') conditions = await traceConditions(projectId, query, search, scoreForm);
+      // A condition on another table alone, its traces counted exactly: its page in the form the count favours.
+      const form = isOneCountedCondition(query, narrowing) ? await conditionForm(client, projectId, totalItems, offsetRows + query.limit + 1) : 'probe';
+      if (form !== 'probe') conditions = await traceConditions(projectId, query, search, form);
       if (query.after) addAfterCondition(conditions, key, query.orderBy.direction, query.after);
       const limit = conditions.bind(query.limit + 1);
       const offset = conditions.bind(offsetRows);
-      const { rows: found } = await withHashedSubplan(client, scoreForm, () =>
+      const { rows: found } = await withHashedSubplan(client, form, () =>
         client.query<{ id: string; sort_value: unknown }>(
           `SELECT t.id, ${key.expression} AS sort_value FROM traces t WHERE ${conditions.sql}
            ORDER BY ${orderBySql(key, query.orderBy.direction)} LIMIT ${limit} OFFSET ${offset}`,
@@ -145,6 +146,12 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
   }
 
   return { getTrace, listTraces };
+}
+
+/** The filter is one level, model or score condition and nothing else. */
+function isOneCountedCondition(query: TraceListQuery, narrowing: ReadonlyArray<keyof TraceFilter>): boolean {
+  if (narrowing.length !== 1) return false;
+  return narrowing[0] === 'level' || narrowing[0] === 'model' || (narrowing[0] === 'scores' && query.scores!.length === 1);
 }
 
 async function count(client: PoolClient, sql: string, params: unknown[]): Promise<number> {
