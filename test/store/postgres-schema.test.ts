@@ -19,12 +19,15 @@ const TABLES = [
   'gen_ai_log_messages',
   'observations',
   'schema_migrations',
+  'score_name_repeats',
   'scores',
   'search_docs',
+  'search_short_term_trigrams',
   'session_stats',
   'tag_counts',
   'trace_tags',
   'traces',
+  'unstored_score_traces',
   'user_stats',
 ];
 

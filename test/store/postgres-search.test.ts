@@ -61,6 +61,8 @@ const TERMS: string[] = [
   ...['reset my password', 'RESET MY password', 'reset my pass', 'my reset password', 'word', 'ssword', 'ароль', 'question', 'role', 'content'],
   ...['say "hello" twice', '"hello"', 'say hello', 'Café', 'CAFÉ', 'e', 'p', 'Enjoy your', 'settings then', '密', '请打开', '設定', 'に', 'ال', 'و'],
   ...['龘一', '龘丁', '一', 'support-chat', 'agent', 'llm answer', 'answer', 'сбросить»', '«Сбросить»', 'ссылка'],
+  // Two characters across the edge of a no-space run, and a '#' such as marks the short-substring lexemes.
+  ...['码？', '，然', '？', 'ス', '#码', '#', 'tは'],
   ...['ёлка', 'елка', 'йод', 'иод', 'άλφα', 'αλφα', 'istanbul', 'İSTANBUL', 'lodz', 'łódź', 'strasse', 'straße', 'ｆｕｌｌ', 'full', 'नमस', 'नमस्ते', 'resume', 'résumé', 'fine', 'ﬁne'],
   ...QUERY_SYNTAX_TERMS,
   // tsquery, LIKE and regular expression syntax, which PostgreSQL must read as text too.

@@ -275,6 +275,20 @@ describe.each(ENGINES)('scores ($name)', (engine) => {
       });
     });
 
+    it('counts a deleted trace under its score condition again only once the trace is written again', async () => {
+      const returning = traceIdOf(0x2e7);
+      const condition = { scores: [{ name: 'recall', operator: '>' as const, value: 0.5 }] };
+      await writeTraces(store(), PROJECT, [{ id: returning, name: 'returning', startMs: T0 }]);
+      await store().upsertScore(PROJECT, score({ id: 'recall-1', traceId: returning, name: 'recall', value: 0.8 }));
+      expect(await tracesWhere(condition)).toEqual({ ids: [returning], totalItems: 1 });
+      await store().deleteTrace(PROJECT, returning);
+      await store().upsertScore(PROJECT, score({ id: 'recall-2', traceId: returning, name: 'recall', value: 0.9 }));
+      await store().upsertScore(PROJECT, score({ id: 'recall-3', traceId: returning, name: 'recall', value: 0.7 }));
+      expect(await tracesWhere(condition)).toEqual({ ids: [], totalItems: 0 });
+      await writeTraces(store(), PROJECT, [{ id: returning, name: 'returning', startMs: T0 }]);
+      expect(await tracesWhere(condition)).toEqual({ ids: [returning], totalItems: 1 });
+    });
+
     it('joins a score upserted before its trace to the trace when it arrives', async () => {
       const late = traceIdOf(0x1a7e);
       await store().upsertScore(PROJECT, score({ id: 'early-score', traceId: late, name: 'quality', value: 0.7 }));

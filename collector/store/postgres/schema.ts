@@ -156,6 +156,27 @@ export const SCHEMA = `
   -- Score lists, newest first, and their time ranges.
   CREATE INDEX scores_by_time ON scores (project_id, time_ns DESC, id);
 
+  -- Score names some trace has more than once (write/score-traces.ts): for any other name, the
+  -- count of a list filtered by one score condition is a count of matching scores, from
+  -- scores_by_name_value alone, rather than of their distinct traces. Never forgotten: a deletion
+  -- that removes the repeat leaves the slower count, which is still exact.
+  CREATE TABLE score_name_repeats (
+    project_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (project_id, name)
+  );
+
+  -- Traces not stored that have scores (sent before their trace, or for a trace never sent), kept
+  -- by the writer (write/score-traces.ts): a list filtered by one score condition counts the
+  -- matching scores, then takes out these traces', rather than joining each match to its trace
+  -- (at 1M traces, 10k-50k matches, that join made the count 320 ms). A row stays after its
+  -- scores are deleted by the API, and takes out nothing.
+  CREATE TABLE unstored_score_traces (
+    project_id TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    PRIMARY KEY (project_id, trace_id)
+  );
+
   -- A trace's tags, one row each (also in traces.tags): the tag filter finds a tag's traces by
   -- the key. Inserted ON CONFLICT DO NOTHING, so the writer counts a tag only when its row is new.
   CREATE TABLE trace_tags (
@@ -271,7 +292,7 @@ export const SCHEMA = `
     doc_id BIGINT GENERATED ALWAYS AS IDENTITY,
     trace_start_ns BIGINT NOT NULL,
     -- Words of every script that separates words with spaces, searched by word prefix ('term:*')
-    -- and phrase. Made by the writer (search/words.ts) rather than to_tsvector: folded as the
+    -- and phrase; and the 1-2 character substrings of no-space text (search/short-substrings.ts). Made by the writer (search/words.ts) rather than to_tsvector: folded as the
     -- SQLite word index folds them (lower case, Latin diacritics and Arabic optional marks
     -- removed), and split the same way whatever the server's locale.
     words TSVECTOR NOT NULL,
@@ -289,6 +310,17 @@ export const SCHEMA = `
   CREATE INDEX search_docs_substrings ON search_docs USING gin (substrings gin_trgm_ops) WHERE substrings IS NOT NULL;
   -- Newest matches first, within a project.
   CREATE INDEX search_docs_by_start ON search_docs (project_id, trace_start_ns DESC);
+
+  -- The trigrams of no-space text whose first or second character is a no-space one, in every
+  -- project (search/short-substrings.ts): how many start with a 1-2 character term, to refuse one
+  -- too broad as SQLite does, read as a range of this index rather than from every document
+  -- holding the term. Only added to (a trigram of deleted documents stays), and without a key: a
+  -- writer adds the trigrams no committed row holds, so two writers never wait for each other
+  -- over one, and a trigram may be held twice (counted once).
+  CREATE TABLE search_short_term_trigrams (
+    trigram TEXT COLLATE "C" NOT NULL
+  );
+  CREATE INDEX search_short_term_trigrams_by_trigram ON search_short_term_trigrams (trigram);
 
   ------------------------------------------------------------------------------------------------
   -- Configuration written through the API and the CLI

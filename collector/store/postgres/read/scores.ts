@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import type { Score } from '../../../model.js';
 import { DEFAULT_ENVIRONMENT, type Page, type ScoreListQuery, type ScoreListRecord, type ScoreRecord } from '../../contract.js';
 import { upsertScores } from '../write/scores.js';
+import { recordScoreTraces } from '../write/score-traces.js';
 import { lockTraces } from '../write/trace-locks.js';
 import { pageMeta, SqlConditions } from './conditions.js';
 import { SCORE_COLUMNS, toScoreRecord, type ScoreRow } from './rows.js';
@@ -53,6 +54,7 @@ export function createScoreStore(pool: Pool, now: () => number = Date.now): Scor
       inTransaction(pool, async (client) => {
         await lockTraces(client, [{ projectId, traceId: score.traceId }]);
         await upsertScores(client, projectId, [score], now());
+        await recordScoreTraces(client, projectId, [score], []);
       }),
 
     async deleteScore(projectId, scoreId) {

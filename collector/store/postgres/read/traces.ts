@@ -33,7 +33,8 @@ import {
 } from './rows.js';
 import { inSnapshot } from './snapshot.js';
 import type { TraceSearch } from '../search/search.js';
-import { traceConditions } from './trace-filter.js';
+import { scoreOnlyCount, traceConditions } from './trace-filter.js';
+import { conditionForm, withHashedSubplan } from './condition-form.js';
 
 /** Text keys and ids compare by their bytes (COLLATE "C"), as SQLite's BINARY collation does. */
 export const TRACE_SORT_KEYS: Record<TraceOrderField, SortKey> = {
@@ -104,7 +105,8 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
     }
     const narrowed = narrowing.length > 0;
     // Before the snapshot: the search may refuse a term (QueryRejectedError) after reading the index.
-    const conditions = await traceConditions(projectId, query, search);
+    let conditions = await traceConditions(projectId, query, search);
+    const scoreCount = scoreOnlyCount(projectId, query, narrowing);
     return inSnapshot(pool, async (client) => {
       const totalItems = !narrowed
         ? await count(client, `SELECT coalesce(sum(trace_count), 0) AS n FROM daily_traces WHERE project_id = $1`, [projectId])
@@ -114,14 +116,22 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
               projectId,
               query.tags![0],
             ])
-          : await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
+          : scoreCount !== null
+            ? await count(client, `SELECT ${scoreCount.sql} AS n`, scoreCount.params)
+            : await count(client, `SELECT count(*) AS n FROM traces t WHERE ${conditions.sql}`, conditions.params);
+      const offsetRows = query.after ? 0 : (query.page - 1) * query.limit;
+      // A condition on another table alone, its traces counted exactly: its page in the form the count favours.
+      const form = isOneCountedCondition(query, narrowing) ? await conditionForm(client, projectId, totalItems, offsetRows + query.limit + 1) : 'probe';
+      if (form !== 'probe') conditions = await traceConditions(projectId, query, search, form);
       if (query.after) addAfterCondition(conditions, key, query.orderBy.direction, query.after);
       const limit = conditions.bind(query.limit + 1);
-      const offset = conditions.bind(query.after ? 0 : (query.page - 1) * query.limit);
-      const { rows: found } = await client.query<{ id: string; sort_value: unknown }>(
-        `SELECT t.id, ${key.expression} AS sort_value FROM traces t WHERE ${conditions.sql}
-         ORDER BY ${orderBySql(key, query.orderBy.direction)} LIMIT ${limit} OFFSET ${offset}`,
-        conditions.params,
+      const offset = conditions.bind(offsetRows);
+      const { rows: found } = await withHashedSubplan(client, form, () =>
+        client.query<{ id: string; sort_value: unknown }>(
+          `SELECT t.id, ${key.expression} AS sort_value FROM traces t WHERE ${conditions.sql}
+           ORDER BY ${orderBySql(key, query.orderBy.direction)} LIMIT ${limit} OFFSET ${offset}`,
+          conditions.params,
+        ),
       );
       const hasMore = found.length > query.limit;
       const shown = found.slice(0, query.limit);
@@ -136,6 +146,12 @@ export function createTraceReads(pool: Pool, search: Pick<TraceSearch, 'conditio
   }
 
   return { getTrace, listTraces };
+}
+
+/** The filter is one level, model or score condition and nothing else. */
+function isOneCountedCondition(query: TraceListQuery, narrowing: ReadonlyArray<keyof TraceFilter>): boolean {
+  if (narrowing.length !== 1) return false;
+  return narrowing[0] === 'level' || narrowing[0] === 'model' || (narrowing[0] === 'scores' && query.scores!.length === 1);
 }
 
 async function count(client: PoolClient, sql: string, params: unknown[]): Promise<number> {

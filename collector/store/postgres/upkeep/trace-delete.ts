@@ -80,6 +80,11 @@ export async function deleteLockedTraces(client: PoolClient, traces: readonly Tr
     }
   }
   await deleteSearchDocuments(client, keys);
+  await client.query(
+    `DELETE FROM unstored_score_traces u USING unnest($1::text[], $2::text[]) AS k (project_id, trace_id)
+     WHERE u.project_id = k.project_id AND u.trace_id = k.trace_id`,
+    keys,
+  );
 
   const deleted = await client.query<DeletedTrace>(
     `DELETE FROM traces t USING unnest($1::text[], $2::text[]) AS k (project_id, trace_id)

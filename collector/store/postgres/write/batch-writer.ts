@@ -19,6 +19,7 @@ import { addBatchToRollups, emptyRollupChanges, firstObservationsOnModel, writeR
 import { withWaitingMessages, writeMessages } from './log-join.js';
 import { foldOntoStored, insertObservations, observationKey } from './observations.js';
 import { upsertScores } from './scores.js';
+import { recordScoreTraces } from './score-traces.js';
 import { writeSearchDocuments } from '../search/documents.js';
 import { lockTraces } from './trace-locks.js';
 import { writeNewTags, writeTraces, type PendingTrace } from './traces.js';
@@ -113,7 +114,8 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
   const { spans, replaced } = await foldOntoStored(client, projectId, [...(await withWaitingMessages(client, projectId, batch.spans)), logEvents]);
   const observations = spans.flatMap((span) => (span.observation ? [span.observation, ...span.events] : span.events));
   const storedKeys = await insertObservations(client, projectId, observations);
-  await upsertScores(client, projectId, spans.flatMap((span) => span.scores), nowMs);
+  const scores = spans.flatMap((span) => span.scores);
+  await upsertScores(client, projectId, scores, nowMs);
 
   const pending = new Map<string, PendingTrace>();
   const pendingFor = (traceId: string): PendingTrace => {
@@ -144,6 +146,7 @@ async function writeBatch(client: PoolClient, batch: SpanBatch, nowMs: number): 
     pendingFor(contribution.traceId).contributions.push(contribution);
   }
   const traces = await writeTraces(client, projectId, pending, nowMs);
+  await recordScoreTraces(client, projectId, scores, traces.flatMap(({ before, after }) => (before === null ? [after.id] : [])));
   await writeSearchDocuments(client, projectId, spans, stored);
   const newTraceTags = await writeNewTags(client, projectId, traces);
   const firstOnModel = await firstObservationsOnModel(client, projectId, stored, replaced);
