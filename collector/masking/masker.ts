@@ -38,10 +38,11 @@ export function createMasker(rules: Rules): Masker {
         const match = args[0] as string;
         if (rule.accept !== undefined && !rule.accept(match)) return match;
         counts.set(rule.name, counts.get(rule.name)! + 1);
-        // A group named `secret` (at the match's end) is all that is replaced: `Bearer [api_key]`.
-        const secret = (args.at(-1) as { secret?: string } | string | undefined) ?? undefined;
-        const kept = typeof secret === 'object' && secret.secret !== undefined ? match.slice(0, match.length - secret.secret.length) : '';
-        return kept + rule.replacement;
+        // With named groups the last argument holds them: a group `secret` (at the match's end) is
+        // all that is replaced, so `Bearer abc...` becomes `Bearer [api_key]`.
+        const groups = args.at(-1);
+        const secret = typeof groups === 'object' ? (groups as { secret?: string }).secret : undefined;
+        return (secret === undefined ? '' : match.slice(0, match.length - secret.length)) + rule.replacement;
       });
     }
     return masked;
