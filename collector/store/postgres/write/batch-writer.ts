@@ -49,9 +49,17 @@ export function createBatchWriter(
   };
 }
 
-function writeInTransaction(pool: Pool, batches: readonly SpanBatch[], now: () => number): Promise<BatchWriteOutcome[]> {
+/** Batches written in one transaction, and every trace they touch (each once, keyed by project and id). */
+interface Part {
+  batches: SpanBatch[];
+  traces: Map<string, TraceRef>;
+}
+
+type TraceRef = { projectId: string; traceId: string };
+
+function writeInTransaction(pool: Pool, { batches, traces }: Part, now: () => number): Promise<BatchWriteOutcome[]> {
   return inTransaction(pool, async (client) => {
-    await lockTraces(client, batches.flatMap(tracesTouched));
+    await lockTraces(client, traces.values());
     const outcomes: BatchWriteOutcome[] = [];
     const rollups = emptyRollupChanges();
     for (const batch of batches) {
@@ -65,24 +73,25 @@ function writeInTransaction(pool: Pool, batches: readonly SpanBatch[], now: () =
 }
 
 /** The batches in order, cut into runs touching at most `maxTraces` traces each (a bigger batch alone). */
-function partsByTraceCount(batches: readonly SpanBatch[], maxTraces: number): SpanBatch[][] {
-  const parts: SpanBatch[][] = [];
-  let part: SpanBatch[] = [];
-  let traces = new Set<string>();
+function partsByTraceCount(batches: readonly SpanBatch[], maxTraces: number): Part[] {
+  const parts: Part[] = [];
+  let part: Part = { batches: [], traces: new Map() };
   for (const batch of batches) {
-    const touched = tracesTouched(batch).map(({ traceId }) => `${batch.projectId}\u0000${traceId}`);
-    const merged = new Set([...traces, ...touched]);
-    if (part.length > 0 && merged.size > maxTraces) {
+    const touched = tracesTouched(batch);
+    const added = touched.filter((trace) => !part.traces.has(traceRefKey(trace))).length;
+    if (part.batches.length > 0 && part.traces.size + added > maxTraces) {
       parts.push(part);
-      part = [];
-      traces = new Set(touched);
-    } else {
-      traces = merged;
+      part = { batches: [], traces: new Map() };
     }
-    part.push(batch);
+    part.batches.push(batch);
+    for (const trace of touched) part.traces.set(traceRefKey(trace), trace);
   }
-  if (part.length > 0) parts.push(part);
+  if (part.batches.length > 0) parts.push(part);
   return parts;
+}
+
+function traceRefKey({ projectId, traceId }: TraceRef): string {
+  return `${projectId}\u0000${traceId}`;
 }
 
 /**
@@ -162,7 +171,7 @@ function addToTotals({ delta }: PendingTrace, { usage, cost }: Observation, sign
 }
 
 /** Every trace a batch writes under: of its spans, observations, events and scores, and of its log records. */
-function tracesTouched(batch: SpanBatch): Array<{ projectId: string; traceId: string }> {
+function tracesTouched(batch: SpanBatch): TraceRef[] {
   const traceIds = new Set<string>();
   const add = (span: MappedSpan) => {
     if (span.trace) traceIds.add(span.trace.traceId);
