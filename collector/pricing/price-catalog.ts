@@ -28,11 +28,21 @@ export interface CatalogEntry {
 
 export type CustomModelDeletion = 'deleted' | 'not_found' | 'not_custom';
 
+/** Which entries a listing keeps: every condition given must hold. */
+export interface PriceListFilter {
+  /** Entries whose model name contains this, case aside. */
+  modelName?: string;
+  /** Entries of this model catalog provider (its id, exactly). */
+  provider?: string;
+}
+
 export interface PriceCatalog extends PriceIndexes {
   /** The model catalog package whose prices are the defaults. */
   readonly catalogVersion: CatalogVersion;
-  /** Custom entries (newest first), then the file's, then the model catalog's. */
-  list(projectId: string): Promise<CatalogEntry[]>;
+  /** The model catalog's provider ids, in catalog order: the values a provider filter can take. */
+  readonly providerIds: readonly string[];
+  /** Custom entries (newest first), then the file's, then the model catalog's; those the filter keeps. */
+  list(projectId: string, filter?: PriceListFilter): Promise<CatalogEntry[]>;
   get(projectId: string, modelId: string): Promise<CatalogEntry | null>;
   /** Stores a custom model; it prices the project's spans ingested from now on (no other project's). */
   createCustom(projectId: string, model: CustomModelRecord): Promise<CatalogEntry>;
@@ -81,6 +91,7 @@ export async function createPriceCatalog(options: PriceCatalogOptions): Promise<
 
   return {
     catalogVersion: options.catalog.version,
+    providerIds: Object.freeze(options.catalog.providers.map((provider) => provider.id)),
     indexFor(projectId) {
       let index = indexes.get(projectId);
       if (index === undefined) {
@@ -94,7 +105,9 @@ export async function createPriceCatalog(options: PriceCatalogOptions): Promise<
       }
       return index;
     },
-    list: entries,
+    async list(projectId, filter = {}) {
+      return (await entries(projectId)).filter(keptBy(filter));
+    },
     async get(projectId, modelId) {
       return (await entries(projectId)).find((entry) => entry.price.id === modelId) ?? null;
     },
@@ -122,6 +135,12 @@ export async function createPriceCatalog(options: PriceCatalogOptions): Promise<
  */
 export function compileMatchPattern(source: string): RegExp {
   return new RegExp(`^(?:${source.replace(/^\(\?i\)/, '')})$`, 'i');
+}
+
+function keptBy({ modelName, provider }: PriceListFilter): (entry: CatalogEntry) => boolean {
+  const needle = modelName?.toLowerCase();
+  return ({ price }) =>
+    (needle === undefined || price.modelName.toLowerCase().includes(needle)) && (provider === undefined || price.provider === provider);
 }
 
 function customEntry(model: CustomModelRecord): CatalogEntry {

@@ -23,16 +23,30 @@ import {
 
 const modelParams = idParams('id', 'Model id.');
 
+interface ModelListQuerystring {
+  page: number;
+  limit: number;
+  modelName?: string;
+  provider?: string;
+}
+
 export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: QueryApiOptions): Promise<void> {
-  app.get<{ Querystring: { page: number; limit: number } }>(
+  app.get<{ Querystring: ModelListQuerystring }>(
     '/api/public/models',
     {
       schema: {
         ...listSchema(
           'models',
           'List model prices',
-          'Custom models (newest first), then the pricing file, then the model catalog (`catalog` names its package and version).',
-          {},
+          'Custom models (newest first), then the pricing file, then the model catalog (`catalog` names its package and version). Every filter given must hold; meta counts the prices that match.',
+          {
+            modelName: { type: 'string', maxLength: 256, description: 'Extension: prices whose model name contains this, case aside.' },
+            provider: {
+              type: 'string',
+              enum: [...prices.providerIds],
+              description: "Extension: the model catalog's prices of this provider (its id, e.g. openai).",
+            },
+          },
           modelSchema,
         ),
         response: withErrors(
@@ -42,8 +56,8 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
       },
     },
     async (request) => {
-      const { page, limit } = request.query;
-      const entries = await prices.list(projectOf(request));
+      const { page, limit, modelName, provider } = request.query;
+      const entries = await prices.list(projectOf(request), { modelName: modelName === '' ? undefined : modelName, provider });
       const totalItems = entries.length;
       return {
         data: entries.slice((page - 1) * limit, page * limit).map(toModelView),

@@ -1,6 +1,6 @@
 /**
  * Model prices through the API: the model catalog's and the pricing file's listed (with the
- * catalog's version), custom models created and deleted, and their prices used for spans
+ * catalog's version), filtered by model name and provider and paged on the server, custom models created and deleted, and their prices used for spans
  * ingested afterwards (over OTLP) from their start date on, never for spans stored before; the
  * provider a span names picks among the catalog's models of the same name.
  */
@@ -88,6 +88,65 @@ describe('listing prices', () => {
     expect((await request('GET', '/api/public/models/no-such-model')).status).toBe(404);
     const routed = catalogPrices(catalog).find((price) => price.id.includes('/'))!;
     expect((await collector.getJson(`/api/public/models/${encodeURIComponent(routed.id)}`)).id).toBe(routed.id);
+  });
+});
+
+describe('filtering prices', () => {
+  const prices = catalogPrices(catalog);
+  /** A catalog price far down the list: beyond the first 1,000 entries. */
+  const deep = prices[1200]!;
+  const containing = (text: string) => prices.filter((price) => price.modelName.toLowerCase().includes(text.toLowerCase()));
+
+  it('finds prices whose model name contains the filter, case aside, counting every match', async () => {
+    const filter = deep.modelName.toUpperCase();
+    const page = await collector.getJson(`/api/public/models?modelName=${encodeURIComponent(filter)}&limit=1000`);
+    expect(page.meta).toEqual({ page: 1, limit: 1000, totalItems: containing(filter).length, totalPages: 1 });
+    expect(page.data.map((model: { id: string }) => model.id)).toEqual(containing(filter).map((price) => price.id));
+    expect(page.data.map((model: { id: string }) => model.id)).toContain(deep.id);
+  });
+
+  it('pages through the matches, counting them all', async () => {
+    const matches = containing('gpt');
+    expect(matches.length).toBeGreaterThan(20);
+    const second = await collector.getJson('/api/public/models?modelName=gpt&limit=10&page=2');
+    expect(second.meta).toEqual({ page: 2, limit: 10, totalItems: matches.length, totalPages: Math.ceil(matches.length / 10) });
+    expect(second.data.map((model: { id: string }) => model.id)).toEqual(matches.slice(10, 20).map((price) => price.id));
+  });
+
+  it('keeps one provider\'s prices, and both filters together', async () => {
+    const openrouter = prices.filter((price) => price.provider === 'openrouter');
+    const page = await collector.getJson('/api/public/models?provider=openrouter&limit=1000');
+    expect(page.meta.totalItems).toBe(openrouter.length);
+    expect(page.data.every((model: { provider: string }) => model.provider === 'openrouter')).toBe(true);
+    const both = await collector.getJson('/api/public/models?provider=openai&modelName=4o-mini&limit=1000');
+    const expected = prices.filter((price) => price.provider === 'openai' && price.modelName.toLowerCase().includes('4o-mini'));
+    expect(both.data.map((model: { id: string }) => model.id)).toEqual(expected.map((price) => price.id));
+    expect(both.data.map((model: { id: string }) => model.id)).toContain(gpt4oMiniDefault.id);
+  });
+
+  it('lists the pricing file\'s prices by name, and everything for an empty filter', async () => {
+    expect((await collector.getJson('/api/public/models?modelName=FILE-MODEL')).data.map((model: { id: string }) => model.id)).toEqual(['file-model']);
+    expect((await collector.getJson('/api/public/models?modelName=')).meta.totalItems).toBe(prices.length + 1);
+  });
+
+  it('answers an empty page when nothing matches', async () => {
+    const page = await collector.getJson('/api/public/models?modelName=no-model-is-called-this');
+    expect(page).toMatchObject({ data: [], meta: { page: 1, limit: 50, totalItems: 0, totalPages: 0 } });
+  });
+
+  it.each([
+    ['provider=OpenAI', `provider: expected one of ${catalog.providers.map((provider) => provider.id).join(', ')} (got "OpenAI")`],
+    ['provider=openai&provider=anthropic', 'provider: expected a single value (got ["openai","anthropic"])'],
+    ['modelName=gpt&page=0', 'page: expected an integer 1-1000000 (got "0")'],
+  ])('refuses %s, naming the parameter', async (query, message) => {
+    expect(await request('GET', `/api/public/models?${query}`)).toEqual({ status: 400, body: { error: 'invalid_parameter', message } });
+  });
+
+  it('refuses a model name filter longer than a model name may be', async () => {
+    expect(await request('GET', `/api/public/models?modelName=${'x'.repeat(257)}`)).toEqual({
+      status: 400,
+      body: { error: 'invalid_parameter', message: `modelName: expected a string of at most 256 characters (got "${'x'.repeat(116)}...)` },
+    });
   });
 });
 
