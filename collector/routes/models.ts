@@ -8,6 +8,7 @@ import type { QueryApiOptions } from './route-options.js';
 import { SpanliteError } from '../errors.js';
 import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
+import type { ModelListPage } from './views.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
 import {
   byIdSchema,
@@ -55,14 +56,14 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
         ),
       },
     },
-    async (request) => {
+    async (request): Promise<ModelListPage> => {
       const { page, limit, modelName, provider } = request.query;
       const entries = await prices.list(projectOf(request), { modelName: modelName === '' ? undefined : modelName, provider });
       const totalItems = entries.length;
       return {
         data: entries.slice((page - 1) * limit, page * limit).map(toModelView),
         meta: { page, limit, totalItems, totalPages: Math.ceil(totalItems / limit) },
-        catalog: prices.catalogVersion,
+        catalog: { ...prices.catalogVersion, providers: [...prices.providerIds] },
       };
     },
   );

@@ -285,7 +285,10 @@ export const modelSchema = objectSchema(
 );
 
 /** The model catalog package whose prices are the defaults. */
-export const modelCatalogSchema = objectSchema({ package: string, version: string }, 'The model catalog package and its version.');
+export const modelCatalogSchema = objectSchema(
+  { package: string, version: string, providers: { type: 'array', items: string, description: 'Its provider ids: the values of the provider filter.' } },
+  'The model catalog package, its version and its providers.',
+);
 
 /** Responses every route may give besides its own. */
 export function withErrors(success: Record<string, Schema>, ...statuses: Array<400 | 404>): Record<string, Schema> {

@@ -5,7 +5,7 @@
  * USD; `latency` seconds, as Langfuse; fields ending in Ms milliseconds. routes/wire.ts makes
  * them from the store's records; the web UI reads its types from here.
  */
-import type { Level, MergedTraceFacts, Observation, Score } from '../model.js';
+import type { Level, MergedTraceFacts, Observation, Page, Score } from '../model.js';
 import type { Attributes } from '../decode/span.js';
 export type { Page, PageMeta } from '../model.js';
 
@@ -215,4 +215,11 @@ export interface ModelView {
 export interface ModelCatalogView {
   package: string;
   version: string;
+  /** Its provider ids, in catalog order: the values the list's provider filter takes. */
+  providers: string[];
+}
+
+/** GET /api/public/models: a page of prices and the model catalog they come from. */
+export interface ModelListPage extends Page<ModelView> {
+  catalog: ModelCatalogView;
 }

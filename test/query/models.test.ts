@@ -55,7 +55,11 @@ describe('listing prices', () => {
   it('lists the pricing file, then the model catalog, naming the catalog and its version', async () => {
     const page = await collector.getJson('/api/public/models?limit=1000');
     expect(page.meta.totalItems).toBe(catalogPrices(catalog).length + 1);
-    expect(page.catalog).toEqual({ package: '@pydantic/genai-prices', version: catalog.version.version });
+    expect(page.catalog).toEqual({
+      package: '@pydantic/genai-prices',
+      version: catalog.version.version,
+      providers: catalog.providers.map((provider) => provider.id),
+    });
     expect(page.data[0]).toMatchObject({ id: 'file-model', source: 'file', isLangfuseManaged: true, inputPrice: 0.000003, provider: null });
   });
 

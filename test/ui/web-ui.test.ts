@@ -365,7 +365,11 @@ describeInBrowser('web UI', () => {
     await custom.waitFor();
     expect(await custom.locator('.badge').textContent()).toBe('custom');
     expect(await custom.innerText()).toMatch(/\$0\.5\s+\$1\.5/);
-    expect(await page.locator('tr[data-model="gpt-4o-mini"][data-provider="openai"] .badge').textContent()).toBe('built-in');
+    await page.getByLabel('Filter models').fill('gpt-4o-mini');
+    await page.getByLabel('Provider').selectOption('openai');
+    const builtIn = page.locator('tr[data-model="gpt-4o-mini"][data-provider="openai"]');
+    await builtIn.waitFor();
+    expect(await builtIn.locator('.badge').textContent()).toBe('built-in');
   });
 
   it('charts traces, errors, tokens and cost per day on the dashboard', async () => {

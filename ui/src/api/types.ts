@@ -4,6 +4,7 @@
  */
 export type {
   DailyMetricsView,
+  ModelListPage,
   ModelView,
   ObservationView,
   Page,

@@ -15,11 +15,11 @@ import { Pager } from './pager.js';
 
 const PAGE_SIZE = 50;
 
-/** The page of `path` the URL names, PAGE_SIZE items long. */
-export function usePagedApi<T>(path: string, params: QueryParams = {}): ApiState<Page<T>> {
+/** The page of `path` the URL names, PAGE_SIZE items long (`P`: the answer's shape, a Page with extras). */
+export function usePagedApi<T, P extends Page<T> = Page<T>>(path: string, params: QueryParams = {}): ApiState<P> {
   const { search } = useLocation();
   const page = Number(search.get('page') ?? '1') || 1;
-  return useApi<Page<T>>(path, { ...params, page, limit: PAGE_SIZE });
+  return useApi<P>(path, { ...params, page, limit: PAGE_SIZE });
 }
 
 /** `pathname` with `params` and the page number (none for the first page). */
@@ -40,11 +40,13 @@ export interface PagedListProps<T> {
   empty: ComponentChildren;
   /** The header row's cells. */
   columns: ComponentChildren;
+  /** A class for the table besides `data-table`. */
+  tableClass?: string;
   row(item: T): ComponentChildren;
   onPage(page: number): void;
 }
 
-export function PagedList<T>({ title, noun, state, controls, empty, columns, row, onPage }: PagedListProps<T>) {
+export function PagedList<T>({ title, noun, state, controls, empty, columns, tableClass, row, onPage }: PagedListProps<T>) {
   return (
     <div>
       <div class="page-head">
@@ -62,7 +64,7 @@ export function PagedList<T>({ title, noun, state, controls, empty, columns, row
             empty
           ) : (
             <>
-              <DataTable head={columns}>{data.data.map((item) => row(item))}</DataTable>
+              <DataTable class={tableClass} head={columns}>{data.data.map((item) => row(item))}</DataTable>
               <Pager meta={data.meta} onPage={onPage} noun={noun} />
             </>
           )
