@@ -7,7 +7,8 @@
  * 2. Unless BENCH_SKIP_LARGE=1: a collector is filled to BENCH_LARGE_SPANS by senders going as
  *    fast as they can, then measured for the same rounds.
  * Each phase also reports the disk its acknowledged spans take, per span and per protobuf byte
- * received (storage.ts). Settings: see bench-config.ts. Prints tables, then the result as JSON.
+ * received (storage.ts). Then the cost stage's time per span beside the collector's CPU per span
+ * (cost-stage-line.ts). Settings: see bench-config.ts. Prints tables, then the result as JSON.
  *
  * With `--store postgres` (postgres-rounds.ts): rounds of (SQLite collector, PostgreSQL with one
  * collector, PostgreSQL with two), the PostgreSQL server's CPU measured beside the collectors'.
@@ -26,6 +27,7 @@ import { emptyDatabaseRound, largeDatabaseRounds, type LargeOutcome } from './ro
 import { postgresDurability, postgresRound } from './postgres-rounds.js';
 import { formatPostgresSummary, summarisePostgres } from './postgres-report.js';
 import { startPostgres } from '../postgres/throwaway-server.js';
+import { formatCostStageLine, measureCostStageShare } from './cost-stage-line.js';
 
 async function main(): Promise<number> {
   const config = loadBenchConfig();
@@ -102,6 +104,7 @@ async function main(): Promise<number> {
     log(formatSummary(summary, largeNote));
     const warning = contentionWarning(phases);
     if (warning) log(`\n${warning}`);
+    log(`\n${formatCostStageLine(await measureCostStageShare(config.tracesPerBatch, summary.collectorEmpty.serverCpuMsPer1kSpans))}`);
     if (config.skipLarge) log('\n(2M-span target not measured: BENCH_SKIP_LARGE=1)');
     else if (large && !large.fill.reachedTarget) log(`\n(fill stopped at ${formatInt(large.fill.spans)} spans: BENCH_FILL_MAX_SECONDS)`);
 
