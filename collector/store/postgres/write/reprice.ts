@@ -39,11 +39,12 @@ export function repriceStep(
 ): Promise<RepriceStepResult> {
   return inTransaction(pool, async (client) => {
     const filter = candidateFilter(projectId, step);
+    const keysValues = [...filter.values];
     // Ids order as bytes (COLLATE "C"), as observations_by_time orders them and SQLite compares text.
     const keys = await client.query<CandidateKey>(
-      `SELECT o.trace_id, o.id, o.start_time_ns FROM observations o WHERE ${[...filter.conditions, ...afterCondition(step, filter.values)].join(' AND ')}
+      `SELECT o.trace_id, o.id, o.start_time_ns FROM observations o WHERE ${[...filter.conditions, ...afterCondition(step, keysValues)].join(' AND ')}
        ORDER BY o.start_time_ns, o.id COLLATE "C", o.trace_id COLLATE "C" LIMIT ${Number(step.limit)}`,
-      filter.values,
+      keysValues,
     );
     const next = repriceCursorAfter(
       keys.rows.map((row) => ({ startTimeUnixNano: BigInt(row.start_time_ns), observationId: row.id, traceId: row.trace_id })),
