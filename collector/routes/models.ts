@@ -10,7 +10,7 @@ import { SpanliteError } from '../errors.js';
 import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
-import { repriceBodySchema, repriceRangeOf, type RepriceBody } from './reprice-input.js';
+import { refuseUnknownRepriceFields, repriceBodySchema, repriceRangeOf, type RepriceBody } from './reprice-input.js';
 import { repriceStored } from '../pricing/repricer.js';
 import {
   byIdSchema,
@@ -122,6 +122,7 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf, sto
         ),
         response: withErrors({ 200: repriceResultSchema }, 400, 409),
       },
+      preValidation: async (request) => refuseUnknownRepriceFields(request.body),
     },
     async (request) => {
       const projectId = projectOf(request);

@@ -1,5 +1,6 @@
 /** The body of POST /api/public/models/reprice -> the range of stored observations to reprice. */
 import type { RepriceRange } from '../pricing/repricer.js';
+import { SpanliteError } from '../errors.js';
 import { invalidParameter, unixNanoOf } from './query-params.js';
 import { timeParam } from './schemas.js';
 
@@ -18,6 +19,17 @@ export const repriceBodySchema = {
   },
   additionalProperties: false,
 } as const;
+
+/**
+ * Refuses a field the body does not have, before validation drops it: a misspelt range field
+ * (`fromTimeStamp`) ignored would reprice more than was asked for.
+ */
+export function refuseUnknownRepriceFields(body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+  const known = Object.keys(repriceBodySchema.properties);
+  const unknown = Object.keys(body).find((field) => !known.includes(field));
+  if (unknown !== undefined) throw new SpanliteError('invalidParameter', `${unknown}: unknown field (expected ${known.join(', ')})`);
+}
 
 /** The range asked for; the schema has checked each field, this checks them together. */
 export function repriceRangeOf(body: RepriceBody | undefined): RepriceRange {
