@@ -9,8 +9,9 @@ import type { PriceIndexes } from './price-index.js';
 import { repricedCost } from './reprice-cost.js';
 
 /**
- * Candidate observations per step. Measured on SQLite (a file, 100k generations): a step of 500
- * took about 12 ms, short enough for ingestion's commits to wait behind it unnoticed.
+ * Candidate observations per step. Measured on SQLite (a file, synchronous FULL, 100k generations
+ * in 50k traces): a step of 500 that changes every cost takes 49 ms (p50; p95 87 ms), 10 ms when
+ * none changes, about what one group commit of ingestion takes.
  */
 export const DEFAULT_REPRICE_STEP = 500;
 
