@@ -13,23 +13,11 @@ import { ENGINES } from './engines.js';
 import { storePerTest, withStore } from './lifecycle.js';
 import { MINUTE, T0 } from '../helpers/conversation-traces.js';
 import { traceIdOf, traceSpans, writeSpans, type TraceSpec } from './trace-spans.js';
+import { userPrice } from '../helpers/user-price.js';
 
 const PROJECT = 'reprice-concurrent';
 const TRACES = 30;
-const NEW_PRICES = createPriceIndex([
-  {
-    id: 'test-mini',
-    modelName: 'test-mini',
-    matchPattern: 'test-mini',
-    pattern: /^(?:test-mini)$/i,
-    prices: { input: 0.000003, output: 0.000005 },
-    tiers: [],
-    startDateMs: null,
-    dailyWindow: null,
-    provider: null,
-    source: 'user',
-  },
-]);
+const NEW_PRICES = createPriceIndex([userPrice('test-mini', 'test-mini', { input: 0.000003, output: 0.000005 })]);
 
 /** Each trace: a root, a generation stored before the repricing, one written while it runs. */
 const SPECS: TraceSpec[] = Array.from({ length: TRACES }, (_, n) => ({

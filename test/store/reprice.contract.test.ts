@@ -11,7 +11,7 @@ import type { TraceStore } from '../../collector/store/contract.js';
 import { applyCost } from '../../collector/pricing/cost.js';
 import { createPriceIndex, type PriceIndex } from '../../collector/pricing/price-index.js';
 import { repriceStored, type RepriceRange } from '../../collector/pricing/repricer.js';
-import type { ModelPrice } from '../../config/pricing.js';
+import { userPrice } from '../helpers/user-price.js';
 import { ENGINES } from './engines.js';
 import { storePerTest, withStore } from './lifecycle.js';
 import { MINUTE, T0 } from '../helpers/conversation-traces.js';
@@ -21,23 +21,9 @@ const PROJECT = 'reprice-project';
 const OTHER_PROJECT = 'reprice-other-project';
 const DAY = 24 * 60 * MINUTE;
 
-function userPrice(id: string, input: number, output: number): ModelPrice {
-  return {
-    id,
-    modelName: id,
-    matchPattern: id,
-    pattern: new RegExp(`^(?:${id})$`, 'i'),
-    prices: { input, output },
-    tiers: [],
-    startDateMs: null,
-    dailyWindow: null,
-    provider: null,
-    source: 'user',
-  };
-}
 
 /** test-mini at a new price, and test-other (unpriced when the traces were written) priced. */
-const NEW_PRICES = createPriceIndex([userPrice('test-mini', 0.000003, 0.000005), userPrice('test-other', 0.00001, 0.00002)]);
+const NEW_PRICES = createPriceIndex([userPrice('test-mini', 'test-mini', { input: 0.000003, output: 0.000005 }), userPrice('test-other', 'test-other', { input: 0.00001, output: 0.00002 })]);
 
 const SPECS: TraceSpec[] = [
   {

@@ -11,29 +11,15 @@ import { foldObservation } from '../../../collector/ingestion/observation-fold.j
 import type { Observation } from '../../../collector/model.js';
 import type { ObservationRecord } from '../../../collector/store/contract.js';
 import type { Attributes } from '../../../collector/decode/span.js';
-import type { ModelPrice, TokenPrices } from '../../../config/pricing.js';
 import * as genAi from '../../../semconv/gen-ai.js';
 import { observationOf } from '../../helpers/mapped-span.js';
+import { userPrice } from '../../helpers/user-price.js';
 
 const JUN = Date.UTC(2025, 5, 1);
 
-function price(id: string, pattern: string, prices: TokenPrices, options: { startDateMs?: number; provider?: string } = {}): ModelPrice {
-  return {
-    id,
-    modelName: id,
-    matchPattern: pattern,
-    pattern: new RegExp(`^(?:${pattern})$`, 'i'),
-    prices,
-    tiers: [],
-    startDateMs: options.startDateMs ?? null,
-    dailyWindow: null,
-    provider: options.provider ?? null,
-    source: 'user',
-  };
-}
 
-const OLD = createPriceIndex([price('acme', 'acme-7b', { input: 0.000001, output: 0.000002 })]);
-const NEW = createPriceIndex([price('acme', 'acme-7b', { input: 0.000003, output: 0.000004 })]);
+const OLD = createPriceIndex([userPrice('acme', 'acme-7b', { input: 0.000001, output: 0.000002 })]);
+const NEW = createPriceIndex([userPrice('acme', 'acme-7b', { input: 0.000003, output: 0.000004 })]);
 
 /** The observation as the store gives it back after ingesting it at `prices`. */
 function stored(observation: Observation, prices = OLD): ObservationRecord {
@@ -85,7 +71,7 @@ describe('repricedCost', () => {
   });
 
   it('takes the price in force when the observation started', () => {
-    const dated = createPriceIndex([price('acme-june', 'acme-7b', { input: 0.00001, output: 0 }, { startDateMs: JUN })]);
+    const dated = createPriceIndex([userPrice('acme-june', 'acme-7b', { input: 0.00001, output: 0 }, JUN)]);
     expect(repricedCost(generation({}, JUN - 1), dated)).toEqual({ cost: null, missingReason: 'no_price_match' });
     expect(repricedCost(generation({}, JUN), dated)?.cost?.total).toBeCloseTo(0.01, 12);
   });
