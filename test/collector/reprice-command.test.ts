@@ -1,5 +1,6 @@
 /**
- * `spanlite reprice` as a child process, on the SQLite file a running collector writes to: with
+ * `spanlite reprice` as a child process, on the SQLite file or PostgreSQL database a running
+ * collector writes to: with
  * the pricing file it is given, the stored costs become the new price's, with a progress line
  * on stderr and a summary on stdout; bad flags print the usage (exit 2), a database it cannot
  * open one line (exit 1).
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { runSpanlite } from '../helpers/collector-process.js';
 import { sendTraces } from '../query/trace-builder.js';
+import { describeOnPostgres } from '../helpers/postgres-suite.js';
 
 const T0 = Date.UTC(2025, 7, 1, 12, 0, 0);
 const OLD = { input: 0.000001, output: 0.000002 };
@@ -91,5 +93,22 @@ describe('spanlite reprice', () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/^spanlite reprice: cannot open PostgreSQL 127\.0\.0\.1:1\/spanlite .*\n$/);
     expect(unreachable.stderr).not.toContain('secret');
+  });
+});
+
+describeOnPostgres('spanlite reprice on PostgreSQL', (server) => {
+  it('reprices the database SPANLITE_DB names, beside a running collector', async () => {
+    const url = await server().createDatabase('reprice_cli');
+    const running = await startTestCollector({ dbFile: url, dbEngine: 'postgres', dbPoolSize: 4, pricingFile: pricingFile('old-pg.json', OLD) });
+    try {
+      const [traceId] = await sendTraces(running.tracesEndpoint, [
+        { name: 'first', startMs: T0, generations: [{ model: 'acme-7b', inputTokens: 1000, outputTokens: 100 }] },
+      ]);
+      const run = await runSpanlite(['reprice', '--model', 'acme-7b'], { SPANLITE_DB: url, SPANLITE_PRICING_FILE: pricingFile('new-pg.json', NEW) });
+      expect(run).toEqual({ code: 0, stdout: 'spanlite reprice: project "default": repriced 1 of 1 examined observations, in 1 trace\n', stderr: '' });
+      expect((await running.getJson(`/api/public/traces/${traceId}`)).totalCost).toBeCloseTo(1000 * NEW.input + 100 * NEW.output, 12);
+    } finally {
+      await running.close();
+    }
   });
 });
