@@ -57,12 +57,12 @@ interface RepriceArgs {
 /** Resolves with the exit code: 0 done, 1 the database failed, 2 usage. */
 export async function runRepriceCommand(args: readonly string[], config: RepriceConfig, io: RepriceCommandIo): Promise<number> {
   const parsed = parseRepriceArgs(args);
-  if (parsed === 'help') {
+  if ('help' in parsed) {
     io.out(REPRICE_USAGE);
     return 0;
   }
-  if (typeof parsed === 'string') {
-    io.err(`spanlite reprice: ${parsed}\n\n${REPRICE_USAGE}`);
+  if ('refused' in parsed) {
+    io.err(`spanlite reprice: ${parsed.refused}\n\n${REPRICE_USAGE}`);
     return 2;
   }
   let filePrices;
@@ -98,7 +98,9 @@ export async function runRepriceCommand(args: readonly string[], config: Reprice
   }
 }
 
-function parseRepriceArgs(args: readonly string[]): RepriceArgs | 'help' | string {
+/** The flags, `help`, or why they are refused. */
+function parseRepriceArgs(args: readonly string[]): RepriceArgs | { help: true } | { refused: string } {
+  const refuse = (refused: string) => ({ refused });
   let values;
   try {
     ({ values } = parseArgs({
@@ -114,30 +116,30 @@ function parseRepriceArgs(args: readonly string[]): RepriceArgs | 'help' | strin
       },
     }));
   } catch (error) {
-    return (error as Error).message;
+    return refuse((error as Error).message);
   }
-  if (values.help === true) return 'help';
+  if (values.help === true) return { help: true };
   const range: RepriceRange = {};
   if (values.model !== undefined) {
-    if (values.model.trim() === '') return '--model: expected a model name (got "")';
+    if (values.model.trim() === '') return refuse('--model: expected a model name (got "")');
     range.model = values.model;
   }
   for (const [flag, field] of [['from', 'fromTimeUnixNano'], ['to', 'toTimeUnixNano']] as const) {
     const value = values[flag];
     if (value === undefined) continue;
     const ms = parseIsoDate(value);
-    if (ms === null) return `--${flag}: expected an ISO 8601 date or time, e.g. 2025-06-01T00:00:00Z (got "${value}")`;
+    if (ms === null) return refuse(`--${flag}: expected an ISO 8601 date or time, e.g. 2025-06-01T00:00:00Z (got "${value}")`);
     range[field] = BigInt(ms) * 1_000_000n;
   }
   if (range.fromTimeUnixNano !== undefined && range.toTimeUnixNano !== undefined && range.fromTimeUnixNano > range.toTimeUnixNano) {
-    return `--to: expected a time at or after --from ${values.from} (got "${values.to}")`;
+    return refuse(`--to: expected a time at or after --from ${values.from} (got "${values.to}")`);
   }
   const projectId = values.project ?? DEFAULT_PROJECT_ID;
-  if (projectId.trim() === '') return '--project: expected a project id (got "")';
+  if (projectId.trim() === '') return refuse('--project: expected a project id (got "")');
   const stepLimit = integerFlag(values.step, DEFAULT_REPRICE_STEP, 1, MAX_STEP);
-  if (stepLimit === null) return `--step: expected an integer 1-${MAX_STEP} (got "${values.step}")`;
+  if (stepLimit === null) return refuse(`--step: expected an integer 1-${MAX_STEP} (got "${values.step}")`);
   const progressMs = integerFlag(values['progress-ms'], DEFAULT_PROGRESS_MS, 0, Number.MAX_SAFE_INTEGER);
-  if (progressMs === null) return `--progress-ms: expected a non-negative integer (got "${values['progress-ms']}")`;
+  if (progressMs === null) return refuse(`--progress-ms: expected a non-negative integer (got "${values['progress-ms']}")`);
   return { projectId, range, stepLimit, progressMs };
 }
 

@@ -8,7 +8,7 @@ import type { ObservationRecord, RepricedCost } from '../store/contract.js';
 import { isLlmCall, priceObservation } from './cost.js';
 import type { PriceIndex } from './price-index.js';
 import { OBSERVATION_FIELD_KEYS, readReportedCost } from '../mapping/observation-fields.js';
-import { firstString } from '../mapping/attribute-readers.js';
+import { ANY_KEY, firstString } from '../mapping/attribute-readers.js';
 import { storedFieldRanks } from '../ingestion/observation-fold.js';
 
 const NS_PER_MS = 1_000_000n;
@@ -31,7 +31,7 @@ export function repricedCost(observation: ObservationRecord, prices: PriceIndex)
 }
 
 function costWasReported({ attributes }: ObservationRecord): boolean {
-  return readReportedCost(attributes, -1) !== null || storedFieldRanks(attributes).reportedCost !== undefined;
+  return readReportedCost(attributes, ANY_KEY) !== null || storedFieldRanks(attributes).reportedCost !== undefined;
 }
 
 /** Bucket by bucket, whatever order the keys were stored in (PostgreSQL's JSONB orders them its own way). */

@@ -4,7 +4,7 @@
  * left, each a short transaction of its own. Between two steps the event loop turns, so the
  * write queue's group commits go in between and ingestion does not stall.
  */
-import type { RepriceStep, TraceStore } from '../store/contract.js';
+import type { ObservationRecord, RepriceStep, TraceStore } from '../store/contract.js';
 import type { PriceIndexes } from './price-index.js';
 import { repricedCost } from './reprice-cost.js';
 
@@ -45,7 +45,7 @@ export interface RepriceOptions {
 /** Reprices the project's observations in `range` with its price index (custom models included). */
 export async function repriceStored(projectId: string, range: RepriceRange, options: RepriceOptions): Promise<RepriceFigures> {
   const index = await options.prices.indexFor(projectId);
-  const reprice = (observation: Parameters<typeof repricedCost>[0]) => repricedCost(observation, index);
+  const reprice = (observation: ObservationRecord) => repricedCost(observation, index);
   const limit = options.stepLimit ?? DEFAULT_REPRICE_STEP;
   const traces = new Set<string>();
   const figures: RepriceFigures = { observations: 0, traces: 0, examined: 0 };
