@@ -122,7 +122,11 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf, sto
         ),
         response: withErrors({ 200: repriceResultSchema }, 400, 409),
       },
-      preValidation: async (request) => refuseUnknownRepriceFields(request.body),
+      preValidation: async (request) => {
+        // No body at all (`curl -X POST`): every model, any time.
+        request.body ??= {};
+        refuseUnknownRepriceFields(request.body);
+      },
     },
     async (request) => {
       const projectId = projectOf(request);

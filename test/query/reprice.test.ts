@@ -201,6 +201,8 @@ function repricingScenario(open: () => Promise<TestCollector>): () => TestCollec
     const before = await costsServed(repriced, traceIds);
     const updatedAt = (await repriced.getJson(`/api/public/traces/${traceIds[0]}`)).updatedAt;
     expect(await reprice(repriced)).toEqual({ status: 200, body: { observations: 0, traces: 0, examined: 5 } });
+    // No body at all asks for the same.
+    expect(await call(repriced, 'POST', '/api/public/models/reprice')).toEqual({ status: 200, body: { observations: 0, traces: 0, examined: 5 } });
     expect(await costsServed(repriced, traceIds)).toEqual(before);
     expect((await repriced.getJson(`/api/public/traces/${traceIds[0]}`)).updatedAt).toBe(updatedAt);
   });
