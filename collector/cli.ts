@@ -3,6 +3,7 @@
  * The `spanlite` command. Default (and `spanlite start`): run the collector until SIGTERM/SIGINT.
  * `spanlite keys ...`: manage API keys (auth/keys-command.ts).
  * `spanlite backup FILE`: copy the SQLite database while it is in use (store/backup-command.ts).
+ * `spanlite reprice ...`: recompute stored costs with today's prices (pricing/reprice-command.ts).
  */
 import { ConfigError, loadCollectorConfig } from '../config/collector-config.js';
 import { describeDatabase, startCollector } from './main.js';
@@ -15,11 +16,13 @@ import { ListenError } from './receiver/listen-error.js';
 import { routeGrpcLogs } from './receiver/grpc-logs.js';
 import { BACKUP_USAGE, runBackupCommand } from './store/backup-command.js';
 import { runCopyCommandInProcess } from './copy/copy-command.js';
+import { REPRICE_USAGE, runRepriceCommand } from './pricing/reprice-command.js';
 
 const USAGE = `usage: spanlite [start]
        spanlite keys create|list|revoke ...
        spanlite backup FILE [--force]
        spanlite copy --to TARGET     (copy the database to another: spanlite copy --help)
+       spanlite reprice [--model M] [--from ISO] [--to ISO] [--project P]
 
 Runs the spanlite collector. Configuration comes from environment variables
 (SPANLITE_HOST, SPANLITE_PORT, SPANLITE_GRPC_PORT, SPANLITE_DB, SPANLITE_LOG_FORMAT, ...):
@@ -27,7 +30,9 @@ see the README.
 
 ${KEYS_USAGE}
 
-${BACKUP_USAGE}`;
+${BACKUP_USAGE}
+
+${REPRICE_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0] ?? 'start';
@@ -35,7 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (command !== 'start' && command !== 'keys' && command !== 'backup' && command !== 'copy') {
+  if (command !== 'start' && command !== 'keys' && command !== 'backup' && command !== 'copy' && command !== 'reprice') {
     console.error(`spanlite: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -51,6 +56,9 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   if (command === 'copy') return runCopyCommandInProcess(argv.slice(1), config.dbFile);
+  if (command === 'reprice') {
+    return runRepriceCommand(argv.slice(1), config, { out: (text) => console.log(text), err: (text) => console.error(text) });
+  }
   if (command === 'keys') {
     const dbFile = config.dbFile;
     const openKeys = config.dbEngine === 'postgres'

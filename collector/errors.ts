@@ -14,6 +14,8 @@ export const ERROR_KINDS = {
   /** No credentials, malformed ones, or a key that is unknown, revoked or has the wrong secret. */
   unauthenticated: { code: 'unauthenticated', httpStatus: 401, retryable: false },
   notFound: { code: 'not_found', httpStatus: 404, retryable: false },
+  /** The request would run alongside one of its kind still running (a repricing of the same project). */
+  conflict: { code: 'conflict', httpStatus: 409, retryable: false },
   payloadTooLarge: { code: 'payload_too_large', httpStatus: 413, retryable: false },
   unsupportedMediaType: { code: 'unsupported_media_type', httpStatus: 415, retryable: false },
   unsupportedEncoding: { code: 'unsupported_encoding', httpStatus: 415, retryable: false },

@@ -9,6 +9,7 @@
  * so the fold is a per-field maximum: the same observation for every arrival order, and nothing
  * changed by a batch sent again.
  */
+import type { Attributes } from '../decode/span.js';
 import type { Observation } from '../model.js';
 import type { ObservationPatch, PatchFields } from './ingestion-event.js';
 import { SPANLITE_INGESTION_FIELD_RANKS } from '../../semconv/spanlite.js';
@@ -19,7 +20,7 @@ export interface IngestionScope {
   version: string;
 }
 
-type RankedField = keyof PatchFields | 'type';
+export type RankedField = keyof PatchFields | 'type';
 
 /** Fields the store prices from: a stored cost stands unless one of them changes. */
 const PRICED_FROM: readonly RankedField[] = ['usage', 'model', 'reportedCost'];
@@ -71,7 +72,12 @@ function tierOf(patch: ObservationPatch, field: RankedField): string {
 }
 
 function storedRanks(stored: Observation | null): Partial<Record<RankedField, string>> {
-  const text = stored?.rawAttributes[SPANLITE_INGESTION_FIELD_RANKS];
+  return stored === null ? {} : storedFieldRanks(stored.rawAttributes);
+}
+
+/** The rank that set each field of an observation stored by ingestion (empty for any other observation). */
+export function storedFieldRanks(attributes: Attributes): Partial<Record<RankedField, string>> {
+  const text = attributes[SPANLITE_INGESTION_FIELD_RANKS];
   if (typeof text !== 'string') return {};
   try {
     const ranks: unknown = JSON.parse(text);

@@ -98,6 +98,11 @@ function roundUsd(amount: number): number {
   return Math.round(amount * COST_SCALE) / COST_SCALE;
 }
 
+/** Whether an observation is a model call, which has a cost or a reason it has none: a model named, or usage counted. */
+export function isLlmCall(model: string | null, usage: UsageDetails): boolean {
+  return model !== null || usage.total !== undefined;
+}
+
 /**
  * A cost the span reported wins; otherwise the price in force when the observation started, for
  * the provider it names, or a reason there is none.
@@ -107,8 +112,7 @@ export function applyCost(observation: Observation, prices: PriceIndex): void {
     observation.cost = observation.reportedCost;
     return;
   }
-  const hasUsage = observation.usage.total !== undefined;
-  if (observation.model === null && !hasUsage) return; // not an LLM call: no cost expected
+  if (!isLlmCall(observation.model, observation.usage)) return;
   const { cost, missingReason } = priceObservation(observation.model, observation.usage, prices, {
     provider: observation.modelProvider,
     atMs: Number(observation.startTimeUnixNano / NS_PER_MS),

@@ -1,7 +1,8 @@
 /**
  * /api/public/models: model prices. Custom ones created here are matched before the pricing
- * file's and the model catalog's, for spans ingested from then on (stored costs do not change),
- * from their start date on. The list names the model catalog package and its version.
+ * file's and the model catalog's, for spans ingested from then on (stored costs do not change
+ * until repriced: POST /api/public/models/reprice), from their start date on. The list names the
+ * model catalog package and its version.
  */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
@@ -10,6 +11,8 @@ import { found } from './found.js';
 import { invalidParameter } from './query-params.js';
 import type { ModelListPage } from './views.js';
 import { customModelFromBody, modelBodySchema, toModelView, type ModelBody } from './model-input.js';
+import { refuseUnknownRepriceFields, repriceBodySchema, repriceRangeOf, type RepriceBody } from './reprice-input.js';
+import { repriceStored } from '../pricing/repricer.js';
 import {
   byIdSchema,
   idParams,
@@ -19,6 +22,7 @@ import {
   modelSchema,
   objectSchema,
   postSchema,
+  repriceResultSchema,
   withErrors,
 } from './schemas.js';
 
@@ -31,7 +35,10 @@ interface ModelListQuerystring {
   provider?: string;
 }
 
-export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: QueryApiOptions): Promise<void> {
+export async function modelRoutes(app: FastifyInstance, { prices, projectOf, store }: QueryApiOptions): Promise<void> {
+  /** Projects being repriced by this collector: one repricing at a time per project. */
+  const repricing = new Set<string>();
+
   app.get<{ Querystring: ModelListQuerystring }>(
     '/api/public/models',
     {
@@ -112,6 +119,42 @@ export async function modelRoutes(app: FastifyInstance, { prices, projectOf }: Q
         throw invalidParameter('id', 'the id of a custom model (built-in prices are overridden by creating one)', JSON.stringify(id));
       }
       return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: RepriceBody }>(
+    '/api/public/models/reprice',
+    {
+      schema: {
+        ...postSchema(
+          'models',
+          'Reprice stored observations',
+          'Recomputes the costs of the stored observations that started in the range (of one model, or all), with the prices in force now, ' +
+            'and their traces\' totals, daily metrics, session and user totals, in short batches beside ingestion. Costs an app reported are never changed. ' +
+            'Answers how many observations and traces changed, and how many were examined. One repricing at a time per project: another answers 409.',
+          repriceBodySchema,
+          { 200: repriceResultSchema },
+        ),
+        response: withErrors({ 200: repriceResultSchema }, 400, 409),
+      },
+      preValidation: async (request) => {
+        // No body at all (`curl -X POST`): every model, any time.
+        request.body ??= {};
+        refuseUnknownRepriceFields(request.body);
+      },
+    },
+    async (request) => {
+      const projectId = projectOf(request);
+      const range = repriceRangeOf(request.body);
+      if (repricing.has(projectId)) {
+        throw new SpanliteError('conflict', `a repricing of this project is already running on this collector: send this one again once it has answered`);
+      }
+      repricing.add(projectId);
+      try {
+        return await repriceStored(projectId, range, { store, prices });
+      } finally {
+        repricing.delete(projectId);
+      }
     },
   );
 }

@@ -1,12 +1,13 @@
 /** What every REST route is given: the store, the price catalog, and how to tell a request's project. */
 import type { FastifyRequest } from 'fastify';
-import type { QueryStore } from '../store/contract.js';
+import type { QueryStore, TraceStore } from '../store/contract.js';
 import type { PriceCatalog } from '../pricing/price-catalog.js';
 import type { Masker } from '../masking/masker.js';
 import type { Pipeline } from '../pipeline.js';
 
 export interface QueryApiOptions {
-  store: QueryStore;
+  /** The query API's reads and writes, and repricing's steps (POST /api/public/models/reprice). */
+  store: QueryStore & Pick<TraceStore, 'repriceObservations'>;
   prices: PriceCatalog;
   projectOf: (request: FastifyRequest) => string;
   /** Masks scores before they are stored (SPANLITE_MASK); none: stored as sent. */

@@ -46,7 +46,8 @@ function describeFailure(failure: AjvError, part: Part, request: FastifyRequest)
     return `${name}: expected ${expected} (got ${describeSent(sent)})`;
   }
   const root = part === 'body' ? request.body : part === 'params' ? request.params : request.headers;
-  return `${fieldName(path)}: expected ${expectation(schema)} (got ${describeValue(valueAt(root, path))})`;
+  // The whole body (not an object, say) is named as such.
+  return `${fieldName(path) || part}: expected ${expectation(schema)} (got ${describeValue(valueAt(root, path))})`;
 }
 
 /**

@@ -284,6 +284,16 @@ export const modelSchema = objectSchema(
   "Langfuse's Model: USD per token, by usage bucket.",
 );
 
+/** What a repricing changed. */
+export const repriceResultSchema = objectSchema(
+  {
+    observations: { type: 'integer', description: 'Observations whose cost changed.' },
+    traces: { type: 'integer', description: 'Traces with an observation whose cost changed.' },
+    examined: { type: 'integer', description: 'Observations with a model or usage looked at in the range.' },
+  },
+  'What a repricing changed.',
+);
+
 /** The model catalog package whose prices are the defaults. */
 export const modelCatalogSchema = objectSchema(
   { package: string, version: string, providers: { type: 'array', items: string, description: 'Its provider ids: the values of the provider filter.' } },
@@ -291,7 +301,7 @@ export const modelCatalogSchema = objectSchema(
 );
 
 /** Responses every route may give besides its own. */
-export function withErrors(success: Record<string, Schema>, ...statuses: Array<400 | 404>): Record<string, Schema> {
+export function withErrors(success: Record<string, Schema>, ...statuses: Array<400 | 404 | 409>): Record<string, Schema> {
   const errors = Object.fromEntries(statuses.map((status) => [String(status), errorSchema]));
   return { ...success, ...errors };
 }

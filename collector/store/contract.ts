@@ -373,6 +373,52 @@ export interface SpanBatch {
  */
 export type BatchWriteOutcome = { ok: true } | { ok: false; error: Error; retryable?: boolean };
 
+/**
+ * Where a repricing stands: the last observation a step examined, in the keyset order
+ * (start time, then observation id, then trace id; ids compared as bytes).
+ */
+export interface RepriceCursor {
+  startTimeUnixNano: bigint;
+  observationId: string;
+  traceId: string;
+}
+
+/** One step of a repricing: the next `limit` candidate observations after `after`. */
+export interface RepriceStep {
+  /** Only observations whose stored model is exactly this name; absent: every model. */
+  model?: string;
+  /** On the observation's start: `from` inclusive, `to` exclusive. */
+  fromTimeUnixNano?: bigint;
+  toTimeUnixNano?: bigint;
+  /** Null: from the first. */
+  after: RepriceCursor | null;
+  /** Candidate observations examined at most in this step (one short write transaction). */
+  limit: number;
+}
+
+/** An observation's new cost, or why it has none. */
+export interface RepricedCost {
+  cost: CostDetails | null;
+  missingReason: CostMissingReason | null;
+}
+
+/**
+ * Decides an observation's new cost from what is stored of it; null leaves it as it is (a cost
+ * the app reported, or a cost that would not change).
+ */
+export type RepriceObservation = (observation: ObservationRecord) => RepricedCost | null;
+
+export interface RepriceStepResult {
+  /** Candidate observations (with a model or usage) read in this step. */
+  examined: number;
+  /** Observations whose cost or missing reason was written. */
+  changedObservations: number;
+  /** Their traces, each once. */
+  changedTraceIds: string[];
+  /** Null when no candidate is left after this step. */
+  next: RepriceCursor | null;
+}
+
 /** The write path, and the query API's reads and writes (store/contract.ts). */
 export interface TraceStore extends QueryStore {
   /**
@@ -386,6 +432,15 @@ export interface TraceStore extends QueryStore {
    * transaction; resolves with how many were deleted (fewer than `maxTraces`: none are left).
    */
   deleteTracesOlderThan(cutoffUnixNano: bigint, maxTraces: number): Promise<number>;
+  /**
+   * One step of a repricing, in one short write transaction: the next `step.limit` candidate
+   * observations of the project (a model or usage stored) in keyset order, each given to
+   * `reprice`. A changed cost is written in place (cost details, total cost, missing reason),
+   * its trace's total cost is summed again from its observations, and the daily usage, session
+   * and user sums move by the difference. Under the same trace locks as the write path, so a
+   * concurrent write is never lost.
+   */
+  repriceObservations(projectId: string, step: RepriceStep, reprice: RepriceObservation): Promise<RepriceStepResult>;
   /** Resolves once the database answered a trivial query (the health check); rejects with why it did not. */
   ping(): Promise<void>;
   /** What the database takes on disk, in bytes: SQLite's file and its WAL; PostgreSQL's pg_database_size. */

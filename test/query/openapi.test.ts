@@ -43,6 +43,7 @@ describe('the OpenAPI document', () => {
         'GET /api/public/models/{id}',
         'POST /api/public/models',
         'DELETE /api/public/models/{id}',
+        'POST /api/public/models/reprice',
       ].sort(),
     );
   });

@@ -22,6 +22,7 @@ import { deleteTracesOlderThan } from './upkeep/retention.js';
 import { transientAsUnavailable } from './unavailable.js';
 import { createExportReads } from './read/export.js';
 import { restoreWriteTimes } from './write/write-times.js';
+import { repriceStep } from './write/reprice.js';
 
 export type PostgresStoreOptions = PostgresConnectOptions;
 
@@ -44,6 +45,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return transientAsUnavailable<CopyableStore>({
     writeBatches: (batches) => writeBatches(batches),
     deleteTracesOlderThan: (cutoffUnixNano, maxTraces) => deleteTracesOlderThan(pool, cutoffUnixNano, maxTraces),
+    repriceObservations: (projectId, step, reprice) => repriceStep(pool, projectId, step, reprice),
     listTraces: (projectId, query) => traces.listTraces(projectId, query),
     getTrace: (projectId, traceId) => traces.getTrace(projectId, traceId),
     deleteTrace: (projectId, traceId) => deleteTrace(pool, projectId, traceId),

@@ -23,6 +23,7 @@ import { createWordIndexMerge } from './upkeep/word-index-merge.js';
 import { sqliteDatabaseBytes } from './database-size.js';
 import { createExportReads } from './read/export.js';
 import { createWriteTimesRestore } from './write/write-times.js';
+import { createRepriceStep } from './write/reprice.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. Its folder is created if missing. */
@@ -102,6 +103,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CopyableStore {
   const models = createCustomModelStore(db);
   const exports = createExportReads(db);
   const restoreWriteTimes = createWriteTimesRestore(db);
+  const repriceStep = createRepriceStep(db);
   let closed = false;
 
   /** The batches are committed whatever happens here: a failed step must not fail them. */
@@ -125,6 +127,14 @@ export function openSqliteStore(options: SqliteStoreOptions): CopyableStore {
       }
     },
     deleteTracesOlderThan: async (cutoffUnixNano, maxTraces) => deleteOldTraces(cutoffUnixNano, maxTraces),
+    async repriceObservations(projectId, step, reprice) {
+      await checkpointer?.beforeCommit();
+      try {
+        return repriceStep(projectId, step, reprice);
+      } finally {
+        checkpointer?.afterCommit();
+      }
+    },
     // Query API: better-sqlite3 is synchronous; each read runs whole within one turn.
     listTraces: async (projectId, query) => traces.listTraces(projectId, query),
     getTrace: async (projectId, traceId) => traces.getTrace(projectId, traceId),

@@ -8,7 +8,7 @@ import { calcPrice, waitForUpdate } from '@pydantic/genai-prices';
 import { appliesAt, createPriceIndex, latestStartFirst } from '../../../collector/pricing/price-index.js';
 import { createCatalogMatcher } from '../../../collector/pricing/catalog-match.js';
 import { loadModelCatalog } from '../../../collector/pricing/genai-prices.js';
-import type { DailyWindow, ModelPrice, TokenPrices } from '../../../config/pricing.js';
+import { userPrice } from '../../helpers/user-price.js';
 
 const catalog = await loadModelCatalog();
 const matcher = createCatalogMatcher(catalog);
@@ -17,20 +17,6 @@ const defaults = createPriceIndex([], matcher);
 const JAN = Date.parse('2026-01-01T00:00:00Z');
 const JUN = Date.parse('2026-06-01T00:00:00Z');
 
-function userPrice(id: string, pattern: string, prices: TokenPrices, startDateMs: number | null = null, dailyWindow: DailyWindow | null = null): ModelPrice {
-  return {
-    id,
-    modelName: id,
-    matchPattern: pattern,
-    pattern: new RegExp(`^(?:${pattern})$`, 'i'),
-    prices,
-    tiers: [],
-    startDateMs,
-    dailyWindow,
-    provider: null,
-    source: 'user',
-  };
-}
 
 describe('user prices and the catalog', () => {
   it('tries user prices before the catalog', () => {
