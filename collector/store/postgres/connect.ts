@@ -42,7 +42,7 @@ const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
  * A session that idles this long inside a transaction is ended by the server, which frees its
  * trace locks: a collector cut off mid-transaction would otherwise hold them until the server's
  * TCP keepalive notices (two hours on Linux), and every write of those traces would wait. The
- * collector never pauses between two statements of a transaction for more than an event-loop turn.
+ * collector never pauses between two statements of a transaction for anything near that long.
  */
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
