@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { exportWithRetries, otlpJsonBody, type ExportAnswer, type RetryingExportOptions } from './retrying-export.js';
 import { recordTraces } from '../query/trace-builder.js';
+import type { CollectorProcess } from './collector-process.js';
 
 export interface OutageExport<Phase extends string> {
   traceId: string;
@@ -132,4 +133,11 @@ export async function expectStoreUnavailable(response: Response): Promise<void> 
   expect(response.status).toBe(503);
   expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
   expect(await response.json()).toMatchObject({ error: 'store_unavailable', message: expect.stringMatching(/^PostgreSQL unavailable/) });
+}
+
+/** The collector came through the outage: still running, and no stack trace in its logs (each refusal is one line). */
+export function expectRanThrough(collector: CollectorProcess): void {
+  expect(collector.child.exitCode).toBeNull();
+  expect(collector.child.signalCode).toBeNull();
+  expect(collector.logs.join('\n')).not.toMatch(/"stack"/);
 }
