@@ -45,7 +45,8 @@ export interface CollectorConfig {
   maxQueuedSpans: number;
   /**
    * SPANLITE_MAX_QUEUE_DELAY_MS, default 2000: when even the quickest export of the last second
-   * took longer, new exports get 503 + Retry-After before their body is read (collector/admission).
+   * took longer, new exports and Langfuse ingestion requests get 503 + Retry-After before their
+   * body is read (collector/receiver/admission.ts).
    */
   maxQueueDelayMs: number;
   /**
