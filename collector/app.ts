@@ -30,7 +30,7 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Largest attribute value before truncation (SPANLITE_MAX_ATTRIBUTE_BYTES); default 1 MiB. */
   maxAttributeBytes?: number;
-  /** Load shedding for OTLP exports (shared with gRPC); none: every export is admitted. */
+  /** Load shedding for OTLP exports (shared with gRPC) and Langfuse ingestion; none: every request is admitted. */
   admission?: Admission;
   logger: FastifyBaseLogger | false;
   /** Origins browsers may send from (SPANLITE_CORS_ORIGINS), `['*']` for any; none: no CORS headers. */
@@ -99,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       masker: deps.masker,
       pipeline: deps.pipeline,
       maxAttributeBytes: deps.maxAttributeBytes,
+      admission: deps.admission,
     });
   });
   await app.register(adminApi, deps.admin);

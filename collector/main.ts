@@ -175,6 +175,7 @@ async function openStore(config: Readonly<CollectorConfig>, logger: Logger): Pro
     const store = await openPostgresStore({
       url: config.dbFile,
       poolSize: config.dbPoolSize,
+      queryTimeoutMs: config.dbQueryTimeoutMs,
       // The message only: node-postgres errors can carry the connection's settings, password included.
       onIdleError: (error) => logger.warn(`PostgreSQL connection lost while idle: ${error.message}`),
     });
@@ -201,6 +202,6 @@ function concurrentWrites(config: Readonly<CollectorConfig>): number {
 
 /** After the store's open, which prepared the database: its own connection (store/sqlite/keys.ts) or small pool. */
 function openKeyStore(config: Readonly<CollectorConfig>): KeyStore | Promise<KeyStore> {
-  if (config.dbEngine === 'postgres') return openPostgresKeyStore({ url: config.dbFile, poolSize: 2 });
+  if (config.dbEngine === 'postgres') return openPostgresKeyStore({ url: config.dbFile, poolSize: 2, queryTimeoutMs: config.dbQueryTimeoutMs });
   return openSqliteKeyStore({ file: config.dbFile });
 }

@@ -3,7 +3,7 @@
  * Every problem is reported at once so a bad deployment is fixed in one go.
  */
 import { envReader } from './env-reader.js';
-import { postgresTarget } from '../collector/store/postgres/connect.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, postgresTarget } from '../collector/store/postgres/connect.js';
 import { DETECTOR_NAMES, type DetectorName } from '../collector/masking/detectors.js';
 
 export interface CollectorConfig {
@@ -20,6 +20,12 @@ export interface CollectorConfig {
   dbEngine: 'sqlite' | 'postgres';
   /** SPANLITE_DB_POOL, default 10 (1-1000): PostgreSQL connections at most. */
   dbPoolSize: number;
+  /**
+   * SPANLITE_DB_QUERY_TIMEOUT_MS, default 30000 (1000-3600000): how long a PostgreSQL statement
+   * may run; it also bounds a new connection (at most 10 s) and, a second later, the wait for a
+   * server that does not answer (collector/store/postgres/connect.ts).
+   */
+  dbQueryTimeoutMs: number;
   /** SPANLITE_DB_SYNC: full (default, survives power loss) or normal (survives a process crash). */
   dbSynchronous: 'full' | 'normal';
   /**
@@ -39,7 +45,8 @@ export interface CollectorConfig {
   maxQueuedSpans: number;
   /**
    * SPANLITE_MAX_QUEUE_DELAY_MS, default 2000: when even the quickest export of the last second
-   * took longer, new exports get 503 + Retry-After before their body is read (collector/admission).
+   * took longer, new exports and Langfuse ingestion requests get 503 + Retry-After before their
+   * body is read (collector/receiver/admission.ts).
    */
   maxQueueDelayMs: number;
   /**
@@ -122,6 +129,7 @@ export function loadCollectorConfig(env: NodeJS.ProcessEnv = process.env): Reado
     dbFile: env.SPANLITE_DB || './data/spanlite.db',
     dbEngine: /^postgres(ql)?:\/\//i.test(env.SPANLITE_DB ?? '') ? 'postgres' : 'sqlite',
     dbPoolSize: integer('SPANLITE_DB_POOL', 10, 1, 1_000),
+    dbQueryTimeoutMs: integer('SPANLITE_DB_QUERY_TIMEOUT_MS', DEFAULT_QUERY_TIMEOUT_MS, 1_000, 3_600_000),
     dbSynchronous: oneOf('SPANLITE_DB_SYNC', ['full', 'normal'] as const, 'full'),
     dbCacheMiB: integer('SPANLITE_DB_CACHE_MB', 64, 2, 65_536),
     ignoredSettings: [],
@@ -161,6 +169,7 @@ const ENGINE_SETTINGS: ReadonlyArray<{ name: string; engine: CollectorConfig['db
   { name: 'SPANLITE_DB_SYNC', engine: 'sqlite', instead: "set durability with the server's synchronous_commit" },
   { name: 'SPANLITE_DB_CACHE_MB', engine: 'sqlite', instead: "the cache is the server's shared_buffers" },
   { name: 'SPANLITE_DB_POOL', engine: 'postgres', instead: 'SQLite is one file with one writer' },
+  { name: 'SPANLITE_DB_QUERY_TIMEOUT_MS', engine: 'postgres', instead: 'SQLite is a file on this machine, with no network to wait on' },
 ];
 
 const ENGINE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;

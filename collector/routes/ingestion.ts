@@ -4,7 +4,9 @@
  * is answered on its own (207, `successes` and `errors`), as Langfuse does. The accepted events
  * become the stored model (collector/ingestion/) and go through the pipeline as OTLP spans do
  * (mask -> price -> write queue), in one write: a failed write fails the request (503,
- * retryable), and a batch sent again stores nothing twice.
+ * retryable), and a batch sent again stores nothing twice. It is admitted as OTLP exports are
+ * (receiver/admission.ts, before its body is read), and a full write queue refuses it as it
+ * refuses them: 503 + Retry-After.
  */
 import type { FastifyInstance } from 'fastify';
 import type { QueryApiOptions } from './route-options.js';
@@ -24,6 +26,7 @@ import {
   type ObservationPatch,
 } from '../ingestion/ingestion-event.js';
 import { foldObservation, type IngestionScope } from '../ingestion/observation-fold.js';
+import { admitOnArrival } from '../receiver/admission-hook.js';
 
 interface IngestionRequest {
   batch: IngestionEvent[];
@@ -70,11 +73,15 @@ const ingestionResponseSchema = objectSchema({
   },
 });
 
-export async function ingestionRoutes(app: FastifyInstance, { store, projectOf, pipeline, maxAttributeBytes }: QueryApiOptions): Promise<void> {
+export async function ingestionRoutes(
+  app: FastifyInstance,
+  { store, projectOf, pipeline, maxAttributeBytes, admission }: QueryApiOptions,
+): Promise<void> {
   const limits = decodeLimits(maxAttributeBytes);
   app.post<{ Body: IngestionRequest }>(
     '/api/public/ingestion',
     {
+      onRequest: admission === undefined ? [] : [admitOnArrival(admission)],
       schema: postSchema(
         'ingestion',
         "Langfuse's batch ingestion",

@@ -4,6 +4,7 @@ import type { QueryStore, TraceStore } from '../store/contract.js';
 import type { PriceCatalog } from '../pricing/price-catalog.js';
 import type { Masker } from '../masking/masker.js';
 import type { Pipeline } from '../pipeline.js';
+import type { Admission } from '../receiver/admission.js';
 
 export interface QueryApiOptions {
   /** The query API's reads and writes, and repricing's steps (POST /api/public/models/reprice). */
@@ -16,4 +17,6 @@ export interface QueryApiOptions {
   pipeline: Pick<Pipeline, 'ingestMapped'>;
   /** Largest value in an ingestion event before truncation (SPANLITE_MAX_ATTRIBUTE_BYTES); default 1 MiB. */
   maxAttributeBytes?: number;
+  /** Load shedding for Langfuse ingestion, the OTLP receivers' (shared); none: every request is admitted. */
+  admission?: Admission;
 }

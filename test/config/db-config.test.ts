@@ -19,7 +19,7 @@ describe('SPANLITE_DB_CACHE_MB', () => {
   });
 });
 
-describe('SPANLITE_DB selecting the engine, and SPANLITE_DB_POOL', () => {
+describe('SPANLITE_DB selecting the engine, SPANLITE_DB_POOL and SPANLITE_DB_QUERY_TIMEOUT_MS', () => {
   it('keeps SQLite for a file and selects PostgreSQL for a postgres:// or postgresql:// URL', () => {
     expect(loadCollectorConfig({}).dbEngine).toBe('sqlite');
     expect(loadCollectorConfig({ SPANLITE_DB: './data/x.db' }).dbEngine).toBe('sqlite');
@@ -33,6 +33,15 @@ describe('SPANLITE_DB selecting the engine, and SPANLITE_DB_POOL', () => {
     expect(loadCollectorConfig({ SPANLITE_DB_POOL: '25' }).dbPoolSize).toBe(25);
     expect(configProblems({ SPANLITE_DB_POOL: '0' })).toEqual(['SPANLITE_DB_POOL: expected an integer 1-1000 (got "0")']);
     expect(configProblems({ SPANLITE_DB_POOL: 'many' })).toHaveLength(1);
+  });
+
+  it('defaults the query timeout to 30 s and refuses what is not 1000-3600000 ms', () => {
+    expect(loadCollectorConfig({}).dbQueryTimeoutMs).toBe(30_000);
+    expect(loadCollectorConfig({ SPANLITE_DB_QUERY_TIMEOUT_MS: '5000' }).dbQueryTimeoutMs).toBe(5_000);
+    expect(configProblems({ SPANLITE_DB_QUERY_TIMEOUT_MS: '500' })).toEqual([
+      'SPANLITE_DB_QUERY_TIMEOUT_MS: expected an integer 1000-3600000 (got "500")',
+    ]);
+    expect(configProblems({ SPANLITE_DB_QUERY_TIMEOUT_MS: '30s' })).toHaveLength(1);
   });
 
   it('refuses a PostgreSQL URL it cannot read, without echoing the password', () => {
@@ -50,8 +59,9 @@ describe('settings of the other engine', () => {
       "SPANLITE_DB_SYNC is ignored on PostgreSQL: it applies to SQLite only (set durability with the server's synchronous_commit)",
       "SPANLITE_DB_CACHE_MB is ignored on PostgreSQL: it applies to SQLite only (the cache is the server's shared_buffers)",
     ]);
-    expect(loadCollectorConfig({ SPANLITE_DB_POOL: '20' }).ignoredSettings).toEqual([
+    expect(loadCollectorConfig({ SPANLITE_DB_POOL: '20', SPANLITE_DB_QUERY_TIMEOUT_MS: '5000' }).ignoredSettings).toEqual([
       'SPANLITE_DB_POOL is ignored on SQLite: it applies to PostgreSQL only (SQLite is one file with one writer)',
+      'SPANLITE_DB_QUERY_TIMEOUT_MS is ignored on SQLite: it applies to PostgreSQL only (SQLite is a file on this machine, with no network to wait on)',
     ]);
   });
 

@@ -85,6 +85,13 @@ export async function startCollectorProcess(dbFile: string, env: NodeJS.ProcessE
   });
 }
 
+/** Stops a collector child that is still running (SIGTERM) and waits for its exit; nothing for none or one that exited. */
+export async function stopCollectorProcess(collector: CollectorProcess | undefined): Promise<void> {
+  if (collector?.child.exitCode !== null) return;
+  collector.child.kill('SIGTERM');
+  await collector.exited;
+}
+
 export interface CollectorLaunch {
   command: string;
   args: readonly string[];

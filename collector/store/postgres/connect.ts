@@ -17,14 +17,49 @@ export const DEFAULT_POOL_SIZE = 10;
 /** PostgreSQL 13 made pg_trgm a trusted extension, which a database owner may create. */
 const MIN_SERVER_VERSION = 130000;
 
-/** How long a new connection may take; an unroutable host would otherwise hang for minutes. */
+/**
+ * How long a new connection may take (or the query timeout, when shorter); an unroutable host, or
+ * one that accepts the connection and never answers, would otherwise hang for minutes.
+ */
 const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The server's statement_timeout by default (SPANLITE_DB_QUERY_TIMEOUT_MS): above the slowest
+ * legitimate statement measured on 2 cores, a full-text search on 1M traces (up to 9 s); a whole
+ * 4,096-span group commit took at most 3.8 s, a 500-trace retention batch 0.8 s, schema creation
+ * 0.1 s (docs/operations.md, Outages).
+ */
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
+
+/**
+ * How much longer than the server's statement_timeout the client waits for an answer: a slow
+ * statement is ended by the server (its error, the connection kept), and only a server that does
+ * not answer at all (a partition, a hung host) meets the client's timeout (the connection dropped).
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
+
+/**
+ * A session that idles this long inside a transaction is ended by the server, which frees its
+ * trace locks: a collector cut off mid-transaction would otherwise hold them until the server's
+ * TCP keepalive notices (two hours on Linux), and every write of those traces would wait. The
+ * collector never pauses between two statements of a transaction for anything near that long.
+ */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/** Idle time after which TCP keepalive probes a connection, so one whose server vanished is noticed and dropped. */
+const KEEPALIVE_DELAY_MS = 10_000;
 
 export interface PostgresConnectOptions {
   /** `postgres://user:password@host:port/database?sslmode=...` */
   url: string;
   /** Connections at most; default DEFAULT_POOL_SIZE. */
   poolSize?: number;
+  /**
+   * How long a statement may run, in ms (the server's statement_timeout); the client gives up on
+   * an answer a second later, and on a new connection after 10 s or this, whichever is shorter.
+   * Such a failure is transient (write/errors.ts): 503 with Retry-After. Default DEFAULT_QUERY_TIMEOUT_MS.
+   */
+  queryTimeoutMs?: number;
   /**
    * Told of a pooled connection that failed while idle (a server restart): the pool drops it and
    * opens a new one for the next query. Without a listener such an error would end the process.
@@ -75,12 +110,21 @@ export function postgresTarget(url: string): PostgresTarget {
  */
 export async function connectPostgres(options: PostgresConnectOptions): Promise<Pool> {
   const target = postgresTarget(options.url);
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const connectTimeoutMs = Math.min(CONNECT_TIMEOUT_MS, queryTimeoutMs);
   const config: PoolConfig = {
     connectionString: options.url,
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: connectTimeoutMs,
+    query_timeout: queryTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
     // Names the collector's connections in pg_stat_activity; a URL's application_name wins.
     application_name: 'spanlite',
+    // Run on each new connection before it is handed out; its failure fails that connect. A SET
+    // rather than startup parameters, which poolers such as PgBouncer refuse.
+    onConnect: (client) =>
+      client.query(`SET statement_timeout = ${queryTimeoutMs}; SET idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_TIMEOUT_MS}`),
   };
   const pool = new pg.Pool(config);
   pool.on('error', (error) => options.onIdleError?.(error));
@@ -90,7 +134,7 @@ export async function connectPostgres(options: PostgresConnectOptions): Promise<
     version = Number(result.rows[0]?.version);
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw connectError(error, target);
+    throw connectError(error, target, connectTimeoutMs);
   }
   if (version < MIN_SERVER_VERSION) {
     await pool.end().catch(() => undefined);
@@ -102,7 +146,7 @@ export async function connectPostgres(options: PostgresConnectOptions): Promise<
 }
 
 /** A failed first connection, said in terms of what to check. */
-function connectError(error: unknown, target: PostgresTarget): Error {
+function connectError(error: unknown, target: PostgresTarget, connectTimeoutMs: number): Error {
   const where = describeTarget(target);
   const code = errorCode(error);
   const reason = (error as Error).message;
@@ -132,7 +176,7 @@ function connectError(error: unknown, target: PostgresTarget): Error {
       );
   }
   if (/timeout/i.test(reason)) {
-    return explain(`cannot connect to PostgreSQL at ${where}: no answer within ${CONNECT_TIMEOUT_MS / 1000} s`);
+    return explain(`cannot connect to PostgreSQL at ${where}: no answer within ${connectTimeoutMs / 1000} s`);
   }
   return explain(`cannot connect to PostgreSQL at ${where}: ${reason}`);
 }

@@ -4,6 +4,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { withConnection } from '../connection.js';
+import { isTransientPostgresError } from '../write/errors.js';
 
 /**
  * @param begin the statement that opens the transaction: a plain `BEGIN` for a write, or one
@@ -17,7 +18,10 @@ export function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promi
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed for the database's reasons is closed (connection.ts), which ends
+      // the transaction on the server; a ROLLBACK on it would wait behind a statement that timed
+      // out, as long again.
+      if (!isTransientPostgresError(error)) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   });
