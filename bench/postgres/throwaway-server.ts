@@ -48,6 +48,8 @@ const DURABILITY_SETTINGS: Record<PostgresDurability, readonly string[]> = {
 export interface StartPostgresOptions {
   /** Default `none`. */
   durability?: PostgresDurability;
+  /** shared_buffers in MiB; default the server's own (128 MiB). */
+  sharedBuffersMb?: number;
 }
 
 export interface PostgresServer {
@@ -147,6 +149,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
           `listen_addresses = '127.0.0.1'`,
           `unix_socket_directories = '${dir}'`,
           ...DURABILITY_SETTINGS[options.durability ?? 'none'],
+          ...(options.sharedBuffersMb === undefined ? [] : [`shared_buffers = '${Math.round(options.sharedBuffersMb)}MB'`]),
           '',
         ].join('\n'),
         { flag: 'a' },

@@ -1,8 +1,9 @@
 /**
  * The query benchmark's PostgreSQL database: a throwaway server (bench/postgres) with
- * synchronous_commit off, as the SQLite load runs at synchronous=NORMAL, unless BENCH_QUERY_DB
- * names an existing database.
+ * synchronous_commit off, as the SQLite load runs at synchronous=NORMAL, and shared_buffers sized
+ * for a server of its own, unless BENCH_QUERY_DB names an existing database.
  */
+import { totalmem } from 'node:os';
 import pg from 'pg';
 import { openPostgresStore } from '../../collector/store/postgres/store.js';
 import { describeTarget, postgresTarget } from '../../collector/store/postgres/connect.js';
@@ -11,6 +12,12 @@ import type { BenchDatabase } from './bench-database.js';
 import { OBSERVATIONS_PER_TRACE } from './dataset.js';
 
 const DATABASE_NAME = 'spanlite_query_bench';
+/**
+ * A quarter of the machine's memory, up to 8 GiB, as PostgreSQL's documentation advises for a
+ * server of its own (its default, 128 MiB, is for a machine shared with much else): the queries
+ * read the search documents and list rows through it.
+ */
+const SHARED_BUFFERS_MB = Math.min(8192, totalmem() / 4 / 2 ** 20);
 /** Observations read for the sample of observation ids: a block sample of about this many rows. */
 const OBSERVATION_SAMPLE_ROWS = 20_000;
 
@@ -18,7 +25,7 @@ export async function postgresBenchDatabase(existingUrl: string | undefined): Pr
   let server: PostgresServer | null = null;
   let url = existingUrl;
   if (url === undefined) {
-    server = await startPostgres({ durability: 'normal' });
+    server = await startPostgres({ durability: 'normal', sharedBuffersMb: SHARED_BUFFERS_MB });
     url = await server.createDatabase(DATABASE_NAME);
   }
   const databaseUrl = url;

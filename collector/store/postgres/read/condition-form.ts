@@ -13,6 +13,7 @@
  * - `set`: the matching traces read by id, then put in order: for few matches.
  */
 import type { PoolClient } from 'pg';
+import { withLocalSettings } from './local-settings.js';
 
 export type ConditionForm = 'probe' | 'hash' | 'set';
 
@@ -53,11 +54,5 @@ export async function conditionForm(
  * trace by running the subquery again, so a project of that size needs a higher figure here.
  */
 export async function withHashedSubplan<T>(client: PoolClient, form: ConditionForm, run: () => Promise<T>): Promise<T> {
-  if (form !== 'hash') return run();
-  await client.query(`SET LOCAL work_mem = '256MB'`);
-  try {
-    return await run();
-  } finally {
-    await client.query('RESET work_mem');
-  }
+  return form === 'hash' ? withLocalSettings(client, { work_mem: '256MB' }, run) : run();
 }

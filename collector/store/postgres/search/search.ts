@@ -23,8 +23,9 @@ import { QueryRejectedError, type TraceListQuery } from '../../contract.js';
 import { parseTerm } from '../../search-text.js';
 import { tsqueryLiteral } from './words.js';
 import { quotedLexeme, shortSubstringLexeme } from './short-substrings.js';
-import { conditionForm, withHashedSubplan } from '../read/condition-form.js';
+import { conditionForm, withHashedSubplan, type ConditionForm } from '../read/condition-form.js';
 import { inSnapshot } from '../read/snapshot.js';
+import { withLocalSettings } from '../read/local-settings.js';
 
 /** More trigrams than this behind a 1-2 character term: refused as too broad (SQLite's limit). */
 const MAX_EXPANDED_TRIGRAMS = 2000;
@@ -32,6 +33,10 @@ const MAX_EXPANDED_TRIGRAMS = 2000;
 const MAX_CHAR = String.fromCodePoint(0x10ffff);
 /** The count of a search list is exact up to this many traces, a lower bound above (SQLite's limit). */
 const MAX_EXACT_COUNT = 10_000;
+/** A term estimated in this share of a project's documents is counted by walking them (tracesUpTo). */
+const COMMON_TERM_SHARE = 0.5;
+/** A term estimated in this many documents is taken as common once another was counted common (countableTerm). */
+const COMMON_TERM_DOCUMENTS = 10 * MAX_EXACT_COUNT;
 
 /** Binds a value as the next positional parameter of a statement, returning its placeholder (`$3`). */
 export interface SqlParameters {
@@ -108,69 +113,175 @@ export function createSearch(pool: Pool): TraceSearch {
     return trigrams === 0 ? null : { kind: 'words', tsquery: quotedLexeme(shortSubstringLexeme(text)) };
   }
 
-  /** Per term, the test of a document `d` that finds it; null when some term matches nothing. */
-  async function documentTests(terms: readonly string[], params: SqlParameters): Promise<string[] | null> {
-    const tests: string[] = [];
+  /** Per term, how to find it; null when some term matches nothing. */
+  async function termMatches(terms: readonly string[]): Promise<TermMatch[] | null> {
+    const matches: TermMatch[] = [];
     for (const term of terms) {
       const match = await matchFor(term);
       if (match === null) return null;
-      tests.push(match.kind === 'words' ? `d.words @@ ${params.bind(match.tsquery)}::tsquery` : `d.substrings LIKE ${params.bind(match.pattern)}`);
+      matches.push(match);
     }
-    return tests;
+    return matches;
   }
 
   async function condition(terms: readonly string[], params: SqlParameters): Promise<string> {
-    return everyTest(await documentTests(terms, params));
+    const matches = await termMatches(terms);
+    return everyTest(matches === null ? null : matches.map((match) => documentTest(match, params)));
   }
 
   function list(projectId: string, query: TraceListQuery, terms: readonly string[], db?: PoolClient): Promise<SearchPage> {
     return db ? listIn(db, projectId, query, terms) : inSnapshot(pool, (client) => listIn(client, projectId, query, terms));
   }
 
+  /**
+   * As SQLite's search list (store/sqlite/search/search-list.ts): a term whose traces are
+   * countable (at most MAX_EXACT_COUNT) gives the candidates the other terms narrow, and the
+   * count is exact; when every term is common, the page walks the traces in order and the count
+   * is a lower bound. Terms are counted in the order of the planner's estimate of their
+   * documents, rarest first, and no further once one is countable.
+   */
   async function listIn(db: PoolClient, projectId: string, query: TraceListQuery, terms: readonly string[]): Promise<SearchPage> {
-    const params = sqlParameters();
-    const project = params.bind(projectId);
-    const tests = await documentTests(terms, params);
-    const matching = `t.project_id = ${project} AND ${everyTest(tests)}`;
-    const counted = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM traces t WHERE ${matching} LIMIT ${MAX_EXACT_COUNT + 1}) matches`,
-      params.values,
-    );
-    const n = counted.rows[0]!.n;
+    const matches = await termMatches(terms);
+    if (matches === null) return { found: [], hasMore: false, count: { totalItems: 0, lowerBound: false } };
     const offset = query.after ? 0 : (query.page - 1) * query.limit;
-    // One term counted exactly: its page in the form its count favours (read/condition-form.ts).
-    const form = tests?.length === 1 && n <= MAX_EXACT_COUNT ? await conditionForm(db, projectId, n, offset + query.limit + 1) : 'probe';
-    const documents = `SELECT d.trace_id FROM search_docs d WHERE d.project_id = ${project} AND ${tests?.[0]}`;
-    const pageMatching =
-      form === 'hash' ? `t.project_id = ${project} AND (t.id IN (${documents})) IS TRUE`
-      : form === 'set' ? `t.project_id = ${project} AND t.id = ANY(ARRAY(${documents}))`
-      : matching;
+    const countable = await countableTerm(db, projectId, matches);
 
-    const desc = query.orderBy.direction === 'desc';
-    const [before, order] = desc ? ['<', 'DESC'] : ['>', 'ASC'];
-    let after = '';
-    if (query.after) {
-      const start = params.bind(String(query.after.value));
-      after = `AND (t.start_time_ns ${before} ${start}::bigint
-        OR (t.start_time_ns = ${start}::bigint AND t.id COLLATE "C" ${before} ${params.bind(query.after.id)}))`;
+    if (countable === null) {
+      const params = sqlParameters();
+      const page = await pageOf(db, projectId, query, offset, 'probe', everyTest(matches.map((match) => documentTest(match, params))), params);
+      // One term: SQLite's count, its documents' traces; several: what the walk has shown.
+      const totalItems = matches.length === 1 ? MAX_EXACT_COUNT + 1 : offset + page.found.length + (page.hasMore ? 1 : 0);
+      return { ...page, count: { totalItems, lowerBound: matches.length === 1 || page.hasMore } };
     }
-    const rows = await withHashedSubplan(db, form, () =>
-      db.query<{ id: string; start_time_ns: string }>(
-        `SELECT t.id, t.start_time_ns FROM traces t WHERE ${pageMatching} ${after}
-         ORDER BY t.start_time_ns ${order}, t.id COLLATE "C" ${order}
-         LIMIT ${params.bind(query.limit + 1)} OFFSET ${params.bind(offset)}`,
-        params.values,
-      ),
-    );
-    const found = rows.rows.map((row) => ({ id: row.id, sort_value: BigInt(row.start_time_ns) }));
-    return {
-      found: found.slice(0, query.limit),
-      hasMore: found.length > query.limit,
-      count: { totalItems: n, lowerBound: n > MAX_EXACT_COUNT },
-    };
+    let traceIds = countable.traceIds;
+    for (const match of matches) if (match !== countable.match) traceIds = await keepMatching(db, projectId, match, traceIds);
+    const params = sqlParameters();
+    const ids = params.bind(traceIds);
+    const form = await conditionForm(db, projectId, traceIds.length, offset + query.limit + 1);
+    const candidates =
+      form === 'hash' ? `(t.id IN (SELECT unnest(${ids}::text[]))) IS TRUE`
+      : form === 'set' ? `t.id = ANY(${ids}::text[])`
+      : everyTest(matches.map((match) => documentTest(match, params)));
+    const page = await pageOf(db, projectId, query, offset, form, candidates, params);
+    // One term: its documents' traces, stored or not, as SQLite counts them; several: the stored traces they share.
+    const totalItems = matches.length === 1 ? traceIds.length : await storedAmong(db, projectId, traceIds);
+    return { ...page, count: { totalItems, lowerBound: false } };
   }
 
   return { condition, list };
+}
+
+/**
+ * The first term, in the order of the planner's estimates (fewest documents first), matching at
+ * most MAX_EXACT_COUNT traces, with those traces; null when every term matches more. After a
+ * term counted above the bound, one estimated at COMMON_TERM_DOCUMENTS or more is not counted:
+ * reading its documents would only confirm it is common. A wrong estimate costs time, never a
+ * wrong page: the lists of both outcomes hold the same traces.
+ */
+async function countableTerm(db: PoolClient, projectId: string, matches: readonly TermMatch[]): Promise<{ match: TermMatch; traceIds: string[] } | null> {
+  const allDocuments = await estimatedRows(db, 'SELECT 1 FROM search_docs d WHERE d.project_id = $1', [projectId]);
+  const estimated: Array<{ match: TermMatch; documents: number }> = [];
+  for (const match of matches) estimated.push({ match, documents: await estimatedDocuments(db, projectId, match) });
+  estimated.sort((a, b) => a.documents - b.documents);
+  let countedOne = false;
+  for (const { match, documents } of estimated) {
+    if (countedOne && documents >= COMMON_TERM_DOCUMENTS) return null;
+    const common = documents >= COMMON_TERM_SHARE * allDocuments;
+    const traceIds = await tracesUpTo(db, projectId, match, MAX_EXACT_COUNT + 1, common ? 'walk' : 'index');
+    if (traceIds.length <= MAX_EXACT_COUNT) return { match, traceIds };
+    countedOne = true;
+  }
+  return null;
+}
+
+async function estimatedDocuments(db: PoolClient, projectId: string, match: TermMatch): Promise<number> {
+  const params = sqlParameters();
+  const project = params.bind(projectId);
+  return estimatedRows(db, `SELECT 1 FROM search_docs d WHERE d.project_id = ${project} AND ${documentTest(match, params)}`, params.values);
+}
+
+/** The planner's estimate of the rows `sql` returns (EXPLAIN, nothing run). */
+async function estimatedRows(db: PoolClient, sql: string, values: unknown[]): Promise<number> {
+  const { rows } = await db.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, values);
+  return rows[0]!['QUERY PLAN'][0]!.Plan['Plan Rows'];
+}
+
+/** The test of a document `d` that finds `match`, its value bound through `params`. */
+function documentTest(match: TermMatch, params: SqlParameters): string {
+  return match.kind === 'words' ? `d.words @@ ${params.bind(match.tsquery)}::tsquery` : `d.substrings LIKE ${params.bind(match.pattern)}`;
+}
+
+/**
+ * The distinct traces of the project's documents that `match` finds, up to `limit`, read in one
+ * of two ways the planner is held to, as it would otherwise choose from its estimate alone:
+ * - `index`: the term's own index (a bitmap scan), reading only the documents it finds. Walking
+ *   the documents instead, expecting the limit to stop the walk early, read all 1M for a prefix
+ *   or Arabic term the planner overestimated (58k documents expected, 10k there: 4.5 s; 86 ms so).
+ * - `walk`: the documents in table order until `limit` match, for a term in a large share of
+ *   them: its index would list hundreds of thousands first (a phrase in every document, at 1M:
+ *   290 ms so, 35 ms walked).
+ * A trace with several matching documents is read more than once: then the documents are read
+ * again, four times as many, until `limit` traces or every document is read.
+ */
+async function tracesUpTo(db: PoolClient, projectId: string, match: TermMatch, limit: number, path: 'index' | 'walk'): Promise<string[]> {
+  const params = sqlParameters();
+  const project = params.bind(projectId);
+  const test = documentTest(match, params);
+  const planner: Record<string, string> = path === 'index' ? { enable_seqscan: 'off', enable_indexscan: 'off' } : { enable_bitmapscan: 'off' };
+  for (let documents = limit; ; documents *= 4) {
+    const { rows } = await withLocalSettings(db, planner, () =>
+      db.query<{ trace_id: string }>(`SELECT d.trace_id FROM search_docs d WHERE d.project_id = ${project} AND ${test} LIMIT ${documents}`, params.values),
+    );
+    const traceIds = [...new Set(rows.map((row) => row.trace_id))];
+    if (rows.length < documents || traceIds.length >= limit) return traceIds.slice(0, limit);
+  }
+}
+
+/** The traces among `traceIds` with a document that `match` finds. */
+async function keepMatching(db: PoolClient, projectId: string, match: TermMatch, traceIds: readonly string[]): Promise<string[]> {
+  if (traceIds.length === 0) return [];
+  const params = sqlParameters();
+  const sql = `SELECT DISTINCT d.trace_id FROM search_docs d
+    WHERE d.project_id = ${params.bind(projectId)} AND d.trace_id = ANY(${params.bind(traceIds)}::text[]) AND ${documentTest(match, params)}`;
+  return (await db.query<{ trace_id: string }>(sql, params.values)).rows.map((row) => row.trace_id);
+}
+
+async function storedAmong(db: PoolClient, projectId: string, traceIds: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM traces t WHERE t.project_id = $1 AND t.id = ANY($2::text[])`, [
+    projectId,
+    traceIds,
+  ]);
+  return rows[0]!.n;
+}
+
+/** The page of traces passing `candidates` (a condition on `traces t`), in the query's order, after its cursor. */
+async function pageOf(
+  db: PoolClient,
+  projectId: string,
+  query: TraceListQuery,
+  offset: number,
+  form: ConditionForm,
+  candidates: string,
+  params: SqlParameters & { values: unknown[] },
+): Promise<Pick<SearchPage, 'found' | 'hasMore'>> {
+  const desc = query.orderBy.direction === 'desc';
+  const [before, order] = desc ? ['<', 'DESC'] : ['>', 'ASC'];
+  let after = '';
+  if (query.after) {
+    const start = params.bind(String(query.after.value));
+    after = `AND (t.start_time_ns ${before} ${start}::bigint
+      OR (t.start_time_ns = ${start}::bigint AND t.id COLLATE "C" ${before} ${params.bind(query.after.id)}))`;
+  }
+  const rows = await withHashedSubplan(db, form, () =>
+    db.query<{ id: string; start_time_ns: string }>(
+      `SELECT t.id, t.start_time_ns FROM traces t WHERE t.project_id = ${params.bind(projectId)} AND ${candidates} ${after}
+       ORDER BY t.start_time_ns ${order}, t.id COLLATE "C" ${order}
+       LIMIT ${params.bind(query.limit + 1)} OFFSET ${params.bind(offset)}`,
+      params.values,
+    ),
+  );
+  const found = rows.rows.map((row) => ({ id: row.id, sort_value: BigInt(row.start_time_ns) }));
+  return { found: found.slice(0, query.limit), hasMore: found.length > query.limit };
 }
 
 /** A condition on `traces t`: a document of the trace passes each test (none when `tests` is null). */
