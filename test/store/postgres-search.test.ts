@@ -227,6 +227,36 @@ describe.skipIf(!postgresAvailable())('full-text search on PostgreSQL, against t
     }
   });
 
+  it('above 10,000 matching traces counts a lower bound, and pages and narrows as SQLite does', async () => {
+    const project = 'many-project';
+    const specs: TraceSpec[] = Array.from({ length: 10_010 }, (_, n) => ({
+      id: traceIdOf(0x70000 + n),
+      name: `many-${n}`,
+      startMs: T0 + 1000 * n,
+      input: n % 2000 === 7 ? 'alpha beta gamma' : 'alpha beta',
+    }));
+    for (let from = 0; from < specs.length; from += 1000) await writeBoth(project, specs.slice(from, from + 1000).flatMap(traceSpans));
+    // As the server's autovacuum would: the planner's estimates choose how each term is counted.
+    await pool.query('ANALYZE search_docs');
+
+    for (const terms of [['alpha'], ['alpha', 'gamma'], ['gamma', 'beta', 'alpha']]) {
+      for (const page of [1, 3]) {
+        const listQuery = query(terms, 'desc', { page });
+        expect({ terms, page, ...(await postgresPage(project, listQuery)) }).toEqual({ terms, page, ...(await sqlitePage(project, listQuery)) });
+      }
+    }
+    expect((await postgresPage(project, query(['alpha']))).totalItems).toBe(10_001);
+    expect((await postgresPage(project, query(['alpha', 'gamma']))).ids).toHaveLength(6);
+
+    // Every term common: SQLite's pages, and a count that says it is a lower bound past the page.
+    for (const page of [1, 2, 3]) {
+      const listQuery = query(['beta', 'alpha'], 'asc', { limit: 40, page });
+      const [expected, found] = [await sqlitePage(project, listQuery), await postgresPage(project, listQuery)];
+      expect({ page, ids: found.ids, lowerBound: found.lowerBound, next: found.next }).toEqual({ page, ids: expected.ids, lowerBound: true, next: expected.next });
+      expect(found.totalItems).toBeGreaterThan(40 * page);
+    }
+  });
+
   it('finds text that arrives with a later span of the same trace, as SQLite does', async () => {
     const id = traceIdOf(0x6000);
     const [root, child] = traceSpans({ id, name: 'late-root', startMs: T0 + 90_000, input: 'зимняя резина', generations: [{ model: 'gpt-4o', input: 'шины' }] });
