@@ -156,11 +156,10 @@ export function createSearch(pool: Pool): TraceSearch {
     let traceIds = countable.traceIds;
     for (const match of matches) if (match !== countable.match) traceIds = await keepMatching(db, projectId, match, traceIds);
     const params = sqlParameters();
-    const ids = params.bind(traceIds);
     const form = await conditionForm(db, projectId, traceIds.length, offset + query.limit + 1);
     const candidates =
-      form === 'hash' ? `(t.id IN (SELECT unnest(${ids}::text[]))) IS TRUE`
-      : form === 'set' ? `t.id = ANY(${ids}::text[])`
+      form === 'hash' ? `(t.id IN (SELECT unnest(${params.bind(traceIds)}::text[]))) IS TRUE`
+      : form === 'set' ? `t.id = ANY(${params.bind(traceIds)}::text[])`
       : everyTest(matches.map((match) => documentTest(match, params)));
     const page = await pageOf(db, projectId, query, offset, form, candidates, params);
     // One term: its documents' traces, stored or not, as SQLite counts them; several: the stored traces they share.
