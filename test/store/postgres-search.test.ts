@@ -255,6 +255,14 @@ describe.skipIf(!postgresAvailable())('full-text search on PostgreSQL, against t
       expect({ page, ids: found.ids, lowerBound: found.lowerBound, next: found.next }).toEqual({ page, ids: expected.ids, lowerBound: true, next: expected.next });
       expect(found.totalItems).toBeGreaterThan(40 * page);
     }
+    let sqliteQuery = query(['alpha', 'beta'], 'desc', { limit: 30 });
+    let postgresQuery = sqliteQuery;
+    for (let page = 1; page <= 3; page++) {
+      const [expected, found] = [await sqlitePage(project, sqliteQuery), await postgresPage(project, postgresQuery)];
+      expect({ page, ids: found.ids, next: found.next }).toEqual({ page, ids: expected.ids, next: expected.next });
+      sqliteQuery = { ...sqliteQuery, after: expected.next! };
+      postgresQuery = { ...postgresQuery, after: found.next! };
+    }
   });
 
   it('finds text that arrives with a later span of the same trace, as SQLite does', async () => {

@@ -35,8 +35,12 @@ const MAX_CHAR = String.fromCodePoint(0x10ffff);
 const MAX_EXACT_COUNT = 10_000;
 /** A term estimated in this share of a project's documents is counted by walking them (tracesUpTo). */
 const COMMON_TERM_SHARE = 0.5;
-/** A term estimated in this many documents is taken as common once another was counted common (countableTerm). */
+/** A term estimated in this many documents is taken as common once another was counted common (countTerms). */
 const COMMON_TERM_DOCUMENTS = 10 * MAX_EXACT_COUNT;
+/** Matches read past a page when common terms are walked, so a trace whose documents carry a later start than its own still sorts into place (SQLite's ORDER_MARGIN). */
+const ORDER_MARGIN = 64;
+/** Each window of a walk of common terms spans this many times the one before. */
+const WINDOW_GROWTH = 4n;
 
 /** Binds a value as the next positional parameter of a statement, returning its placeholder (`$3`). */
 export interface SqlParameters {
@@ -144,15 +148,19 @@ export function createSearch(pool: Pool): TraceSearch {
     const matches = await termMatches(terms);
     if (matches === null) return { found: [], hasMore: false, count: { totalItems: 0, lowerBound: false } };
     const offset = query.after ? 0 : (query.page - 1) * query.limit;
-    const countable = await countableTerm(db, projectId, matches);
+    const counted = await countTerms(db, projectId, matches);
 
-    if (countable === null) {
-      const params = sqlParameters();
-      const page = await pageOf(db, projectId, query, offset, 'probe', everyTest(matches.map((match) => documentTest(match, params))), params);
-      // One term: SQLite's count, its documents' traces; several: what the walk has shown.
-      const totalItems = matches.length === 1 ? MAX_EXACT_COUNT + 1 : offset + page.found.length + (page.hasMore ? 1 : 0);
-      return { ...page, count: { totalItems, lowerBound: matches.length === 1 || page.hasMore } };
+    if (counted.kind === 'common' && matches.length > 1) {
+      const others = matches.filter((match) => match !== counted.rarest.match);
+      return commonTermsPage(db, projectId, query, offset, counted.rarest, others);
     }
+    if (counted.kind === 'common') {
+      // One term in more than MAX_EXACT_COUNT traces: its page from the first traces walked, SQLite's count.
+      const params = sqlParameters();
+      const page = await pageOf(db, projectId, query, offset, 'probe', everyTest([documentTest(matches[0]!, params)]), params);
+      return { ...page, count: { totalItems: MAX_EXACT_COUNT + 1, lowerBound: true } };
+    }
+    const countable = counted;
     let traceIds = countable.traceIds;
     for (const match of matches) if (match !== countable.match) traceIds = await keepMatching(db, projectId, match, traceIds);
     const params = sqlParameters();
@@ -170,27 +178,108 @@ export function createSearch(pool: Pool): TraceSearch {
   return { condition, list };
 }
 
+/** A term of at most MAX_EXACT_COUNT traces, with them; or every term common, and the rarest by estimate. */
+type TermCounts =
+  | { kind: 'countable'; match: TermMatch; traceIds: string[] }
+  | { kind: 'common'; rarest: EstimatedTerm };
+
+interface EstimatedTerm {
+  match: TermMatch;
+  /** The planner's estimate of the project's documents it finds. */
+  documents: number;
+}
+
 /**
  * The first term, in the order of the planner's estimates (fewest documents first), matching at
- * most MAX_EXACT_COUNT traces, with those traces; null when every term matches more. After a
- * term counted above the bound, one estimated at COMMON_TERM_DOCUMENTS or more is not counted:
+ * most MAX_EXACT_COUNT traces, with those traces; else every term is common. After a term
+ * counted above the bound, one estimated at COMMON_TERM_DOCUMENTS or more is not counted:
  * reading its documents would only confirm it is common. A wrong estimate costs time, never a
  * wrong page: the lists of both outcomes hold the same traces.
  */
-async function countableTerm(db: PoolClient, projectId: string, matches: readonly TermMatch[]): Promise<{ match: TermMatch; traceIds: string[] } | null> {
+async function countTerms(db: PoolClient, projectId: string, matches: readonly TermMatch[]): Promise<TermCounts> {
   const allDocuments = await estimatedRows(db, 'SELECT 1 FROM search_docs d WHERE d.project_id = $1', [projectId]);
-  const estimated: Array<{ match: TermMatch; documents: number }> = [];
+  const estimated: EstimatedTerm[] = [];
   for (const match of matches) estimated.push({ match, documents: await estimatedDocuments(db, projectId, match) });
   estimated.sort((a, b) => a.documents - b.documents);
   let countedOne = false;
   for (const { match, documents } of estimated) {
-    if (countedOne && documents >= COMMON_TERM_DOCUMENTS) return null;
+    if (countedOne && documents >= COMMON_TERM_DOCUMENTS) break;
     const common = documents >= COMMON_TERM_SHARE * allDocuments;
     const traceIds = await tracesUpTo(db, projectId, match, MAX_EXACT_COUNT + 1, common ? 'walk' : 'index');
-    if (traceIds.length <= MAX_EXACT_COUNT) return { match, traceIds };
+    if (traceIds.length <= MAX_EXACT_COUNT) return { kind: 'countable', match, traceIds };
     countedOne = true;
   }
-  return null;
+  return { kind: 'common', rarest: estimated[0]! };
+}
+
+/**
+ * Several terms, every one common: SQLite's walk of its rarest term in time order, in windows.
+ * The rarest term's documents of a window of trace starts are read through its index and the
+ * start index together, the other terms keep those of their traces whose documents they match
+ * (a probe each), and windows follow one another, newest first for a descending list, until the
+ * page and ORDER_MARGIN more are found or the documents end. The first window is sized to hold
+ * about that many of the rarest term's documents, each next one WINDOW_GROWTH times as long.
+ * Walking the traces and probing each one's documents for every term instead read 10k
+ * documents for a page of two common words sharing one trace in 130 (at 1M traces: 120 ms
+ * warm, 2 s from a cold cache). The count is what the walk found: a lower bound unless it
+ * reached the end, as SQLite's.
+ */
+async function commonTermsPage(
+  db: PoolClient,
+  projectId: string,
+  query: TraceListQuery,
+  offset: number,
+  rarest: EstimatedTerm,
+  others: readonly TermMatch[],
+): Promise<SearchPage> {
+  const desc = query.orderBy.direction === 'desc';
+  const wanted = offset + query.limit + 1 + ORDER_MARGIN;
+  const { rows } = await db.query<{ first: string | null; last: string | null }>(
+    'SELECT min(trace_start_ns) AS first, max(trace_start_ns) AS last FROM search_docs WHERE project_id = $1',
+    [projectId],
+  );
+  if (rows[0]!.first === null) return { found: [], hasMore: false, count: { totalItems: 0, lowerBound: false } };
+  const first = BigInt(rows[0]!.first);
+  const end = BigInt(rows[0]!.last!) + 1n;
+  let edge = desc ? end : first;
+  if (query.after) {
+    const at = BigInt(String(query.after.value));
+    edge = desc ? (at + 1n < end ? at + 1n : end) : at > first ? at : first;
+  }
+  let width = ((end - first) * BigInt(wanted)) / BigInt(Math.max(1, Math.round(rarest.documents))) + 1n;
+  const kept = new Set<string>();
+  let exhausted = false;
+  while (kept.size < wanted) {
+    const [from, to] = desc ? [edge - width, edge] : [edge, edge + width];
+    let traceIds = await tracesInWindow(db, projectId, rarest.match, from, to);
+    for (const match of others) traceIds = await keepMatching(db, projectId, match, traceIds);
+    for (const traceId of traceIds) kept.add(traceId);
+    edge = desc ? from : to;
+    if (desc ? edge <= first : edge >= end) {
+      exhausted = true;
+      break;
+    }
+    width *= WINDOW_GROWTH;
+  }
+  const params = sqlParameters();
+  const page = await pageOf(db, projectId, query, offset, 'set', `t.id = ANY(${params.bind([...kept])}::text[])`, params);
+  return {
+    found: page.found,
+    hasMore: page.hasMore || !exhausted,
+    count: { totalItems: Math.max(kept.size, offset + page.found.length), lowerBound: !exhausted },
+  };
+}
+
+/** The traces of the project's documents that `match` finds among those whose trace start is in [fromNs, toNs). */
+async function tracesInWindow(db: PoolClient, projectId: string, match: TermMatch, fromNs: bigint, toNs: bigint): Promise<string[]> {
+  const params = sqlParameters();
+  const sql = `SELECT DISTINCT d.trace_id FROM search_docs d WHERE d.project_id = ${params.bind(projectId)} AND ${documentTest(match, params)}
+    AND d.trace_start_ns >= ${params.bind(String(fromNs))}::bigint AND d.trace_start_ns < ${params.bind(String(toNs))}::bigint`;
+  // Bitmaps only: the term's index and the start index, combined, read the documents both find.
+  const { rows } = await withLocalSettings(db, { enable_seqscan: 'off', enable_indexscan: 'off' }, () =>
+    db.query<{ trace_id: string }>(sql, params.values),
+  );
+  return rows.map((row) => row.trace_id);
 }
 
 async function estimatedDocuments(db: PoolClient, projectId: string, match: TermMatch): Promise<number> {
