@@ -140,9 +140,10 @@ export function createSearch(pool: Pool): TraceSearch {
   /**
    * As SQLite's search list (store/sqlite/search/search-list.ts): a term whose traces are
    * countable (at most MAX_EXACT_COUNT) gives the candidates the other terms narrow, and the
-   * count is exact; when every term is common, the page walks the traces in order and the count
-   * is a lower bound. Terms are counted in the order of the planner's estimate of their
-   * documents, rarest first, and no further once one is countable.
+   * count is exact; when every term is common, the page is found by walking (the newest traces
+   * for one term, the rarest term's documents for several) and the count is a lower bound.
+   * Terms are counted in the order of the planner's estimate of their documents, rarest first,
+   * and no further once one is countable.
    */
   async function listIn(db: PoolClient, projectId: string, query: TraceListQuery, terms: readonly string[]): Promise<SearchPage> {
     const matches = await termMatches(terms);
@@ -160,9 +161,8 @@ export function createSearch(pool: Pool): TraceSearch {
       const page = await pageOf(db, projectId, query, offset, 'probe', everyTest([documentTest(matches[0]!, params)]), params);
       return { ...page, count: { totalItems: MAX_EXACT_COUNT + 1, lowerBound: true } };
     }
-    const countable = counted;
-    let traceIds = countable.traceIds;
-    for (const match of matches) if (match !== countable.match) traceIds = await keepMatching(db, projectId, match, traceIds);
+    let traceIds = counted.traceIds;
+    for (const match of matches) if (match !== counted.match) traceIds = await keepMatching(db, projectId, match, traceIds);
     const params = sqlParameters();
     const form = await conditionForm(db, projectId, traceIds.length, offset + query.limit + 1);
     const candidates =
