@@ -41,6 +41,9 @@ const COMMON_TERM_DOCUMENTS = 10 * MAX_EXACT_COUNT;
 const ORDER_MARGIN = 64;
 /** Each window of a walk of common terms spans this many times the one before. */
 const WINDOW_GROWTH = 4n;
+/** Planner settings (withLocalSettings) that keep a read of search documents to bitmap scans of their indexes, or off them. */
+const BITMAP_SCANS_ONLY: Readonly<Record<string, string>> = { enable_seqscan: 'off', enable_indexscan: 'off' };
+const NO_BITMAP_SCANS: Readonly<Record<string, string>> = { enable_bitmapscan: 'off' };
 
 /** Binds a value as the next positional parameter of a statement, returning its placeholder (`$3`). */
 export interface SqlParameters {
@@ -276,7 +279,7 @@ async function tracesInWindow(db: PoolClient, projectId: string, match: TermMatc
   const sql = `SELECT DISTINCT d.trace_id FROM search_docs d WHERE d.project_id = ${params.bind(projectId)} AND ${documentTest(match, params)}
     AND d.trace_start_ns >= ${params.bind(String(fromNs))}::bigint AND d.trace_start_ns < ${params.bind(String(toNs))}::bigint`;
   // Bitmaps only: the term's index and the start index, combined, read the documents both find.
-  const { rows } = await withLocalSettings(db, { enable_seqscan: 'off', enable_indexscan: 'off' }, () =>
+  const { rows } = await withLocalSettings(db, BITMAP_SCANS_ONLY, () =>
     db.query<{ trace_id: string }>(sql, params.values),
   );
   return rows.map((row) => row.trace_id);
@@ -315,7 +318,7 @@ async function tracesUpTo(db: PoolClient, projectId: string, match: TermMatch, l
   const params = sqlParameters();
   const project = params.bind(projectId);
   const test = documentTest(match, params);
-  const planner: Record<string, string> = path === 'index' ? { enable_seqscan: 'off', enable_indexscan: 'off' } : { enable_bitmapscan: 'off' };
+  const planner = path === 'index' ? BITMAP_SCANS_ONLY : NO_BITMAP_SCANS;
   for (let documents = limit; ; documents *= 4) {
     const { rows } = await withLocalSettings(db, planner, () =>
       db.query<{ trace_id: string }>(`SELECT d.trace_id FROM search_docs d WHERE d.project_id = ${project} AND ${test} LIMIT ${documents}`, params.values),
